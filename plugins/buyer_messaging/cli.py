@@ -1,0 +1,80 @@
+"""`buyer-messaging` command: migrate, demo, emulator, lint, explain."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from buyer_messaging.warehouse.connection import connect
+    from buyer_messaging.warehouse.migrate import migrate
+
+    conn = connect(args.dsn)
+    try:
+        applied = migrate(conn)
+    finally:
+        conn.close()
+    print("applied: " + ", ".join(applied) if applied else "warehouse is up to date")
+    return 0
+
+
+def _emulator(args: argparse.Namespace) -> int:
+    from spapi_emulator.__main__ import main as emulator_main  # a dev tool, not the package
+
+    return int(emulator_main(args.rest) or 0)
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from buyer_messaging.lint.command import run_jsonl
+
+    return run_jsonl(args.jsonl, sys.stdout)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from buyer_messaging.explain import explain
+
+    return explain(args.account, args.order, dsn=args.dsn, out=sys.stdout)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from buyer_messaging.demo import run_demo
+
+    return run_demo(days=args.days, orders_per_day=args.orders_per_day, seed=args.seed)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="buyer-messaging", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="apply pending warehouse migrations")
+    p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
+    p.set_defaults(func=_migrate)
+
+    p = sub.add_parser("emulator", help="run the local SP-API emulator (see python -m spapi_emulator -h)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_emulator)
+
+    p = sub.add_parser("lint", help="lint messages against the communication policy")
+    p.add_argument("--jsonl", required=True, help="file of {id, kind, locale, subject, body} lines")
+    p.set_defaults(func=_lint)
+
+    p = sub.add_parser("explain", help="why an order got (or did not get) each message")
+    p.add_argument("--account", required=True)
+    p.add_argument("--order", required=True)
+    p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
+    p.set_defaults(func=_explain)
+
+    p = sub.add_parser("demo", help="run the demo account's last three days against the emulator")
+    p.add_argument("--days", type=int, default=3)
+    p.add_argument("--orders-per-day", type=int, default=12)
+    p.add_argument("--seed", type=int, default=42)
+    p.set_defaults(func=_demo)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Accounts file: which seller accounts a deployment runs, validated with clear errors."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from buyer_messaging.marketplaces import MARKETPLACES, Marketplace
+
+Kind = Literal[
+    "shipment_confirmation",
+    "unavailability_notice",
+    "return_confirmation",
+    "review_request",
+    "product_info",
+]
+ALL_KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def include_dir() -> Path:
+    return Path(os.environ.get("BUYER_MESSAGING_INCLUDE") or project_root() / "include")
+
+
+def accounts_path() -> Path:
+    return Path(os.environ.get("BUYER_MESSAGING_ACCOUNTS") or include_dir() / "accounts.yaml")
+
+
+class Account(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
+    marketplace: Literal["US", "GB", "FR", "DE", "ES", "IT"]
+    kinds: tuple[Kind, ...] = ("review_request",)
+    timezone: str | None = None
+    owner: str = "data-engineering"
+    start_date: date = date(2026, 1, 1)
+    lookback_days: int = Field(default=35, ge=0, le=365)
+    seller_name: str | None = None
+    batch_size: int = Field(default=200, ge=1, le=10_000)
+    policy_pack: str | None = None
+    enabled_despite_policy: tuple[Kind, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def dag_id(self) -> str:
+        return f"buyer_messaging_{self.id}"
+
+    @property
+    def spapi_conn_id(self) -> str:
+        return f"spapi_{self.id}"
+
+    @property
+    def market(self) -> Marketplace:
+        return MARKETPLACES[self.marketplace]
+
+    @property
+    def tz(self) -> str:
+        return self.timezone or self.market.timezone
+
+    @property
+    def pool(self) -> str:
+        return f"spapi_{self.id}"
+
+
+class AccountsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    accounts: list[Account]
+
+
+def load_accounts(path: Path | str | None = None) -> list[Account]:
+    """Parse and validate the accounts file; errors name the file and the offending key."""
+    path = Path(path) if path else accounts_path()
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: accounts file not found") from None
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: not valid YAML: {err}") from None
+    try:
+        parsed = AccountsFile.model_validate(raw)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            loc = _location(raw, e["loc"])
+            problems.append(f"{path}: {loc}: {e['msg']}")
+        raise ConfigError("\n".join(problems)) from None
+    ids = [a.id for a in parsed.accounts]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ConfigError(f"{path}: accounts: duplicate id {', '.join(dupes)}")
+    return parsed.accounts
+
+
+def _location(raw: object, loc: tuple[object, ...]) -> str:
+    """`accounts[2] (id=acme_us).marketplace` rather than pydantic's tuple."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        if isinstance(key, int):
+            label = f"[{key}]"
+            if isinstance(node, list) and key < len(node) and isinstance(node[key], dict):
+                ident = node[key].get("id")
+                if ident:
+                    label += f" (id={ident})"
+            parts.append(label)
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+        else:
+            parts.append(f".{key}" if parts else str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return "".join(parts) or "(top level)"

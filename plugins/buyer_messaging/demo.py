@@ -1,0 +1,221 @@
+"""`make demo`: the demo account's last three days, end to end, through Airflow.
+
+Starts the SP-API emulator (a subprocess) and, unless the `messaging_warehouse` connection is
+configured, an embedded Postgres (pgserver) under var/demo/; then runs the DAG once per day
+with `dag.test()` and prints what happened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from buyer_messaging.config import project_root
+
+ACCOUNT = "demo"
+DAG_ID = f"buyer_messaging_{ACCOUNT}"
+STATUSES = ("sent", "blocked", "skipped", "expired", "failed", "planned")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_emulator(var: Path, *, seed: int, orders_per_day: int) -> tuple[subprocess.Popen[str], str]:
+    port = _free_port()
+    log = open(var / "emulator.log", "w")  # noqa: SIM115 - lives as long as the emulator
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "spapi_emulator", "--host", "127.0.0.1", "--port", str(port),
+            "--seed", str(seed), "--orders-per-day", str(orders_per_day), "--time-scale", "100",
+        ],
+        stdout=subprocess.PIPE, stderr=log, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if "listening on" in line:
+            return proc, line.strip().rsplit(" ", 1)[-1]
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    raise RuntimeError(f"the SP-API emulator did not start; see {var / 'emulator.log'}")
+
+
+def _warehouse(var: Path) -> tuple[str, Any]:
+    """The configured warehouse connection, else an embedded Postgres kept under var/demo/pg."""
+    env_conn = os.environ.get("AIRFLOW_CONN_MESSAGING_WAREHOUSE")
+    if env_conn:
+        return "connection messaging_warehouse (from the environment)", None
+    import pgserver
+
+    server = pgserver.get_server(var / "pg", cleanup_mode="stop")
+    import psycopg2
+
+    conn = psycopg2.connect(server.get_uri())
+    params = conn.get_dsn_parameters()
+    conn.close()
+    os.environ["AIRFLOW_CONN_MESSAGING_WAREHOUSE"] = json.dumps(
+        {"conn_type": "postgres", "host": params["host"], "login": params.get("user", "postgres"),
+         "schema": params.get("dbname", "postgres"), "port": int(params.get("port", 5432))}
+    )  # fmt: skip
+    return f"embedded Postgres 16 at {var / 'pg'} ({server.get_uri()})", server
+
+
+def _airflow_env(var: Path, emulator_url: str) -> None:
+    root = project_root()
+    os.environ.update(
+        {
+            "AIRFLOW_HOME": str(var / "airflow"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(root / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(var / "airflow" / "logs"),
+            "BUYER_MESSAGING_DATA_DOCS": str(var / "data_docs"),
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            "AIRFLOW_CONN_SPAPI_DEMO": json.dumps(
+                {
+                    "conn_type": "amazon_sp_api",
+                    "extra": {
+                        "refresh_token": "Atzr|demo-refresh-token",
+                        "lwa_app_id": "amzn1.application-oa2-client.demo",
+                        "lwa_client_secret": "demo-client-secret",
+                        "marketplace": "US",
+                        "endpoint": emulator_url,
+                        "lwa_endpoint": f"{emulator_url}/auth/o2/token",
+                    },
+                }
+            ),
+        }
+    )
+    os.environ.pop("SP_API_DEFAULT_MARKETPLACE", None)
+
+
+def _sent_total(dsn: str) -> int:
+    from buyer_messaging.warehouse.connection import connect
+
+    conn = connect(dsn)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT to_regclass('reporting.message_log') IS NOT NULL")
+            if not cur.fetchone()[0]:
+                return 0
+            cur.execute("SELECT count(*) FROM reporting.message_log WHERE account_id = %s AND status = 'sent'", (ACCOUNT,))
+            return int(cur.fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _summary(dsn: str, days: list[date]) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+    from buyer_messaging.warehouse.connection import connect
+
+    conn = connect(dsn)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT day, kind, status, sum(messages) FROM reporting.daily_summary"
+                " WHERE account_id = %s AND day = ANY(%s) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+                (ACCOUNT, days),
+            )
+            rows = cur.fetchall()
+    finally:
+        conn.close()
+    totals = dict.fromkeys(STATUSES, 0)
+    for _, _, status, n in rows:
+        totals[status] = totals.get(status, 0) + int(n)
+    return rows, totals
+
+
+def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
+    var = project_root() / "var" / "demo"
+    var.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    where, _server = _warehouse(var)
+    emulator, url = _start_emulator(var, seed=seed, orders_per_day=orders_per_day)
+    try:
+        _airflow_env(var, url)
+        subprocess.run(
+            [str(Path(sys.executable).with_name("airflow")), "db", "migrate"],
+            check=True, stdout=subprocess.DEVNULL, stderr=(var / "airflow-db.log").open("w"),
+        )  # fmt: skip
+        from buyer_messaging.warehouse.connection import warehouse_dsn
+
+        dsn = warehouse_dsn()
+        sent_before = _sent_total(dsn)
+        today = datetime.now(UTC).date()
+        run_days = [today - timedelta(days=n) for n in range(days, 0, -1)]
+        failed = _run_days(run_days, var)
+        received = _fetch(url + "/_emulator/received")
+        (var / "emulator-received.json").write_text(json.dumps(received, indent=2))
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=30)
+    rows, totals = _summary(dsn, run_days)
+    sent_now = _sent_total(dsn) - sent_before
+    _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
+    if failed:
+        print(f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see the Airflow logs above")
+        return 1
+    return 0
+
+
+def _run_days(run_days: list[date], var: Path) -> list[date]:
+    from airflow.models.dagbag import DagBag
+
+    bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+    if bag.import_errors:
+        raise RuntimeError(f"DAG import errors: {bag.import_errors}")
+    dag = bag.get_dag(DAG_ID)
+    failed = []
+    for day in run_days:
+        print(f"--- {DAG_ID}: running the day {day} through Airflow (dag.test)", flush=True)
+        run = dag.test(logical_date=_logical_date(day))
+        if str(getattr(run, "state", "")) not in ("success", "DagRunState.SUCCESS"):
+            failed.append(day)
+    return failed
+
+
+def _logical_date(day: date) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    from buyer_messaging.tasks import account
+
+    tz = ZoneInfo(account(ACCOUNT).tz)
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def _fetch(url: str) -> Any:
+    import httpx
+
+    return httpx.get(url, timeout=30).json()
+
+
+def _print_report(
+    rows: list[tuple[Any, ...]], totals: dict[str, int], sent_now: int, received: Any,
+    where: str, var: Path, url: str, seconds: float,
+) -> None:  # fmt: skip
+    print()
+    print(f"{'day':<12}{'kind':<24}{'status':<10}{'messages':>9}")
+    for day, kind, status, n in rows:
+        print(f"{day!s:<12}{kind:<24}{status:<10}{int(n):>9}")
+    print()
+    if sent_now == 0:
+        print("nothing new was sent on this run: every due message was already handled by an earlier run")
+    else:
+        print(f"sent on this run: {sent_now}")
+    print(f"warehouse:  {where}")
+    print(f"airflow logs: {var / 'airflow' / 'logs'}")
+    n_received = len(received.get("solicitations", [])) + len(received.get("messages", []))
+    print(f"emulator record: {var / 'emulator-received.json'} ({n_received} received this run; log {var / 'emulator.log'})")
+    print(f"demo took {seconds:.0f} s")
+    print("total " + " ".join(f"{s}={totals.get(s, 0)}" for s in ("sent", "blocked", "skipped", "expired", "failed")))

@@ -1,0 +1,1 @@
+"""Extraction: orders and returns from SP-API into `staging`."""

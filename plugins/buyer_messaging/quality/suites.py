@@ -1,0 +1,44 @@
+"""Expectation suites, declared as data so they read (and review) as one list per table.
+
+Each entry: (GX expectation class name, its kwargs). `row_level` ones can point at bad rows,
+which are quarantined; the others are table-level alerts.
+"""
+
+from __future__ import annotations
+
+from buyer_messaging.extract.parse import ORDER_STATUSES
+from buyer_messaging.marketplaces import MARKETPLACES
+
+KEY = "amazon_order_id"
+
+ORDERS: list[tuple[str, dict[str, object]]] = [
+    ("ExpectColumnValuesToNotBeNull", {"column": "amazon_order_id"}),
+    ("ExpectColumnValuesToBeUnique", {"column": "amazon_order_id"}),
+    ("ExpectColumnValuesToNotBeNull", {"column": "purchase_date"}),
+    ("ExpectColumnValuesToBeInSet", {"column": "order_status", "value_set": sorted(ORDER_STATUSES)}),
+    (
+        "ExpectColumnValuesToBeInSet",
+        {"column": "marketplace_id", "value_set": sorted(m.marketplace_id for m in MARKETPLACES.values())},
+    ),
+    ("ExpectColumnValuesToBeBetween", {"column": "order_total", "min_value": 0}),
+    (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {
+            "column_A": "latest_delivery_date",
+            "column_B": "earliest_delivery_date",
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+    ),
+    (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {
+            "column_A": "earliest_delivery_date",
+            "column_B": "purchase_date",
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+    ),
+]
+
+SUITES: dict[str, list[tuple[str, dict[str, object]]]] = {"orders": ORDERS}

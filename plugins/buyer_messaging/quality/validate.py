@@ -1,0 +1,161 @@
+"""validate: run the expectation suites where the data is (GX over SQLAlchemy on Postgres).
+
+Bad rows are quarantined with the expectation that failed; the task fails only when the bad
+share passes the account's threshold, naming the expectations and counts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from buyer_messaging.quality.suites import KEY, SUITES
+from buyer_messaging.warehouse import quality as quality_sql
+from buyer_messaging.warehouse.connection import transaction
+
+log = logging.getLogger(__name__)
+
+
+class QualityGateFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class ValidationOutcome:
+    suite: str
+    rows_checked: int = 0
+    bad_rows: dict[str, str] = field(default_factory=dict)
+    failures: list[tuple[str, str, int]] = field(default_factory=list)
+    docs_path: str | None = None
+
+    @property
+    def bad_share(self) -> float:
+        return len(self.bad_rows) / self.rows_checked if self.rows_checked else 0.0
+
+    def summary(self) -> str:
+        failed = "; ".join(f"{exp}({col}): {n} rows" for exp, col, n in self.failures) or "none"
+        return (
+            f"{self.suite}: {self.rows_checked} rows checked, {len(self.bad_rows)} quarantined"
+            f" ({self.bad_share:.1%}); failed expectations: {failed}"
+        )
+
+
+def _sqlalchemy_url(dsn: str) -> str:
+    from psycopg2.extensions import parse_dsn
+    from sqlalchemy.engine import URL
+
+    parts = parse_dsn(dsn)
+    return URL.create(
+        "postgresql+psycopg2",
+        username=parts.get("user"),
+        password=parts.get("password"),
+        host=parts.get("host"),
+        port=int(parts["port"]) if parts.get("port") else None,
+        database=parts.get("dbname"),
+    ).render_as_string(hide_password=False)
+
+
+def _literal(value: Any) -> str:
+    from psycopg2.extensions import adapt
+
+    return adapt(value).getquoted().decode()
+
+
+def validate_orders(
+    conn: Any,
+    dsn: str,
+    *,
+    account_id: str,
+    window: tuple[datetime, datetime],
+    run_day: date,
+    max_bad_share: float = 0.05,
+    docs_dir: Path | None = None,
+) -> ValidationOutcome:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    suite_name = "orders"
+    outcome = ValidationOutcome(suite_name)
+    query = quality_sql.ORDERS_IN_WINDOW.format(
+        account=_literal(account_id), start=_literal(window[0]), end=_literal(window[1])
+    )
+    with transaction(conn) as cur:
+        cur.execute(f"SELECT count(*) FROM ({query}) q")
+        outcome.rows_checked = int(cur.fetchone()[0])
+
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_postgres("warehouse", connection_string=_sqlalchemy_url(dsn))
+    asset = source.add_query_asset(name=f"{suite_name}_{account_id}", query=query)
+    batch = asset.add_batch_definition_whole_table("window")
+    suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
+    for class_name, kwargs in SUITES[suite_name]:
+        suite.add_expectation(getattr(gxe, class_name)(**kwargs))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{suite_name}_{account_id}_{run_day}", data=batch, suite=suite)
+    )
+    result = definition.run(
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": [KEY],
+            "partial_unexpected_count": 20,
+        }
+    )
+    rows: list[tuple[str, str, bool, int, list[str]]] = []
+    for res in result.results:
+        config = res.expectation_config
+        column = config.kwargs.get("column") or ",".join(
+            str(config.kwargs.get(k)) for k in ("column_A", "column_B") if config.kwargs.get(k)
+        )
+        info = res.result or {}
+        ids = [_key_of(x) for x in info.get("unexpected_index_list") or []]
+        count = int(info.get("unexpected_count") or len(ids) or 0)
+        rows.append((config.type, column, bool(res.success), count, [i for i in ids[:20] if i]))
+        if not res.success:
+            outcome.failures.append((config.type, column, count))
+            for key in ids:
+                if key:
+                    reason = f"{config.type}({column})"
+                    prior = outcome.bad_rows.get(key)
+                    outcome.bad_rows[key] = f"{prior}; {reason}" if prior else reason
+    if docs_dir is not None:
+        outcome.docs_path = _write_docs(result, docs_dir, account_id, run_day)
+    with transaction(conn) as cur:
+        quality_sql.clear_quarantine(cur, account_id, window)
+        quality_sql.quarantine(cur, account_id, outcome.bad_rows)
+        quality_sql.record_run(
+            cur,
+            account_id,
+            run_day,
+            suite_name,
+            rows_checked=outcome.rows_checked,
+            rows_bad=len(outcome.bad_rows),
+            success=outcome.bad_share <= max_bad_share,
+            docs_path=outcome.docs_path,
+            results=rows,
+        )
+    if outcome.bad_share > max_bad_share:
+        raise QualityGateFailed(
+            f"{account_id} {run_day}: {outcome.bad_share:.1%} of orders are bad"
+            f" (threshold {max_bad_share:.1%}): {outcome.summary()}"
+        )
+    return outcome
+
+
+def _key_of(entry: Any) -> str | None:
+    if isinstance(entry, dict):
+        value = entry.get(KEY)
+        return str(value) if value is not None else None
+    return None
+
+
+def _write_docs(result: Any, docs_dir: Path, account_id: str, run_day: date) -> str:
+    """A self-contained JSON record of the run (GX's Data Docs site needs a file context)."""
+    import json
+
+    path = docs_dir / account_id / f"{run_day.isoformat()}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result.describe_dict(), indent=2, default=str))
+    return str(path)

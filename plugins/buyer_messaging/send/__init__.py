@@ -1,0 +1,1 @@
+"""Sending: rate-limited batches, exactly once, through every channel."""

@@ -1,0 +1,1 @@
+"""SP-API access: credentials from Airflow connections, checked clients, pacing and retries."""

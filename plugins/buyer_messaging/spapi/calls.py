@@ -1,0 +1,138 @@
+"""Paced, retried SP-API calls: one place that knows Amazon's failure classes.
+
+429 -> empty the bucket and back off with jitter; 5xx, timeouts and unreadable bodies -> retry
+with exponential back-off and jitter; an expired access token -> refresh once; any other 4xx ->
+fail with the operation and the order named.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from buyer_messaging.spapi.client import SpApiHttpError, invalidate_token
+from buyer_messaging.spapi.limits import usage_plan
+from buyer_messaging.spapi.ratelimit import TokenBucket
+
+log = logging.getLogger(__name__)
+
+
+class SpApiCallError(RuntimeError):
+    def __init__(self, operation: str, subject: str | None, status: int, code: str, message: str):
+        where = f" for order {subject}" if subject else ""
+        super().__init__(f"{operation}{where} failed: HTTP {status} {code}: {message}")
+        self.operation = operation
+        self.subject = subject
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class SpApiCaller:
+    """Calls SP-API operations for one account at the pace Amazon allows."""
+
+    def __init__(
+        self,
+        *,
+        max_attempts: int = 8,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self._sleep = sleep
+        self.buckets: dict[str, TokenBucket] = {}
+        self.calls: Counter[str] = Counter()
+        self.throttled: Counter[str] = Counter()
+        self.retries: Counter[str] = Counter()
+
+    def bucket(self, operation: str) -> TokenBucket:
+        if operation not in self.buckets:
+            rate, burst = usage_plan(operation)
+            self.buckets[operation] = TokenBucket(rate, burst, sleep=self._sleep)
+        return self.buckets[operation]
+
+    def _backoff(self, attempt: int) -> float:
+        return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)))
+
+    def call(
+        self,
+        operation: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        client: Any = None,
+        subject: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run `fn(*args, **kwargs)` (one SP-API operation) with pacing and retries."""
+        from sp_api.base import SellingApiException
+
+        bucket = self.bucket(operation)
+        refreshed = False
+        last: tuple[int, str, str] = (0, "", "")
+        for attempt in range(1, self.max_attempts + 1):
+            bucket.acquire()
+            self.calls[operation] += 1
+            try:
+                response = fn(*args, **kwargs)
+            except SpApiHttpError as err:
+                last = (err.status, err.code, err.message)
+                if err.status == 429:
+                    self.throttled[operation] += 1
+                    bucket.throttled(max(1.0 / bucket.rate, 0.05) * min(attempt, 4))
+                    continue
+                if err.status >= 500 or err.code == "InvalidResponse":
+                    self.retries[operation] += 1
+                    self._sleep(self._backoff(attempt))
+                    continue
+                if err.token_expired and not refreshed and client is not None:
+                    invalidate_token(client)
+                    refreshed = True
+                    continue
+                raise SpApiCallError(operation, subject, err.status, err.code, err.message) from err
+            except SellingApiException as err:
+                raise SpApiCallError(
+                    operation, subject, int(getattr(err, "code", 0) or 0), type(err).__name__, str(err)
+                ) from err
+            except _transport_errors() as err:
+                last = (0, type(err).__name__, str(err))
+                self.retries[operation] += 1
+                self._sleep(self._backoff(attempt))
+                continue
+            rate = _header_rate(getattr(response, "headers", None))
+            if rate:
+                bucket.set_rate(rate)
+            return response
+        status, code, message = last
+        raise SpApiCallError(
+            operation, subject, status, code, f"gave up after {self.max_attempts} attempts: {message}"
+        )
+
+    def summary(self) -> str:
+        ops = sorted(self.calls)
+        return ", ".join(
+            f"{op}: {self.calls[op]} calls, {self.throttled[op]} throttled, {self.retries[op]} retried"
+            for op in ops
+        ) or "no calls"
+
+
+def _header_rate(headers: Any) -> float | None:
+    if not headers:
+        return None
+    value = headers.get("x-amzn-RateLimit-Limit") or headers.get("x-amzn-ratelimit-limit")
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    import httpx
+
+    return (httpx.TransportError,)

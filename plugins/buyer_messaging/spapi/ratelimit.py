@@ -1,0 +1,68 @@
+"""Token buckets that pace calls at Amazon's rate and burst, learning the live rate."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+
+
+class TokenBucket:
+    """Thread-safe token bucket. `acquire` blocks until a token is available."""
+
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError(f"rate must be > 0 and burst >= 1 (got {rate}, {burst})")
+        self.rate = float(rate)
+        self.burst = int(burst)
+        self._tokens = float(burst)
+        self._clock = clock
+        self._sleep = sleep
+        self._stamp = clock()
+        self._lock = threading.Lock()
+        self._paused_until = 0.0
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def acquire(self) -> float:
+        """Take one token, waiting as needed; returns the seconds waited."""
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                self._refill(now)
+                pause = self._paused_until - now
+                if pause <= 0 and self._tokens >= 1:
+                    self._tokens -= 1
+                    return waited
+                wait = max(pause, (1 - self._tokens) / self.rate)
+            self._sleep(wait)
+            waited += wait
+
+    def set_rate(self, rate: float) -> None:
+        """Adopt the rate Amazon reports for this operation and selling partner."""
+        if rate <= 0:
+            return
+        with self._lock:
+            self._refill(self._clock())
+            self.rate = float(rate)
+
+    def throttled(self, backoff: float) -> float:
+        """A 429 means our bucket was fuller than Amazon's: empty it and pause with jitter."""
+        with self._lock:
+            now = self._clock()
+            self._refill(now)
+            self._tokens = 0.0
+            pause = backoff * (0.5 + random.random())
+            self._paused_until = max(self._paused_until, now + pause)
+            return pause

@@ -1,0 +1,203 @@
+"""What each Airflow task does: read its context, open its connections, call a stage.
+
+Stages are plain functions (extract/, quality/, plan/, send/ ...) that tests call without
+Airflow; this module is the only glue between them and the task context.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from contextlib import closing
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from buyer_messaging.config import Account, include_dir, load_accounts
+
+log = logging.getLogger("buyer_messaging")
+
+
+def account(account_id: str) -> Account:
+    for acc in load_accounts():
+        if acc.id == account_id:
+            return acc
+    raise KeyError(f"account {account_id!r} is not in the accounts file")
+
+
+def interval_of(context: dict[str, Any]) -> tuple[datetime, datetime]:
+    start, end = context["data_interval_start"], context["data_interval_end"]
+    return _utc(start), _utc(end)
+
+
+def _utc(moment: Any) -> datetime:
+    return datetime.fromtimestamp(moment.timestamp(), UTC)
+
+
+def run_day(acc: Account, interval: tuple[datetime, datetime]) -> date:
+    return interval[0].astimezone(ZoneInfo(acc.tz)).date()
+
+
+def _warehouse() -> tuple[Any, str]:
+    from buyer_messaging.warehouse.connection import connect, warehouse_dsn
+
+    dsn = warehouse_dsn()
+    return connect(dsn), dsn
+
+
+def _spapi(acc: Account, api_cls: type) -> Any:
+    from buyer_messaging.spapi.hook import SpApiHook
+
+    return SpApiHook(acc.spapi_conn_id, marketplace=acc.marketplace).client(api_cls)
+
+
+def migrate_warehouse() -> dict[str, Any]:
+    from buyer_messaging.warehouse.migrate import migrate
+
+    conn, _ = _warehouse()
+    with closing(conn):
+        applied = migrate(conn)
+    log.info("summary: warehouse migrations applied now: %s", ", ".join(applied) or "none (up to date)")
+    return {"applied": applied}
+
+
+def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from sp_api.api.orders.orders_v0 import OrdersV0
+
+    from buyer_messaging.extract.orders import extract_orders as extract
+    from buyer_messaging.extract.orders import extraction_window
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    acc = account(account_id)
+    interval = interval_of(context)
+    conn, _ = _warehouse()
+    with closing(conn):
+        window = extraction_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
+        caller = SpApiCaller()
+        stats = extract(
+            conn,
+            _spapi(acc, OrdersV0),
+            caller,
+            account_id=acc.id,
+            window=window,
+            salt=os.environ.get("BUYER_MESSAGING_BUYER_SALT", acc.id),
+        )
+    log.info("summary: %s; %s", stats.summary(), caller.summary())
+    return {"orders": stats.orders, "items": stats.items, "rejected": stats.rejected, "pages": stats.pages}
+
+
+def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from buyer_messaging.quality.validate import validate_orders
+
+    acc = account(account_id)
+    interval = interval_of(context)
+    day = run_day(acc, interval)
+    conn, dsn = _warehouse()
+    with closing(conn):
+        # the first run validates the onboarding window too
+        window = (interval[0] - timedelta(days=acc.lookback_days), interval[1])
+        outcome = validate_orders(
+            conn, dsn, account_id=acc.id, window=window, run_day=day, docs_dir=docs_dir()
+        )
+    if outcome.docs_path:
+        log.info("data docs: %s", outcome.docs_path)
+    log.info("summary: %s", outcome.summary())
+    return {"checked": outcome.rows_checked, "quarantined": len(outcome.bad_rows)}
+
+
+def docs_dir() -> Any:
+    from pathlib import Path
+
+    return Path(os.environ.get("BUYER_MESSAGING_DATA_DOCS") or include_dir().parent / "var" / "data_docs")
+
+
+def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
+    from buyer_messaging.plan.planner import plan_day
+
+    acc = account(account_id)
+    interval = interval_of(context)
+    conn, _ = _warehouse()
+    with closing(conn):
+        counts = plan_day(
+            conn, account_id=acc.id, kinds=acc.kinds, run_day=run_day(acc, interval), day=interval
+        )
+    log.info("summary: planned %s", dict(counts) or "nothing new")
+    return dict(counts)
+
+
+def render_and_lint(account_id: str, context: dict[str, Any]) -> dict[str, int]:
+    from buyer_messaging.render_and_lint import render_and_lint as prepare
+
+    acc = account(account_id)
+    conn, _ = _warehouse()
+    with closing(conn):
+        counts = prepare(conn, account_id=acc.id, locale=acc.market.locale)
+    log.info("summary: %s", dict(counts) or "nothing to prepare")
+    return dict(counts)
+
+
+def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any]]:
+    """One mapped `send` per batch of ready messages, labelled for the UI."""
+    from buyer_messaging.warehouse import outbox
+    from buyer_messaging.warehouse.connection import transaction
+
+    acc = account(account_id)
+    if (context.get("params") or {}).get("dry_run"):
+        log.info("summary: dry run: nothing will be sent")
+        return []
+    conn, _ = _warehouse()
+    with closing(conn), transaction(conn) as cur:
+        expired = outbox.expire_stale(cur, acc.id)
+        pending = outbox.pending_by_kind(cur, acc.id)
+    batches = []
+    for kind, count in pending.items():
+        n = math.ceil(count / acc.batch_size)
+        for i in range(n):
+            size = min(acc.batch_size, count - i * acc.batch_size)
+            batches.append({"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"})
+    log.info("summary: %d batches for %s; %d expired before sending", len(batches), pending, expired)
+    return batches
+
+
+def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
+    from sp_api.api import Solicitations
+
+    from buyer_messaging.send.batch import send_batch
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    acc = account(account_id)
+    caller = SpApiCaller()
+    conn, _ = _warehouse()
+    with closing(conn):
+        counts = send_batch(
+            conn,
+            _spapi(acc, Solicitations),
+            caller,
+            account_id=acc.id,
+            kind=batch["kind"],
+            limit=int(batch["limit"]),
+        )
+    log.info("summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary())
+    return dict(counts)
+
+
+def report(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from buyer_messaging.warehouse import outbox
+    from buyer_messaging.warehouse.connection import transaction
+
+    acc = account(account_id)
+    day = run_day(acc, interval_of(context))
+    conn, _ = _warehouse()
+    with closing(conn), transaction(conn) as cur:
+        rows = outbox.day_summary(cur, acc.id, day)
+    totals: dict[str, int] = {}
+    for _, status, n in rows:
+        totals[status] = totals.get(status, 0) + n
+    log.info(
+        "summary: %s %s: %s",
+        acc.id,
+        day,
+        ", ".join(f"{k} {s}={n}" for k, s, n in rows) or "no messages planned for this day",
+    )
+    return {"day": day.isoformat(), **totals}

@@ -1,0 +1,1 @@
+"""The reporting warehouse: connections, migrations and the SQL of each schema."""

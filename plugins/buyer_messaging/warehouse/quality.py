@@ -1,0 +1,71 @@
+"""SQL of the `quality` schema and the quarantine flags it sets in staging."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from psycopg2.extras import execute_values
+
+ORDERS_IN_WINDOW = """
+SELECT amazon_order_id, marketplace_id, order_status, purchase_date, order_total,
+       earliest_delivery_date, latest_delivery_date
+FROM staging.orders
+WHERE account_id = {account} AND last_update_date >= {start} AND last_update_date < {end}
+"""
+
+_CLEAR_QUARANTINE = """
+UPDATE staging.orders SET quarantined = false, quarantine_reason = NULL
+WHERE account_id = %s AND last_update_date >= %s AND last_update_date < %s AND quarantined
+"""
+
+_QUARANTINE = """
+UPDATE staging.orders o SET quarantined = true,
+    quarantine_reason = concat_ws('; ', NULLIF(o.quarantine_reason, ''), v.reason)
+FROM unnest(%s::text[], %s::text[]) AS v(amazon_order_id, reason)
+WHERE o.account_id = %s AND o.amazon_order_id = v.amazon_order_id
+"""
+
+_INSERT_RUN = """
+INSERT INTO quality.runs (account_id, run_day, suite, rows_checked, rows_bad, success, docs_path)
+VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id
+"""
+
+_INSERT_RESULTS = """
+INSERT INTO quality.results (run_id, expectation, column_name, success, unexpected_count, sample_ids)
+VALUES %s
+"""
+
+
+def clear_quarantine(cur: Any, account_id: str, window: tuple[datetime, datetime]) -> None:
+    cur.execute(_CLEAR_QUARANTINE, (account_id, *window))
+
+
+def quarantine(cur: Any, account_id: str, reasons: dict[str, str]) -> None:
+    if reasons:
+        cur.execute(_QUARANTINE, (list(reasons), list(reasons.values()), account_id))
+
+
+def record_run(
+    cur: Any,
+    account_id: str,
+    run_day: date,
+    suite: str,
+    *,
+    rows_checked: int,
+    rows_bad: int,
+    success: bool,
+    docs_path: str | None,
+    results: list[tuple[str, str, bool, int, list[str]]],
+) -> int:
+    cur.execute(
+        _INSERT_RUN, (account_id, run_day, suite, rows_checked, rows_bad, success, docs_path)
+    )
+    run_id = int(cur.fetchone()[0])
+    if results:
+        execute_values(
+            cur,
+            _INSERT_RESULTS,
+            [(run_id, exp, col, ok, n, sample) for exp, col, ok, n, sample in results],
+        )
+    return run_id

@@ -1,0 +1,110 @@
+"""SQL of the `staging` schema: upserts keyed by natural keys, one transaction per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from psycopg2.extras import Json, execute_values
+
+ORDER_COLUMNS = (
+    "account_id", "amazon_order_id", "marketplace_id", "marketplace", "order_status",
+    "fulfillment_channel", "purchase_date", "last_update_date", "earliest_ship_date",
+    "latest_ship_date", "earliest_delivery_date", "latest_delivery_date", "order_total",
+    "currency", "is_prime", "number_of_items_shipped", "number_of_items_unshipped",
+    "buyer_hash", "raw",
+)  # fmt: skip
+ITEM_COLUMNS = (
+    "account_id", "amazon_order_id", "order_item_id", "asin", "seller_sku", "title",
+    "quantity_ordered", "quantity_shipped", "item_price", "currency", "raw",
+)  # fmt: skip
+
+_UPSERT_ORDERS = f"""
+INSERT INTO staging.orders ({", ".join(ORDER_COLUMNS)}) VALUES %s
+ON CONFLICT (account_id, amazon_order_id) DO UPDATE SET
+    {", ".join(f"{c} = EXCLUDED.{c}" for c in ORDER_COLUMNS[2:])},
+    extracted_at = now()
+WHERE staging.orders.raw IS DISTINCT FROM EXCLUDED.raw
+"""
+
+_DELETE_ITEMS = """
+DELETE FROM staging.order_items
+WHERE account_id = %s AND amazon_order_id = ANY(%s)
+"""
+
+_INSERT_ITEMS = f"INSERT INTO staging.order_items ({', '.join(ITEM_COLUMNS)}) VALUES %s"
+
+_UPSERT_REJECTED = """
+INSERT INTO staging.rejected_records (account_id, source, record_key, reason, raw) VALUES %s
+ON CONFLICT (account_id, source, record_key) DO UPDATE SET
+    reason = EXCLUDED.reason, raw = EXCLUDED.raw, seen_at = now()
+"""
+
+_CLEAR_REJECTED = """
+DELETE FROM staging.rejected_records
+WHERE account_id = %s AND source = %s AND record_key = ANY(%s)
+"""
+
+_RECORD_RUN = """
+INSERT INTO staging.extract_runs
+    (account_id, stream, window_start, window_end, records, pages, calls, throttled)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (account_id, stream, window_start, window_end) DO UPDATE SET
+    records = EXCLUDED.records, pages = EXCLUDED.pages, calls = EXCLUDED.calls,
+    throttled = EXCLUDED.throttled, finished_at = now()
+"""
+
+_HAS_LOADED = "SELECT EXISTS (SELECT 1 FROM staging.extract_runs WHERE account_id = %s AND stream = %s)"
+
+
+def _row(record: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(Json(record[c]) if c == "raw" else record.get(c) for c in columns)
+
+
+def upsert_orders(
+    cur: Any,
+    account_id: str,
+    orders: Sequence[dict[str, Any]],
+    items: Sequence[dict[str, Any]],
+) -> None:
+    """Upsert a batch of orders and replace their items (caller owns the transaction)."""
+    if not orders:
+        return
+    execute_values(cur, _UPSERT_ORDERS, [_row(o, ORDER_COLUMNS) for o in orders])
+    order_ids = [o["amazon_order_id"] for o in orders]
+    cur.execute(_DELETE_ITEMS, (account_id, order_ids))
+    if items:
+        execute_values(cur, _INSERT_ITEMS, [_row(i, ITEM_COLUMNS) for i in items])
+    cur.execute(_CLEAR_REJECTED, (account_id, "orders", order_ids))
+
+
+def reject_records(
+    cur: Any, account_id: str, source: str, rejects: Sequence[tuple[str, str, dict[str, Any]]]
+) -> None:
+    """Keep records that could not be parsed, raw, with the reason (never dropped)."""
+    if rejects:
+        execute_values(
+            cur,
+            _UPSERT_REJECTED,
+            [(account_id, source, key, reason, Json(raw)) for key, reason, raw in rejects],
+        )
+
+
+def record_extract_run(
+    cur: Any,
+    account_id: str,
+    stream: str,
+    window: tuple[datetime, datetime],
+    *,
+    records: int,
+    pages: int,
+    calls: int,
+    throttled: int,
+) -> None:
+    cur.execute(_RECORD_RUN, (account_id, stream, *window, records, pages, calls, throttled))
+
+
+def has_loaded(cur: Any, account_id: str, stream: str) -> bool:
+    cur.execute(_HAS_LOADED, (account_id, stream))
+    return bool(cur.fetchone()[0])
