@@ -75,6 +75,7 @@ class Request:
     params: dict[str, str] = field(default_factory=dict)  # path parameters
     claims: dict | None = None  # the access token's or RDT's claims
     token_kind: str | None = None
+    pii: frozenset[str] = frozenset()  # data elements an RDT grants for this request
 
     def first(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -168,6 +169,9 @@ class Emulator:
         # ~53 minutes whatever expires_in says. Expiry is tested through the fault instead.
         self.token_lifetime_s = token_lifetime_s
         self.log_requests = log_requests
+        self.base_url = ""  # set by the server once bound: documents are served from it
+        # called with (operation, status, body) for every SP-API answer (conformance tests)
+        self.tap: Callable[[str, int, bytes], None] | None = None
         self._fixed_now = now.astimezone(UTC) if now else None
         self._lock = threading.RLock()
         self.base_limits = load_limits(models_dir)
@@ -290,6 +294,8 @@ class Emulator:
             elif response.status >= 400:
                 self.counters["errors"][operation] += 1
         response.operation = operation
+        if self.tap is not None:
+            self.tap(operation, response.status, response.body)
         return response
 
     def _authorize(self, request: Request) -> Response | None:
@@ -307,6 +313,15 @@ class Emulator:
                        else "The restricted data token you provided has expired.")
             return error_response(403, "Unauthorized", DENIED, details)
         request.claims, request.token_kind = claims, kind
+        if kind == auth.RDT_KIND:
+            # An RDT opens only the resources it names (a path may use {placeholders}).
+            for resource in claims.get("res", []):
+                pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(resource.get("path", "")))
+                if resource.get("method") == request.method and re.fullmatch(pattern, request.path):
+                    request.pii = frozenset(resource.get("dataElements") or [])
+                    return None
+            return error_response(403, "Unauthorized", DENIED,
+                                  "The restricted data token does not cover this resource.")
         return None
 
     # -- routes --------------------------------------------------------------------------------

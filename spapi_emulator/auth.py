@@ -25,7 +25,7 @@ def _sign(kind: str, claims: dict) -> str:
 
 
 def _verify(kind: str, token: str) -> dict | None:
-    parts = token.split(".")
+    parts = token.rsplit(".", 2)  # the kind itself may hold a dot (Atz.sprdt|...)
     if len(parts) != 3 or parts[0] != kind:
         return None
     mac = hmac.new(_KEY, f"{kind}.{parts[1]}".encode(), hashlib.sha256).hexdigest()[:32]

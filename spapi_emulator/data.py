@@ -22,6 +22,9 @@ from .marketplaces import MARKETPLACES, Marketplace
 
 EPOCH = date(2000, 1, 1)
 DAY = timedelta(days=1)
+RETURN_RATE_BP = 800  # 8% of delivered orders, in basis points
+# A return is requested at most this long after purchase (delivery + 20 days at the latest).
+MAX_RETURN_LAG = timedelta(days=35)
 # Every event of an order happens within this long after its purchase: a LastUpdated window
 # only needs the purchase days that start at most this long before it.
 MAX_EVENT_LAG = timedelta(days=7)
@@ -435,9 +438,13 @@ class Catalog:
             shipping_price=shipping_price, late=late,
         )
         # ~8% of delivered orders come back; their refund lands days later
-        if delivered_at is not None and rng.random() < 0.08:
+        if delivered_at is not None and self.may_be_returned(day, index):
             facts.ret = _make_return(rng, facts, delivered_at)
         return facts
+
+    def may_be_returned(self, day: date, index: int) -> bool:
+        """A cheap pre-check (no full generation) for the returns report's scan."""
+        return _mix(self.seed, day.isoformat(), index, "ret") % 10_000 < RETURN_RATE_BP
 
 
 def _make_return(rng: random.Random, facts: OrderFacts, delivered_at: datetime) -> ReturnFacts:

@@ -31,6 +31,29 @@ def _read(source: dict | str | Path | None) -> dict:
     return json.loads(text)
 
 
+def _check(config: dict) -> None:
+    for key in ("error_rate_500", "error_rate_503", "truncated_pages", "empty_error_body", "malformed_order"):
+        value = config.get(key)
+        if value is not None and not (isinstance(value, (int, float)) and 0 <= value <= 1):
+            raise ValueError(f"{key} must be a probability between 0 and 1, not {value!r}")
+    latency = config.get("latency_ms")
+    if latency is not None and not (
+        isinstance(latency, (int, float))
+        or (isinstance(latency, (list, tuple)) and len(latency) == 2 and 0 <= latency[0] <= latency[1])
+    ):
+        raise ValueError(f"latency_ms must be a number or [min, max], not {latency!r}")
+    storm = config.get("throttle_storm")
+    if storm is not None and not (isinstance(storm, dict) and float(storm.get("every_s", 30)) > 0
+                                  and 0 <= float(storm.get("duration_s", 3)) <= float(storm.get("every_s", 30))):
+        raise ValueError(f"throttle_storm must be {{every_s, duration_s}} with duration_s <= every_s, not {storm!r}")
+    expire = config.get("expire_tokens_after_s")
+    if expire is not None and not (isinstance(expire, (int, float)) and expire >= 0):
+        raise ValueError(f"expire_tokens_after_s must be a number of seconds, not {expire!r}")
+    only = config.get("operations")
+    if only is not None and not (isinstance(only, list) and all(isinstance(o, str) for o in only)):
+        raise ValueError("operations must be a list of operation names")
+
+
 class Faults:
     """The active fault configuration; empty means a well-behaved Amazon."""
 
@@ -38,6 +61,7 @@ class Faults:
         unknown = set(config) - KNOWN
         if unknown:
             raise ValueError(f"unknown faults: {', '.join(sorted(unknown))}; known: {', '.join(sorted(KNOWN))}")
+        _check(config)
         self.config = config
         self.seed = seed
         self._lock = threading.Lock()
@@ -62,14 +86,81 @@ class Faults:
     def as_dict(self) -> dict[str, Any]:
         return dict(self.config)
 
-    def storming(self, emulator: Emulator) -> bool:
-        return False
+    # -- helpers ---------------------------------------------------------------------------
 
-    def mangle_order(self, order: dict, facts: object) -> dict:
-        return order
+    def _applies(self, operation: str) -> bool:
+        only = self.config.get("operations")
+        return not only or operation in only
+
+    def _roll(self, key: str) -> float:
+        rate = float(self.config.get(key) or 0.0)
+        if rate <= 0:
+            return 1.0  # never fires, and draws nothing from the stream
+        with self._lock:
+            return self._rng.random() / rate  # < 1.0 means "fire"
+
+    # -- hooks called by the emulator --------------------------------------------------------
+
+    def storming(self, emulator: Emulator) -> bool:
+        """Inside a throttle storm every SP-API call gets a 429, whatever the bucket holds."""
+        storm = self.config.get("throttle_storm")
+        if not storm:
+            return False
+        every = float(storm.get("every_s", 30))
+        duration = float(storm.get("duration_s", 3))
+        return (time.monotonic() - self._started) % every < duration
 
     def before(self, emulator: Emulator, operation: str, request: Request) -> Response | None:
+        """A failure that replaces the answer (5xx, gateway HTML), or None."""
+        if not self.config or not self._applies(operation):
+            return None
+        from .app import Response, error_response
+
+        if self._roll("error_rate_500") < 1.0:
+            return error_response(500, "InternalFailure", "We encountered an internal error. Please try again.", "")
+        if self._roll("error_rate_503") < 1.0:
+            return error_response(503, "ServiceUnavailable", "Service temporarily unavailable. Please try again.", "")
+        if self._roll("empty_error_body") < 1.0:
+            html = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+            return Response(502, html, {"Content-Type": "text/html"})
         return None
 
     def after(self, emulator: Emulator, operation: str, request: Request, response: Response) -> Response:
+        """Latency and truncated bodies, applied to a real answer."""
+        if not self.config or not self._applies(operation):
+            return response
+        latency = self.config.get("latency_ms")
+        if latency:
+            low, high = (latency, latency) if isinstance(latency, (int, float)) else latency
+            with self._lock:
+                delay = self._rng.uniform(float(low), float(high)) / 1000.0
+            response.headers["X-Emulator-Delay"] = f"{delay:.4f}"
+        if response.status == 200 and operation in PAGED and self._roll("truncated_pages") < 1.0:
+            # a 200 whose body stops mid-JSON, as a dropped connection behind a proxy leaves it
+            response.body = response.body[: max(1, len(response.body) // 2)]
         return response
+
+    def mangle_order(self, order: dict, facts: object) -> dict:
+        """A malformed order: the same orders are malformed on every call (keyed by order id)."""
+        rate = float(self.config.get("malformed_order") or 0.0)
+        if rate <= 0:
+            return order
+        oid = order.get("AmazonOrderId", "")
+        roll = random.Random(f"malformed:{self.seed}:{oid}")
+        if roll.random() >= rate:
+            return order
+        order = dict(order)
+        kind = roll.choice(("missing_purchase_date", "unknown_status", "wrong_currency"))
+        if kind == "missing_purchase_date":
+            order.pop("PurchaseDate", None)
+        elif kind == "unknown_status":
+            order["OrderStatus"] = "Processing"
+        else:
+            total = dict(order.get("OrderTotal") or {"Amount": "10.00"})
+            total["CurrencyCode"] = "JPY" if total.get("CurrencyCode") != "JPY" else "USD"
+            order["OrderTotal"] = total
+        return order
+
+
+# operations whose answers are pages of data (truncated_pages applies to them)
+PAGED = {"getOrders", "getOrderItems", "searchOrders", "getReports"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -180,7 +181,7 @@ def get_orders(emu: Emulator, request: Request) -> Response:
         spec = orders_query(request, now, markets)
         day, index, snapshot = first_purchase_day(spec), 0, now
     found, nxt = emu.scan_orders(spec, day, index, snapshot, spec["max"])
-    orders = [emu.faults.mangle_order(order_v0(f, snapshot), f) for f in found]
+    orders = [emu.faults.mangle_order(order_v0(f, snapshot, request.pii), f) for f in found]
     payload: dict[str, Any] = {"Orders": orders}
     if nxt is not None:
         payload["NextToken"] = emu.encode_token(
@@ -258,6 +259,69 @@ def get_order_items(emu: Emulator, request: Request) -> Response:
     if end < len(facts.items):
         payload["NextToken"] = emu.encode_token({"o": facts.amazon_order_id, "i": end})
     return Response.json(200, {"payload": payload})
+
+
+def get_order(emu: Emulator, request: Request) -> Response:
+    now = emu.now()
+    facts = emu.order_or_404(request.params["order_id"])
+    return Response.json(200, {"payload": emu.faults.mangle_order(order_v0(facts, now, request.pii), facts)})
+
+
+def _require_rdt(request: Request) -> None:
+    # Amazon answers a restricted operation called with a plain LWA token with a 403.
+    if request.token_kind != auth.RDT_KIND:
+        raise ApiError(403, "Unauthorized", "Access to requested resource is denied.",
+                       "This operation returns restricted data: call it with a Restricted Data Token.")
+
+
+def get_order_address(emu: Emulator, request: Request) -> Response:
+    _require_rdt(request)
+    facts = emu.order_or_404(request.params["order_id"])
+    return Response.json(200, {"payload": {"AmazonOrderId": facts.amazon_order_id,
+                                           "ShippingAddress": shipping_address(facts, True)}})
+
+
+def get_order_buyer_info(emu: Emulator, request: Request) -> Response:
+    _require_rdt(request)
+    facts = emu.order_or_404(request.params["order_id"])
+    return Response.json(200, {"payload": {"AmazonOrderId": facts.amazon_order_id,
+                                           **buyer_info(facts, True)}})
+
+
+def get_order_items_buyer_info(emu: Emulator, request: Request) -> Response:
+    _require_rdt(request)
+    facts = emu.order_or_404(request.params["order_id"])
+    return Response.json(200, {"payload": {"AmazonOrderId": facts.amazon_order_id,
+                                           "OrderItems": [{"OrderItemId": i.order_item_id} for i in facts.items]}})
+
+
+DATA_ELEMENTS = {"buyerInfo", "shippingAddress", "buyerTaxInformation"}
+_ELEMENT_PATHS = re.compile(r"^/orders/v0/orders(/[^/]+(/orderItems)?)?$")
+
+
+def create_restricted_data_token(emu: Emulator, request: Request) -> Response:
+    body = request.json_body()
+    resources = body.get("restrictedResources")
+    if not isinstance(resources, list) or not 1 <= len(resources) <= 50:
+        raise invalid("restrictedResources must list 1 to 50 resources.")
+    granted = []
+    for resource in resources:
+        if not isinstance(resource, dict):
+            raise invalid("Each restricted resource must be an object.")
+        method, path = resource.get("method"), resource.get("path")
+        if method not in ("GET", "PUT", "POST", "DELETE"):
+            raise invalid(f"Invalid method {method!r} in restrictedResources.")
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise invalid(f"Invalid path {path!r} in restrictedResources.")
+        elements = resource.get("dataElements") or []
+        if elements and not _ELEMENT_PATHS.match(path):
+            raise invalid(f"dataElements are not supported for the resource {path}.")
+        unknown = set(elements) - DATA_ELEMENTS
+        if unknown:
+            raise invalid(f"Invalid dataElements: {', '.join(sorted(unknown))}.")
+        granted.append({"method": method, "path": path, "dataElements": list(elements)})
+    lifetime = 3600
+    return Response.json(200, {"restrictedDataToken": auth.issue_rdt(granted, lifetime), "expiresIn": lifetime})
 
 
 # --- Solicitations ---------------------------------------------------------------------------
@@ -428,6 +492,13 @@ def register(emu: Emulator) -> None:
         ("POST", "/auth/o2/token", "lwaToken", lwa_token, "lwa"),
         ("GET", "/orders/v0/orders", "getOrders", get_orders, "spapi"),
         ("GET", f"/orders/v0/orders/{ORDER_ID}/orderItems", "getOrderItems", get_order_items, "spapi"),
+        ("GET", f"/orders/v0/orders/{ORDER_ID}", "getOrder", get_order, "spapi"),
+        ("GET", f"/orders/v0/orders/{ORDER_ID}/address", "getOrderAddress", get_order_address, "spapi"),
+        ("GET", f"/orders/v0/orders/{ORDER_ID}/buyerInfo", "getOrderBuyerInfo", get_order_buyer_info, "spapi"),
+        ("GET", f"/orders/v0/orders/{ORDER_ID}/orderItems/buyerInfo", "getOrderItemsBuyerInfo",
+         get_order_items_buyer_info, "spapi"),
+        ("POST", "/tokens/2021-03-01/restrictedDataToken", "createRestrictedDataToken",
+         create_restricted_data_token, "spapi"),
         ("GET", f"/solicitations/v1/orders/{ORDER_ID}", "getSolicitationActionsForOrder",
          get_solicitation_actions, "spapi"),
         ("POST", f"/solicitations/v1/orders/{ORDER_ID}/solicitations/productReviewAndSellerFeedback",
@@ -445,3 +516,8 @@ def register(emu: Emulator) -> None:
     ]
     for method, pattern, operation, handler, kind in routes:
         emu.route(method, pattern, operation, kind)(bind(handler))
+    from . import messaging, orders2026, reports
+
+    for module in (orders2026, messaging, reports):
+        for method, pattern, operation, handler, kind in module.ROUTES:
+            emu.route(method, pattern, operation, kind)(bind(handler))

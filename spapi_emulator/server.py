@@ -90,6 +90,7 @@ class EmulatorServer:
         self._httpd = _Server((self.host, self.port), _Handler)
         self._httpd.emulator = self.emulator  # type: ignore[attr-defined]
         self.port = self._httpd.server_address[1]
+        self.emulator.base_url = self.url
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                         name=f"spapi-emulator:{self.port}", daemon=True)
         self._thread.start()
@@ -101,6 +102,7 @@ class EmulatorServer:
             self._httpd = _Server((self.host, self.port), _Handler)
             self._httpd.emulator = self.emulator  # type: ignore[attr-defined]
             self.port = self._httpd.server_address[1]
+            self.emulator.base_url = self.url
         self._httpd.serve_forever(poll_interval=0.2)
 
     def stop(self) -> None:
