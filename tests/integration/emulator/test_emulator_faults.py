@@ -1,0 +1,153 @@
+"""Fault injection: each fault is visible through the real client, repeatable, and switchable."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+
+import httpx
+import pytest
+from emulator_helpers import NOW, US
+from sp_api.api import Orders, Solicitations
+from sp_api.base import (
+    SellingApiException,
+    SellingApiForbiddenException,
+    SellingApiRequestThrottledException,
+    SellingApiServerException,
+    SellingApiTemporarilyUnavailableException,
+)
+
+from spapi_emulator.testing import client_kwargs
+
+DAY = (NOW - timedelta(days=3)).date()
+WINDOW = {"CreatedAfter": f"{DAY}T00:00:00Z", "CreatedBefore": f"{DAY}T23:59:59Z"}
+
+
+def outcomes(srv, n: int = 40) -> list[str]:
+    client = Orders(**client_kwargs(srv.url))
+    out = []
+    for _ in range(n):
+        try:
+            client.get_orders(**WINDOW)
+            out.append("ok")
+        except SellingApiException as exc:
+            out.append(type(exc).__name__)
+    return out
+
+
+def test_error_rates_are_repeatable_for_a_seed(make_server):
+    faults = {"error_rate_500": 0.2, "error_rate_503": 0.2}
+    first = outcomes(make_server(time_scale=1e6, faults=faults, seed=5))
+    second = outcomes(make_server(time_scale=1e6, faults=faults, seed=5))
+    assert first == second
+    assert {"ok", "SellingApiServerException", "SellingApiTemporarilyUnavailableException"} <= set(first)
+    other = outcomes(make_server(time_scale=1e6, faults=faults, seed=6))
+    assert other != first
+
+
+def test_empty_error_body_is_a_502_with_html(make_server, admin):
+    srv = make_server(time_scale=1e6, faults={"empty_error_body": 1.0})
+    client = Orders(**client_kwargs(srv.url))
+    # sp_api swallows a non-JSON 502: an empty payload and no exception; callers must check
+    assert client.get_orders(**WINDOW).payload.get("Orders") is None
+    token = httpx.post(f"{srv.url}/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": "r"},
+                       trust_env=False).json()["access_token"]
+    raw = httpx.get(f"{srv.url}/orders/v0/orders", params={**WINDOW, "MarketplaceIds": US},
+                    headers={"x-amz-access-token": token}, trust_env=False)
+    assert raw.status_code == 502 and raw.headers["content-type"].startswith("text/html")
+
+
+def test_truncated_pages_are_200s_that_do_not_parse(make_server):
+    srv = make_server(time_scale=1e6, faults={"truncated_pages": 1.0})
+    token = httpx.post(f"{srv.url}/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": "r"},
+                       trust_env=False).json()["access_token"]
+    raw = httpx.get(f"{srv.url}/orders/v0/orders", params={**WINDOW, "MarketplaceIds": US},
+                    headers={"x-amz-access-token": token}, trust_env=False)
+    assert raw.status_code == 200
+    with pytest.raises(json.JSONDecodeError):
+        raw.json()
+    # what the real client makes of it: an empty payload, no exception; callers must check
+    assert Orders(**client_kwargs(srv.url)).get_orders(**WINDOW).payload.get("Orders") is None
+
+
+def test_malformed_orders_are_the_same_orders_every_time(make_server, admin):
+    srv = make_server(time_scale=1e6, faults={"malformed_order": 0.3}, orders_per_day=60)
+    client = Orders(**client_kwargs(srv.url))
+    first = client.get_orders(**WINDOW).payload["Orders"]
+    second = client.get_orders(**WINDOW).payload["Orders"]
+    assert first == second
+    truth = admin(srv).get("/_emulator/orders", params={"day": DAY.isoformat()}).json()
+    clean = {o["AmazonOrderId"]: o for o in truth["orders"]}
+    bad = [o for o in first if o != clean[o["AmazonOrderId"]]]
+    assert 0.1 < len(bad) / len(first) < 0.5
+    kinds = set()
+    for order in bad:
+        if "PurchaseDate" not in order:
+            kinds.add("missing PurchaseDate")
+        elif order["OrderStatus"] not in ("Pending", "Unshipped", "PartiallyShipped", "Shipped", "Canceled"):
+            kinds.add("unknown status")
+        elif order["OrderTotal"]["CurrencyCode"] != "USD":
+            kinds.add("wrong currency")
+    assert kinds == {"missing PurchaseDate", "unknown status", "wrong currency"}
+
+
+def test_latency(make_server):
+    srv = make_server(time_scale=1e6, faults={"latency_ms": [150, 200]})
+    client = Orders(**client_kwargs(srv.url))
+    client.get_orders(**WINDOW)  # warm the token
+    started = time.perf_counter()
+    client.get_orders(**WINDOW)
+    assert 0.14 < time.perf_counter() - started < 2.0
+
+
+def test_throttle_storm_then_calm(make_server):
+    srv = make_server(time_scale=1e6, faults={"throttle_storm": {"every_s": 1.0, "duration_s": 0.5}})
+    client = Solicitations(**client_kwargs(srv.url))
+    results = []
+    for _ in range(25):
+        try:
+            client.get_solicitation_actions_for_order("111-0000000-0000000", marketplaceIds=US)
+        except SellingApiRequestThrottledException:
+            results.append(429)
+        except SellingApiException:
+            results.append(404)
+        time.sleep(0.06)
+    assert 429 in results and 404 in results
+
+
+def test_tokens_expire_early(make_server):
+    srv = make_server(time_scale=1e6, faults={"expire_tokens_after_s": 0.3})
+    client = Orders(**client_kwargs(srv.url, refresh_token="Atzr|expiry-test"))
+    client.get_orders(**WINDOW)
+    time.sleep(0.4)
+    with pytest.raises(SellingApiForbiddenException) as exc:
+        client.get_orders(**WINDOW)
+    assert exc.value.error[0]["details"] == "The access token you provided has expired."
+
+
+def test_faults_from_a_yaml_file_and_at_run_time(make_server, admin, tmp_path):
+    path = tmp_path / "faults.yaml"
+    path.write_text("error_rate_500: 1.0\noperations: [getOrders]\n")
+    srv = make_server(time_scale=1e6, faults=str(path))
+    client = Orders(**client_kwargs(srv.url))
+    with pytest.raises(SellingApiServerException):
+        client.get_orders(**WINDOW)
+    api = admin(srv)
+    assert api.post("/_emulator/faults", json={"error_rate_503": 1.0}).json() == {"error_rate_503": 1.0}
+    with pytest.raises(SellingApiTemporarilyUnavailableException):
+        client.get_orders(**WINDOW)
+    assert api.post("/_emulator/faults", json={"no_such_fault": 1}).status_code == 400
+    api.post("/_emulator/faults", json={})
+    assert client.get_orders(**WINDOW).payload["Orders"]
+    counters = api.get("/_emulator/counters").json()
+    assert counters["errors"]["getOrders"] == 2
+
+
+def test_unknown_faults_are_refused_at_start():
+    from spapi_emulator.server import EmulatorServer
+
+    with pytest.raises(ValueError):
+        EmulatorServer(faults={"error_rate_501": 0.5})
+    with pytest.raises(ValueError):
+        EmulatorServer(faults={"error_rate_500": 5})
