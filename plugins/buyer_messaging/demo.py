@@ -191,7 +191,9 @@ def _logical_date(day: date) -> datetime:
     from buyer_messaging.tasks import account
 
     tz = ZoneInfo(account(ACCOUNT).tz)
-    return datetime(day.year, day.month, day.day, tzinfo=tz)
+    # a manual run covers the interval that ends at its logical date: [D, D+1) needs D+1
+    nxt = day + timedelta(days=1)
+    return datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz)
 
 
 def _fetch(url: str) -> Any:

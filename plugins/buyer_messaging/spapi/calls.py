@@ -42,11 +42,13 @@ class SpApiCaller:
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self._sleep = sleep
+        self._clock = clock
         self.buckets: dict[str, TokenBucket] = {}
         self.calls: Counter[str] = Counter()
         self.throttled: Counter[str] = Counter()
@@ -55,7 +57,7 @@ class SpApiCaller:
     def bucket(self, operation: str) -> TokenBucket:
         if operation not in self.buckets:
             rate, burst = usage_plan(operation)
-            self.buckets[operation] = TokenBucket(rate, burst, sleep=self._sleep)
+            self.buckets[operation] = TokenBucket(rate, burst, clock=self._clock, sleep=self._sleep)
         return self.buckets[operation]
 
     def _backoff(self, attempt: int) -> float:

@@ -42,7 +42,7 @@ class TokenBucket:
                 now = self._clock()
                 self._refill(now)
                 pause = self._paused_until - now
-                if pause <= 0 and self._tokens >= 1:
+                if pause <= 0 and self._tokens >= 1 - 1e-9:
                     self._tokens -= 1
                     return waited
                 wait = max(pause, (1 - self._tokens) / self.rate)
