@@ -18,7 +18,15 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from . import auth
-from .data import MAX_EVENT_LAG, Catalog, OrderFacts, days_between
+from .data import (
+    MAX_EVENT_LAG,
+    REGULAR_LAG,
+    SLOW_TIER_EVERY,
+    Catalog,
+    OrderFacts,
+    day_start,
+    days_between,
+)
 from .limits import TokenBucket, format_rate, load_limits
 from .marketplaces import BY_ID, Marketplace, resolve
 
@@ -165,6 +173,8 @@ class Emulator:
         self.markets: tuple[Marketplace, ...] = resolve(marketplaces)
         self.catalog = Catalog(seed, orders_per_day, self.markets)
         self.items_page_size = max(1, items_page_size)
+        # orders examined per getOrders/searchOrders page before a short page is returned
+        self.scan_budget = 40_000
         # Not divided by time_scale: the stock python-amazon-sp-api client caches a token for
         # ~53 minutes whatever expires_in says. Expiry is tested through the fault instead.
         self.token_lifetime_s = token_lifetime_s
@@ -382,34 +392,44 @@ class Emulator:
         ids = set(spec.get("ids") or [])
         last_day = min(before, now).date()
         found: list[OrderFacts] = []
+        budget = self.scan_budget
         for day in days_between(start_day, last_day):
             count = self.catalog.count(day)
             begin = start_index if day == start_day else 0
-            if created:
-                begin = max(begin, self.catalog.first_index_at_or_after(day, after))
-            for index in range(begin, count):
+            # purchase times grow with the index: skip straight to the first candidate
+            floor = after if created else after - MAX_EVENT_LAG
+            begin = max(begin, self.catalog.first_index_at_or_after(day, floor))
+            step = 1
+            if not created and day_start(day) + REGULAR_LAG < after:
+                # only the slow tier (late or split shipments) can still change this late
+                step = SLOW_TIER_EVERY
+                offset = self.catalog.slow_tier_offset(day)
+                begin += (offset - begin) % step
+            for index in range(begin, count, step):
                 purchase = self.catalog.purchase_time(day, index, count)
                 if purchase > now or purchase > before:
-                    break  # purchase times grow with the index
-                if created and purchase < after:
+                    break
+                if purchase < floor:
                     continue
-                if not created and purchase + MAX_EVENT_LAG < after:
+                budget -= 1
+                if budget < 0:
+                    # Bound each page's latency: a short page with a NextToken, as Amazon sends.
+                    return found, (day, index)
+                timeline = self.catalog.timeline(day, index, count)
+                if timeline.marketplace.marketplace_id not in markets:
                     continue
-                facts = self.catalog.order(day, index)
-                if facts.marketplace.marketplace_id not in markets:
+                if channels and timeline.fulfillment not in channels:
                     continue
-                if ids and facts.amazon_order_id not in ids:
-                    continue
-                status, updated = facts.status_at(now)
+                status, updated = timeline.status_at(now)
                 if not created and not (after <= updated <= before):
                     continue
                 if statuses and status not in statuses:
                     continue
-                if channels and facts.fulfillment not in channels:
+                if ids and self.catalog.order_id(day, index, timeline.marketplace) not in ids:
                     continue
                 if len(found) == want:
                     return found, (day, index)
-                found.append(facts)
+                found.append(self.catalog.order(day, index))
         return found, None
 
     def encode_token(self, payload: dict) -> str:
