@@ -7,7 +7,11 @@ from datetime import timedelta
 import pytest
 from emulator_helpers import NOW, US
 from sp_api.api import Orders, Tokens
-from sp_api.base import SellingApiBadRequestException, SellingApiForbiddenException, SellingApiNotFoundException
+from sp_api.base import (
+    SellingApiBadRequestException,
+    SellingApiForbiddenException,
+    SellingApiNotFoundException,
+)
 
 from spapi_emulator.marketplaces import MARKETPLACES
 from spapi_emulator.testing import client_kwargs
