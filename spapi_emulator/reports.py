@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -109,7 +110,13 @@ def _report_view(emu: Emulator, report: dict) -> dict[str, Any]:
     if elapsed < queue_s + process_s:
         view["processingStatus"] = "IN_PROGRESS"
         return view
+    if report["rows"] is None:
+        view["processingStatus"] = "IN_PROGRESS"
+        return view
     view["processingEndTime"] = iso(created + timedelta(seconds=queue_s + process_s))
+    if report["rows"] < 0:
+        view["processingStatus"] = "FATAL"
+        return view
     if report["rows"] == 0:
         view["processingStatus"] = "CANCELLED"  # Amazon cancels a report that has no data
         return view
@@ -141,17 +148,30 @@ def create_report(emu: Emulator, request: Request) -> Response:
         raise invalid("The date range must not exceed 60 days for this report type.")
     if start > now:
         raise invalid("dataStartTime must not be in the future.")
-    document, rows = build_returns_document(emu, start, end, set(markets), now)
     report_id = str(next(_ids))
     document_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}.T{report_id}"
+    report = {
+        "reportId": report_id, "reportType": report_type, "marketplaceIds": list(markets),
+        "dataStartTime": iso(start), "dataEndTime": iso(end), "createdTime": iso(now),
+        "t0": time.monotonic(), "rows": None, "documentId": document_id,
+    }
     with emu._lock:
-        emu.reports[report_id] = {
-            "reportId": report_id, "reportType": report_type, "marketplaceIds": list(markets),
-            "dataStartTime": iso(start), "dataEndTime": iso(end), "createdTime": iso(now),
-            "t0": time.monotonic(), "rows": rows, "documentId": document_id,
-        }
-        if rows:
-            emu.documents[document_id] = {"content": document, "reportId": report_id}
+        emu.reports[report_id] = report
+
+    def build() -> None:
+        # in the background: at a million orders a day the scan takes minutes, and the report
+        # simply stays IN_PROGRESS until it is done, as a big report does on Amazon
+        try:
+            document, rows = build_returns_document(emu, start, end, set(markets), now)
+        except Exception:  # a report that cannot be built ends FATAL, as on Amazon
+            report["rows"] = -1
+            return
+        with emu._lock:
+            if rows:
+                emu.documents[document_id] = {"content": document, "reportId": report_id}
+            report["rows"] = rows
+
+    threading.Thread(target=build, name=f"report-{report_id}", daemon=True).start()
     return Response.json(202, {"reportId": report_id})
 
 

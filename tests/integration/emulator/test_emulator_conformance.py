@@ -159,8 +159,10 @@ def test_every_answer_matches_amazons_models(make_server, admin):
                                    dataEndTime=(NOW - timedelta(days=1)).isoformat()).payload["reportId"]
     call(reports.create_report, reportType="GET_NOTHING")  # 400
     call(reports.get_report, report)
-    time.sleep(0.05)
-    done = reports.get_report(report).payload
+    deadline = time.monotonic() + 20
+    while (done := reports.get_report(report).payload)["processingStatus"] != "DONE":
+        assert time.monotonic() < deadline, done
+        time.sleep(0.02)
     call(reports.get_report_document, done["reportDocumentId"])
     call(reports.get_report_document, "amzn1.spdoc.nope")
     call(reports.get_report, "123")
