@@ -351,13 +351,10 @@ class Emulator:
 
     def market_of_request(self, request: Request, name: str = "marketplaceIds") -> Marketplace:
         ids = request.listed(name)
-        if not ids:
-            raise invalid(f"Missing required parameter {name}.", f"{name} is a required query parameter.")
-        if len(ids) > 1:
-            raise invalid(f"Only one marketplace can be specified in {name}.")
-        market = BY_ID.get(ids[0])
+        market = BY_ID.get(ids[0]) if len(ids) == 1 else None
         if market is None:
-            raise invalid(f"Invalid {name}: {ids[0]!r} is not a marketplace id.")
+            # Amazon's wording for a missing, repeated or unknown marketplaceIds
+            raise invalid(f"Missing or invalid request parameters: [{name}]")
         return market
 
     def record(self, kind: str, entry: dict) -> None:

@@ -330,17 +330,18 @@ SOLICITATION_OPEN = timedelta(days=5)
 SOLICITATION_CLOSE = timedelta(days=30)
 
 
+NOT_AVAILABLE = "The requested solicitation is not available for this amazonOrderId."
+# Amazon's own wording (a typographic apostrophe included)
+OUTSIDE_WINDOW = "You can\u2019t use this feature to request a review outside the 5-30 day range after the order delivery date."
+
+
 def solicitation_refusal(emu: Emulator, facts: OrderFacts, now: datetime) -> str | None:
-    """Why no review request can be sent now, or None when one can."""
+    """Amazon's message for why no review request can be sent now, or None when one can."""
     status, _ = facts.status_at(now)
-    if status != "Shipped":
-        return f"The order is {status}; solicitations are available for shipped orders only."
-    if now < facts.earliest_delivery + SOLICITATION_OPEN:
-        return "Solicitations can be sent from 5 days after the order's earliest delivery date."
-    if now > facts.latest_delivery + SOLICITATION_CLOSE:
-        return "Solicitations can be sent until 30 days after the order's latest delivery date."
-    if facts.amazon_order_id in emu.solicited:
-        return "A solicitation has already been sent for this order."
+    if status != "Shipped" or facts.amazon_order_id in emu.solicited:
+        return NOT_AVAILABLE
+    if not facts.earliest_delivery + SOLICITATION_OPEN <= now <= facts.latest_delivery + SOLICITATION_CLOSE:
+        return OUTSIDE_WINDOW
     return None
 
 
@@ -380,7 +381,7 @@ def create_solicitation(emu: Emulator, request: Request) -> Response:
     with emu._lock:
         refusal = solicitation_refusal(emu, facts, now)
         if refusal is not None:
-            raise ApiError(403, "Unauthorized", "Access to requested resource is denied.", refusal)
+            raise ApiError(403, "Unauthorized", refusal, "")
         emu.solicited.add(facts.amazon_order_id)
     emu.record("solicitations", {"amazonOrderId": facts.amazon_order_id,
                                  "marketplaceIds": [market.marketplace_id], "at": iso(now)})

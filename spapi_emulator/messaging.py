@@ -152,7 +152,9 @@ def send(kind: MessageType):
         with emu._lock:
             reason = refusal(emu, facts, kind, now)
             if reason is not None:
-                raise ApiError(403, "Unauthorized", "Access to requested resource is denied.", reason)
+                # Amazon's wording whatever the reason, details empty: as on Amazon, the way to
+                # know is whether getMessagingActionsForOrder offers the type
+                raise ApiError(403, "Unauthorized", "Invalid amazonOrderId and template combination.", "")
             emu.messaged.setdefault(facts.amazon_order_id, set()).add(kind.name)
         payload: dict[str, Any] = {k: v for k, v in body.items() if k not in ("marketplaceIds", "MarketplaceIds")}
         emu.record("messages", {"amazonOrderId": facts.amazon_order_id, "type": kind.name, "body": text,

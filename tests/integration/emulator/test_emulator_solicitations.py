@@ -40,6 +40,7 @@ def test_window_and_once_per_order(make_server, admin):
     with pytest.raises(SellingApiForbiddenException) as early:
         client.create_product_review_and_seller_feedback_solicitation(oid, marketplaceIds=US)
     assert early.value.amzn_code == "Unauthorized"
+    assert "outside the 5-30 day range after the order delivery date" in early.value.message
 
     move(closes + timedelta(minutes=1))
     assert client.get_solicitation_actions_for_order(oid, marketplaceIds=US).payload["_links"]["actions"] == []
@@ -50,8 +51,9 @@ def test_window_and_once_per_order(make_server, admin):
     actions = client.get_solicitation_actions_for_order(oid, marketplaceIds=US).payload
     assert [a["name"] for a in actions["_links"]["actions"]] == ["productReviewAndSellerFeedback"]
     client.create_product_review_and_seller_feedback_solicitation(oid, marketplaceIds=US)
-    with pytest.raises(SellingApiForbiddenException):
+    with pytest.raises(SellingApiForbiddenException) as again:
         client.create_product_review_and_seller_feedback_solicitation(oid, marketplaceIds=US)
+    assert again.value.message == "The requested solicitation is not available for this amazonOrderId."
     assert client.get_solicitation_actions_for_order(oid, marketplaceIds=US).payload["_links"]["actions"] == []
 
     received = api.get("/_emulator/received", params={"amazonOrderId": oid}).json()
@@ -75,3 +77,4 @@ def test_marketplace_ids_query_parameter_is_required(make_server, admin):
     with pytest.raises(SellingApiBadRequestException) as bad:
         client.create_product_review_and_seller_feedback_solicitation(oid)  # body only, as sp_api does
     assert bad.value.amzn_code == "InvalidInput"
+    assert bad.value.message == "Missing or invalid request parameters: [marketplaceIds]"
