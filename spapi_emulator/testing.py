@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,14 @@ CREDENTIALS = {
 }
 
 
+def _bypass_proxies(host: str) -> None:
+    """httpx honours HTTP(S)_PROXY: a proxy would swallow requests to 127.0.0.1 (CI sets one)."""
+    for name in ("NO_PROXY", "no_proxy"):
+        hosts = [h.strip() for h in os.environ.get(name, "").split(",") if h.strip()]
+        if host and host not in hosts:
+            os.environ[name] = ",".join([*hosts, host])
+
+
 def client_kwargs(url: str, marketplace: str = "US", refresh_token: str | None = None) -> dict[str, Any]:
     """`marketplace`, `credentials` and `auth_token_client_class` for any sp_api client."""
     from sp_api.auth import AccessTokenClient, AccessTokenResponse
@@ -25,6 +34,7 @@ def client_kwargs(url: str, marketplace: str = "US", refresh_token: str | None =
 
     parts = urlsplit(url)
     base = Marketplaces[marketplace]
+    _bypass_proxies(parts.hostname or "")
 
     class _Marketplace:
         # sp_api only reads these three attributes of a Marketplaces member
