@@ -367,8 +367,7 @@ class Emulator:
             self.solicited.clear()
             self.messaged.clear()
             self.counters = {"requests": Counter(), "throttled": Counter(), "errors": Counter()}
-            self._buckets.clear()
-            self._limits = dict(self.base_limits)
+            self._buckets.clear()  # full buckets again; limits set at run time stay
             self.reports.clear()
             self.documents.clear()
             self.faults.reset()
