@@ -13,9 +13,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from buyer_messaging.config import project_root
 
@@ -57,8 +59,13 @@ def _warehouse(var: Path) -> tuple[str, Any]:
     env_conn = os.environ.get("AIRFLOW_CONN_MESSAGING_WAREHOUSE")
     if env_conn:
         return "connection messaging_warehouse (from the environment)", None
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     import pgserver
 
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     server = pgserver.get_server(var / "pg", cleanup_mode="stop")
     import psycopg2
 
@@ -162,26 +169,56 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
         emulator.wait(timeout=30)
     rows, totals = _summary(dsn, run_days)
     sent_now = _sent_total(dsn) - sent_before
+    if _server is not None:
+        _server.cleanup()  # stop the embedded Postgres now, so its log lines come before ours
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
     if failed:
-        print(f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see the Airflow logs above")
+        print(f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see {var / 'airflow' / 'dag-runs.log'}")
         return 1
     return 0
 
 
-def _run_days(run_days: list[date], var: Path) -> list[date]:
-    from airflow.models.dagbag import DagBag
+@contextmanager
+def _output_to(path: Path) -> Iterator[TextIO]:
+    """Send everything Airflow prints (fd 1 and 2) to a log file; yield the real stdout."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_out, saved_err = os.dup(1), os.dup(2)
+    console = os.fdopen(os.dup(saved_out), "w", buffering=1)
+    with path.open("a") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield console
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved_out, 1)
+            os.dup2(saved_err, 2)
+            os.close(saved_out)
+            os.close(saved_err)
+            console.close()
 
-    bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
-    if bag.import_errors:
-        raise RuntimeError(f"DAG import errors: {bag.import_errors}")
-    dag = bag.get_dag(DAG_ID)
+
+def _run_days(run_days: list[date], var: Path) -> list[date]:
+    log_path = var / "airflow" / "dag-runs.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     failed = []
-    for day in run_days:
-        print(f"--- {DAG_ID}: running the day {day} through Airflow (dag.test)", flush=True)
-        run = dag.test(logical_date=_logical_date(day))
-        if str(getattr(run, "state", "")) not in ("success", "DagRunState.SUCCESS"):
-            failed.append(day)
+    with _output_to(log_path) as console:
+        from airflow.dag_processing.dagbag import DagBag
+
+        bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+        if bag.import_errors:
+            raise RuntimeError(f"DAG import errors: {bag.import_errors}")
+        dag = bag.dags[DAG_ID]
+        for day in run_days:
+            started = time.monotonic()
+            console.write(f"{DAG_ID}: running the day {day} through Airflow (dag.test) ... ")
+            run = dag.test(logical_date=_logical_date(day))
+            state = str(getattr(run, "state", "")).rsplit(".", 1)[-1].lower()
+            console.write(f"{state} in {time.monotonic() - started:.0f} s\n")
+            if state != "success":
+                failed.append(day)
     return failed
 
 
@@ -216,7 +253,7 @@ def _print_report(
     else:
         print(f"sent on this run: {sent_now}")
     print(f"warehouse:  {where}")
-    print(f"airflow logs: {var / 'airflow' / 'logs'}")
+    print(f"airflow logs: {var / 'airflow' / 'dag-runs.log'}")
     n_received = len(received.get("solicitations", [])) + len(received.get("messages", []))
     print(f"emulator record: {var / 'emulator-received.json'} ({n_received} received this run; log {var / 'emulator.log'})")
     print(f"demo took {seconds:.0f} s")

@@ -88,7 +88,9 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
-    from buyer_messaging.quality.validate import validate_orders
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from buyer_messaging.quality.validate import QualityGateFailed, validate_orders
 
     acc = account(account_id)
     interval = interval_of(context)
@@ -97,9 +99,12 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     with closing(conn):
         # the first run validates the onboarding window too
         window = (interval[0] - timedelta(days=acc.lookback_days), interval[1])
-        outcome = validate_orders(
-            conn, dsn, account_id=acc.id, window=window, run_day=day, docs_dir=docs_dir()
-        )
+        try:
+            outcome = validate_orders(
+                conn, dsn, account_id=acc.id, window=window, run_day=day, docs_dir=docs_dir()
+            )
+        except QualityGateFailed as err:
+            raise AirflowFailException(str(err)) from None  # the same data fails again: no retry
     if outcome.docs_path:
         log.info("data docs: %s", outcome.docs_path)
     log.info("summary: %s", outcome.summary())

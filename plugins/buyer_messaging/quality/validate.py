@@ -48,13 +48,16 @@ def _sqlalchemy_url(dsn: str) -> str:
     from sqlalchemy.engine import URL
 
     parts = parse_dsn(dsn)
+    host = parts.get("host") or "127.0.0.1"
+    socket_dir = host.startswith("/")  # a Unix socket (the demo's embedded Postgres)
     return URL.create(
         "postgresql+psycopg2",
         username=parts.get("user"),
         password=parts.get("password"),
-        host=parts.get("host"),
-        port=int(parts["port"]) if parts.get("port") else None,
+        host=None if socket_dir else host,
+        port=int(parts["port"]) if parts.get("port") and not socket_dir else None,
         database=parts.get("dbname"),
+        query={"host": host, "port": parts.get("port", "5432")} if socket_dir else {},
     ).render_as_string(hide_password=False)
 
 
@@ -87,7 +90,8 @@ def validate_orders(
         outcome.rows_checked = int(cur.fetchone()[0])
 
     context = gx.get_context(mode="ephemeral")
-    source = context.data_sources.add_postgres("warehouse", connection_string=_sqlalchemy_url(dsn))
+    # add_sql, not add_postgres: the latter rejects Unix-socket URLs (no host part)
+    source = context.data_sources.add_sql("warehouse", connection_string=_sqlalchemy_url(dsn))
     asset = source.add_query_asset(name=f"{suite_name}_{account_id}", query=query)
     batch = asset.add_batch_definition_whole_table("window")
     suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
