@@ -6,7 +6,6 @@ Postgres: the server at 127.0.0.1:5432 (trust auth) when it answers, else an emb
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -16,6 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import postgres_connection_json, spapi_connection_json  # noqa: E402,F401
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -121,45 +123,6 @@ def wh(fresh_warehouse: str) -> Iterator[object]:
     conn.close()
 
 
-def spapi_connection_json(url: str, *, marketplace: str = "US", refresh_token: str = "Atzr|test-refresh") -> str:
-    return json.dumps(
-        {
-            "conn_type": "amazon_sp_api",
-            "extra": {
-                "refresh_token": refresh_token,
-                "lwa_app_id": "amzn1.application-oa2-client.test",
-                "lwa_client_secret": "test-client-secret",
-                "marketplace": marketplace,
-                "endpoint": url,
-                "lwa_endpoint": f"{url}/auth/o2/token",
-            },
-        }
-    )
-
-
-def postgres_connection_json(dsn: str) -> str:
-    from psycopg2.extensions import parse_dsn
-
-    if "://" in dsn:
-        import psycopg2
-
-        conn = psycopg2.connect(dsn)
-        params = conn.get_dsn_parameters()
-        conn.close()
-    else:
-        params = parse_dsn(dsn)
-    return json.dumps(
-        {
-            "conn_type": "postgres",
-            "host": params.get("host", "127.0.0.1"),
-            "port": int(params.get("port", 5432)),
-            "login": params.get("user", "postgres"),
-            "password": params.get("password") or None,
-            "schema": params.get("dbname", "postgres"),
-        }
-    )
-
-
 @pytest.fixture
 def emulator_factory() -> Iterator[object]:
     from spapi_emulator.server import EmulatorServer
@@ -189,5 +152,3 @@ def shared_dir() -> Path:
         pytest.skip("../shared is absent (only CI and the team's machines have it)")
     return SHARED
 
-
-sys.path.insert(0, str(ROOT / "tests"))

@@ -1,5 +1,4 @@
 import pytest
-
 from buyer_messaging.warehouse.connection import connect
 from buyer_messaging.warehouse.migrate import discover, migrate
 

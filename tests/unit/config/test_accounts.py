@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from buyer_messaging.config import ConfigError, load_accounts
 
 

@@ -1,0 +1,68 @@
+"""One account's day, end to end through Airflow (dag.test) against the emulator and Postgres."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import psycopg2
+import pytest
+from support import postgres_connection_json, spapi_connection_json
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def demo_env(monkeypatch, emulator, fresh_warehouse):
+    monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", spapi_connection_json(emulator.url))
+    monkeypatch.setenv("AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse))
+    return emulator, fresh_warehouse
+
+
+def run_day(day):
+    from airflow.dag_processing.dagbag import DagBag
+    from buyer_messaging.config import project_root
+
+    dag = DagBag(dag_folder=str(project_root() / "dags")).dags["buyer_messaging_demo"]
+    tz = ZoneInfo("America/Los_Angeles")
+    nxt = day + timedelta(days=1)
+    return dag.test(logical_date=datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz))
+
+
+def message_log(dsn):
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT amazon_order_id, status FROM reporting.message_log"
+            " WHERE account_id = 'demo' AND kind = 'review_request'"
+        )
+        return dict(cur.fetchall())
+
+
+def test_a_day_sends_due_review_requests_once(airflow_db, demo_env):
+    emulator, dsn = demo_env
+    day = datetime.now(UTC).date() - timedelta(days=1)
+
+    run = run_day(day)
+    assert str(run.state).endswith("success")
+
+    log = message_log(dsn)
+    sent = {order for order, status in log.items() if status == "sent"}
+    received = httpx.get(f"{emulator.url}/_emulator/received").json()["solicitations"]
+    received_ids = [r["amazonOrderId"] for r in received]
+    assert sent, "the first day of a new account must send the backlog of due review requests"
+    assert sorted(received_ids) == sorted(sent)  # what we recorded as sent is what Amazon got
+    assert len(received_ids) == len(set(received_ids))
+    assert all(r["marketplaceIds"] == ["ATVPDKIKX0DER"] for r in received)
+    assert set(log.values()) <= {"sent", "expired"}
+
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM staging.orders WHERE account_id = 'demo'")
+        assert cur.fetchone()[0] > 0
+        cur.execute("SELECT count(*) FROM quality.runs WHERE account_id = 'demo'")
+        assert cur.fetchone()[0] == 1
+
+    # the same day again: nothing new planned, nothing sent twice
+    run = run_day(day)
+    assert str(run.state).endswith("success")
+    assert message_log(dsn) == log
+    again = httpx.get(f"{emulator.url}/_emulator/received").json()["solicitations"]
+    assert len(again) == len(received)
