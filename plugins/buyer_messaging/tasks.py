@@ -172,8 +172,9 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
-    caller = SpApiCaller()
-    conn, _ = _warehouse()
+    conn, dsn = _warehouse()
+    # buckets in the warehouse: every batch and worker of this account shares Amazon's rate
+    caller = SpApiCaller(shared=(dsn, acc.id))
     with closing(conn):
         counts = send_batch(
             conn,
@@ -183,6 +184,7 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
             kind=batch["kind"],
             limit=int(batch["limit"]),
         )
+    caller.close()
     log.info("summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary())
     return dict(counts)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from buyer_messaging.spapi.client import SpApiHttpError, invalidate_token
 from buyer_messaging.spapi.limits import usage_plan
-from buyer_messaging.spapi.ratelimit import TokenBucket
+from buyer_messaging.spapi.ratelimit import SharedTokenBucket, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,17 @@ class SpApiCaller:
         backoff_cap: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        shared: tuple[str, str] | None = None,
     ) -> None:
+        """`shared=(dsn, account_id)` keeps the buckets in the warehouse, shared by every
+        batch and worker of the account; without it they live in this process."""
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self._sleep = sleep
         self._clock = clock
-        self.buckets: dict[str, TokenBucket] = {}
+        self._shared = shared
+        self.buckets: dict[str, TokenBucket | SharedTokenBucket] = {}
         self.calls: Counter[str] = Counter()
         self.throttled: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()
@@ -57,8 +61,19 @@ class SpApiCaller:
     def bucket(self, operation: str) -> TokenBucket:
         if operation not in self.buckets:
             rate, burst = usage_plan(operation)
-            self.buckets[operation] = TokenBucket(rate, burst, clock=self._clock, sleep=self._sleep)
+            if self._shared:
+                dsn, account_id = self._shared
+                self.buckets[operation] = SharedTokenBucket(
+                    dsn, account_id, operation, rate, burst, sleep=self._sleep
+                )
+            else:
+                self.buckets[operation] = TokenBucket(rate, burst, clock=self._clock, sleep=self._sleep)
         return self.buckets[operation]
+
+    def close(self) -> None:
+        for bucket in self.buckets.values():
+            if isinstance(bucket, SharedTokenBucket):
+                bucket.close()
 
     def _backoff(self, attempt: int) -> float:
         return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)))

@@ -66,3 +66,58 @@ class TokenBucket:
             pause = backoff * (0.5 + random.random())
             self._paused_until = max(self._paused_until, now + pause)
             return pause
+
+
+class SharedTokenBucket:
+    """The same bucket, kept in Postgres so concurrent batches and workers share it.
+
+    One short transaction per token on its own connection; the row lock serialises takers.
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        account_id: str,
+        operation: str,
+        rate: float,
+        burst: int,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        from buyer_messaging.warehouse import rate_buckets
+        from buyer_messaging.warehouse.connection import connect, transaction
+
+        self._sql = rate_buckets
+        self._transaction = transaction
+        self._conn = connect(dsn, application_name=f"buyer-messaging rate {account_id}/{operation}")
+        self.account_id, self.operation = account_id, operation
+        self.rate, self.burst = float(rate), int(burst)
+        self._sleep = sleep
+        with transaction(self._conn) as cur:
+            rate_buckets.ensure(cur, account_id, operation, rate, burst)
+
+    def acquire(self) -> float:
+        waited = 0.0
+        while True:
+            with self._transaction(self._conn) as cur:
+                granted, wait = self._sql.take(cur, self.account_id, self.operation)
+            if granted:
+                return waited
+            wait = max(wait, 0.001)
+            self._sleep(wait)
+            waited += wait
+
+    def set_rate(self, rate: float) -> None:
+        if rate > 0 and rate != self.rate:
+            self.rate = float(rate)
+            with self._transaction(self._conn) as cur:
+                self._sql.set_rate(cur, self.account_id, self.operation, rate)
+
+    def throttled(self, backoff: float) -> float:
+        pause = backoff * (0.5 + random.random())
+        with self._transaction(self._conn) as cur:
+            self._sql.throttled(cur, self.account_id, self.operation, pause)
+        return pause
+
+    def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,34 @@
+"""A sending process for the crash and concurrency tests: `python sender_child.py DSN URL ACCOUNT`."""
+
+import sys
+
+from sp_api.api import Solicitations
+
+from buyer_messaging.send.batch import send_batch
+from buyer_messaging.spapi.calls import SpApiCaller
+from buyer_messaging.spapi.client import build_client
+from buyer_messaging.spapi.credentials import SpApiCredentials
+from buyer_messaging.warehouse.connection import connect
+
+
+def main(dsn: str, url: str, account_id: str, limit: str = "100000") -> None:
+    creds = SpApiCredentials(
+        refresh_token="Atzr|child",
+        lwa_app_id="amzn1.application-oa2-client.test",
+        lwa_client_secret="secret",
+        marketplace="US",
+        endpoint=url,
+        lwa_endpoint=f"{url}/auth/o2/token",
+    )
+    caller = SpApiCaller(shared=(dsn, account_id))
+    conn = connect(dsn)
+    print("started", flush=True)
+    counts = send_batch(
+        conn, build_client(Solicitations, creds), caller,
+        account_id=account_id, kind="review_request", limit=int(limit),
+    )  # fmt: skip
+    print(dict(counts), flush=True)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
