@@ -119,13 +119,23 @@ def docs_dir() -> Any:
 
 def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
     from buyer_messaging.plan.planner import plan_day
+    from buyer_messaging.policies import load_pack, load_timing
 
     acc = account(account_id)
     interval = interval_of(context)
     conn, _ = _warehouse()
     with closing(conn):
+        timing = load_timing()
         counts = plan_day(
-            conn, account_id=acc.id, kinds=acc.kinds, run_day=run_day(acc, interval), day=interval
+            conn,
+            account_id=acc.id,
+            kinds=acc.kinds,
+            run_day=run_day(acc, interval),
+            day=interval,
+            timing=timing,
+            pack=load_pack(acc.policy_pack or timing.default_pack),
+            enabled_despite_policy=acc.enabled_despite_policy,
+            tz=acc.tz,
         )
     log.info("summary: planned %s", dict(counts) or "nothing new")
     return dict(counts)

@@ -1,4 +1,8 @@
-"""plan: insert the day's due messages into messaging.outbox (status planned or expired)."""
+"""plan: insert the day's due messages into messaging.outbox, set-based, one SQL per kind.
+
+Each kind's SQL (plan/sql/<kind>.sql) selects the orders for which it is due on the run's
+day; insert_outbox.sql turns them into rows — planned, skipped by policy, or expired.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from buyer_messaging.policies import PolicyPack, Timing, load_pack, load_timing
 from buyer_messaging.warehouse.connection import transaction
 
 SQL_DIR = Path(__file__).with_name("sql")
-PLANNED_KINDS = ("review_request",)
+PLANNED_KINDS = ("review_request", "shipment_confirmation", "unavailability_notice")
+
+
+def _sql(kind: str) -> str:
+    wrapper = (SQL_DIR / "insert_outbox.sql").read_text()
+    return wrapper.replace("{candidates}", (SQL_DIR / f"{kind}.sql").read_text())
 
 
 def plan_day(
@@ -21,23 +31,38 @@ def plan_day(
     run_day: date,
     day: tuple[datetime, datetime],
     now: datetime | None = None,
-    delay_days: int = 0,
+    pack: PolicyPack | None = None,
+    timing: Timing | None = None,
+    enabled_despite_policy: tuple[str, ...] = (),
+    tz: str = "UTC",
 ) -> Counter[str]:
     """Plan every enabled kind for the run's day; returns counts per 'kind:status'."""
+    timing = timing or load_timing()
+    pack = pack or load_pack(timing.default_pack)
     counts: Counter[str] = Counter()
-    params = {
-        "account_id": account_id,
-        "run_day": run_day,
-        "day_start": day[0],
-        "day_end": day[1],
-        "now": now or datetime.now(UTC),
-        "delay_days": delay_days,
-    }
     with transaction(conn) as cur:
         for kind in kinds:
             if kind not in PLANNED_KINDS:
                 continue
-            cur.execute((SQL_DIR / f"{kind}.sql").read_text(), params)
+            policy = pack.kinds.get(kind)
+            forbidden = None if kind in enabled_despite_policy else pack.forbidding_rule(kind)
+            rules = timing.of(kind)
+            cur.execute(
+                _sql(kind),
+                {
+                    "account_id": account_id,
+                    "kind": kind,
+                    "channel": policy.channel if policy else "none",
+                    "forbidden": forbidden,
+                    "run_day": run_day,
+                    "tz": tz,
+                    "day_start": day[0],
+                    "day_end": day[1],
+                    "now": now or datetime.now(UTC),
+                    "delay_days": rules.delay_days,
+                    "stale_after_days": rules.stale_after_days or 0,
+                },
+            )
             for (status,) in cur.fetchall():
                 counts[f"{kind}:{status}"] += 1
     return counts

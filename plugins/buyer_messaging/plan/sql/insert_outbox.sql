@@ -1,0 +1,23 @@
+-- Wraps a kind's candidates (its plan/sql/<kind>.sql SELECT) into outbox rows, at most one per
+-- (account, order, kind), ever: planned; skipped when the active policy pack forbids the
+-- kind; expired when it is due on a past day but too stale to send now. `due_on` (and
+-- `planned_for`) is the day it fell due in the account's time zone, so backfilling days in
+-- any order gives the same outbox.
+WITH candidates AS ({candidates})
+INSERT INTO messaging.outbox
+    (account_id, marketplace_id, amazon_order_id, kind, channel, status, planned_for, due_on,
+     send_before, reason)
+SELECT %(account_id)s, c.marketplace_id, c.amazon_order_id, %(kind)s, %(channel)s,
+       CASE WHEN %(forbidden)s::text IS NOT NULL THEN 'skipped'
+            WHEN c.send_before <= %(now)s THEN 'expired'
+            ELSE 'planned' END,
+       (c.send_after AT TIME ZONE %(tz)s)::date,
+       (c.send_after AT TIME ZONE %(tz)s)::date,
+       c.send_before,
+       CASE WHEN %(forbidden)s::text IS NOT NULL THEN %(forbidden)s::text
+            WHEN c.send_before <= %(now)s
+            THEN 'expired: too stale to send after ' || to_char(c.send_before AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
+       END
+FROM candidates c
+ON CONFLICT (account_id, amazon_order_id, kind) DO NOTHING
+RETURNING status

@@ -1,0 +1,100 @@
+"""Policy packs (which kinds each channel may send) and timing rules, from include/policies/.
+
+Loaded and validated on use; an error names the file and the key.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from buyer_messaging.config import ALL_KINDS, ConfigError, include_dir
+
+
+class KindPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel: Literal["solicitations", "messaging", "email_relay"]
+    permitted: bool
+    message_type: str | None = None
+    critical: bool = False
+    proactive: bool = False
+    rule: str | None = None
+    why: str | None = None
+
+
+class PolicyPack(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    version: str
+    title: str
+    proactive_window_days: int = 30
+    kinds: dict[str, KindPolicy]
+
+    def forbidding_rule(self, kind: str) -> str | None:
+        """`policy:<rule id>` when this pack forbids the kind, else None."""
+        policy = self.kinds.get(kind)
+        if policy is None:
+            return f"policy:{self.id}:kind-not-covered"
+        return None if policy.permitted else f"policy:{policy.rule or self.id}"
+
+
+class KindTiming(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    delay_days: int = Field(default=0, ge=0, le=60)
+    stale_after_days: int | None = Field(default=None, ge=0, le=60)
+
+
+class Timing(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default_pack: str
+    kinds: dict[str, KindTiming]
+    max_bad_share: float = Field(default=0.05, ge=0, le=1)
+
+    def of(self, kind: str) -> KindTiming:
+        return self.kinds.get(kind, KindTiming())
+
+
+def _load(path: Path, model: type[BaseModel]) -> BaseModel:
+    try:
+        raw = yaml.safe_load(path.read_text())
+        return model.model_validate(raw)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: not found") from None
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: not valid YAML: {err}") from None
+    except ValidationError as err:
+        problems = [f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
+        raise ConfigError("\n".join(problems)) from None
+
+
+@lru_cache(maxsize=8)
+def load_pack(pack_id: str, policies_dir: Path | None = None) -> PolicyPack:
+    directory = (policies_dir or include_dir() / "policies") / "packs"
+    path = directory / f"{pack_id}.yaml"
+    pack = _load(path, PolicyPack)
+    assert isinstance(pack, PolicyPack)
+    if pack.id != pack_id:
+        raise ConfigError(f"{path}: id: {pack.id!r} does not match the file name")
+    unknown = sorted(set(pack.kinds) - set(ALL_KINDS))
+    if unknown:
+        raise ConfigError(f"{path}: kinds: unknown kind {', '.join(unknown)}")
+    return pack
+
+
+@lru_cache(maxsize=8)
+def load_timing(policies_dir: Path | None = None) -> Timing:
+    path = (policies_dir or include_dir() / "policies") / "timing.yaml"
+    timing = _load(path, Timing)
+    assert isinstance(timing, Timing)
+    unknown = sorted(set(timing.kinds) - set(ALL_KINDS))
+    if unknown:
+        raise ConfigError(f"{path}: kinds: unknown kind {', '.join(unknown)}")
+    return timing

@@ -1,0 +1,192 @@
+"""Planning rules over crafted orders: every window boundary, time zones, policy, backfills."""
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from buyer_messaging.extract.parse import parse_order
+from buyer_messaging.plan.planner import plan_day
+from buyer_messaging.policies import load_pack
+from buyer_messaging.warehouse import staging
+from buyer_messaging.warehouse.connection import transaction
+
+pytestmark = pytest.mark.integration
+PARIS = ZoneInfo("Europe/Paris")
+FR = "A13V1IB3VIYZZH"
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def order(order_id: str, *, status="Shipped", edd=None, ldd=None, updated=None, latest_ship=None):
+    purchase = (edd or updated or NOW) - timedelta(days=3)
+    raw = {
+        "AmazonOrderId": order_id,
+        "MarketplaceId": FR,
+        "OrderStatus": status,
+        "PurchaseDate": iso(purchase),
+        "LastUpdateDate": iso(updated or purchase + timedelta(days=1)),
+        "OrderTotal": {"CurrencyCode": "EUR", "Amount": "19.90"},
+    }
+    if edd:
+        raw["EarliestDeliveryDate"] = iso(edd)
+        raw["LatestDeliveryDate"] = iso(ldd or edd + timedelta(days=2))
+    if latest_ship:
+        raw["LatestShipDate"] = iso(latest_ship)
+    return parse_order(raw, "fr")
+
+
+def load(conn, *orders, quarantine=()):
+    with transaction(conn) as cur:
+        staging.upsert_orders(cur, "fr", list(orders), [])
+        for order_id in quarantine:
+            cur.execute("UPDATE staging.orders SET quarantined = true WHERE amazon_order_id = %s", (order_id,))
+
+
+def paris_day(d: date) -> tuple[datetime, datetime]:
+    start = datetime(d.year, d.month, d.day, tzinfo=PARIS)
+    nxt = d + timedelta(days=1)
+    return start.astimezone(UTC), datetime(nxt.year, nxt.month, nxt.day, tzinfo=PARIS).astimezone(UTC)
+
+
+def plan(conn, d: date, kinds=("review_request",), **kwargs):
+    return plan_day(
+        conn, account_id="fr", kinds=kinds, run_day=d, day=paris_day(d), now=NOW, tz="Europe/Paris", **kwargs
+    )
+
+
+def outbox(conn):
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT amazon_order_id, kind, status, planned_for, reason FROM messaging.outbox"
+            " WHERE account_id = 'fr' ORDER BY amazon_order_id, kind"
+        )
+        return cur.fetchall()
+
+
+def planned_ids(conn, day=None):
+    return {r[0] for r in outbox(conn) if day is None or r[3] == day}
+
+
+D = date(2026, 11, 20)
+
+
+def test_review_window_opens_five_days_after_earliest_delivery_in_account_time(wh):
+    start, end = paris_day(D)
+    load(
+        wh,
+        order("opens-last-second", edd=end - timedelta(days=5, seconds=1)),
+        order("opens-at-midnight", edd=end - timedelta(days=5)),
+        # 23:30 Paris: in UTC already 22:30, the same Paris day
+        order("paris-2330", edd=datetime(2026, 11, 15, 23, 30, tzinfo=PARIS)),
+        # 00:30 Paris on the 16th is still the 15th in UTC: not due on the 20th in Paris
+        order("paris-0030", edd=datetime(2026, 11, 16, 0, 30, tzinfo=PARIS)),
+    )
+    plan(wh, D)
+    assert planned_ids(wh, D) == {"opens-last-second", "paris-2330"}
+    plan(wh, D + timedelta(days=1))
+    assert planned_ids(wh, D + timedelta(days=1)) == {"opens-at-midnight", "paris-0030"}
+
+
+def test_review_window_closes_thirty_days_after_latest_delivery(wh):
+    start, _ = paris_day(D)
+    load(
+        wh,
+        order("closed-yesterday", edd=start - timedelta(days=40), ldd=start - timedelta(days=30, seconds=1)),
+        order("closes-today", edd=start - timedelta(days=40), ldd=start - timedelta(days=30)),
+    )
+    plan(wh, D)
+    rows = {r[0]: r for r in outbox(wh)}
+    assert set(rows) == {"closes-today"}
+    # due on the 20th but Amazon's window closed before NOW (the 22nd): expired, never sent
+    assert rows["closes-today"][2] == "expired"
+    assert rows["closes-today"][4].startswith("expired:")
+
+
+@pytest.mark.parametrize(
+    "status, quarantined",
+    [("Canceled", False), ("Unshipped", False), ("PartiallyShipped", False), ("Shipped", True)],
+)
+def test_exclusions(wh, status, quarantined):
+    start, _ = paris_day(D)
+    load(wh, order("x", status=status, edd=start - timedelta(days=8)), quarantine=["x"] if quarantined else [])
+    plan(wh, D)
+    assert planned_ids(wh) == set()
+
+
+def test_at_most_one_message_per_order_and_kind_ever(wh):
+    start, _ = paris_day(D)
+    load(wh, order("once", edd=start - timedelta(days=8)))
+    assert sum(plan(wh, D).values()) == 1
+    assert sum(plan(wh, D).values()) == 0  # a re-run or a cleared task plans nothing new
+    assert sum(plan(wh, D + timedelta(days=1)).values()) == 0  # nor does the next day
+    assert len(outbox(wh)) == 1
+
+
+def test_policy_pack_forbids_shipment_confirmations_unless_enabled_on_purpose(wh, make_database):
+    start, _ = paris_day(D)
+    load(wh, order("shipped-today", updated=start + timedelta(hours=3)))
+    plan(wh, D, kinds=("shipment_confirmation",))
+    [row] = outbox(wh)
+    assert row[2] == "skipped" and row[4] == "policy:no-proactive-shipping-confirmation"
+
+    with transaction(wh) as cur:
+        cur.execute("DELETE FROM messaging.outbox")
+    plan(wh, D, kinds=("shipment_confirmation",), enabled_despite_policy=("shipment_confirmation",))
+    [row] = outbox(wh)
+    assert row[2] == "planned"
+    plan(wh, D, kinds=("shipment_confirmation",), pack=load_pack("seed-2019"))
+    assert len(outbox(wh)) == 1
+
+
+def test_backfilled_shipment_confirmations_older_than_two_days_expire(wh):
+    old_day, fresh_day = date(2026, 11, 12), date(2026, 11, 21)
+    load(
+        wh,
+        order("old", updated=paris_day(old_day)[0] + timedelta(hours=5)),
+        order("fresh", updated=paris_day(fresh_day)[0] + timedelta(hours=5)),
+    )
+    enabled = {"kinds": ("shipment_confirmation",), "enabled_despite_policy": ("shipment_confirmation",)}
+    plan(wh, old_day, **enabled)
+    plan(wh, fresh_day, **enabled)
+    statuses = {r[0]: r[2] for r in outbox(wh)}
+    assert statuses == {"old": "expired", "fresh": "planned"}
+
+
+def test_unavailability_for_cancelled_and_late_orders(wh):
+    start, end = paris_day(D)
+    load(
+        wh,
+        order("cancelled", status="Canceled", updated=start + timedelta(hours=2)),
+        order("late", status="Unshipped", updated=start - timedelta(days=2), latest_ship=start + timedelta(hours=10)),
+        order("not-late-yet", status="Unshipped", updated=start - timedelta(days=2), latest_ship=end + timedelta(hours=1)),
+    )
+    plan(wh, D, kinds=("unavailability_notice",))
+    assert {r[0]: r[2] for r in outbox(wh)} == {"cancelled": "planned", "late": "planned"}
+
+
+def test_backfill_in_any_order_gives_the_same_outbox(make_database):
+    from buyer_messaging.warehouse.connection import connect
+    from buyer_messaging.warehouse.migrate import migrate
+
+    rng = random.Random(5)
+    days = [date(2026, 11, 10) + timedelta(days=i) for i in range(10)]
+    orders = []
+    for i in range(120):
+        edd = datetime(2026, 10, 1, tzinfo=UTC) + timedelta(hours=rng.randrange(0, 24 * 45))
+        orders.append(order(f"o{i:03d}", edd=edd, ldd=edd + timedelta(days=rng.randrange(0, 4))))
+        orders.append(order(f"s{i:03d}", updated=edd + timedelta(days=20)))
+    results = []
+    for ordering in (days, list(reversed(days)), rng.sample(days, len(days))):
+        conn = connect(make_database())
+        migrate(conn)
+        load(conn, *orders)
+        for d in ordering:
+            plan(conn, d, kinds=("review_request", "shipment_confirmation"))
+        results.append(outbox(conn))
+        conn.close()
+    assert results[0] and results[0] == results[1] == results[2]
