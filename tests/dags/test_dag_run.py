@@ -20,6 +20,7 @@ def demo_env(monkeypatch, emulator, fresh_warehouse):
 
 def run_day(day):
     from airflow.dag_processing.dagbag import DagBag
+
     from buyer_messaging.config import project_root
 
     dag = DagBag(dag_folder=str(project_root() / "dags")).dags["buyer_messaging_demo"]

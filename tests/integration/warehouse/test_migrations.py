@@ -1,4 +1,5 @@
 import pytest
+
 from buyer_messaging.warehouse.connection import connect
 from buyer_messaging.warehouse.migrate import discover, migrate
 

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from buyer_messaging.config import ConfigError, load_accounts
 
 

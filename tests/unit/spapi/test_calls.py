@@ -1,6 +1,7 @@
 """Failure classes of SP-API calls: what is retried, what fails, and how it is named."""
 
 import pytest
+
 from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
 from buyer_messaging.spapi.client import SpApiHttpError
 
