@@ -1,0 +1,34 @@
+"""SQL behind `buyer-messaging explain`: everything the warehouse knows about one order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ORDER = """
+SELECT amazon_order_id, marketplace, order_status, fulfillment_channel, purchase_date,
+       last_update_date, earliest_delivery_date, latest_delivery_date, latest_ship_date,
+       quarantined, quarantine_reason
+FROM staging.orders WHERE account_id = %s AND amazon_order_id = %s
+"""
+
+REJECTED = """
+SELECT source, reason, seen_at FROM staging.rejected_records
+WHERE account_id = %s AND record_key = %s
+"""
+
+MESSAGES = """
+SELECT id, kind, channel, status, due_on, send_before, reason, error, violation_codes,
+       attempts, sent_at
+FROM messaging.outbox WHERE account_id = %s AND amazon_order_id = %s ORDER BY kind
+"""
+
+ATTEMPTS = """
+SELECT a.attempt_no, a.started_at, a.finished_at, a.outcome, a.http_status, a.error
+FROM messaging.attempts a WHERE a.outbox_id = %s ORDER BY a.attempt_no
+"""
+
+
+def fetch(cur: Any, sql: str, *params: Any) -> list[dict[str, Any]]:
+    cur.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -1,0 +1,51 @@
+"""`buyer-messaging explain` tells a person why an order did or did not get each message."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from buyer_messaging.cli import main
+from buyer_messaging.extract.parse import parse_order
+from buyer_messaging.plan.planner import plan_day
+from buyer_messaging.warehouse import staging
+from buyer_messaging.warehouse.connection import transaction
+
+pytestmark = pytest.mark.integration
+
+
+def _order(order_id, edd, status="Shipped"):
+    iso = lambda m: m.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    return parse_order(
+        {
+            "AmazonOrderId": order_id, "MarketplaceId": "ATVPDKIKX0DER", "OrderStatus": status,
+            "PurchaseDate": iso(edd - timedelta(days=4)), "LastUpdateDate": iso(edd - timedelta(days=3)),
+            "EarliestDeliveryDate": iso(edd), "LatestDeliveryDate": iso(edd + timedelta(days=2)),
+        },
+        "demo",
+    )  # fmt: skip
+
+
+def test_explain_names_the_rule_for_planned_and_unplanned_orders(wh, fresh_warehouse, capsys):
+    now = datetime.now(UTC)
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, "demo", [_order("111-0000000-0000001", now - timedelta(days=8)),
+                                            _order("111-0000000-0000002", now - timedelta(days=1)),
+                                            _order("111-0000000-0000003", now - timedelta(days=8), "Canceled")], [])  # fmt: skip
+    day_start = datetime(now.year, now.month, now.day, tzinfo=UTC)
+    plan_day(wh, account_id="demo", kinds=("review_request",), run_day=day_start.date(),
+             day=(day_start, day_start + timedelta(days=1)))  # fmt: skip
+
+    assert main(["explain", "--account", "demo", "--order", "111-0000000-0000001", "--dsn", fresh_warehouse]) == 0
+    out = capsys.readouterr().out
+    assert "- review_request: planned" in out
+    assert json.loads(out[out.index("{"):])["messages"][0]["kind"] == "review_request"
+
+    main(["explain", "--account", "demo", "--order", "111-0000000-0000002", "--dsn", fresh_warehouse])
+    assert "review window opens" in capsys.readouterr().out
+
+    main(["explain", "--account", "demo", "--order", "111-0000000-0000003", "--dsn", fresh_warehouse])
+    assert "order status is Canceled" in capsys.readouterr().out
+
+    assert main(["explain", "--account", "demo", "--order", "nope", "--dsn", fresh_warehouse]) == 1
+    assert "not in staging" in capsys.readouterr().out
