@@ -1,0 +1,82 @@
+"""GX validation over staging: exactly the bad rows are quarantined, planning skips them, and
+the gate fails only past the threshold, naming the expectation and the count."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from buyer_messaging.extract.parse import parse_order
+from buyer_messaging.plan.planner import plan_day
+from buyer_messaging.quality.validate import QualityGateFailed, validate_orders
+from buyer_messaging.warehouse import staging
+from buyer_messaging.warehouse.connection import transaction
+
+pytestmark = pytest.mark.integration
+DAY = date(2026, 11, 20)
+START = datetime(2026, 11, 20, tzinfo=UTC)
+WINDOW = (START - timedelta(days=30), START + timedelta(days=1))
+
+
+def iso(m: datetime) -> str:
+    return m.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def good(i: int) -> dict:
+    edd = START - timedelta(days=10)
+    return {
+        "AmazonOrderId": f"111-0000000-{i:07d}", "MarketplaceId": "ATVPDKIKX0DER", "OrderStatus": "Shipped",
+        "PurchaseDate": iso(edd - timedelta(days=4)), "LastUpdateDate": iso(edd - timedelta(days=3)),
+        "EarliestDeliveryDate": iso(edd), "LatestDeliveryDate": iso(edd + timedelta(days=2)),
+        "OrderTotal": {"CurrencyCode": "USD", "Amount": "25.00"},
+    }  # fmt: skip
+
+
+def load(conn, raws):
+    with transaction(conn) as cur:
+        staging.upsert_orders(cur, "q", [parse_order(r, "q") for r in raws], [])
+
+
+def bad_delivery(i: int) -> dict:
+    raw = good(i)  # the window ends before it starts
+    raw["LatestDeliveryDate"], raw["EarliestDeliveryDate"] = raw["EarliestDeliveryDate"], raw["LatestDeliveryDate"]
+    return raw
+
+
+def bad_total(i: int) -> dict:
+    raw = good(i)
+    raw["OrderTotal"] = {"CurrencyCode": "USD", "Amount": "-3.00"}
+    return raw
+
+
+def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path):
+    load(wh, [good(i) for i in range(40)] + [bad_delivery(100), bad_total(101)])
+    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+                              max_bad_share=0.10, docs_dir=tmp_path)  # fmt: skip
+    assert set(outcome.bad_rows) == {"111-0000000-0000100", "111-0000000-0000101"}
+    assert "latest_delivery_date,earliest_delivery_date" in outcome.bad_rows["111-0000000-0000100"]
+    assert "order_total" in outcome.bad_rows["111-0000000-0000101"]
+    with wh.cursor() as cur:
+        cur.execute("SELECT amazon_order_id FROM staging.orders WHERE quarantined ORDER BY 1")
+        assert [r[0] for r in cur.fetchall()] == ["111-0000000-0000100", "111-0000000-0000101"]
+        cur.execute("SELECT rows_checked, rows_bad, success FROM quality.runs")
+        assert cur.fetchall() == [(42, 2, True)]
+    plan_day(wh, account_id="q", kinds=("review_request",), run_day=DAY, day=(START, START + timedelta(days=1)))
+    with wh.cursor() as cur:
+        cur.execute("SELECT amazon_order_id FROM messaging.outbox")
+        planned = {r[0] for r in cur.fetchall()}
+    assert len(planned) == 40 and not planned & set(outcome.bad_rows)
+    assert outcome.docs_path and (tmp_path / "q" / f"{DAY}.json").exists()
+
+
+def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_warehouse):
+    load(wh, [good(i) for i in range(10)] + [bad_total(100 + i) for i in range(3)])
+    with pytest.raises(QualityGateFailed) as err:
+        validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.05)
+    message = str(err.value)
+    assert "23.1% of orders are bad" in message
+    assert "order_total" in message and "3 rows" in message
+    with wh.cursor() as cur:  # the failure is recorded, and the rows stay quarantined
+        cur.execute("SELECT success FROM quality.runs")
+        assert cur.fetchall() == [(False,)]
+        cur.execute("SELECT count(*) FROM staging.orders WHERE quarantined")
+        assert cur.fetchone()[0] == 3
