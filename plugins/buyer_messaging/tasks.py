@@ -176,27 +176,35 @@ def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any
 
 
 def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
-    from sp_api.api import Solicitations
-
+    from buyer_messaging.policies import load_pack, load_timing
     from buyer_messaging.send.batch import send_batch
+    from buyer_messaging.send.wiring import channel_for
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
     conn, dsn = _warehouse()
     # buckets in the warehouse: every batch and worker of this account shares Amazon's rate
     caller = SpApiCaller(shared=(dsn, acc.id))
+    pack = load_pack(acc.policy_pack or load_timing().default_pack)
     with closing(conn):
-        counts = send_batch(
-            conn,
-            _spapi(acc, Solicitations),
-            caller,
-            account_id=acc.id,
-            kind=batch["kind"],
-            limit=int(batch["limit"]),
-        )
+        channel = channel_for(batch["kind"], pack, caller, lambda name: _client(acc, name))
+        counts = send_batch(conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"]))
     caller.close()
     log.info("summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary())
     return dict(counts)
+
+
+def _client(acc: Account, name: str) -> Any:
+    if name == "smtp":
+        from airflow.sdk import BaseHook
+
+        from buyer_messaging.send.wiring import SMTP_CONN_ID, smtp_settings_from_connection
+
+        return smtp_settings_from_connection(BaseHook.get_connection(SMTP_CONN_ID))
+    from sp_api.api import Messaging, Solicitations
+    from sp_api.api.orders.orders_v0 import OrdersV0
+
+    return _spapi(acc, {"solicitations": Solicitations, "messaging": Messaging, "orders": OrdersV0}[name])
 
 
 def report(account_id: str, context: dict[str, Any]) -> dict[str, Any]:

@@ -6,55 +6,54 @@ import logging
 import os
 import socket
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
-from buyer_messaging.send.solicitations import (
-    Delivery,
-    reconcile_review_request,
-    send_review_request,
-)
-from buyer_messaging.spapi.calls import SpApiCaller
+from buyer_messaging.send.channels import Channel
 from buyer_messaging.warehouse import outbox
 from buyer_messaging.warehouse.connection import transaction
 
 log = logging.getLogger(__name__)
 
 CLAIM_CHUNK = 10
-Sender = Callable[[SpApiCaller, Any, str, str], Delivery]
-SENDERS: dict[str, tuple[Sender, Sender]] = {
-    "review_request": (send_review_request, reconcile_review_request),
-}
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def reconcile_orphans(conn: Any, client: Any, caller: SpApiCaller, *, account_id: str) -> Counter[str]:
+def reconcile_orphans(conn: Any, channel: Channel, *, account_id: str, kind: str) -> Counter[str]:
     """Settle `sending` rows whose sender died, before anything is sent again."""
     counts: Counter[str] = Counter()
+    rows = []
     with transaction(conn) as cur:
-        rows = outbox.orphans(cur, account_id)
-    for row in rows:
-        _, reconcile = SENDERS[row.kind]
-        result = reconcile(caller, client, row.amazon_order_id, row.marketplace_id)
+        for row, was_dispatched in outbox.orphans(cur, account_id):
+            if row.kind == kind:
+                rows.append((row, was_dispatched))
+            else:  # another kind's batch settles it, with its own channel
+                outbox.release(cur, row.id)
+    for row, was_dispatched in rows:
+        result = channel.reconcile(row) if was_dispatched else None
         with transaction(conn) as cur:
-            if result.status != "sending":
+            if result is None or result.status == "ready":
+                outbox.back_to_ready(cur, row, "reconciled_unsent" if result is None else result.outcome)
+                status = "ready"
+            elif result.status != "sending":
                 outbox.finish(
                     cur, row, status=result.status, outcome=result.outcome,
                     http_status=result.http_status, error=result.error,
                 )  # fmt: skip
+                status = result.status
+            else:
+                status = "sending"
             outbox.release(cur, row.id)
-        counts[f"reconciled_{result.status}"] += 1
-        log.warning("order %s %s: interrupted send reconciled as %s", row.amazon_order_id, row.kind, result.status)
+        counts[f"reconciled_{status}"] += 1
+        log.warning("order %s %s: interrupted send reconciled as %s", row.amazon_order_id, row.kind, status)
     return counts
 
 
 def send_batch(
     conn: Any,
-    client: Any,
-    caller: SpApiCaller,
+    channel: Channel,
     *,
     account_id: str,
     kind: str,
@@ -63,18 +62,20 @@ def send_batch(
 ) -> Counter[str]:
     """Claim and deliver up to `limit` ready messages of `kind`; returns counts per status."""
     worker = worker or worker_name()
-    send, _ = SENDERS[kind]
-    counts: Counter[str] = reconcile_orphans(conn, client, caller, account_id=account_id)
+    counts: Counter[str] = reconcile_orphans(conn, channel, account_id=account_id, kind=kind)
     done = 0
     while done < limit:
         with transaction(conn) as cur:
             rows = outbox.claim(
                 cur, account_id=account_id, kind=kind, limit=min(CLAIM_CHUNK, limit - done), worker=worker
             )
-        if not rows:
-            break
         for row in rows:
-            result = send(caller, client, row.amazon_order_id, row.marketplace_id)
+
+            def dispatch(message_id: str | None, row: outbox.Claimed = row) -> None:
+                with transaction(conn) as cur:
+                    outbox.dispatched(cur, row, message_id)
+
+            result = channel.send(row, dispatch)
             with transaction(conn) as cur:
                 outbox.finish(
                     cur, row, status=result.status, outcome=result.outcome,
@@ -83,4 +84,6 @@ def send_batch(
                 outbox.release(cur, row.id)
             counts[result.status] += 1
             done += 1
+        if not rows:
+            break
     return counts

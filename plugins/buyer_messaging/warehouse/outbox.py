@@ -75,7 +75,19 @@ WITH sending AS MATERIALIZED (
     WHERE account_id = %s AND status = 'sending'
     ORDER BY id
 )
-SELECT * FROM sending WHERE pg_try_advisory_lock(id)
+SELECT s.*, a.dispatched_at IS NOT NULL
+FROM sending s
+LEFT JOIN messaging.attempts a ON a.outbox_id = s.id AND a.attempt_no = s.attempts
+WHERE pg_try_advisory_lock(s.id)
+"""
+
+_DISPATCHED = """
+UPDATE messaging.attempts SET dispatched_at = clock_timestamp(), message_id = %s
+WHERE outbox_id = %s AND attempt_no = %s
+"""
+
+_BACK_TO_READY = """
+UPDATE messaging.outbox SET status = 'ready', updated_at = now() WHERE id = %s AND status = 'sending'
 """
 
 _EXPIRE_STALE = """
@@ -132,10 +144,25 @@ def release(cur: Any, row_id: int) -> None:
     cur.execute("SELECT pg_advisory_unlock(%s)", (row_id,))
 
 
-def orphans(cur: Any, account_id: str) -> list[Claimed]:
-    """`sending` rows no live sender holds (their advisory lock is now ours)."""
+def orphans(cur: Any, account_id: str) -> list[tuple[Claimed, bool]]:
+    """`sending` rows no live sender holds (their advisory lock is now ours), each with
+    whether its last attempt's request had been dispatched."""
     cur.execute(_ORPHANS, (account_id,))
-    return [Claimed(*row) for row in cur.fetchall()]
+    return [(Claimed(*row[:-1]), bool(row[-1])) for row in cur.fetchall()]
+
+
+def dispatched(cur: Any, row: Claimed, message_id: str | None = None) -> None:
+    """Mark the attempt's request as about to leave (committed before the call)."""
+    cur.execute(_DISPATCHED, (message_id, row.id, row.attempt_no))
+
+
+def back_to_ready(cur: Any, row: Claimed, outcome: str) -> None:
+    cur.execute(_BACK_TO_READY, (row.id,))
+    cur.execute(
+        _FINISH_ATTEMPT,
+        {"outcome": outcome, "http_status": None, "response": None, "error": None,
+         "id": row.id, "attempt_no": row.attempt_no},
+    )  # fmt: skip
 
 
 def expire_stale(cur: Any, account_id: str) -> int:

@@ -5,6 +5,7 @@ import sys
 from sp_api.api import Solicitations
 
 from buyer_messaging.send.batch import send_batch
+from buyer_messaging.send.channels import Solicitations as SolicitationsChannel
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.spapi.client import build_client
 from buyer_messaging.spapi.credentials import SpApiCredentials
@@ -23,8 +24,9 @@ def main(dsn: str, url: str, account_id: str, limit: str = "100000") -> None:
     caller = SpApiCaller(shared=(dsn, account_id))
     conn = connect(dsn)
     print("started", flush=True)
+    channel = SolicitationsChannel(caller, build_client(Solicitations, creds))
     counts = send_batch(
-        conn, build_client(Solicitations, creds), caller,
+        conn, channel,
         account_id=account_id, kind="review_request", limit=int(limit),
     )  # fmt: skip
     print(dict(counts), flush=True)
