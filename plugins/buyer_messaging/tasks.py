@@ -201,10 +201,11 @@ def _client(acc: Account, name: str) -> Any:
         from buyer_messaging.send.wiring import SMTP_CONN_ID, smtp_settings_from_connection
 
         return smtp_settings_from_connection(BaseHook.get_connection(SMTP_CONN_ID))
-    from sp_api.api import Messaging, Solicitations
+    from sp_api.api import Messaging, Solicitations, Tokens
     from sp_api.api.orders.orders_v0 import OrdersV0
 
-    return _spapi(acc, {"solicitations": Solicitations, "messaging": Messaging, "orders": OrdersV0}[name])
+    apis = {"solicitations": Solicitations, "messaging": Messaging, "orders": OrdersV0, "tokens": Tokens}
+    return _spapi(acc, apis[name])
 
 
 def report(account_id: str, context: dict[str, Any]) -> dict[str, Any]:

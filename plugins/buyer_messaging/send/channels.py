@@ -171,15 +171,25 @@ class SmtpSettings:
 class EmailRelay:
     """Amazon's buyer-seller messaging relay: SMTP to the buyer's anonymised address."""
 
-    def __init__(self, caller: SpApiCaller, orders_client: Any, smtp: SmtpSettings) -> None:
-        self.caller, self.orders, self.smtp = caller, orders_client, smtp
+    def __init__(self, caller: SpApiCaller, orders_client: Any, smtp: SmtpSettings, tokens_client: Any) -> None:
+        self.caller, self.orders, self.smtp, self.tokens = caller, orders_client, smtp, tokens_client
 
     def buyer_address(self, row: Claimed) -> str | None:
         # PII on demand through a Restricted Data Token; never stored in the warehouse
-        res = self.caller.call(
-            "getOrderBuyerInfo", self.orders.get_order_buyer_info, row.amazon_order_id,
-            client=self.orders, subject=row.amazon_order_id, RestrictedResources=["buyerInfo"],
-        )  # fmt: skip
+        path = f"/orders/v0/orders/{row.amazon_order_id}/buyerInfo"
+        token = self.caller.call(
+            "createRestrictedDataToken", self.tokens.create_restricted_data_token,
+            client=self.tokens, subject=row.amazon_order_id,
+            restrictedResources=[{"method": "GET", "path": path}],
+        ).payload["restrictedDataToken"]  # fmt: skip
+        self.orders.restricted_data_token = token
+        try:
+            res = self.caller.call(
+                "getOrderBuyerInfo", self.orders.get_order_buyer_info, row.amazon_order_id,
+                client=self.orders, subject=row.amazon_order_id,
+            )  # fmt: skip
+        finally:
+            self.orders.restricted_data_token = None
         return (res.payload or {}).get("BuyerEmail")
 
     def send(self, row: Claimed, dispatch: Dispatch) -> Delivery:

@@ -34,10 +34,10 @@ def smtp_settings_from_connection(conn: Any) -> SmtpSettings:
 
 
 def channel_for(kind: str, pack: PolicyPack, caller: SpApiCaller, clients: Any) -> Channel:
-    """`clients(name)` builds a client on demand: 'solicitations', 'messaging', 'orders', 'smtp'."""
+    """`clients(name)` builds a client on demand: 'solicitations', 'messaging', 'orders', 'tokens', 'smtp'."""
     policy = pack.kinds[kind]
     if policy.channel == "solicitations":
         return Solicitations(caller, clients("solicitations"))
     if policy.channel == "messaging":
         return Messaging(caller, clients("messaging"), policy.message_type or "createUnexpectedProblem")
-    return EmailRelay(caller, clients("orders"), clients("smtp"))
+    return EmailRelay(caller, clients("orders"), clients("smtp"), clients("tokens"))
