@@ -1,22 +1,88 @@
 """render_and_lint: planned messages get their text and a lint verdict, then become ready.
 
 Review requests go through Amazon's Solicitations API, which sends Amazon's own text: there
-is nothing of ours to render or lint, so they move straight to ready.
+is nothing of ours to render or lint, so they move straight to ready. Every other kind is
+rendered from its template in the buyer's locale and linted; a render error (a missing
+value) or a blocking lint violation marks it `blocked` with the codes, and it is never sent.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
-from buyer_messaging.warehouse import outbox
+from buyer_messaging.warehouse import compose, outbox
 from buyer_messaging.warehouse.connection import transaction
 
 AMAZON_WRITTEN = ["review_request"]
+WRITTEN_BY_US = ["shipment_confirmation", "unavailability_notice", "return_confirmation", "product_info"]
+CHANNEL_OF = {"unavailability_notice": "messaging", "product_info": "messaging"}
 
 
-def render_and_lint(conn: Any, *, account_id: str, locale: str) -> Counter[str]:
+def template_context(row: dict[str, Any], seller_name: str | None) -> dict[str, Any]:
+    """What the templates may use (include/templates/README.md lists it)."""
+    context: dict[str, Any] = {
+        "order_id": row["amazon_order_id"],
+        "buyer_name": None,  # buyer PII is not kept in the warehouse
+        "marketplace": row["marketplace"],
+        "items": [
+            {"title": i.get("title") or "", "quantity": i.get("quantity") or 1, "asin": i.get("asin"), "sku": i.get("sku")}
+            for i in row["items"] or []
+        ],
+        "seller_name": seller_name,
+        "currency": row["currency"],
+    }
+    if row["kind"] == "unavailability_notice":
+        cancelled = row["order_status"] == "Canceled"
+        context["reason"] = "cancelled" if cancelled else "delayed"
+        context["refund_amount"] = Decimal(row["order_total"]) if row["order_total"] is not None else None
+        context["refund_date"] = row["last_update_date"].date() if cancelled else None
+        context["adjusted_amount"] = None
+    return context
+
+
+def render_and_lint(
+    conn: Any,
+    *,
+    account_id: str,
+    locale: str,
+    seller_name: str | None = None,
+    rules: Any = None,
+) -> Counter[str]:
     counts: Counter[str] = Counter()
     with transaction(conn) as cur:
         counts["ready"] += outbox.ready_without_text(cur, account_id, AMAZON_WRITTEN, locale)
+        planned = compose.planned_with_context(cur, account_id, WRITTEN_BY_US)
+    if not planned:
+        return counts
+    from buyer_messaging.lint import lint_message, load_rules
+    from buyer_messaging.render import RenderError, locale_for_marketplace, render_message
+
+    rules = rules or load_rules()
+    verdicts, violations = [], []
+    for row in planned:
+        msg_locale = locale_for_marketplace(row["marketplace"])
+        try:
+            msg = render_message(
+                row["kind"], msg_locale, template_context(row, seller_name), account_id=account_id,
+                html=False,
+            )  # fmt: skip
+        except RenderError as err:
+            verdicts.append((row["id"], "blocked", msg_locale, None, None, ["missing_required_content"], str(err)))
+            violations.append((row["id"], "render", "missing_required_content", "block", str(err)[:500]))
+            counts["blocked"] += 1
+            continue
+        verdict = lint_message(
+            rules, kind=row["kind"], locale=msg_locale, subject=msg.subject, body=msg.body,
+            channel=CHANNEL_OF.get(row["kind"], "email_relay"), order_id=row["amazon_order_id"],
+        )  # fmt: skip
+        codes = sorted({v.category for v in verdict.violations if v.severity == "block"})
+        status = "blocked" if verdict.verdict == "block" else "ready"
+        error = "; ".join(f"{v.rule}: {v.excerpt}" for v in verdict.violations if v.severity == "block") or None
+        verdicts.append((row["id"], status, msg_locale, msg.subject, msg.body, codes, error))
+        violations += [(row["id"], v.rule, v.category, v.severity, (v.excerpt or "")[:500]) for v in verdict.violations]
+        counts[status] += 1
+    with transaction(conn) as cur:
+        compose.apply_verdicts(cur, verdicts, violations)
     return counts

@@ -147,7 +147,7 @@ def render_and_lint(account_id: str, context: dict[str, Any]) -> dict[str, int]:
     acc = account(account_id)
     conn, _ = _warehouse()
     with closing(conn):
-        counts = prepare(conn, account_id=acc.id, locale=acc.market.locale)
+        counts = prepare(conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name)
     log.info("summary: %s", dict(counts) or "nothing to prepare")
     return dict(counts)
 

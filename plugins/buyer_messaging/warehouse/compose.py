@@ -1,0 +1,50 @@
+"""SQL for render_and_lint: the planned messages with what their templates need, and the verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg2.extras import execute_values
+
+PLANNED_WITH_CONTEXT = """
+SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.order_total, o.currency,
+       o.purchase_date, o.latest_ship_date, o.earliest_delivery_date, o.latest_delivery_date,
+       o.last_update_date,
+       coalesce((SELECT json_agg(json_build_object('title', i.title, 'quantity', i.quantity_ordered,
+                                                   'asin', i.asin, 'sku', i.seller_sku)
+                                 ORDER BY i.order_item_id)
+                 FROM staging.order_items i
+                 WHERE i.account_id = m.account_id AND i.amazon_order_id = m.amazon_order_id),
+                '[]'::json) AS items
+FROM messaging.outbox m
+JOIN staging.orders o ON o.account_id = m.account_id AND o.amazon_order_id = m.amazon_order_id
+WHERE m.account_id = %s AND m.status = 'planned' AND m.kind = ANY(%s)
+ORDER BY m.id
+"""
+
+_APPLY = """
+UPDATE messaging.outbox m
+SET status = v.status, locale = v.locale, subject = v.subject, body = v.body,
+    violation_codes = v.codes::text[], error = v.error, updated_at = now()
+FROM (VALUES %s) AS v(id, status, locale, subject, body, codes, error)
+WHERE m.id = v.id AND m.status = 'planned'
+"""
+
+_VIOLATIONS = """
+INSERT INTO messaging.lint_violations (outbox_id, rule, category, severity, excerpt) VALUES %s
+ON CONFLICT (outbox_id, rule, category) DO UPDATE SET excerpt = EXCLUDED.excerpt, severity = EXCLUDED.severity
+"""
+
+
+def planned_with_context(cur: Any, account_id: str, kinds: list[str]) -> list[dict[str, Any]]:
+    cur.execute(PLANNED_WITH_CONTEXT, (account_id, kinds))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def apply_verdicts(cur: Any, rows: list[tuple[Any, ...]], violations: list[tuple[Any, ...]]) -> None:
+    """rows: (id, status, locale, subject, body, codes list, error); violations: (id, rule, category, severity, excerpt)."""
+    if rows:
+        execute_values(cur, _APPLY, rows, template="(%s, %s, %s, %s, %s, %s, %s)")
+    if violations:
+        execute_values(cur, _VIOLATIONS, violations)
