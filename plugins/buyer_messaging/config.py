@@ -53,6 +53,8 @@ class Account(BaseModel):
     batch_size: int = Field(default=200, ge=1, le=10_000)
     policy_pack: str | None = None
     enabled_despite_policy: tuple[Kind, ...] = ()
+    alert_emails: tuple[str, ...] = ()
+    orders_api: Literal["v0", "2026-01-01"] = "v0"
 
     @field_validator("timezone")
     @classmethod

@@ -30,12 +30,15 @@ def build_dag(acc: Account) -> Any:
     from airflow.sdk import DAG, CronDataIntervalTimetable, Param, get_current_context, task
 
     from buyer_messaging import tasks
+    from buyer_messaging.alerts import notify_failure
+    from buyer_messaging.assets import reporting_assets
 
     default_args = {
         "owner": acc.owner,
         "retries": 2,
         "retry_delay": timedelta(minutes=1),
         "retry_exponential_backoff": True,
+        "on_failure_callback": notify_failure(acc.alert_emails),
     }
     with DAG(
         dag_id=acc.dag_id,
@@ -76,12 +79,14 @@ def build_dag(acc: Account) -> Any:
         def send_batches() -> list[dict[str, Any]]:
             return tasks.send_batches(account_id, get_current_context())
 
-        @task(map_index_template="{{ batch_label }}", max_active_tis_per_dagrun=4)
+        # the pool caps this account's concurrent batches across DAG runs and backfills;
+        # the shared rate buckets keep them within Amazon's rate together
+        @task(map_index_template="{{ batch_label }}", max_active_tis_per_dagrun=4, pool=acc.pool)
         def send(batch: dict[str, Any]) -> dict[str, int]:
             get_current_context()["batch_label"] = batch["label"]  # type: ignore[typeddict-unknown-key]
             return tasks.send(account_id, batch)
 
-        @task(trigger_rule="all_done")
+        @task(trigger_rule="all_done", outlets=reporting_assets())
         def report() -> dict[str, Any]:
             return tasks.report(account_id, get_current_context())
 

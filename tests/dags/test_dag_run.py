@@ -1,6 +1,10 @@
 """One account's day, end to end through Airflow (dag.test) against the emulator and Postgres."""
 
+import json
+import os
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -11,9 +15,15 @@ from support import postgres_connection_json, spapi_connection_json
 pytestmark = pytest.mark.integration
 
 
+REFRESH_TOKEN = "Atzr|SECRET-refresh-5f0e9c1d"
+CLIENT_SECRET = "SECRET-client-a77be2"
+
+
 @pytest.fixture
 def demo_env(monkeypatch, emulator, fresh_warehouse):
-    monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", spapi_connection_json(emulator.url))
+    conn = json.loads(spapi_connection_json(emulator.url, refresh_token=REFRESH_TOKEN))
+    conn["extra"]["lwa_client_secret"] = CLIENT_SECRET
+    monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", json.dumps(conn))
     monkeypatch.setenv("AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse))
     return emulator, fresh_warehouse
 
@@ -38,7 +48,7 @@ def message_log(dsn):
         return dict(cur.fetchall())
 
 
-def test_a_day_sends_due_review_requests_once(airflow_db, demo_env):
+def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
     emulator, dsn = demo_env
     day = datetime.now(UTC).date() - timedelta(days=1)
 
@@ -67,3 +77,22 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env):
     assert message_log(dsn) == log
     again = httpx.get(f"{emulator.url}/_emulator/received").json()["solicitations"]
     assert len(again) == len(received)
+
+    # secrets: never in the task logs, XCom or the warehouse
+    out, err = capfd.readouterr()
+    assert "review_request" in out + err  # the logs were captured
+    secrets = (REFRESH_TOKEN, CLIENT_SECRET, "SECRET-")
+    assert not [s for s in secrets if s in out + err]
+    db = Path(os.environ["AIRFLOW_HOME"]) / "airflow.db"
+    xcoms = [str(v) for (v,) in sqlite3.connect(db).execute("SELECT value FROM xcom")]
+    assert xcoms and not [x for x in xcoms if "SECRET-" in x]
+    logs = "".join(p.read_text(errors="replace") for p in Path(os.environ["AIRFLOW_HOME"]).rglob("*.log"))
+    assert "SECRET-" not in logs
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables"
+            " WHERE table_schema IN ('staging', 'messaging', 'quality', 'reporting', 'public')"
+        )
+        for schema, table in cur.fetchall():
+            cur.execute(f'SELECT count(*) FROM "{schema}"."{table}" t WHERE t::text LIKE %s', ("%SECRET-%",))
+            assert cur.fetchone()[0] == 0, f"{schema}.{table} holds a secret"

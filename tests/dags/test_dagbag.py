@@ -17,7 +17,7 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
     bag = DagBag(dag_folder=str(ROOT / "dags"))
     elapsed = time.perf_counter() - started
     assert bag.import_errors == {}
-    assert set(bag.dag_ids) == {"buyer_messaging_demo", "buyer_messaging_acme_us"}
+    assert set(bag.dag_ids) == {"buyer_messaging_demo", "buyer_messaging_acme_us", "buyer_messaging_weekly_digest"}
     dag = bag.dags["buyer_messaging_demo"]
     assert {t.task_id for t in dag.tasks} >= {
         "migrate_warehouse", "extract_orders", "validate", "plan", "render_and_lint",
@@ -26,6 +26,11 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
     assert dag.doc_md and "backfill" in dag.doc_md
     assert "buyer-messaging" in dag.tags
     assert dag.owner == "demo"
+    assert dag.get_task("send").pool == "spapi_demo"  # one pool per account
+    published = {a.name for a in dag.get_task("report").outlets}
+    assert published == {"reporting.message_log", "reporting.daily_summary"}
+    digest = bag.dags["buyer_messaging_weekly_digest"]
+    assert "reporting.message_log" in str(digest.timetable.asset_condition)
     with capsys.disabled():
         for path, seconds in sorted(_parse_times(bag).items()):
             print(f"\nDAG file parse: {Path(path).name}: {seconds * 1000:.0f} ms")
