@@ -57,6 +57,7 @@ class Timing(BaseModel):
     default_pack: str
     kinds: dict[str, KindTiming]
     max_bad_share: float = Field(default=0.05, ge=0, le=1)
+    pii_retention_days: int = Field(default=30, ge=1, le=3650)
 
     def of(self, kind: str) -> KindTiming:
         return self.kinds.get(kind, KindTiming())
