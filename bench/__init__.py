@@ -1,0 +1,1 @@
+"""Benchmarks for buyer-messaging: `make bench` / `make bench-quick` (see bench/README.md)."""

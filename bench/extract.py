@@ -1,0 +1,178 @@
+"""Extraction pace: getOrders pages per allowed call while paging a window with many pages.
+
+Ours is the real `extract_orders` loop (SpApiCaller + checked OrdersV0 client, parse, staging
+upsert per page, in a throw-away warehouse) with one thing left out: the per-order
+getOrderItems calls. Amazon allows getOrderItems 30× as often as getOrders but a page holds
+100 orders, so with items the page rate is bound by getOrderItems and says nothing about how
+well getOrders is paced. The run stops at a deadline (the next getOrders call raises).
+
+Baseline: python-amazon-sp-api's documented paging, `load_all_pages()` with its defaults
+(a fixed `throttle_by_seconds=2` sleep between pages, no rate-limit header) around a page
+call wrapped in the library's `throttle_retry()` (delay 5 s × 1.3 per retry) so a 429 does
+not end it; its sleeps are divided by the time scale, as Amazon's clock is.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from unittest import mock
+
+from bench.common import (
+    Alongside,
+    Emulator,
+    Figure,
+    connect,
+    orders_client,
+    quiet_logs,
+    throwaway_database,
+)
+
+OP = "getOrders"
+TIME_SCALE = 60.0  # getOrders at ~1 page/s, burst 20: pacing, not our CPU, is the bound
+ORDERS_PER_DAY = 20_000
+ACCOUNT = "bench_extract"
+
+
+class _Deadline(Exception):
+    pass
+
+
+class _UntilDeadline:
+    """The client, whose get_orders refuses to start after the deadline."""
+
+    def __init__(self, client: Any, deadline: float) -> None:
+        self._client = client
+        self._deadline = deadline
+
+    def get_orders(self, **kwargs: Any) -> Any:
+        if time.monotonic() >= self._deadline:
+            raise _Deadline
+        return self._client.get_orders(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def _window() -> tuple[datetime, datetime]:
+    end = (datetime.now(UTC) - timedelta(minutes=5)).replace(second=0, microsecond=0)
+    return end - timedelta(days=2), end
+
+
+def _ours(emu: Emulator, dsn: str, seconds: float) -> tuple[float, float]:
+    """Run extract_orders until the deadline; returns (start, end) on our clock."""
+    from buyer_messaging.extract import orders as extract
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    conn = connect(dsn)
+    client = orders_client(emu.url)
+    client.auth  # noqa: B018 - the LWA token is not part of the pace
+    t0 = time.monotonic()
+    deadline = t0 + seconds
+    with mock.patch.object(extract, "_order_items", lambda caller, client, order_id: []):
+        try:
+            extract.extract_orders(
+                conn,
+                _UntilDeadline(client, deadline),
+                SpApiCaller(),
+                account_id=ACCOUNT,
+                window=_window(),
+            )
+        except _Deadline:
+            pass
+    conn.close()
+    return t0, min(deadline, time.monotonic())
+
+
+def _baseline(emu: Emulator, seconds: float) -> tuple[int, float]:
+    """load_all_pages() defaults + throttle_retry(); (pages, elapsed)."""
+    from sp_api.api import Orders
+    from sp_api.util import load_all_pages, throttle_retry
+
+    from spapi_emulator.testing import client_kwargs
+
+    orders = Orders(**client_kwargs(emu.url))
+    scale = emu.time_scale
+
+    @load_all_pages(throttle_by_seconds=2 / scale)  # the default, 2 s, in Amazon time
+    @throttle_retry(delay=5 / scale)  # the default, 5 s, in Amazon time
+    def all_orders(**kwargs: Any) -> Any:
+        return orders.get_orders(**kwargs)
+
+    start, end = _window()
+    pages = 0
+    orders.get_orders  # noqa: B018
+    t0 = time.monotonic()
+    for _ in all_orders(
+        LastUpdatedAfter=start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        LastUpdatedBefore=end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    ):
+        pages += 1
+        if time.monotonic() - t0 >= seconds:
+            break
+    return pages, time.monotonic() - t0
+
+
+def _warm_up(emu: Emulator) -> None:
+    start, end = _window()
+    orders_client(emu.url).get_orders(
+        LastUpdatedAfter=start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        LastUpdatedBefore=end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+
+
+def _share(log: list[Any]) -> float:
+    return sum(r.status == 429 for r in log) / len(log) if log else 0.0
+
+
+def run(quick: bool) -> list[Figure]:
+    quiet_logs()
+    seconds = 15.0 if quick else 60.0
+    mode = "quick: " if quick else ""
+    with (
+        Emulator(orders_per_day=ORDERS_PER_DAY, time_scale=TIME_SCALE) as emu,
+        Emulator(orders_per_day=ORDERS_PER_DAY, time_scale=TIME_SCALE) as base_emu,
+        throwaway_database("bm_bench_extract") as dsn,
+    ):
+        rate, burst = emu.limit(OP)
+        import sp_api.util  # noqa: F401
+
+        import buyer_messaging.extract.orders  # noqa: F401 - imports are not the pace
+
+        for each in (emu, base_emu):  # the emulator's first scan of a day is slow: not our pace
+            _warm_up(each)
+            each.reset()
+        baseline = Alongside(_baseline, base_emu, seconds).start()
+        t0, t1 = _ours(emu, dsn, seconds)
+        base_pages, base_elapsed = baseline.result()
+        emu.settle()
+        base_emu.settle()
+        calls = [r for r in emu.log_since(t0, OP) if r.at <= t1]
+        pages = sum(r.status == 200 for r in calls)
+        allowed = burst + rate * (t1 - t0)
+        ours_per_s = pages / (t1 - t0)
+        base_per_s = base_pages / base_elapsed
+        base_share = _share(base_emu.log_since(0, OP))
+    return [
+        Figure(
+            "extract_efficiency",
+            pages / allowed,
+            "pages/allowed",
+            ">= 0.95",
+            note=f"{mode}{pages} getOrders pages in {t1 - t0:.1f}s at {rate:g}/s burst {burst} "
+            f"(time_scale {TIME_SCALE:g}, {ORDERS_PER_DAY} orders/day; getOrderItems left out)",
+        ),
+        Figure(
+            "extract_throttled_share", _share(calls), "429s/requests", "<= 0.01", note="getOrders"
+        ),
+        Figure(
+            "extract_vs_load_all_pages",
+            ours_per_s / base_per_s if base_per_s else None,
+            "x",
+            ">= 0.95",
+            note=f"ours {ours_per_s:.2f} pages/s vs load_all_pages {base_per_s:.2f} pages/s "
+            f"({base_pages} in {base_elapsed:.1f}s on its own emulator, at the same time; "
+            f"{base_share:.0%} of its calls throttled)",
+        ),
+    ]

@@ -1,0 +1,130 @@
+"""Rendering and linting at scale, on one core: `render_message(kind, locale, context)` from
+buyer_messaging.render and `lint_message(rules, kind=, locale=, subject=, body=)` from
+buyer_messaging.lint. Skipped (value null) while either is absent.
+
+Messages are realistic: every (kind, locale) template under include/templates/, contexts
+drawn from emulator-like orders (accents, emoji, HTML-looking and over-long titles).
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT, Figure, order_id, skipped
+
+TITLES = (
+    "Wireless Earbuds, Bluetooth 5.3",
+    "Crème brûlée torch — professional ☕",
+    "Kids' <b>Puzzle</b> Set {{ 7*7 }} 1000 pieces",
+    "Ergonomic Office Chair with Lumbar Support, Adjustable Height, Breathable Mesh, 5 Year Warranty "
+    * 2,
+    "Stainless Steel Water Bottle 750 ml\u200b",
+    "مصباح مكتب LED",
+)
+NAMES = ("Zoë", "José Álvarez", "Łukasz", "Anne-Marie", "李雷", "O'Brien")
+
+
+def _modules() -> tuple[Any, Any] | str:
+    try:
+        render = importlib.import_module("buyer_messaging.render")
+        lint = importlib.import_module("buyer_messaging.lint")
+    except ImportError as err:
+        return f"{err.name or err} is not there yet"
+    if (
+        not hasattr(render, "render_message")
+        or not hasattr(lint, "lint_message")
+        or not hasattr(lint, "load_rules")
+    ):
+        return "buyer_messaging.render.render_message / buyer_messaging.lint.{load_rules,lint_message} missing"
+    return render, lint
+
+
+def templates() -> list[tuple[str, str]]:
+    root = ROOT / "include" / "templates"
+    return sorted((p.parent.name, p.stem) for p in root.glob("*/*.j2")) if root.is_dir() else []
+
+
+def context(n: int, locale: str) -> dict[str, Any]:
+    title = TITLES[n % len(TITLES)]
+    return {
+        "amazon_order_id": order_id(n),
+        "order_id": order_id(n),
+        "buyer_name": NAMES[n % len(NAMES)],
+        "seller_name": "Acme Home & Garden",
+        "locale": locale,
+        "items": [{"title": title, "quantity": 1 + n % 3, "asin": f"B0{n % 10**8:08d}"}],
+        "product_title": title,
+        "tracking_number": f"1Z{n:016d}",
+        "carrier": "UPS",
+        "delivery_date": "2026-11-25",
+    }
+
+
+def _render(render: Any, kind: str, locale: str, n: int) -> tuple[str, str]:
+    out = render.render_message(kind, locale, context(n, locale))
+    if isinstance(out, tuple):
+        return str(out[0]), str(out[1])
+    if isinstance(out, dict):
+        return str(out.get("subject", "")), str(out.get("body", ""))
+    return str(getattr(out, "subject", "")), str(getattr(out, "body", out))
+
+
+def run(quick: bool) -> list[Figure]:
+    mods = _modules()
+    pairs = templates()
+    why = (
+        mods
+        if isinstance(mods, str)
+        else ("" if pairs else "no templates under include/templates/")
+    )
+    if why:
+        return [
+            skipped("render_lint_100k_s", "s", "< 30", why),
+            skipped("lint_msgs_per_s", "msgs/s", ">= 5000", why),
+        ]
+    render, lint = mods  # type: ignore[misc]
+    rules = lint.load_rules()
+
+    # lint alone: a pool of rendered messages, linted round-robin for a fixed count
+    pool = [
+        (k, loc, *_render(render, k, loc, n))
+        for n, (k, loc) in zip(range(600), itertools.cycle(pairs))
+    ]
+    count = 20_000 if quick else 100_000
+    started = time.perf_counter()
+    for kind, locale, subject, body in itertools.islice(itertools.cycle(pool), count):
+        lint.lint_message(rules, kind=kind, locale=locale, subject=subject, body=body)
+    lint_rate = count / (time.perf_counter() - started)
+
+    # render + lint, 100k distinct messages (quick: 20k, scaled)
+    total = 20_000 if quick else 100_000
+    started = time.perf_counter()
+    for n, (kind, locale) in zip(range(total), itertools.cycle(pairs)):
+        subject, body = _render(render, kind, locale, n)
+        lint.lint_message(rules, kind=kind, locale=locale, subject=subject, body=body)
+    seconds = (time.perf_counter() - started) * (100_000 / total)
+    return [
+        Figure(
+            "render_lint_100k_s",
+            seconds,
+            "s",
+            "< 30",
+            note=f"{len(pairs)} templates"
+            + ("; quick mode: 20k measured, scaled to 100k" if quick else ""),
+        ),
+        Figure(
+            "lint_msgs_per_s",
+            lint_rate,
+            "msgs/s",
+            ">= 5000",
+            note=f"one core, {count:,} lints of {len(pool)} rendered messages",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    print(Path(__file__).name, [f.to_json() for f in run(quick=True)])

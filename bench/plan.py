@@ -1,0 +1,132 @@
+"""Planning at scale: plan_day over 100,000 (and 1,000,000) orders in staging.
+
+Staging is bulk-loaded with COPY (not timed), ANALYZEd, then plan_day runs in a child process
+that times only the planning and reports its own peak RSS (resource.getrusage), so memory
+that grows with the day's size shows up.
+
+Synthetic orders: purchases spread over the 40 days before the run day, 90% Shipped, delivery
+windows as Amazon gives them; so a run plans most of them, records some as expired (their
+review window has closed) and skips the rest, like a first run after onboarding.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bench.common import PY, ROOT, Figure, connect, copy_rows, order_id, throwaway_database
+
+ACCOUNT = "bench_plan"
+STATUSES = ("Shipped",) * 18 + ("Unshipped", "Canceled")
+
+
+def staging_rows(count: int, now: datetime) -> Iterator[tuple[Any, ...]]:
+    from buyer_messaging.warehouse.staging import ORDER_COLUMNS
+
+    assert ORDER_COLUMNS[0] == "account_id" and ORDER_COLUMNS[-1] == "raw"
+    for n in range(count):
+        purchase = now - timedelta(days=40) + timedelta(seconds=(n * 7919) % (40 * 86400))
+        status = STATUSES[n % len(STATUSES)]
+        shipped = status == "Shipped"
+        yield (
+            ACCOUNT, order_id(n), "ATVPDKIKX0DER", "US", status, "AFN" if n % 5 < 3 else "MFN",
+            purchase.isoformat(), (purchase + timedelta(hours=20)).isoformat(),
+            purchase.isoformat(), (purchase + timedelta(days=2)).isoformat(),
+            (purchase + timedelta(days=3)).isoformat() if shipped else None,
+            (purchase + timedelta(days=6)).isoformat() if shipped else None,
+            f"{10 + n % 90}.99", "USD", n % 3 == 0, 1 if shipped else 0, 0 if shipped else 1,
+            f"{n:016x}", '{"AmazonOrderId": "' + order_id(n) + '"}',
+        )  # fmt: skip
+
+
+def load_staging(dsn: str, count: int, now: datetime) -> None:
+    from buyer_messaging.warehouse.staging import ORDER_COLUMNS
+
+    conn = connect(dsn)
+    with conn, conn.cursor() as cur:
+        copy_rows(cur, "staging.orders", ORDER_COLUMNS, staging_rows(count, now))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("VACUUM ANALYZE staging.orders")
+    conn.close()
+
+
+def child(dsn: str) -> None:
+    """In its own process: plan the run day, print {seconds, counts, peak_rss_mb}."""
+    import resource
+    import time
+
+    from buyer_messaging.plan.planner import plan_day
+
+    now = datetime.now(UTC)
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    conn = connect(dsn)
+    started = time.perf_counter()
+    counts = plan_day(
+        conn, account_id=ACCOUNT, kinds=("review_request",), run_day=day_start.date(),
+        day=(day_start, day_start + timedelta(days=1)), now=now,
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    conn.close()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "counts": dict(counts), "peak_rss_mb": rss_mb}))
+
+
+def plan_once(count: int) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    with throwaway_database("bm_bench_plan") as dsn:
+        load_staging(dsn, count, now)
+        out = subprocess.run(
+            [PY, "-m", "bench.plan", dsn],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=1800,
+        )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(quick: bool) -> list[Figure]:
+    small, big = (10_000, 100_000) if quick else (100_000, 1_000_000)
+    at_small = plan_once(small)
+    at_big = plan_once(big)
+    at_100k = at_big if quick else at_small
+    scale_name = "scaling_100k_over_10k" if quick else "scaling_1m_over_100k"
+
+    def fmt(counts: dict[str, int]) -> str:
+        return ", ".join(f"{k.split(':')[1]} {v}" for k, v in sorted(counts.items()))
+
+    return [
+        Figure(
+            "plan_100k_s",
+            at_100k["seconds"],
+            "s",
+            "< 10",
+            note=f"100,000 orders: {fmt(at_100k['counts'])}",
+        ),
+        Figure(
+            scale_name,
+            at_big["seconds"] / at_small["seconds"],
+            "x",
+            "<= 12",
+            note=f"{big:,} in {at_big['seconds']:.2f}s over {small:,} in {at_small['seconds']:.2f}s; linear is 10"
+            + ("; quick mode: 10k/100k, not 100k/1M" if quick else ""),
+        ),
+        Figure(
+            "peak_rss_mb",
+            at_big["peak_rss_mb"],
+            "MB",
+            "< 500",
+            note=f"the planning process over {big:,} orders ({fmt(at_big['counts'])})"
+            + ("; quick mode: 100k, not 1M" if quick else ""),
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    child(sys.argv[1])
