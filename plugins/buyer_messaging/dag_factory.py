@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from buyer_messaging.config import Account, load_accounts
 
@@ -43,7 +44,7 @@ def build_dag(acc: Account) -> Any:
     with DAG(
         dag_id=acc.dag_id,
         schedule=CronDataIntervalTimetable("0 0 * * *", timezone=acc.tz),
-        start_date=datetime(acc.start_date.year, acc.start_date.month, acc.start_date.day),
+        start_date=datetime(acc.start_date.year, acc.start_date.month, acc.start_date.day, tzinfo=ZoneInfo(acc.tz)),
         catchup=False,
         max_active_runs=1,
         default_args=default_args,

@@ -75,3 +75,23 @@ def test_a_bad_accounts_file_is_an_import_error_naming_file_and_key(tmp_path, mo
     [(path, error)] = bag.import_errors.items()
     assert "buyer_messaging_accounts.py" in path
     assert str(bad) in error and "accounts[0] (id=shop).marketplace" in error
+
+
+def test_fifty_accounts_parse_well_under_a_second_per_dag_file(tmp_path, monkeypatch, capsys):
+    from airflow.dag_processing.dagbag import DagBag
+
+    markets = ["US", "GB", "FR", "DE", "ES", "IT"]
+    lines = ["accounts:"] + [
+        f"  - {{id: shop_{i:02d}, marketplace: {markets[i % 6]}, kinds: [review_request]}}" for i in range(50)
+    ]
+    accounts = tmp_path / "accounts.yaml"
+    accounts.write_text("\n".join(lines) + "\n")
+    monkeypatch.setenv("BUYER_MESSAGING_ACCOUNTS", str(accounts))
+    bag = DagBag(dag_folder=str(ROOT / "dags" / "buyer_messaging_accounts.py"))
+    assert bag.import_errors == {}
+    assert len(bag.dag_ids) == 50
+    assert bag.dags["buyer_messaging_shop_02"].timezone.name == "Europe/Paris"
+    [seconds] = _parse_times(bag).values()
+    with capsys.disabled():
+        print(f"\n50 accounts: buyer_messaging_accounts.py parsed in {seconds * 1000:.0f} ms")
+    assert seconds < 1.0
