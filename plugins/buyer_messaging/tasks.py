@@ -90,6 +90,7 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
 def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from airflow.sdk.exceptions import AirflowFailException
 
+    from buyer_messaging.policies import load_timing
     from buyer_messaging.quality.validate import QualityGateFailed, validate_orders
 
     acc = account(account_id)
@@ -101,8 +102,9 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
         window = (interval[0] - timedelta(days=acc.lookback_days), interval[1])
         try:
             outcome = validate_orders(
-                conn, dsn, account_id=acc.id, window=window, run_day=day, docs_dir=docs_dir()
-            )
+                conn, dsn, account_id=acc.id, window=window, run_day=day, docs_dir=docs_dir(),
+                max_bad_share=load_timing().max_bad_share, day=interval,
+            )  # fmt: skip
         except QualityGateFailed as err:
             raise AirflowFailException(str(err)) from None  # the same data fails again: no retry
     if outcome.docs_path:

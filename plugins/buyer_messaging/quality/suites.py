@@ -22,6 +22,15 @@ ORDERS: list[tuple[str, dict[str, object]]] = [
     ),
     ("ExpectColumnValuesToBeBetween", {"column": "order_total", "min_value": 0}),
     (
+        "ExpectColumnPairValuesToBeInSet",
+        {
+            "column_A": "marketplace",
+            "column_B": "currency",
+            "value_pairs_set": sorted((m.code, m.currency) for m in MARKETPLACES.values()),
+            "ignore_row_if": "either_value_is_missing",
+        },
+    ),
+    (
         "ExpectColumnPairValuesAToBeGreaterThanB",
         {
             "column_A": "latest_delivery_date",
@@ -41,4 +50,20 @@ ORDERS: list[tuple[str, dict[str, object]]] = [
     ),
 ]
 
-SUITES: dict[str, list[tuple[str, dict[str, object]]]] = {"orders": ORDERS}
+ORDER_ITEMS: list[tuple[str, dict[str, object]]] = [
+    ("ExpectColumnValuesToNotBeNull", {"column": "order_item_id"}),
+    ("ExpectCompoundColumnsToBeUnique", {"column_list": ["amazon_order_id", "order_item_id"]}),
+    ("ExpectColumnValuesToBeBetween", {"column": "quantity_ordered", "min_value": 1, "max_value": 1000}),
+    ("ExpectColumnValuesToBeBetween", {"column": "item_price", "min_value": 0}),
+    (
+        "ExpectColumnPairValuesToBeInSet",
+        {
+            "column_A": "marketplace",
+            "column_B": "currency",
+            "value_pairs_set": sorted((m.code, m.currency) for m in MARKETPLACES.values()),
+            "ignore_row_if": "either_value_is_missing",
+        },
+    ),
+]
+
+SUITES: dict[str, list[tuple[str, dict[str, object]]]] = {"orders": ORDERS, "order_items": ORDER_ITEMS}

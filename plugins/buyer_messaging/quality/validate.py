@@ -30,6 +30,7 @@ class ValidationOutcome:
     bad_rows: dict[str, str] = field(default_factory=dict)
     failures: list[tuple[str, str, int]] = field(default_factory=list)
     docs_path: str | None = None
+    alerts: list[str] = field(default_factory=list)
 
     @property
     def bad_share(self) -> float:
@@ -37,9 +38,10 @@ class ValidationOutcome:
 
     def summary(self) -> str:
         failed = "; ".join(f"{exp}({col}): {n} rows" for exp, col, n in self.failures) or "none"
+        alerts = f"; alerts: {'; '.join(self.alerts)}" if self.alerts else ""
         return (
             f"{self.suite}: {self.rows_checked} rows checked, {len(self.bad_rows)} quarantined"
-            f" ({self.bad_share:.1%}); failed expectations: {failed}"
+            f" ({self.bad_share:.1%}); failed expectations: {failed}{alerts}"
         )
 
 
@@ -67,6 +69,35 @@ def _literal(value: Any) -> str:
     return adapt(value).getquoted().decode()
 
 
+def _run_suite(context: Any, source: Any, suite_name: str, query: str, run_day: date) -> Any:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    asset = source.add_query_asset(name=suite_name, query=query)
+    batch = asset.add_batch_definition_whole_table("window")
+    suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
+    for class_name, kwargs in SUITES[suite_name]:
+        suite.add_expectation(getattr(gxe, class_name)(**kwargs))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{suite_name}_{run_day}", data=batch, suite=suite)
+    )
+    return definition.run(
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": [KEY],
+            "partial_unexpected_count": 20,
+        }
+    )
+
+
+def _column_of(kwargs: dict[str, Any]) -> str:
+    if kwargs.get("column"):
+        return str(kwargs["column"])
+    if kwargs.get("column_list"):
+        return ",".join(kwargs["column_list"])
+    return ",".join(str(kwargs[k]) for k in ("column_A", "column_B") if kwargs.get(k))
+
+
 def validate_orders(
     conn: Any,
     dsn: str,
@@ -76,56 +107,54 @@ def validate_orders(
     run_day: date,
     max_bad_share: float = 0.05,
     docs_dir: Path | None = None,
+    day: tuple[datetime, datetime] | None = None,
 ) -> ValidationOutcome:
+    """Validate orders and their items updated in `window`; bad orders are quarantined."""
     import great_expectations as gx
-    import great_expectations.expectations as gxe
 
-    suite_name = "orders"
-    outcome = ValidationOutcome(suite_name)
-    query = quality_sql.ORDERS_IN_WINDOW.format(
-        account=_literal(account_id), start=_literal(window[0]), end=_literal(window[1])
-    )
+    outcome = ValidationOutcome("orders")
+    bounds = {"account": _literal(account_id), "start": _literal(window[0]), "end": _literal(window[1])}
     with transaction(conn) as cur:
-        cur.execute(f"SELECT count(*) FROM ({query}) q")
+        cur.execute(f"SELECT count(*) FROM ({quality_sql.ORDERS_IN_WINDOW.format(**bounds)}) q")
         outcome.rows_checked = int(cur.fetchone()[0])
+        counts = None
+        if day is not None:
+            cur.execute(quality_sql.DAY_COUNTS, {"account_id": account_id, "day_start": day[0], "day_end": day[1]})
+            counts = cur.fetchone()
 
     context = gx.get_context(mode="ephemeral")
     # add_sql, not add_postgres: the latter rejects Unix-socket URLs (no host part)
     source = context.data_sources.add_sql("warehouse", connection_string=_sqlalchemy_url(dsn))
-    asset = source.add_query_asset(name=f"{suite_name}_{account_id}", query=query)
-    batch = asset.add_batch_definition_whole_table("window")
-    suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
-    for class_name, kwargs in SUITES[suite_name]:
-        suite.add_expectation(getattr(gxe, class_name)(**kwargs))
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{suite_name}_{account_id}_{run_day}", data=batch, suite=suite)
-    )
-    result = definition.run(
-        result_format={
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": [KEY],
-            "partial_unexpected_count": 20,
-        }
-    )
     rows: list[tuple[str, str, bool, int, list[str]]] = []
-    for res in result.results:
-        config = res.expectation_config
-        column = config.kwargs.get("column") or ",".join(
-            str(config.kwargs.get(k)) for k in ("column_A", "column_B") if config.kwargs.get(k)
-        )
-        info = res.result or {}
-        ids = [_key_of(x) for x in info.get("unexpected_index_list") or []]
-        count = int(info.get("unexpected_count") or len(ids) or 0)
-        rows.append((config.type, column, bool(res.success), count, [i for i in ids[:20] if i]))
-        if not res.success:
-            outcome.failures.append((config.type, column, count))
-            for key in ids:
-                if key:
-                    reason = f"{config.type}({column})"
-                    prior = outcome.bad_rows.get(key)
-                    outcome.bad_rows[key] = f"{prior}; {reason}" if prior else reason
+    described = {}
+    for suite_name, query in quality_sql.QUERIES.items():
+        result = _run_suite(context, source, suite_name, query.format(**bounds), run_day)
+        described[suite_name] = result.describe_dict()
+        for res in result.results:
+            config = res.expectation_config
+            column = _column_of(config.kwargs)
+            info = res.result or {}
+            ids = [_key_of(x) for x in info.get("unexpected_index_list") or []]
+            count = int(info.get("unexpected_count") or len(ids) or 0)
+            name = f"{suite_name}.{config.type}"
+            rows.append((name, column, bool(res.success), count, [i for i in ids[:20] if i]))
+            if not res.success:
+                outcome.failures.append((name, column, count))
+                for key in ids:
+                    if key:
+                        reason = f"{name}({column})"
+                        prior = outcome.bad_rows.get(key)
+                        if not prior or reason not in prior:
+                            outcome.bad_rows[key] = f"{prior}; {reason}" if prior else reason
+    if counts is not None:
+        today, yesterday = counts
+        dropped = yesterday > 0 and today == 0
+        rows.append(("orders.row_count_vs_day_before", f"{today} vs {yesterday}", not dropped, 0, []))
+        if dropped:
+            log.warning("ALERT %s %s: no orders updated this day, %d the day before: check extraction", account_id, run_day, yesterday)
+            outcome.alerts.append(f"row count dropped to 0 (day before: {yesterday})")
     if docs_dir is not None:
-        outcome.docs_path = _write_docs(result, docs_dir, account_id, run_day)
+        outcome.docs_path = _write_docs(described, docs_dir, account_id, run_day)
     with transaction(conn) as cur:
         quality_sql.clear_quarantine(cur, account_id, window)
         quality_sql.quarantine(cur, account_id, outcome.bad_rows)
@@ -133,7 +162,7 @@ def validate_orders(
             cur,
             account_id,
             run_day,
-            suite_name,
+            "orders+order_items",
             rows_checked=outcome.rows_checked,
             rows_bad=len(outcome.bad_rows),
             success=outcome.bad_share <= max_bad_share,
@@ -155,11 +184,11 @@ def _key_of(entry: Any) -> str | None:
     return None
 
 
-def _write_docs(result: Any, docs_dir: Path, account_id: str, run_day: date) -> str:
+def _write_docs(described: dict[str, Any], docs_dir: Path, account_id: str, run_day: date) -> str:
     """A self-contained JSON record of the run (GX's Data Docs site needs a file context)."""
     import json
 
     path = docs_dir / account_id / f"{run_day.isoformat()}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result.describe_dict(), indent=2, default=str))
+    path.write_text(json.dumps(described, indent=2, default=str))
     return str(path)

@@ -89,7 +89,7 @@ class SharedTokenBucket:
 
         self._sql = rate_buckets
         self._transaction = transaction
-        self._conn = connect(dsn, application_name=f"buyer-messaging rate {account_id}/{operation}")
+        self._conn = connect(dsn, application_name=f"bm-rate {account_id}/{operation}"[:63])
         self.account_id, self.operation = account_id, operation
         self.rate, self.burst = float(rate), int(burst)
         self._sleep = sleep

@@ -8,10 +8,28 @@ from typing import Any
 from psycopg2.extras import execute_values
 
 ORDERS_IN_WINDOW = """
-SELECT amazon_order_id, marketplace_id, order_status, purchase_date, order_total,
-       earliest_delivery_date, latest_delivery_date
+SELECT amazon_order_id, marketplace_id, marketplace, currency, order_status, purchase_date,
+       order_total, earliest_delivery_date, latest_delivery_date
 FROM staging.orders
 WHERE account_id = {account} AND last_update_date >= {start} AND last_update_date < {end}
+"""
+
+ORDER_ITEMS_IN_WINDOW = """
+SELECT i.amazon_order_id, i.order_item_id, i.quantity_ordered, i.item_price, o.marketplace,
+       i.currency
+FROM staging.order_items i
+JOIN staging.orders o ON o.account_id = i.account_id AND o.amazon_order_id = i.amazon_order_id
+WHERE o.account_id = {account} AND o.last_update_date >= {start} AND o.last_update_date < {end}
+"""
+
+QUERIES = {"orders": ORDERS_IN_WINDOW, "order_items": ORDER_ITEMS_IN_WINDOW}
+
+# orders updated on the run's day and on the day before: a drop to zero is an alert
+DAY_COUNTS = """
+SELECT count(*) FILTER (WHERE last_update_date >= %(day_start)s AND last_update_date < %(day_end)s),
+       count(*) FILTER (WHERE last_update_date >= %(day_start)s - interval '1 day'
+                          AND last_update_date < %(day_start)s)
+FROM staging.orders WHERE account_id = %(account_id)s
 """
 
 _CLEAR_QUARANTINE = """

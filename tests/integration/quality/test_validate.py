@@ -80,3 +80,35 @@ def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_wa
         assert cur.fetchall() == [(False,)]
         cur.execute("SELECT count(*) FROM staging.orders WHERE quarantined")
         assert cur.fetchone()[0] == 3
+
+
+def test_a_bad_item_quarantines_its_order_and_a_drop_to_zero_is_an_alert(wh, fresh_warehouse):
+    from buyer_messaging.extract.parse import parse_item
+
+    raws = [good(i) for i in range(30)]
+    load(wh, raws)
+    items = [
+        parse_item({"OrderItemId": f"it{i}", "QuantityOrdered": 0 if i == 3 else 1,
+                    "ItemPrice": {"CurrencyCode": "EUR" if i == 4 else "USD", "Amount": "5.00"}},
+                   "q", raws[i]["AmazonOrderId"])
+        for i in range(30)
+    ]  # fmt: skip
+    with transaction(wh) as cur:
+        cur.executemany(
+            "INSERT INTO staging.order_items (account_id, amazon_order_id, order_item_id, quantity_ordered,"
+            " item_price, currency, raw) VALUES (%s, %s, %s, %s, %s, %s, '{}')",
+            [(i["account_id"], i["amazon_order_id"], i["order_item_id"], i["quantity_ordered"],
+              i["item_price"], i["currency"]) for i in items],
+        )  # fmt: skip
+    # the orders were last updated 13 days before DAY: DAY and the day before are empty...
+    empty_day = (START, START + timedelta(days=1))
+    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+                              max_bad_share=0.10, day=empty_day)  # fmt: skip
+    assert set(outcome.bad_rows) == {raws[3]["AmazonOrderId"], raws[4]["AmazonOrderId"]}
+    assert "quantity_ordered" in outcome.bad_rows[raws[3]["AmazonOrderId"]]
+    assert "marketplace,currency" in outcome.bad_rows[raws[4]["AmazonOrderId"]]
+    assert outcome.alerts == []  # ...so no drop: nothing the day before either
+    updated_day = START - timedelta(days=13)
+    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+                              max_bad_share=0.10, day=(updated_day + timedelta(days=1), updated_day + timedelta(days=2)))  # fmt: skip
+    assert outcome.alerts == ["row count dropped to 0 (day before: 30)"]
