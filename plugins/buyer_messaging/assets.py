@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 REPORTING = ("message_log", "daily_summary")
 
 
-def reporting_assets() -> list[Any]:
+@lru_cache(maxsize=1)
+def _assets() -> tuple[Any, ...]:
     from airflow.sdk import Asset
 
-    return [
-        Asset(name=f"reporting.{name}", uri=f"warehouse://messaging_warehouse/reporting/{name}")
-        for name in REPORTING
-    ]
+    # named, without a URI scheme: a scheme makes Airflow load every provider's URI
+    # normaliser at parse time (~0.1-0.3 s per DAG file)
+    return tuple(Asset(name=f"reporting.{name}") for name in REPORTING)
+
+
+def reporting_assets() -> list[Any]:
+    return list(_assets())
