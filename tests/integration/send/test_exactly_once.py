@@ -114,3 +114,34 @@ def test_two_senders_at_once_share_the_rate_limit(emulator_factory, fresh_wareho
     counters = httpx.get(f"{emulator.url}/_emulator/counters").json()
     assert counters["throttled"].get("createProductReviewAndSellerFeedbackSolicitation", 0) == 0
     assert counters["throttled"].get("getSolicitationActionsForOrder", 0) == 0
+
+
+def test_faults_on_end_the_same_as_a_clean_run(emulator_factory, make_database):
+    from sp_api.api import Solicitations
+
+    from buyer_messaging.send.batch import send_batch
+    from buyer_messaging.send.channels import Solicitations as SolicitationsChannel
+    from buyer_messaging.warehouse.migrate import migrate
+
+    faults = {
+        "error_rate_500": 0.05, "error_rate_503": 0.05, "latency_ms": [1, 20],
+        "throttle_storm": {"every_s": 2, "duration_s": 0.4}, "empty_error_body": 0.02,
+        "operations": ["getSolicitationActionsForOrder", "createProductReviewAndSellerFeedbackSolicitation"],
+    }  # fmt: skip
+    outcomes = []
+    for fault_config in (None, faults):
+        emulator = emulator_factory(time_scale=30.0, orders_per_day=4, faults=fault_config)
+        dsn = make_database()
+        conn = connect(dsn)
+        migrate(conn)
+        prepare_outbox(dsn, emulator.url)
+        caller = SpApiCaller(backoff_base=0.05, max_attempts=12)
+        channel = SolicitationsChannel(caller, build_client(Solicitations, credentials(emulator.url)))
+        send_batch(conn, channel, account_id=ACCOUNT, kind="review_request", limit=10_000)
+        conn.close()
+        statuses, received = outcome(dsn, emulator.url)
+        assert_exactly_once(statuses, received)
+        outcomes.append((statuses, caller))
+    (clean, _), (faulty, caller) = outcomes
+    assert faulty == clean
+    assert sum(caller.retries.values()) + sum(caller.throttled.values()) > 0, "the faults must have bitten"
