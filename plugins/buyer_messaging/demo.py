@@ -54,6 +54,26 @@ def _start_emulator(var: Path, *, seed: int, orders_per_day: int) -> tuple[subpr
     raise RuntimeError(f"the SP-API emulator did not start; see {var / 'emulator.log'}")
 
 
+def _start_relay(var: Path) -> tuple[Any, Path]:
+    """A local SMTP server standing in for Amazon's buyer-seller messaging relay."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Mailbox
+
+    mail = var / "mail"
+    mail.mkdir(exist_ok=True)
+    port = _free_port()
+    controller = Controller(Mailbox(str(mail)), hostname="127.0.0.1", port=port)
+    controller.start()
+    os.environ["AIRFLOW_CONN_SMTP_RELAY"] = json.dumps(
+        {"conn_type": "smtp", "host": "127.0.0.1", "port": port, "extra": {"from_email": "demo-kitchen@seller.example"}}
+    )
+    return controller, mail
+
+
+def _mail_count(mail: Path) -> int:
+    return sum(1 for _ in (mail / "new").glob("*")) if (mail / "new").exists() else 0
+
+
 def _warehouse(var: Path) -> tuple[str, Any]:
     """The configured warehouse connection, else an embedded Postgres kept under var/demo/pg."""
     env_conn = os.environ.get("AIRFLOW_CONN_MESSAGING_WAREHOUSE")
@@ -134,7 +154,7 @@ def _summary(dsn: str, days: list[date]) -> tuple[list[tuple[Any, ...]], dict[st
             cur.execute(
                 "SELECT CASE WHEN day < %s THEN 'earlier' ELSE day::text END, kind, status,"
                 " sum(messages) FROM reporting.daily_summary"
-                " WHERE account_id = %s AND day <= %s GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+                " WHERE account_id = %s AND day <= %s GROUP BY 1, 2, 3 ORDER BY min(day), 2, 3",
                 (days[0], ACCOUNT, days[-1]),
             )
             rows = cur.fetchall()
@@ -152,6 +172,8 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
     started = time.monotonic()
     where, _server = _warehouse(var)
     emulator, url = _start_emulator(var, seed=seed, orders_per_day=orders_per_day)
+    relay, mail = _start_relay(var)
+    mails_before = _mail_count(mail)
     try:
         _airflow_env(var, url)
         subprocess.run(
@@ -170,10 +192,12 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
     finally:
         emulator.terminate()
         emulator.wait(timeout=30)
+        relay.stop()
     rows, totals = _summary(dsn, run_days)
     sent_now = _sent_total(dsn) - sent_before
     if _server is not None:
         _server.cleanup()  # stop the embedded Postgres now, so its log lines come before ours
+    received["relay_mail"] = _mail_count(mail) - mails_before
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
     if failed:
         print(f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see {var / 'airflow' / 'dag-runs.log'}")
@@ -259,5 +283,6 @@ def _print_report(
     print(f"airflow logs: {var / 'airflow' / 'dag-runs.log'}")
     n_received = len(received.get("solicitations", [])) + len(received.get("messages", []))
     print(f"emulator record: {var / 'emulator-received.json'} ({n_received} received this run; log {var / 'emulator.log'})")
+    print(f"e-mail relay: {var / 'mail'} ({received.get('relay_mail', 0)} e-mails received this run)")
     print(f"demo took {seconds:.0f} s")
     print("total " + " ".join(f"{s}={totals.get(s, 0)}" for s in ("sent", "blocked", "skipped", "expired", "failed")))
