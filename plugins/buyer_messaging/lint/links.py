@@ -1,0 +1,179 @@
+"""Finding web addresses and e-mail addresses, also written to slip past a filter.
+
+Works on normalised text (lower case, see ``text.normalize``). Recognised:
+
+- URLs with a scheme (``https://…``), ``www.…``, bare domains (``shop.com/x``) for a list of
+  top-level domains, ``<a href>`` / ``<img src>`` targets;
+- disguised dots: ``shop dot com``, ``shop (dot) com``, ``shop[.]com``, ``www . shop . fr``,
+  ``shop punkt de``, ``shop point fr``, ``shop punto es`` (and ``slash`` for ``/``);
+- e-mail addresses, plain or disguised: ``name at domain dot com``, ``name (at) domain``,
+  ``name arroba domain punto es``, ``name chiocciola domain punto it``, ``name[at]domain.de``.
+
+An e-mail address is not also reported as a link: links are searched outside e-mail spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# top-level domains we recognise in bare (scheme-less) addresses; longest first in the regex
+TLDS = sorted(
+    """com net org info biz io co me ly gl gd to tv cc ws shop store online site website app link
+    xyz top club blog live email page pro eu uk co.uk org.uk me.uk ltd.uk plc.uk fr de es it nl be
+    at ch us ca au pl se dk fi pt ie lu cz gr hu ro sk si hr bg lt lv ee mx br ar jp cn in ru
+    tk ml ga cf gq cat gal eus bzh paris berlin""".split(),
+    key=len,
+    reverse=True,
+)
+_TLD = "(?:" + "|".join(re.escape(t) for t in TLDS) + ")"
+
+# a dot, plainly or in disguise; word forms need spaces (or brackets) around them
+_WORD_DOT = r"(?:dot|punkt|point|punto)"
+_DOT = (
+    r"(?:\.(?!\s)"  # shop.com (a dot followed by a space ends a sentence)
+    r"|\s+\.\s+"  # www . shop . fr
+    r"|\s*[\[({]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}]\s*"  # shop[.]com, shop (dot) com
+    r"|\s+" + _WORD_DOT + r"\s+)"  # shop dot com, shop punkt de
+)
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_SLASH = r"(?:\s*/\s*|\s+slash\s+)"
+_PATH = r"(?:" + _SLASH + r"[a-z0-9][\w\-./?=&%#~+]*)?"
+
+_DOMAIN = re.compile(
+    r"(?<![\w@.\-/])((?:www"
+    + _DOT
+    + r")?(?:"
+    + _LABEL
+    + _DOT
+    + r")+"
+    + _TLD
+    + r")(?![\w\-]|\.[a-z0-9])"
+    + _PATH
+)
+_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]{}]+")
+_HTML_REF = re.compile(
+    r"<\s*(?:a|img|link|iframe|area|form|source|video|audio)\b[^>]*?\b(?:href|src|action)\s*=\s*[\"']?([^\"'\s>]*)"
+)
+
+# e-mail: plain, or with a disguised "@" (and a plain or disguised dot)
+_EMAIL_PLAIN = re.compile(
+    r"(?:mailto:)?[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
+)
+_AT_BRACKET = r"(?:\s*[\[({<]\s*(?:at|@|a|ät|arroba|chiocciola)\s*[\])}>]\s*)"
+_AT_WORD = r"(?:\s+(?:at|arroba|chiocciola|chiocciolina|klammeraffe|ät|a\s+commerciale)\s+)"
+_EMAIL_DISGUISED = re.compile(
+    r"(?<![\w.\-])[a-z0-9][a-z0-9._%+\-]*(?:" + _AT_BRACKET + r"|\s*@\s+|\s+@\s*|" + _AT_WORD + r")"
+    r"((?:" + _LABEL + _DOT + r")+" + _TLD + r")(?![\w\-])"
+)
+_WORD_DOT_RE = re.compile(r"\s+" + _WORD_DOT + r"\s+|[\[({]|\s+\.\s+")
+
+# a word (not a host name) that precedes "point de" / "punto es" in ordinary prose
+_PROSE_WORDS = frozenset(
+    """el la los las un una este esta ese esa aquel cada otro otra mismo primer segundo tercer
+    ultimo nuestro nuestra su sus tu mi del al buen gran le les ce cet cette un une du au aux
+    mon ton son notre votre leur bon premier dernier chaque quel meme tout the a an this that
+    each any our your their one first last same good main key weak strong starting focal this
+    de di da dal il lo questo quel ogni nostro vostro suo der die das ein eine jeder dieser
+    unser ihr wichtiger wichtige letzter erster""".split()
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    start: int
+    end: int
+    host: str  # normalised: disguised dots made dots, no "www."
+    url: str  # host + path, normalised
+    form: str  # "url" (scheme or www.), "bare", "disguised", "html"
+
+
+def _undisguise(s: str) -> str:
+    s = re.sub(r"\s*[\[({]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}]\s*", ".", s)
+    s = re.sub(r"\s+" + _WORD_DOT + r"\s+", ".", s)
+    s = re.sub(r"\s*\.\s*", ".", s)
+    s = re.sub(_SLASH, "/", s)
+    return s
+
+
+def _host_of(url: str) -> str:
+    host = re.sub(r"^[a-z]+://", "", url).split("/")[0].split("?")[0].split("#")[0]
+    host = host.split("@")[-1].split(":")[0].strip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def find_emails(norm: str) -> list[tuple[int, int]]:
+    if "@" not in norm and not _has_disguised_at(norm):
+        return []
+    spans = [m.span() for m in _EMAIL_PLAIN.finditer(norm)]
+    for m in _EMAIL_DISGUISED.finditer(norm):
+        whole = m.group(0)
+        plain_at = re.search(r"\s+at\s+", whole) is not None and not re.search(_AT_BRACKET, whole)
+        # "visit us at shop.com" is a link, not an address: a plain " at " needs a disguised dot
+        if plain_at and not _WORD_DOT_RE.search(m.group(1)):
+            continue
+        if not any(s <= m.start() < e for s, e in spans):
+            spans.append(m.span())
+    return sorted(spans)
+
+
+_DISGUISED_AT_HINT = re.compile(
+    r"\(at\)|\[at\]|\{at\}|\sat\s|arroba|chiocciola|klammeraffe|\bat\b|\(@\)|\[@\]|\bät\b"
+)
+
+
+def _has_disguised_at(norm: str) -> bool:
+    return _DISGUISED_AT_HINT.search(norm) is not None
+
+
+def find_links(norm: str, emails: list[tuple[int, int]]) -> list[Link]:
+    """Every web address in the text, outside e-mail addresses."""
+    if emails:
+        chars = list(norm)
+        for s, e in emails:
+            chars[s:e] = " " * (e - s)
+        norm = "".join(chars)
+    links: list[Link] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, url: str, form: str) -> None:
+        if any(s <= start < e or start <= s < end for s, e in taken):
+            return
+        url = url.rstrip(".,;:!?)")
+        host = _host_of(url)
+        links.append(Link(start, end, host, url, form))
+        taken.append((start, end))
+
+    if "<" in norm:
+        for m in _HTML_REF.finditer(norm):
+            target = m.group(1)
+            if target.startswith("mailto:"):
+                continue
+            add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", target), "html")
+    if "://" in norm or "www." in norm:
+        for m in _URL.finditer(norm):
+            add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", m.group(0)), "url")
+    for m in _DOMAIN.finditer(norm):
+        raw = m.group(0)
+        dom = m.group(1)
+        disguised = _WORD_DOT_RE.search(dom) is not None
+        if disguised:
+            first = re.split(r"\s|\[|\(|\{|\.", dom, maxsplit=1)[0]
+            if first in _PROSE_WORDS or (len(first) < 3 and first != "www"):
+                continue
+        elif re.fullmatch(r"[\d.]+[a-z]*", dom.split(".")[0] + ".") and dom.split(".")[0].isdigit():
+            continue  # 1.5.de, numbers
+        form = "disguised" if disguised or _SLASH_WORD.search(raw) else "bare"
+        add(m.start(), m.end(), _undisguise(raw), form)
+    return links
+
+
+_SLASH_WORD = re.compile(r"\s+slash\s+")
+
+
+def host_matches(host: str, domains: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
+    """host is one of domains or a subdomain of one (exact labels: no look-alikes)."""
+    if host in domains:
+        return True
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in domains for i in range(1, len(parts) - 1))

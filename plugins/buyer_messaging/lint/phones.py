@@ -1,0 +1,150 @@
+"""Phone numbers in the six marketplaces' formats, and not the other numbers a message carries.
+
+A cheap regex finds digit runs that could be phone numbers (7–15 digits, phone-style
+separators); Amazon order ids are masked first, and dates, times, year ranges, ZIP+4 codes
+and prices are dropped by shape. What is left is judged by its context and by Google's
+libphonenumber (``phonenumbers.PhoneNumberMatcher``) for the marketplaces' regions:
+
+- after a phone word ("call", "Tel.", "appelez", "llámanos", "WhatsApp", …) or with an
+  international prefix (``+44``, ``0049``): a *possible* number for some region is a phone;
+- after a word that names another kind of number ("tracking", "SKU", "Sendungsnummer",
+  "código postal", a carrier name, …): never a phone;
+- otherwise a grouped number (``020 7946 0958``) must be a *valid* number of the message's
+  region; an unbroken run of digits (a tracking number) is not a phone without a phone word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+REGIONS = ("US", "GB", "FR", "DE", "ES", "IT")
+
+ORDER_ID = re.compile(r"(?<![\w-])[0-9d]\d{2}-\d{7}-\d{7}(?![\w-])")
+_CANDIDATE = re.compile(r"(?<![\w+\-/.,])(?:\+|\(\+?|00)?\d[\d()\-./ ]{4,24}\d(?![\w])")
+_SPLIT = re.compile(r"\s{2,}|\s[-/]\s")
+_QUICK = re.compile(r"\d[\d()\-./ ]{4,}\d")
+_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
+_NOT_PHONE_SHAPES = (
+    re.compile(r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})"),  # a date
+    re.compile(r"(?:19|20)\d\d\s?[-/]\s?(?:19|20)\d\d"),  # a year range
+    re.compile(r"\d{5}-\d{4}"),  # ZIP+4
+    re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?"),  # 1.234.567 / 12,345,678
+    re.compile(
+        r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s?-\s?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
+    ),  # date range
+)
+
+DEFAULT_PHONE_WORDS = (
+    r"call|calling|phone|telephone|tel|tele|mobile|cell|cellphone|ring|text|sms|whatsapp|hotline"
+    r"|helpline|fax|dial|reach us|contact us|appel\w*|appelez|telephonez|telephone"
+    r"|portable|joindre|contactez|anruf\w*|rufen|telefon\w*|handy|mobil\w*|erreichen|unter"
+    r"|llam\w*|telefono|movil|contacto|contactenos|chiama\w*|cellulare|contattaci|signal|telegram|viber"
+)
+DEFAULT_OTHER_NUMBER_WORDS = (
+    r"track\w*|tracking|trace|sku|asin|ean|isbn|upc|gtin|mpn|model\w*|modell\w*|modele|ref|reference"
+    r"|art|artikel\w*|item|part|serial|serie\w*|invoice|rechnung\w*|facture|factura|fattura|order|orders"
+    r"|bestell\w*|commande|pedido|ordine|sendung\w*|paket\w*|suivi|colis|seguimiento|envio|tracciamento"
+    r"|spedizione|lot|batch|charge|postal|postcode|zip|plz|postleitzahl|cp|cap|iban|bic|account|konto"
+    r"|compte|cuenta|conto|code|codice|codigo|id|nr|no|n|ups|usps|fedex|dhl|dpd|gls|hermes|evri|yodel"
+    r"|colissimo|chronopost|seur|mrw|correos|brt|sda|nexive|inpost|ontrac|tnt|relay|royal mail"
+    r"|parcelforce|poste|lieferschein|waybill|awb|consignment|vat|ust|tva|iva|siret|steuer\w*"
+)
+
+
+class PhoneFinder:
+    def __init__(
+        self,
+        *,
+        phone_words: str = DEFAULT_PHONE_WORDS,
+        other_number_words: str = DEFAULT_OTHER_NUMBER_WORDS,
+        min_digits: int = 7,
+        max_digits: int = 15,
+        regions: Iterable[str] = REGIONS,
+    ) -> None:
+        # the nearest word(s) before the number decide its kind
+        self.phone_before = re.compile(
+            r"(?:^|[^\w#])(?:" + phone_words + r")\b\W{0,4}(?:\w+\W+){0,4}$"
+        )
+        self.other_before = re.compile(
+            r"(?:^|[^\w#])(?:(?:" + other_number_words + r")\b|#)\W{0,6}(?:\w{1,12}\W{1,3}){0,2}$"
+        )
+        self.min_digits = min_digits
+        self.max_digits = max_digits
+        self.regions = tuple(regions)
+
+    def find(self, norm: str, region: str | None) -> list[tuple[int, int]]:
+        """Spans of phone numbers in normalised text."""
+        if _QUICK.search(norm) is None:
+            return []
+        text = ORDER_ID.sub(lambda m: "#" * len(m.group(0)), norm)
+        if _QUICK.search(text) is None:
+            return []
+        found: list[tuple[int, int]] = []
+        for m in _CANDIDATE.finditer(text):
+            for start, end in self._pieces(text, m.start(), m.end()):
+                if self._is_phone(text, start, end, region):
+                    found.append((start, end))
+        return found
+
+    def _pieces(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Split a candidate at wide gaps (" - ", "  ") and drop a date it swallowed in front."""
+        cand = text[start:end]
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for sep in [*_SPLIT.finditer(cand), None]:
+            p_start, p_end = pos, (sep.start() if sep else len(cand))
+            d = _DATE.match(cand, p_start, p_end)
+            if d and d.end() < p_end and cand[d.end()] == " ":  # "26.11.2026 0049 30 …"
+                p_start = d.end() + 1
+            while p_start < p_end and cand[p_start] in " .-/":
+                p_start += 1
+            while p_end > p_start and cand[p_end - 1] in " .-/(":
+                p_end -= 1
+            if p_end > p_start:
+                out.append((start + p_start, start + p_end))
+            pos = sep.end() if sep else len(cand)
+        return out
+
+    def _is_phone(self, text: str, start: int, end: int, region: str | None) -> bool:
+        cand = text[start:end]
+        digits = sum(c.isdigit() for c in cand)
+        if not self.min_digits <= digits <= self.max_digits:
+            return False
+        if any(p.fullmatch(cand) for p in _NOT_PHONE_SHAPES):
+            return False
+        before = text[max(0, start - 48) : start]
+        cut = max(before.rfind("\n"), before.rfind(". "), before.rfind("! "), before.rfind("? "))
+        if cut >= 0:
+            before = before[cut + 1 :]
+        international = cand.startswith("+") or cand.startswith("00") or cand.startswith("(+")
+        phone_word = self.phone_before.search(before)
+        other_word = self.other_before.search(before)
+        if other_word and (not phone_word or other_word.start() > phone_word.start()):
+            return False
+        grouped = any(not c.isdigit() for c in cand)
+        if phone_word or international:
+            return self._matches(cand, self._regions_for(region), strict=False)
+        if not grouped:
+            return False  # an unbroken run of digits without a phone word: a tracking number or so
+        groups = re.findall(r"\d+", cand)
+        if not cand.startswith("0") and max(map(len, groups)) <= 2:
+            return False  # "40 42 44 46 48": sizes, not a number without its trunk prefix
+        return self._matches(cand, self._regions_for(region), strict=True)
+
+    def _regions_for(self, region: str | None) -> tuple[str, ...]:
+        first = region if region in self.regions else None
+        return ((first,) if first else ()) + tuple(r for r in self.regions if r != first)
+
+    @staticmethod
+    def _matches(cand: str, regions: tuple[str, ...], *, strict: bool) -> bool:
+        import phonenumbers
+        from phonenumbers import Leniency
+
+        leniency = Leniency.VALID if strict else Leniency.POSSIBLE
+        want = sum(c.isdigit() for c in cand)
+        for region in regions:
+            for match in phonenumbers.PhoneNumberMatcher(cand, region, leniency=leniency):
+                if sum(c.isdigit() for c in match.raw_string) >= want - 1:
+                    return True
+        return False
