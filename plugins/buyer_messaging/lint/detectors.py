@@ -71,14 +71,14 @@ class CompiledMap:
 
     def patterns(self, msg: Message) -> list[re.Pattern[str]]:
         """The patterns for the message's languages whose gate is open."""
-        norm, prefixes = msg.norm, msg.prefixes
+        held = msg.held_clauses
         out = []
         for lang in msg.match_langs:
             for gate, pattern in self.by_lang.get(lang, ()):
-                if gate is None or gate.open(norm, prefixes):
+                if gate is None or gate.open(held):
                     out.append(pattern)
         for gate, pattern in self.any:
-            if gate is None or gate.open(norm, prefixes):
+            if gate is None or gate.open(held):
                 out.append(pattern)
         return out
 

@@ -23,23 +23,61 @@ except ImportError:  # pragma: no cover
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-PREFIX = 3  # word prefixes of this length are indexed per message
+SHORT, LONG = 3, 5  # word prefixes of these lengths are indexed per message
 _WORD = re.compile(r"\w+")
+_COMMON = frozenset(".,-/ x:;'\"()!?")  # single characters that are in nearly every message
 
 
-def word_prefixes(norm: str) -> frozenset[str]:
-    return frozenset(t[:PREFIX] for t in _WORD.findall(norm))
+def word_prefixes(words: list[str]) -> frozenset[str]:
+    return frozenset([t[:SHORT] for t in words] + [t[:LONG] for t in words if len(t) > SHORT])
+
+
+# Clauses ("one of these literals occurs") are interned to integers and indexed, so that a
+# message works out once which clauses hold (set operations), and a gate is then a lookup.
+_CLAUSES: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
+_BY_KEY: dict[str, set[int]] = {}
+_BY_SUB: dict[str, set[int]] = {}
+_KEYS: set[str] = set()
+
+
+def _intern(prefixes: frozenset[str], substrings: tuple[str, ...]) -> int:
+    ident = (prefixes, substrings)
+    cid = _CLAUSES.get(ident)
+    if cid is None:
+        cid = _CLAUSES[ident] = len(_CLAUSES)
+        for key in prefixes:
+            _BY_KEY.setdefault(key, set()).add(cid)
+            _KEYS.add(key)
+        for sub in substrings:
+            _BY_SUB.setdefault(sub, set()).add(cid)
+    return cid
+
+
+def clauses_holding(norm: str, prefixes: frozenset[str]) -> set[int]:
+    """The ids of every indexed clause that holds for a text."""
+    held: set[int] = set()
+    for key in prefixes.intersection(_KEYS):
+        held |= _BY_KEY[key]
+    for sub, cids in _BY_SUB.items():
+        if sub in norm:
+            held |= cids
+    return held
 
 
 @dataclass(frozen=True)
 class Gate:
-    prefixes: frozenset[str]  # one of these must be a word prefix of the text
-    substrings: tuple[str, ...]  # or one of these must occur in the text
+    """Open when, for one of the alternatives, every clause holds."""
 
-    def open(self, norm: str, prefixes: frozenset[str]) -> bool:
-        if self.prefixes and not self.prefixes.isdisjoint(prefixes):
-            return True
-        return any(s in norm for s in self.substrings)
+    alternatives: tuple[tuple[int, ...], ...]
+
+    def open(self, held: set[int]) -> bool:
+        for conj in self.alternatives:
+            for cid in conj:
+                if cid not in held:
+                    break
+            else:
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -58,6 +96,44 @@ def _is_word_lookbehind(av: tuple) -> bool:
     return False
 
 
+def _non_word_item(items) -> bool:
+    """Whether an item only ever matches non-word characters (a space, punctuation)."""
+    items = list(items)
+    if len(items) != 1:
+        return False
+    op, av = items[0]
+    if op is _c.LITERAL:
+        ch = chr(av)
+        return not (ch.isalnum() or ch == "_")
+    if op is _c.IN:
+        for o, a in av:
+            if o is _c.CATEGORY:
+                if a not in (_c.CATEGORY_SPACE, _c.CATEGORY_NOT_WORD):
+                    return False
+            elif o is _c.LITERAL:
+                if chr(a).isalnum() or chr(a) == "_":
+                    return False
+            else:
+                return False
+        return True
+    return False
+
+
+def _ends_non_word(items) -> bool:
+    """Whether every match of an item ends with a non-word character."""
+    items = list(items)
+    if not items:
+        return False
+    op, av = items[-1]
+    if op is _c.SUBPATTERN:
+        return _ends_non_word(av[-1])
+    if op is _c.BRANCH:
+        return all(_ends_non_word(b) for b in av[1])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
+        return _ends_non_word(av[2])
+    return _non_word_item([items[-1]])
+
+
 def _charset_literals(items: list) -> list[str] | None:
     chars = []
     for op, av in items:
@@ -67,7 +143,7 @@ def _charset_literals(items: list) -> list[str] | None:
     return chars if 0 < len(chars) <= 6 else None
 
 
-def _required(seq, word_start: bool) -> list[_Lit] | None:  # noqa: C901 - a small tree walk
+def _required(seq, word_start: bool, conjunction: bool = False):  # noqa: C901 - a small tree walk
     """Literals at least one of which occurs in every match of seq (None: unknown)."""
     candidates: list[list[_Lit]] = []
     run: list[str] = []
@@ -83,8 +159,9 @@ def _required(seq, word_start: bool) -> list[_Lit] | None:  # noqa: C901 - a sma
         if op is _c.LITERAL:
             if not run:
                 run_ws = ws
-            run.append(chr(av).lower())
-            ws = False
+            ch = chr(av).lower()
+            run.append(ch)
+            ws = not (ch.isalnum() or ch == "_")
             continue
         end_run()
         if op is _c.AT:
@@ -95,6 +172,7 @@ def _required(seq, word_start: bool) -> list[_Lit] | None:  # noqa: C901 - a sma
             continue
         if op is _c.ASSERT:
             continue  # zero width, no position change
+        after_ws = False
         if op is _c.SUBPATTERN:
             sub = av[-1]
             alts = _required(sub, ws)
@@ -109,22 +187,32 @@ def _required(seq, word_start: bool) -> list[_Lit] | None:  # noqa: C901 - a sma
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
             lo, _hi, item = av
             alts = _required(item, ws) if lo >= 1 else None
+            item_ws = _ends_non_word(item)
+            after_ws = item_ws if lo >= 1 else (item_ws and ws)
         elif op is _c.IN:
             chars = _charset_literals(av)
             alts = [_Lit(ch, ws) for ch in chars] if chars else None
+            after_ws = _non_word_item([(op, av)])
         else:
             alts = None
         if alts:
             candidates.append(alts)
-        ws = False
+        ws = after_ws
     end_run()
     if not candidates:
         return None
+    if conjunction:
+        return candidates  # type: ignore[return-value]
 
     def score(alts: list[_Lit]) -> tuple[int, int, int]:
         shortest = min(len(a.text) for a in alts)
         good = all(a.word_start and _usable_prefix(a.text) for a in alts)
-        return (min(shortest, PREFIX + 2) + (3 if good else 0), -len(alts), shortest)
+        common = any(a.text in _COMMON for a in alts)
+        return (
+            min(shortest, LONG + 2) + (3 if good else 0) - (5 if common else 0),
+            -len(alts),
+            shortest,
+        )
 
     return max(candidates, key=score)
 
@@ -135,30 +223,85 @@ def _usable_prefix(text: str) -> str | None:
     if not m:
         return None
     word = m.group(0)
-    if len(word) >= PREFIX:
-        return word[:PREFIX]
-    if m.end() < len(text):  # "de " : the whole word is known, shorter than the prefix length
+    if len(word) >= LONG:
+        return word[:LONG]
+    if m.end() < len(text):  # "gift " : the whole word is known (indexed whole when short)
         return word
+    if len(word) >= SHORT:
+        return word[:SHORT]
     return None
+
+
+def _token_key(text: str, word_start: bool) -> str | None:
+    """The best word-prefix key a literal guarantees: the longest of its words that starts a
+    token (the first if the literal starts at a word boundary, or any after a non-word char)."""
+    best = None
+    for m in re.finditer(r"\w+", text):
+        if m.start() == 0 and not word_start:
+            continue
+        word = m.group(0)
+        complete = m.end() < len(text)
+        if len(word) >= LONG:
+            key = word[:LONG]
+        elif complete:
+            key = word
+        elif len(word) >= SHORT:
+            key = word[:SHORT]
+        else:
+            continue
+        if best is None or len(key) > len(best):
+            best = key
+    return best
+
+
+def _clause(lits: list[_Lit]) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    prefixes: set[str] = set()
+    subs: list[str] = []
+    for lit in lits:
+        if not lit.text:
+            return None
+        key = _token_key(lit.text, lit.word_start)
+        if key is not None:
+            prefixes.add(key)
+        else:
+            subs.append(lit.text)
+    return frozenset(prefixes), tuple(dict.fromkeys(subs))
+
+
+def _trivial(c: tuple[frozenset[str], tuple[str, ...]]) -> bool:
+    return not c[0] and all(k.strip() == "" for k in c[1])
+
+
+def _strength(c: tuple[frozenset[str], tuple[str, ...]]) -> int:
+    keys = [*c[0], *c[1]]
+    weak = any(len(k) <= 2 or k in _COMMON for k in keys)
+    return min(len(k) for k in keys) - (4 if weak else 0) - len(keys) // 8
+
+
+def _conjunction(seq) -> tuple[int, ...] | None:
+    cands = _required(seq, False, conjunction=True)
+    if not cands:
+        return None
+    clauses = [c for c in (_clause(x) for x in cands) if c is not None and not _trivial(c)]
+    if not clauses:
+        return None
+    clauses.sort(key=_strength, reverse=True)
+    return tuple(_intern(*c) for c in clauses[:3])
 
 
 def gate_for(pattern: str, flags: int = 0) -> Gate | None:
     """A gate for a regex, or None when no literal is provably required."""
     try:
-        parsed = _p.parse(pattern, flags)
+        parsed = list(_p.parse(pattern, flags))
     except re.error:
         return None
-    lits = _required(list(parsed), False)
-    if not lits:
-        return None
-    prefixes: set[str] = set()
-    subs: list[str] = []
-    for lit in lits:
-        key = _usable_prefix(lit.text) if lit.word_start else None
-        if key is not None:
-            prefixes.add(key)
-        else:
-            subs.append(lit.text)
-    if any(s == "" for s in subs):
-        return None
-    return Gate(frozenset(prefixes), tuple(dict.fromkeys(subs)))
+    branches = [parsed]
+    if len(parsed) == 1 and parsed[0][0] is _c.BRANCH:
+        branches = [list(b) for b in parsed[0][1][1]]
+    alternatives = []
+    for branch in branches:
+        conj = _conjunction(branch)
+        if conj is None:
+            return None
+        alternatives.append(conj)
+    return Gate(tuple(alternatives))

@@ -45,11 +45,13 @@ for _lang, _words in STOPWORDS.items():
         _LANGS_OF[_w] = (*_LANGS_OF.get(_w, ()), _lang)
 
 
-def scores(norm_text: str) -> dict[str, int]:
-    """How many of the words are each stop words (text already normalised)."""
+def scores(words: list[str] | str) -> dict[str, int]:
+    """How many of the words are each language's stop words (normalised text, or its words)."""
+    if isinstance(words, str):
+        words = _WORD.findall(words)
     counts = dict.fromkeys(STOPWORDS, 0)
     get = _LANGS_OF.get
-    for word in _WORD.findall(norm_text):
+    for word in words:
         langs = get(word)
         if langs:
             for lang in langs:

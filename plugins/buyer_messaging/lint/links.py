@@ -103,7 +103,7 @@ def _host_of(url: str) -> str:
 
 
 def find_emails(norm: str) -> list[tuple[int, int]]:
-    if "@" not in norm and not _has_disguised_at(norm):
+    if "@" not in norm and _DISGUISED_AT_HINT.search(norm) is None:
         return []
     spans = [m.span() for m in _EMAIL_PLAIN.finditer(norm)]
     for m in _EMAIL_DISGUISED.finditer(norm):
@@ -153,6 +153,8 @@ def find_links(norm: str, emails: list[tuple[int, int]]) -> list[Link]:
     if "://" in norm or "www." in norm:
         for m in _URL.finditer(norm):
             add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", m.group(0)), "url")
+    if _DOMAIN_HINT.search(norm) is None:
+        return links
     for m in _DOMAIN.finditer(norm):
         raw = m.group(0)
         dom = m.group(1)
@@ -169,6 +171,15 @@ def find_links(norm: str, emails: list[tuple[int, int]]) -> list[Link]:
 
 
 _SLASH_WORD = re.compile(r"\s+slash\s+")
+# a dot (plain or disguised) followed by a top-level domain: without one there is no domain
+_DOMAIN_HINT = re.compile(
+    r"[.\])}](?:\s*)"
+    + _TLD
+    + r"(?![\w\-])|\s(?:dot|punkt|point|punto)\s+"
+    + _TLD
+    + r"(?![\w\-])|\s\.\s+"
+    + _TLD
+)
 
 
 def host_matches(host: str, domains: frozenset[str] | set[str] | tuple[str, ...]) -> bool:

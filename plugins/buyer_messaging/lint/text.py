@@ -38,12 +38,19 @@ def _fold_table() -> dict[int, str]:
 FOLD = _fold_table()
 
 
+_FOLDABLE = re.compile("[\t`\u00a0-\uffff]")
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    return FOLD.get(ord(m.group(0)), m.group(0))
+
+
 def normalize(text: str) -> str:
     """Lower case, fold accents and punctuation; same length as ``text``."""
     low = text.lower()
     if len(low) != len(text):  # e.g. "İ": lower() grew the string; fold per character
         low = "".join(c.lower()[0] for c in text)
-    return low.translate(FOLD)
+    return _FOLDABLE.sub(_fold_char, low)
 
 
 def fold_pattern(pattern: str) -> str:
@@ -51,6 +58,7 @@ def fold_pattern(pattern: str) -> str:
     return pattern.translate(FOLD)
 
 
+_WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
 
 
@@ -93,10 +101,20 @@ class Message:
         return normalize(self.text)
 
     @cached_property
+    def words(self) -> list[str]:
+        return _WORDS.findall(self.norm)
+
+    @cached_property
     def prefixes(self) -> frozenset[str]:
         from buyer_messaging.lint.gate import word_prefixes
 
-        return word_prefixes(self.norm)
+        return word_prefixes(self.words)
+
+    @cached_property
+    def held_clauses(self) -> set[int]:
+        from buyer_messaging.lint.gate import clauses_holding
+
+        return clauses_holding(self.norm, self.prefixes)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -121,7 +139,7 @@ class Message:
     def language_scores(self) -> dict[str, int]:
         from buyer_messaging.lint.language import scores
 
-        return scores(self.norm)
+        return scores(self.words)
 
     @cached_property
     def detected_lang(self) -> str | None:
