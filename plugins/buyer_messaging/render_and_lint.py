@@ -32,6 +32,16 @@ def template_context(row: dict[str, Any], seller_name: str | None) -> dict[str, 
         ],
         "seller_name": seller_name,
         "currency": row["currency"],
+        # v0 orders carry no carrier or tracking number: a shipment confirmation without them
+        # is blocked as missing required content rather than sent half-empty
+        "carrier": row.get("carrier"),
+        "tracking_number": row.get("tracking_number"),
+        "ship_date": row.get("ship_date"),
+        "estimated_delivery": row["latest_delivery_date"].date() if row.get("latest_delivery_date") else None,
+        "reason": None,
+        "refund_amount": None,
+        "refund_date": None,
+        "adjusted_amount": None,
     }
     if row["kind"] == "unavailability_notice":
         cancelled = row["order_status"] == "Canceled"
