@@ -380,7 +380,8 @@ class RequiredContent:
         self.fields = tuple(p.fields)
 
     def __call__(self, msg: Message) -> str | None:
-        spans = msg.field_spans(self.fields)
+        # subject and body are searched as one text (they are joined by a newline)
+        spans = [(0, len(msg.text))] if len(self.fields) == 2 else msg.field_spans(self.fields)
         missing = [name for name, holds in self.require if not holds(msg, spans)]
         return "missing: " + ", ".join(missing) if missing else None
 
