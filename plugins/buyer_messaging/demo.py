@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -184,7 +184,11 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
 
         dsn = warehouse_dsn()
         sent_before = _sent_total(dsn)
-        today = datetime.now(UTC).date()
+        from zoneinfo import ZoneInfo
+
+        from buyer_messaging.tasks import account
+
+        today = datetime.now(ZoneInfo(account(ACCOUNT).tz)).date()  # yesterday is the account's
         run_days = [today - timedelta(days=n) for n in range(days, 0, -1)]
         failed = _run_days(run_days, var)
         received = _fetch(url + "/_emulator/received")

@@ -7,7 +7,11 @@ from typing import Any
 from psycopg2.extras import execute_values
 
 PLANNED_WITH_CONTEXT = """
-SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.order_total, o.currency,
+SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.currency,
+       -- Amazon drops OrderTotal once an order is cancelled: its items still carry prices
+       coalesce(o.order_total,
+                (SELECT sum(i.item_price) FROM staging.order_items i
+                 WHERE i.account_id = m.account_id AND i.amazon_order_id = m.amazon_order_id)) AS order_total,
        o.purchase_date, o.latest_ship_date, o.earliest_delivery_date, o.latest_delivery_date,
        o.last_update_date,
        coalesce((SELECT json_agg(json_build_object('title', i.title, 'quantity', i.quantity_ordered,

@@ -19,5 +19,6 @@ SELECT %(account_id)s, c.marketplace_id, c.amazon_order_id, %(kind)s, %(channel)
             THEN 'expired: too stale to send after ' || to_char(c.send_before AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
        END
 FROM candidates c
+WHERE c.send_after <= %(now)s  -- a day still in progress plans only what is due already
 ON CONFLICT (account_id, amazon_order_id, kind) DO NOTHING
 RETURNING status
