@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 import itertools
 import time
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +62,19 @@ def context(n: int, locale: str) -> dict[str, Any]:
         "product_title": title,
         "tracking_number": f"1Z{n:016d}",
         "carrier": "UPS",
-        "delivery_date": "2026-11-25",
+        "marketplace": MARKET_OF.get(locale, "US"),
+        "estimated_delivery": date(2026, 11, 25),
+        "ship_date": date(2026, 11, 21),
+        "currency": "USD" if locale == "en-US" else ("GBP" if locale == "en-GB" else "EUR"),
+        "reason": ("cancelled", "delayed", "out_of_stock")[n % 3],
+        "refund_amount": Decimal("24.90") + n % 50,
+        "refund_date": date(2026, 11, 22),
+        "adjusted_amount": None,
+        "product_info": "Wash by hand before first use; the coating needs no seasoning.",
     }
+
+
+MARKET_OF = {"en-US": "US", "en-GB": "GB", "fr-FR": "FR", "de-DE": "DE", "es-ES": "ES", "it-IT": "IT"}
 
 
 def _render(render: Any, kind: str, locale: str, n: int) -> tuple[str, str]:
