@@ -57,10 +57,15 @@ class Timing(BaseModel):
     default_pack: str
     kinds: dict[str, KindTiming]
     max_bad_share: float = Field(default=0.05, ge=0, le=1)
+    max_bad_share_by_account: dict[str, float] = Field(default_factory=dict)
     pii_retention_days: int = Field(default=30, ge=1, le=3650)
 
     def of(self, kind: str) -> KindTiming:
         return self.kinds.get(kind, KindTiming())
+
+    def bad_share_threshold(self, account_id: str) -> float:
+        """validate fails the run past this share of quarantined orders (per account)."""
+        return self.max_bad_share_by_account.get(account_id, self.max_bad_share)
 
 
 def _load(path: Path, model: type[BaseModel]) -> BaseModel:

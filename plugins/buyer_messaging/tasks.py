@@ -103,7 +103,7 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
         try:
             outcome = validate_orders(
                 conn, dsn, account_id=acc.id, window=window, run_day=day, docs_dir=docs_dir(),
-                max_bad_share=load_timing().max_bad_share, day=interval,
+                max_bad_share=load_timing().bad_share_threshold(acc.id), day=interval,
             )  # fmt: skip
         except QualityGateFailed as err:
             raise AirflowFailException(str(err)) from None  # the same data fails again: no retry

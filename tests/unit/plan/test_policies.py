@@ -32,3 +32,9 @@ def test_timing_rejects_unknown_kinds(tmp_path):
     (tmp_path / "timing.yaml").write_text("default_pack: amazon-2020\nkinds:\n  fax_blast: {delay_days: 1}\n")
     with pytest.raises(ConfigError, match="timing.yaml: kinds: unknown kind fax_blast"):
         load_timing(tmp_path)
+
+
+def test_quality_threshold_per_account():
+    timing = load_timing()
+    assert timing.bad_share_threshold("demo") == 0.10
+    assert timing.bad_share_threshold("acme_us") == timing.max_bad_share == 0.05
