@@ -1,0 +1,244 @@
+"""The dashboard's FastAPI app: one HTML page, its static files and a small JSON API.
+
+Every route needs an authenticated Airflow user, resolved exactly as Airflow's own REST API
+does it (``airflow.api_fastapi.core_api.security.get_user``: a ``Authorization: Bearer`` JWT,
+else the UI's ``_token`` session cookie, validated by the configured auth manager). On top of
+that, an account's data is shown only to users who may read that account's DAG
+(``buyer_messaging_<account>``), since the page shows buyers' orders.
+
+The warehouse is read through the Airflow connection ``messaging_warehouse`` with psycopg2,
+in a read-only transaction per request.
+"""
+
+# no `from __future__ import annotations`: FastAPI must see the route annotations (local aliases)
+
+import html
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+
+from buyer_messaging.ui import queries
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).with_name("static")
+STATIC_FILES = {"app.js": "text/javascript", "style.css": "text/css"}
+DEFAULT_DAYS = 30
+MAX_DAYS = 400
+DAG_ID_PREFIX = "buyer_messaging_"
+
+
+class LoginRequired(Exception):
+    def __init__(self, status_code: int, detail: str) -> None:
+        self.status_code, self.detail = status_code, detail
+
+
+def _default_connect() -> Any:
+    from buyer_messaging.warehouse.connection import connect, warehouse_dsn
+
+    return connect(warehouse_dsn(), application_name="buyer-messaging-ui")
+
+
+def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
+    """The app; ``connect`` returns a new psycopg2 connection (default: ``messaging_warehouse``)."""
+    from airflow.api_fastapi.core_api.security import get_user
+
+    connect = connect or _default_connect
+    app = FastAPI(
+        title="Buyer messaging dashboard",
+        description="Messages, lint violations, data quality and throttling per seller account.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+
+    User = Annotated[Any, Depends(get_user)]
+
+    async def page_user(request: Request) -> Any:
+        """get_user, but a browser without a session gets a page with a login link, not JSON."""
+        from fastapi.security.utils import get_authorization_scheme_param
+
+        scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+        from fastapi.security import HTTPAuthorizationCredentials
+
+        creds = (
+            HTTPAuthorizationCredentials(scheme=scheme, credentials=token)
+            if scheme and token
+            else None
+        )
+        try:
+            return await get_user(request, None, creds)
+        except HTTPException as exc:
+            raise LoginRequired(exc.status_code, str(exc.detail)) from exc
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> HTMLResponse:
+        try:
+            from airflow.api_fastapi.app import get_auth_manager
+
+            login = get_auth_manager().get_url_login(next_url=str(request.url))
+        except Exception:  # noqa: BLE001 - a link is a courtesy
+            login = "/"
+        body = (
+            "<!doctype html><title>Buyer messaging: log in</title>"
+            f"<p>{html.escape(exc.detail)}: this page shows buyers' orders and needs an Airflow login."
+            f' <a href="{html.escape(login)}" target="_top">Log in to Airflow</a></p>'
+        )
+        return HTMLResponse(body, status_code=exc.status_code)
+
+    PageUser = Annotated[Any, Depends(page_user)]
+
+    def warehouse() -> Iterator[Any]:
+        try:
+            conn = connect()
+        except Exception as exc:
+            log.exception("buyer-messaging UI: cannot connect to the warehouse")
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                f"cannot reach the warehouse (Airflow connection messaging_warehouse): {type(exc).__name__}",
+            ) from exc
+        try:
+            conn.set_session(readonly=True)
+            with conn.cursor() as cur:
+                cur.execute("SET statement_timeout = '20s'")
+            yield conn
+        finally:
+            conn.rollback()
+            conn.close()
+
+    Warehouse = Annotated[Any, Depends(warehouse)]
+
+    def readable_accounts(user: Any, conn: Any, account: str | None) -> list[str]:
+        """The accounts the user may read: ``account`` alone, or every account with data."""
+        from airflow.api_fastapi.app import get_auth_manager
+        from airflow.api_fastapi.auth.managers.models.resource_details import DagDetails
+
+        manager = get_auth_manager()
+
+        def may_read(account_id: str) -> bool:
+            return manager.is_authorized_dag(
+                method="GET", user=user, details=DagDetails(id=f"{DAG_ID_PREFIX}{account_id}")
+            )
+
+        if account:
+            if not may_read(account):
+                raise HTTPException(
+                    status.HTTP_403_FORBIDDEN, f"you may not read the DAG {DAG_ID_PREFIX}{account}"
+                )
+            return [account]
+        return [a for a in queries.accounts(conn) if may_read(a)]
+
+    def day_range(
+        day_from: Annotated[date | None, Query(alias="from")] = None,
+        day_to: Annotated[date | None, Query(alias="to")] = None,
+    ) -> tuple[date, date]:
+        day_to = day_to or datetime.now(UTC).date()
+        day_from = day_from or day_to - timedelta(days=DEFAULT_DAYS - 1)
+        if day_from > day_to:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "`from` is after `to`")
+        if (day_to - day_from).days >= MAX_DAYS:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, f"at most {MAX_DAYS} days at once"
+            )
+        return day_from, day_to
+
+    Days = Annotated[tuple[date, date], Depends(day_range)]
+    Account = Annotated[
+        str | None, Query(description="seller account id (default: all you may read)")
+    ]
+
+    def scope(accounts: list[str], days: tuple[date, date]) -> dict[str, Any]:
+        return {"accounts": accounts, "from": days[0].isoformat(), "to": days[1].isoformat()}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page(user: PageUser) -> FileResponse:
+        return FileResponse(
+            STATIC / "index.html", media_type="text/html", headers={"Cache-Control": "no-store"}
+        )
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str, user: PageUser) -> FileResponse:
+        if name not in STATIC_FILES:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such file")
+        return FileResponse(STATIC / name, media_type=STATIC_FILES[name])
+
+    @app.get("/accounts")
+    def list_accounts(user: User, conn: Warehouse) -> dict[str, Any]:
+        return {"accounts": readable_accounts(user, conn, None)}
+
+    @app.get("/summary")
+    def summary(user: User, conn: Warehouse, days: Days, account: Account = None) -> dict[str, Any]:
+        """Messages per day, kind and status (reporting.daily_summary), with totals."""
+        accounts = readable_accounts(user, conn, account)
+        return scope(accounts, days) | queries.summary(conn, accounts, *days)
+
+    @app.get("/violations")
+    def violations(
+        user: User,
+        conn: Warehouse,
+        days: Days,
+        account: Account = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    ) -> dict[str, Any]:
+        """The lint rules that caught most messages (reporting.lint_violations)."""
+        accounts = readable_accounts(user, conn, account)
+        return scope(accounts, days) | queries.violations(conn, accounts, *days, limit=limit)
+
+    @app.get("/quality")
+    def quality(user: User, conn: Warehouse, days: Days, account: Account = None) -> dict[str, Any]:
+        """Data-quality verdicts per day and suite (reporting.quality_summary) and pass rates."""
+        accounts = readable_accounts(user, conn, account)
+        return scope(accounts, days) | queries.quality(conn, accounts, *days)
+
+    @app.get("/throttling")
+    def throttling(
+        user: User, conn: Warehouse, days: Days, account: Account = None
+    ) -> dict[str, Any]:
+        """Calls and HTTP 429 answers per stage and operation (reporting.throttling)."""
+        accounts = readable_accounts(user, conn, account)
+        return scope(accounts, days) | queries.throttling(conn, accounts, *days)
+
+    @app.get("/order/{amazon_order_id}")
+    def order(
+        user: User, conn: Warehouse, amazon_order_id: str, account: Account = None
+    ) -> dict[str, Any]:
+        """One order's messages (reporting.message_log), outbox rows with attempts and lint
+        violations, and per account the explanation of ``buyer_messaging.explain``."""
+        accounts = readable_accounts(user, conn, account)
+        found = queries.order(conn, accounts, amazon_order_id)
+        if account:
+            explain_for = [account]
+        else:
+            explain_for = queries.order_accounts(conn, accounts, amazon_order_id)
+        found["accounts"] = accounts
+        found["explanations"] = [_explain(conn, a, amazon_order_id) for a in explain_for]
+        return found
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    return app
+
+
+def _explain(conn: Any, account_id: str, amazon_order_id: str) -> dict[str, Any]:
+    """``buyer_messaging.explain.explain_order`` for one account; its failure is reported, not raised."""
+    try:
+        from buyer_messaging.explain import explain_order
+
+        return queries.jsonable(explain_order(conn, account_id, amazon_order_id))
+    except Exception as exc:  # noqa: BLE001 - the rest of the answer is still worth showing
+        log.exception("buyer-messaging UI: explain failed for %s %s", account_id, amazon_order_id)
+        conn.rollback()
+        return {
+            "account_id": account_id,
+            "amazon_order_id": amazon_order_id,
+            "error": f"{type(exc).__name__}: {exc}",
+        }

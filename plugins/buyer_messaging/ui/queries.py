@@ -1,0 +1,228 @@
+"""SQL behind the dashboard's JSON API: reads only `reporting.*` views (and the outbox for one order).
+
+Every function takes a psycopg2 connection, the accounts the caller may see (never empty) and
+an inclusive day range, and returns JSON-able dicts (dates as ISO strings).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+STATUSES = ("sent", "blocked", "expired", "failed", "skipped", "planned")
+
+ACCOUNTS = """
+SELECT account_id FROM messaging.outbox
+UNION SELECT account_id FROM quality.runs
+ORDER BY 1
+"""
+
+SUMMARY = """
+SELECT account_id, day, kind, status, sum(messages)::integer AS messages
+FROM reporting.daily_summary
+WHERE account_id = ANY(%(accounts)s) AND day BETWEEN %(from)s AND %(to)s
+GROUP BY account_id, day, kind, status
+ORDER BY day, account_id, kind, status
+"""
+
+VIOLATIONS = """
+SELECT rule, category, severity, sum(count)::integer AS count,
+       (array_agg(sample ORDER BY day DESC) FILTER (WHERE sample IS NOT NULL))[1] AS sample
+FROM reporting.lint_violations
+WHERE account_id = ANY(%(accounts)s) AND day BETWEEN %(from)s AND %(to)s
+GROUP BY rule, category, severity
+ORDER BY count DESC, rule, category
+LIMIT %(limit)s
+"""
+
+QUALITY = """
+SELECT account_id, day, suite, runs, success, rows_checked, rows_bad, expectations,
+       expectations_passed, docs_path
+FROM reporting.quality_summary
+WHERE account_id = ANY(%(accounts)s) AND day BETWEEN %(from)s AND %(to)s
+ORDER BY day, account_id, suite
+"""
+
+THROTTLING = """
+SELECT stage, operation, sum(calls)::integer AS calls, sum(throttled)::integer AS throttled
+FROM reporting.throttling
+WHERE account_id = ANY(%(accounts)s) AND day BETWEEN %(from)s AND %(to)s
+GROUP BY stage, operation
+ORDER BY stage, operation
+"""
+
+ORDER_MESSAGES = """
+SELECT message_id, account_id, marketplace_id, amazon_order_id, kind, channel, status, due_on,
+       sent_at, violation_codes, error, planned_for, outbox_status, attempts
+FROM reporting.message_log
+WHERE account_id = ANY(%(accounts)s) AND amazon_order_id = %(order)s
+ORDER BY account_id, kind
+"""
+
+ORDER_OUTBOX = """
+SELECT o.id, o.account_id, o.kind, o.channel, o.status, o.planned_for, o.due_on, o.send_before,
+       o.reason, o.error, o.violation_codes, o.attempts, o.sent_at, o.created_at, o.updated_at
+FROM messaging.outbox o
+WHERE o.account_id = ANY(%(accounts)s) AND o.amazon_order_id = %(order)s
+ORDER BY o.account_id, o.kind
+"""
+
+ORDER_ACCOUNTS = """
+SELECT account_id FROM messaging.outbox
+WHERE account_id = ANY(%(accounts)s) AND amazon_order_id = %(order)s
+UNION
+SELECT account_id FROM staging.orders
+WHERE account_id = ANY(%(accounts)s) AND amazon_order_id = %(order)s
+ORDER BY 1
+"""
+
+ORDER_ATTEMPTS = """
+SELECT a.outbox_id, a.attempt_no, a.started_at, a.finished_at, a.outcome, a.http_status, a.error
+FROM messaging.attempts a WHERE a.outbox_id = ANY(%(ids)s) ORDER BY a.outbox_id, a.attempt_no
+"""
+
+ORDER_VIOLATIONS = """
+SELECT v.outbox_id, v.rule, v.category, v.severity, v.excerpt
+FROM messaging.lint_violations v WHERE v.outbox_id = ANY(%(ids)s)
+ORDER BY v.outbox_id, v.severity, v.rule
+"""
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def _rows(cur: Any, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cur.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [{n: jsonable(v) for n, v in zip(names, row, strict=True)} for row in cur.fetchall()]
+
+
+def accounts(conn: Any) -> list[str]:
+    with conn.cursor() as cur:
+        cur.execute(ACCOUNTS)
+        return [r[0] for r in cur.fetchall()]
+
+
+def summary(conn: Any, accounts: list[str], day_from: date, day_to: date) -> dict[str, Any]:
+    params = {"accounts": accounts, "from": day_from, "to": day_to}
+    with conn.cursor() as cur:
+        rows = _rows(cur, SUMMARY, params)
+    by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
+    by_kind: dict[str, dict[str, int]] = {}
+    by_day: dict[str, dict[str, int]] = {}
+    for r in rows:
+        n, status = r["messages"], r["status"]
+        by_status[status] = by_status.get(status, 0) + n
+        kind = by_kind.setdefault(r["kind"], dict.fromkeys(STATUSES, 0))
+        kind[status] = kind.get(status, 0) + n
+        day = by_day.setdefault(r["day"], dict.fromkeys(STATUSES, 0))
+        day[status] = day.get(status, 0) + n
+    return {
+        "rows": rows,
+        "totals": {"messages": sum(by_status.values()), "by_status": by_status},
+        "by_kind": dict(sorted(by_kind.items())),
+        "by_day": dict(sorted(by_day.items())),
+    }
+
+
+def violations(
+    conn: Any, accounts: list[str], day_from: date, day_to: date, limit: int = 10
+) -> dict[str, Any]:
+    params = {"accounts": accounts, "from": day_from, "to": day_to, "limit": limit}
+    with conn.cursor() as cur:
+        rows = _rows(cur, VIOLATIONS, params)
+    return {"violations": rows}
+
+
+def quality(conn: Any, accounts: list[str], day_from: date, day_to: date) -> dict[str, Any]:
+    params = {"accounts": accounts, "from": day_from, "to": day_to}
+    with conn.cursor() as cur:
+        rows = _rows(cur, QUALITY, params)
+    suites: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        s = suites.setdefault(
+            r["suite"], {"checks": 0, "passed": 0, "rows_checked": 0, "rows_bad": 0}
+        )
+        s["checks"] += 1
+        s["passed"] += int(r["success"])
+        s["rows_checked"] += r["rows_checked"]
+        s["rows_bad"] += r["rows_bad"]
+    for s in suites.values():
+        s["pass_rate"] = _rate(s["passed"], s["checks"])
+    checks, passed = len(rows), sum(int(r["success"]) for r in rows)
+    rows_checked, rows_bad = sum(r["rows_checked"] for r in rows), sum(r["rows_bad"] for r in rows)
+    expectations = sum(r["expectations"] for r in rows)
+    expectations_passed = sum(r["expectations_passed"] for r in rows)
+    return {
+        "days": rows,
+        "suites": dict(sorted(suites.items())),
+        "totals": {
+            # one check = one suite on one day (its latest run)
+            "checks": checks,
+            "passed": passed,
+            "pass_rate": _rate(passed, checks),
+            "rows_checked": rows_checked,
+            "rows_bad": rows_bad,
+            "row_pass_rate": _rate(rows_checked - rows_bad, rows_checked),
+            "expectations": expectations,
+            "expectations_passed": expectations_passed,
+            "expectation_pass_rate": _rate(expectations_passed, expectations),
+        },
+    }
+
+
+def throttling(conn: Any, accounts: list[str], day_from: date, day_to: date) -> dict[str, Any]:
+    params = {"accounts": accounts, "from": day_from, "to": day_to}
+    with conn.cursor() as cur:
+        rows = _rows(cur, THROTTLING, params)
+    for r in rows:
+        r["throttled_rate"] = _rate(r["throttled"], r["calls"])
+    calls, throttled = sum(r["calls"] for r in rows), sum(r["throttled"] for r in rows)
+    return {
+        "operations": rows,
+        "totals": {
+            "calls": calls,
+            "throttled": throttled,
+            "throttled_rate": _rate(throttled, calls),
+        },
+    }
+
+
+def order(conn: Any, accounts: list[str], amazon_order_id: str) -> dict[str, Any]:
+    """The order's messages (reporting.message_log) and, per outbox row, why it is where it is."""
+    params = {"accounts": accounts, "order": amazon_order_id}
+    with conn.cursor() as cur:
+        messages = _rows(cur, ORDER_MESSAGES, params)
+        outbox = _rows(cur, ORDER_OUTBOX, params)
+        ids = [o["id"] for o in outbox]
+        attempts = _rows(cur, ORDER_ATTEMPTS, {"ids": ids}) if ids else []
+        lint = _rows(cur, ORDER_VIOLATIONS, {"ids": ids}) if ids else []
+    for o in outbox:
+        o["attempt_log"] = [_without(a, "outbox_id") for a in attempts if a["outbox_id"] == o["id"]]
+        o["lint_violations"] = [_without(v, "outbox_id") for v in lint if v["outbox_id"] == o["id"]]
+    return {"amazon_order_id": amazon_order_id, "messages": messages, "outbox": outbox}
+
+
+def order_accounts(conn: Any, accounts: list[str], amazon_order_id: str) -> list[str]:
+    """The accounts (of those given) that know the order, from staging or the outbox."""
+    with conn.cursor() as cur:
+        cur.execute(ORDER_ACCOUNTS, {"accounts": accounts, "order": amazon_order_id})
+        return [r[0] for r in cur.fetchall()]
+
+
+def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != key}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
