@@ -1,0 +1,263 @@
+"""Orders API 2026-01-01 (searchOrders) as an `OrderSource`: the same staging rows as v0.
+
+searchOrders by lastUpdatedAfter/Before with includedData FULFILLMENT (status, channel, ship and
+delivery windows, quantities), PROCEEDS (the order total) and PACKAGES (carrier, tracking
+number, ship time per package; merchant-fulfilled orders only). No BUYER or RECIPIENT: buyer
+PII stays at Amazon, as with v0 without a restricted data token.
+
+Each 2026 order is mapped to the v0 fields and parsed by `extract.parse` (one set of rules for
+both APIs); errors name the 2026 field. `raw` keeps the 2026 order as Amazon sent it.
+Fields only one API has: v0's ShipServiceLevel, PaymentMethod, IsBusinessOrder... live in v0's
+`raw` only; 2026's packages land in `staging.shipments`. Items of a Pending order get no price,
+as v0 gives none (Amazon prices them once payment is authorised).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from buyer_messaging.extract.orders import _iso
+from buyer_messaging.extract.parse import RecordError, parse_item, parse_order
+from buyer_messaging.extract.source import OrderPage
+from buyer_messaging.spapi.calls import SpApiCaller
+
+log = logging.getLogger(__name__)
+
+INCLUDED_DATA = ("FULFILLMENT", "PROCEEDS", "PACKAGES")
+PAGE_SIZE = 100
+STATUS_V0 = {
+    "PENDING": "Pending", "UNSHIPPED": "Unshipped", "PARTIALLY_SHIPPED": "PartiallyShipped",
+    "SHIPPED": "Shipped", "CANCELLED": "Canceled", "PENDING_AVAILABILITY": "PendingAvailability",
+    "UNFULFILLABLE": "Unfulfillable",
+}  # fmt: skip
+CHANNEL_V0 = {"AMAZON": "AFN", "MERCHANT": "MFN"}
+# v0 field (as parse.py names it in errors) -> where it comes from in a 2026 order
+FIELD_2026 = {
+    "AmazonOrderId": "orderId",
+    "OrderStatus": "fulfillment.fulfillmentStatus",
+    "MarketplaceId": "salesChannel.marketplaceId",
+    "PurchaseDate": "createdTime",
+    "LastUpdateDate": "lastUpdatedTime",
+    "EarliestShipDate": "fulfillment.shipByWindow.earliestDateTime",
+    "LatestShipDate": "fulfillment.shipByWindow.latestDateTime",
+    "EarliestDeliveryDate": "fulfillment.deliverByWindow.earliestDateTime",
+    "LatestDeliveryDate": "fulfillment.deliverByWindow.latestDateTime",
+    "OrderTotal": "proceeds.grandTotal",
+    "OrderTotal.CurrencyCode": "proceeds.grandTotal.currencyCode",
+    "OrderItems[].OrderItemId": "orderItems[].orderItemId",
+    "OrderItems[].ItemPrice": "orderItems[].product.price.unitPrice",
+}
+
+
+def _get(node: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _money_v0(raw: Any) -> Any:
+    """2026 Money {amount, currencyCode} -> v0 Money {Amount, CurrencyCode}; odd shapes kept for parse to reject."""
+    if not raw:
+        return None
+    if isinstance(raw, dict) and "amount" in raw:
+        return {"Amount": raw.get("amount"), "CurrencyCode": raw.get("currencyCode")}
+    return raw
+
+
+def _quantity_sum(items: list[dict[str, Any]], key: str) -> int | None:
+    values = [_get(i, "fulfillment", key) for i in items]
+    if not values or any(v is None for v in values):
+        return None
+    return sum(int(v) for v in values)
+
+
+def as_v0_order(order: dict[str, Any]) -> dict[str, Any]:
+    """A 2026 order under the v0 field names parse_order reads."""
+    items = order.get("orderItems") or []
+    status = _get(order, "fulfillment", "fulfillmentStatus")
+    programs = order.get("programs")
+    v0: dict[str, Any] = {
+        "AmazonOrderId": order.get("orderId"),
+        "OrderStatus": STATUS_V0.get(status, status) if isinstance(status, str) else status,
+        "MarketplaceId": _get(order, "salesChannel", "marketplaceId"),
+        "FulfillmentChannel": CHANNEL_V0.get(_get(order, "fulfillment", "fulfilledBy") or ""),
+        "PurchaseDate": order.get("createdTime"),
+        "LastUpdateDate": order.get("lastUpdatedTime"),
+        "EarliestShipDate": _get(order, "fulfillment", "shipByWindow", "earliestDateTime"),
+        "LatestShipDate": _get(order, "fulfillment", "shipByWindow", "latestDateTime"),
+        "EarliestDeliveryDate": _get(order, "fulfillment", "deliverByWindow", "earliestDateTime"),
+        "LatestDeliveryDate": _get(order, "fulfillment", "deliverByWindow", "latestDateTime"),
+        "IsPrime": ("PRIME" in programs) if isinstance(programs, list) else None,
+        "NumberOfItemsShipped": _quantity_sum(items, "quantityFulfilled"),
+        "NumberOfItemsUnshipped": _quantity_sum(items, "quantityUnfulfilled"),
+    }
+    total = _money_v0(_get(order, "proceeds", "grandTotal"))
+    if total is not None:
+        v0["OrderTotal"] = total
+    email = _get(order, "buyer", "buyerEmail")
+    if email:
+        v0["BuyerInfo"] = {"BuyerEmail": email}
+    return v0
+
+
+def as_v0_item(item: dict[str, Any], order_status: str | None) -> dict[str, Any]:
+    product = item.get("product") or {}
+    quantity = item.get("quantityOrdered")
+    v0: dict[str, Any] = {
+        "OrderItemId": item.get("orderItemId"),
+        "ASIN": product.get("asin"),
+        "SellerSKU": product.get("sellerSku"),
+        "Title": product.get("title"),
+        "QuantityOrdered": quantity,
+        "QuantityShipped": _get(item, "fulfillment", "quantityFulfilled"),
+    }
+    unit = _get(product, "price", "unitPrice")
+    if unit and order_status != "Pending":
+        try:
+            line_total = Decimal(str(unit["amount"])) * int(quantity or 0)
+            v0["ItemPrice"] = {"Amount": str(line_total), "CurrencyCode": unit.get("currencyCode")}
+        except (KeyError, TypeError, ValueError, InvalidOperation):
+            v0["ItemPrice"] = unit  # parse_item rejects it, naming the field
+    return v0
+
+
+def _without_pii(order: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in order.items() if k not in ("buyer", "recipient")}
+
+
+def _timestamp(value: Any, key: str, field: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise RecordError(key, field, f"not an ISO 8601 timestamp: {value!r}") from None
+    if parsed.tzinfo is None:
+        raise RecordError(key, field, f"timestamp without a time zone: {value!r}")
+    return parsed
+
+
+def parse_shipments(order: dict[str, Any], account_id: str) -> list[dict[str, Any]]:
+    """staging.shipments rows from the order's packages (merchant-fulfilled orders only)."""
+    key = order.get("orderId") or "?"
+    delivery_start = _timestamp(
+        _get(order, "fulfillment", "deliverByWindow", "earliestDateTime"), key,
+        "fulfillment.deliverByWindow.earliestDateTime",
+    )  # fmt: skip
+    delivery_end = _timestamp(
+        _get(order, "fulfillment", "deliverByWindow", "latestDateTime"), key,
+        "fulfillment.deliverByWindow.latestDateTime",
+    )  # fmt: skip
+    rows = []
+    for package in order.get("packages") or []:
+        ref = package.get("packageReferenceId") if isinstance(package, dict) else None
+        if not ref:
+            raise RecordError(key, "packages[].packageReferenceId", "missing")
+        rows.append(
+            {
+                "account_id": account_id,
+                "amazon_order_id": key,
+                "package_reference_id": str(ref),
+                "carrier": package.get("carrier"),
+                "tracking_number": package.get("trackingNumber"),
+                "shipping_service": package.get("shippingService"),
+                "ship_date": _timestamp(package.get("shipTime"), key, f"packages[{ref}].shipTime"),
+                "package_created_at": _timestamp(
+                    package.get("createdTime"), key, f"packages[{ref}].createdTime"
+                ),
+                "package_status": _get(package, "packageStatus", "status"),
+                "package_detailed_status": _get(package, "packageStatus", "detailedStatus"),
+                "estimated_delivery_start": delivery_start,
+                "estimated_delivery_end": delivery_end,
+                "items": package.get("packageItems") or [],
+                "raw": package,
+            }
+        )
+    return rows
+
+
+def parse_order_2026(
+    order: dict[str, Any], account_id: str, *, salt: str = ""
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(order row, item rows, shipment rows) of one 2026 order; RecordError names the 2026 field."""
+    try:
+        row = parse_order(as_v0_order(order), account_id, salt=salt)
+        row["raw"] = _without_pii(order)
+        items = []
+        for raw_item in order.get("orderItems") or []:
+            item = parse_item(
+                as_v0_item(raw_item, row["order_status"]), account_id, row["amazon_order_id"]
+            )
+            item["raw"] = raw_item
+            items.append(item)
+    except RecordError as err:
+        raise RecordError(
+            err.record_key, FIELD_2026.get(err.field, err.field), err.problem
+        ) from None
+    return row, items, parse_shipments(order, account_id)
+
+
+class Orders2026Source:
+    """Orders API 2026-01-01: searchOrders by lastUpdatedAfter/Before, one call per page."""
+
+    api = "2026-01-01"
+    operations = ("searchOrders",)
+    provides_shipments = True
+
+    def __init__(
+        self,
+        client: Any,
+        caller: SpApiCaller,
+        *,
+        account_id: str,
+        salt: str = "",
+        marketplace_id: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        self.client = client
+        self.caller = caller
+        self.account_id = account_id
+        self.salt = salt
+        self.marketplace_id = marketplace_id or getattr(client, "marketplace_id", None)
+        self.page_size = page_size
+
+    def pages(self, window: tuple[datetime, datetime]) -> Iterator[OrderPage]:
+        first: dict[str, Any] = {
+            "lastUpdatedAfter": _iso(window[0]),
+            "lastUpdatedBefore": _iso(window[1]),
+        }
+        if self.marketplace_id:
+            first["marketplaceIds"] = [self.marketplace_id]
+        every = {"includedData": list(INCLUDED_DATA), "maxResultsPerPage": self.page_size}
+        token: str | None = None
+        while True:
+            # the token carries the filters; includedData and the page size go with every page
+            kwargs = {"paginationToken": token, **every} if token else {**first, **every}
+            res = self.caller.call(
+                "searchOrders", self.client.search_orders, client=self.client, **kwargs
+            )
+            page = OrderPage()
+            for raw in res.payload.get("orders") or []:
+                try:
+                    order, items, shipments = parse_order_2026(raw, self.account_id, salt=self.salt)
+                except RecordError as err:
+                    page.rejects.append((err.record_key, str(err), _without_pii(raw)))
+                    continue
+                page.orders.append(order)
+                page.items.extend(items)
+                page.shipments.extend(shipments)
+            yield page
+            token = _next_token(res)
+            if not token:
+                return
+
+
+def _next_token(res: Any) -> str | None:
+    pagination = getattr(res, "pagination", None) or (res.payload or {}).get("pagination") or {}
+    return pagination.get("nextToken") or None
