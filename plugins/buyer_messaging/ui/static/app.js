@@ -108,15 +108,16 @@ function chartByDay(byDay, from, to) {
   const step = (width - left) / days.length;
   const plotH = height - bottom - top;
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Messages per day" });
-  for (const frac of [0, 0.5, 1]) {
-    const y = top + plotH * (1 - frac);
+  const ticks = max % 2 === 0 ? [0, max / 2, max] : [0, max];
+  for (const tick of ticks) {
+    const y = top + plotH * (1 - tick / max);
     root.append(svg("line", { x1: left, x2: width, y1: y, y2: y, stroke: "#e2e8f0" }));
-    root.append(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end", class: "axis" }, fmt(Math.round(max * frac))));
+    root.append(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end", class: "axis" }, fmt(tick)));
   }
   const labelEvery = Math.ceil(days.length / 10);
   days.forEach((day, i) => {
-    const x = left + i * step + step * 0.15;
-    const w = Math.max(step * 0.7, 1);
+    const w = Math.min(Math.max(step * 0.7, 1), 48);
+    const x = left + i * step + (step - w) / 2;
     let y = top + plotH;
     for (const status of STATUSES) {
       const n = (byDay[day] || {})[status] || 0;
