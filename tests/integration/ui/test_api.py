@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import DAYS  # tests/integration/ui/conftest.py
 from support import postgres_connection_json
+from ui_seed import DAYS
 
 pytestmark = pytest.mark.integration
 

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DAYS  # tests/integration/ui/conftest.py
 from support import postgres_connection_json
+from ui_seed import DAYS
 
 pytestmark = pytest.mark.integration
 
