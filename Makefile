@@ -6,7 +6,7 @@ UV := python3 -m uv
 export NO_PROXY := 127.0.0.1,localhost$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 comma := ,
 
-.PHONY: venv demo test test-unit bench bench-quick lint clean
+.PHONY: venv demo test test-unit chromium bench bench-quick lint clean
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -18,7 +18,14 @@ venv: .venv/.synced
 demo: venv
 	$(PY) -m buyer_messaging.cli demo
 
-test: venv
+# Debian's Chromium for the dashboard's browser test (no browser download); best effort:
+# without it that one test skips and says why.
+chromium:
+	@test -x /usr/bin/chromium || (command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+		echo "chromium not installed: the browser test will be skipped")
+
+test: venv chromium
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 test-unit: venv
