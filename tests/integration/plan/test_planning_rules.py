@@ -118,6 +118,19 @@ def test_exclusions(wh, status, quarantined):
     assert planned_ids(wh) == set()
 
 
+def test_no_review_request_for_a_returned_order(wh):
+    start, _ = paris_day(D)
+    load(wh, order("returned", edd=start - timedelta(days=8)), order("kept", edd=start - timedelta(days=8)))
+    with transaction(wh) as cur:
+        cur.execute(
+            "INSERT INTO staging.returns (account_id, amazon_order_id, return_key, line_key, order_date,"
+            " return_request_date, return_quantity, raw) VALUES ('fr', 'returned', 'r1', 'l1', %s, %s, 1, '{}')",
+            (start - timedelta(days=12), start - timedelta(days=2)),
+        )
+    plan(wh, D)
+    assert planned_ids(wh) == {"kept"}
+
+
 def test_at_most_one_message_per_order_and_kind_ever(wh):
     start, _ = paris_day(D)
     load(wh, order("once", edd=start - timedelta(days=8)))

@@ -1,7 +1,7 @@
 -- Review requests due on the run's day. Amazon offers the solicitation from 5 days after
 -- EarliestDeliveryDate to 30 days after LatestDeliveryDate (it checks that window itself);
 -- `delay_days` starts it later inside the window. Only shipped, unquarantined orders that
--- were not cancelled, and have had no other proactive message (one per order).
+-- were not cancelled or returned, and have had no other proactive message (one per order).
 SELECT o.marketplace_id,
        o.amazon_order_id,
        o.earliest_delivery_date + make_interval(days => 5 + %(delay_days)s) AS send_after,
@@ -18,3 +18,6 @@ WHERE o.account_id = %(account_id)s
       SELECT 1 FROM messaging.outbox x
       WHERE x.account_id = o.account_id AND x.amazon_order_id = o.amazon_order_id
         AND x.kind = 'product_info' AND x.status NOT IN ('skipped', 'expired', 'blocked', 'failed'))
+  AND NOT EXISTS (
+      SELECT 1 FROM staging.returns r
+      WHERE r.account_id = o.account_id AND r.amazon_order_id = o.amazon_order_id)
