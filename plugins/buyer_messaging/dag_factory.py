@@ -11,9 +11,9 @@ from buyer_messaging.config import Account, load_accounts
 DOC = """\
 ### Buyer messaging for `{id}` ({marketplace})
 
-Every day, for the interval [D, D+1) in `{tz}`: extract the orders updated that day from
-SP-API (connection `spapi_{id}`), validate them (bad rows are quarantined, not dropped),
-plan the messages due that day ({kinds}), render and lint them, send them in rate-limited
+Every day, for the interval [D, D+1) in `{tz}`: extract the orders updated that day (Orders
+API {orders_api}) and the returns requested that day from SP-API (connection `spapi_{id}`),
+validate them (bad rows are quarantined, not dropped), plan the messages due that day ({kinds}), render and lint them, send them in rate-limited
 batches, and report. Every outcome lands in the warehouse (connection `messaging_warehouse`):
 `messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`.
 
@@ -50,7 +50,8 @@ def build_dag(acc: Account) -> Any:
         default_args=default_args,
         tags=["buyer-messaging", f"account:{acc.id}", f"marketplace:{acc.marketplace}"],
         doc_md=DOC.format(
-            id=acc.id, marketplace=acc.marketplace, tz=acc.tz, kinds=", ".join(acc.kinds), dag_id=acc.dag_id
+            id=acc.id, marketplace=acc.marketplace, tz=acc.tz, kinds=", ".join(acc.kinds), dag_id=acc.dag_id,
+            orders_api=acc.orders_api,
         ),
         params={"dry_run": Param(False, type="boolean", description="Plan, render and lint; send nothing.")},
     ) as dag:
@@ -63,6 +64,10 @@ def build_dag(acc: Account) -> Any:
         @task
         def extract_orders() -> dict[str, Any]:
             return tasks.extract_orders(account_id, get_current_context())
+
+        @task
+        def extract_returns() -> dict[str, Any]:
+            return tasks.extract_returns(account_id, get_current_context())
 
         @task
         def validate() -> dict[str, Any]:
@@ -91,7 +96,7 @@ def build_dag(acc: Account) -> Any:
         def report() -> dict[str, Any]:
             return tasks.report(account_id, get_current_context())
 
-        extracted = extract_orders()
+        extracted = [extract_orders(), extract_returns()]
         migrate_warehouse() >> extracted
         planned = plan()
         extracted >> validate() >> planned

@@ -60,7 +60,9 @@ def _start_relay(var: Path) -> tuple[Any, Path]:
     from aiosmtpd.handlers import Mailbox
 
     mail = var / "mail"
-    mail.mkdir(exist_ok=True)
+    # a Maildir: Python's mailbox creates its tmp/new/cur only when the folder is new
+    for sub in ("tmp", "new", "cur"):
+        (mail / sub).mkdir(parents=True, exist_ok=True)
     port = _free_port()
     controller = Controller(Mailbox(str(mail)), hostname="127.0.0.1", port=port)
     controller.start()

@@ -32,12 +32,13 @@ def template_context(row: dict[str, Any], seller_name: str | None) -> dict[str, 
         ],
         "seller_name": seller_name,
         "currency": row["currency"],
-        # v0 orders carry no carrier or tracking number: a shipment confirmation without them
-        # is blocked as missing required content rather than sent half-empty
+        # v0 orders carry no carrier or tracking number (the 2026-01-01 API's packages do): a
+        # shipment confirmation without them is blocked as missing required content rather
+        # than sent half-empty
         "carrier": row.get("carrier"),
         "tracking_number": row.get("tracking_number"),
-        "ship_date": row.get("ship_date"),
-        "estimated_delivery": row["latest_delivery_date"].date() if row.get("latest_delivery_date") else None,
+        "ship_date": row["ship_date"].date() if row.get("ship_date") else None,
+        "estimated_delivery": row["estimated_delivery"].date() if row.get("estimated_delivery") else None,
         "reason": None,
         "refund_amount": None,
         "refund_date": None,

@@ -63,10 +63,8 @@ def migrate_warehouse() -> dict[str, Any]:
 
 
 def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
-    from sp_api.api.orders.orders_v0 import OrdersV0
-
-    from buyer_messaging.extract.orders import extract_orders as extract
     from buyer_messaging.extract.orders import extraction_window
+    from buyer_messaging.extract.source import client_class, load_orders, order_source
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
@@ -75,16 +73,42 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     with closing(conn):
         window = extraction_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
         caller = SpApiCaller()
-        stats = extract(
-            conn,
-            _spapi(acc, OrdersV0),
+        source = order_source(
+            acc.orders_api,
+            _spapi(acc, client_class(acc.orders_api)),
             caller,
             account_id=acc.id,
-            window=window,
-            salt=os.environ.get("BUYER_MESSAGING_BUYER_SALT", acc.id),
+            salt=_buyer_salt(acc),
+            marketplace_id=acc.market.marketplace_id,
         )
-    log.info("summary: %s; %s", stats.summary(), caller.summary())
+        stats = load_orders(conn, source, caller, account_id=acc.id, window=window)
+    log.info("summary: orders API %s: %s; %s", acc.orders_api, stats.summary(), caller.summary())
     return {"orders": stats.orders, "items": stats.items, "rejected": stats.rejected, "pages": stats.pages}
+
+
+def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from sp_api.api import Reports
+
+    from buyer_messaging.extract.returns import extract_returns as extract
+    from buyer_messaging.extract.returns import returns_window
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    acc = account(account_id)
+    interval = interval_of(context)
+    conn, _ = _warehouse()
+    with closing(conn):
+        window = returns_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
+        caller = SpApiCaller()
+        stats = extract(
+            conn, _spapi(acc, Reports), caller, account_id=acc.id, window=window,
+            marketplace_id=acc.market.marketplace_id,
+        )  # fmt: skip
+    log.info("summary: %s; %s", stats.summary(), caller.summary())
+    return {"returns": stats.returns, "rejected": stats.rejected, "reports": len(stats.reports)}
+
+
+def _buyer_salt(acc: Account) -> str:
+    return os.environ.get("BUYER_MESSAGING_BUYER_SALT", acc.id)
 
 
 def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:

@@ -23,9 +23,12 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
     }  # fmt: skip
     dag = bag.dags["buyer_messaging_demo"]
     assert {t.task_id for t in dag.tasks} >= {
-        "migrate_warehouse", "extract_orders", "validate", "plan", "render_and_lint",
-        "send_batches", "send", "report",
+        "migrate_warehouse", "extract_orders", "extract_returns", "validate", "plan",
+        "render_and_lint", "send_batches", "send", "report",
     }  # fmt: skip
+    # DESIGN.md's shape: both extracts feed validate, which gates planning
+    assert dag.get_task("validate").upstream_task_ids == {"extract_orders", "extract_returns"}
+    assert dag.get_task("plan").upstream_task_ids == {"validate"}
     assert dag.doc_md and "backfill" in dag.doc_md
     assert "buyer-messaging" in dag.tags
     assert dag.owner == "demo"

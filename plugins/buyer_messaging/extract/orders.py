@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from buyer_messaging.extract.parse import RecordError, parse_item, parse_order
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
@@ -81,55 +80,9 @@ def extract_orders(
     window: tuple[datetime, datetime],
     salt: str = "",
 ) -> ExtractStats:
-    """Load every page of orders (and their items) into staging, one transaction per page."""
-    stats = ExtractStats(*window)
-    if window[1] <= window[0]:
-        log.info("orders window is empty (%s .. %s): nothing to extract", *window)
-        return stats
-    params = {"LastUpdatedAfter": _iso(window[0]), "LastUpdatedBefore": _iso(window[1])}
-    token: str | None = None
-    while True:
-        kwargs = {"NextToken": token, **params} if token else dict(params)
-        res = caller.call("getOrders", client.get_orders, client=client, **kwargs)
-        page = res.payload.get("Orders") or []
-        orders, items, rejects = [], [], []
-        for raw in page:
-            try:
-                order = parse_order(raw, account_id, salt=salt)
-                order_items = [
-                    parse_item(item, account_id, order["amazon_order_id"])
-                    for item in _order_items(caller, client, order["amazon_order_id"])
-                ]
-            except RecordError as err:
-                rejects.append((err.record_key, str(err), raw))
-                continue
-            orders.append(order)
-            items.extend(order_items)
-        with transaction(conn) as cur:
-            staging.upsert_orders(cur, account_id, orders, items)
-            staging.reject_records(cur, account_id, STREAM, rejects)
-        stats.pages += 1
-        stats.orders += len(orders)
-        stats.items += len(items)
-        stats.rejected += len(rejects)
-        stats.rejected_keys.extend(key for key, _, _ in rejects)
-        for _, reason, _ in rejects:
-            log.warning("kept raw in staging.rejected_records: %s", reason)
-        log.info(
-            "page %d: %d orders (%d total), %s", stats.pages, len(orders), stats.orders, caller.summary()
-        )
-        token = res.payload.get("NextToken")
-        if not token:
-            break
-    with transaction(conn) as cur:
-        staging.record_extract_run(
-            cur,
-            account_id,
-            STREAM,
-            window,
-            records=stats.orders,
-            pages=stats.pages,
-            calls=caller.calls["getOrders"] + caller.calls["getOrderItems"],
-            throttled=caller.throttled["getOrders"] + caller.throttled["getOrderItems"],
-        )
-    return stats
+    """Orders API v0 into staging, one transaction per page (`source.load_orders` over a
+    `V0OrderSource`; kept for callers that hold an OrdersV0 client)."""
+    from buyer_messaging.extract.source import V0OrderSource, load_orders
+
+    source = V0OrderSource(client, caller, account_id=account_id, salt=salt)
+    return load_orders(conn, source, caller, account_id=account_id, window=window)

@@ -14,6 +14,9 @@ SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.currenc
                  WHERE i.account_id = m.account_id AND i.amazon_order_id = m.amazon_order_id)) AS order_total,
        o.purchase_date, o.latest_ship_date, o.earliest_delivery_date, o.latest_delivery_date,
        o.last_update_date,
+       -- the first package (Orders API 2026-01-01): what a shipment confirmation quotes
+       t.carrier, t.tracking_number, t.ship_date,
+       coalesce(t.estimated_delivery_end, o.latest_delivery_date) AS estimated_delivery,
        coalesce((SELECT json_agg(json_build_object('title', i.title, 'quantity', i.quantity_ordered,
                                                    'asin', i.asin, 'sku', i.seller_sku)
                                  ORDER BY i.order_item_id)
@@ -22,6 +25,7 @@ SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.currenc
                 '[]'::json) AS items
 FROM messaging.outbox m
 JOIN staging.orders o ON o.account_id = m.account_id AND o.amazon_order_id = m.amazon_order_id
+LEFT JOIN staging.order_tracking t ON t.account_id = m.account_id AND t.amazon_order_id = m.amazon_order_id
 WHERE m.account_id = %s AND m.status = 'planned' AND m.kind = ANY(%s)
 ORDER BY m.id
 """
