@@ -20,7 +20,7 @@ CLIENT_SECRET = "SECRET-client-a77be2"
 
 
 @pytest.fixture
-def demo_env(monkeypatch, emulator, fresh_warehouse):
+def demo_env(monkeypatch, emulator, fresh_warehouse, smtp_relay):
     conn = json.loads(spapi_connection_json(emulator.url, refresh_token=REFRESH_TOKEN))
     conn["extra"]["lwa_client_secret"] = CLIENT_SECRET
     monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", json.dumps(conn))

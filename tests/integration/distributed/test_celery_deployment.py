@@ -461,6 +461,41 @@ def test_two_accounts_on_two_celery_workers(redis_db, databases, tmp_path):
                     f"{acc} {op}: {throttled} of {requests} throttled; the send batches said:\n"
                     + "\n".join(send_summaries(home, f"buyer_messaging_{acc}"))
                 )
+
+        # 5. a backfill through Airflow's own CLI, as the README's runbook gives it: alpha's two
+        # days before yesterday, dates as local midnights. Each run gets its day's interval in
+        # the account's time zone, and the warehouse ends as daily runs left it: everything
+        # due was planned (and sent) once already, so nothing new is sent
+        alpha = next(a for a in load_accounts(accounts_file) if a.id == "alpha")
+        tz = ZoneInfo(alpha.tz)
+        today = datetime.now(tz).date()
+        days = [today - timedelta(days=n) for n in (3, 2)]
+        midnight = [
+            datetime(d.year, d.month, d.day, tzinfo=tz) for d in [*days, today - timedelta(days=1)]
+        ]
+        before = outbox_rows(warehouse_dsn, "alpha")
+        received_before = len(
+            httpx.get(f"{emulators['alpha']}/_emulator/received").json()["solicitations"]
+        )
+        stack.start(
+            "backfill",
+            [str(AIRFLOW), "backfill", "create", "--dag-id", alpha.dag_id,
+             "--from-date", midnight[0].isoformat(), "--to-date", midnight[1].isoformat()],
+        )  # fmt: skip
+        wait_exit(stack, "backfill", 120)
+        backfilled = wait_backfill(stack, meta_dsn, alpha.dag_id, len(days), RUN_TIMEOUT_S)
+        timings["backfill done"] = time.monotonic() - started
+        assert [(start, end) for _, start, end in backfilled] == [
+            (midnight[0], midnight[1]), (midnight[1], midnight[2]),
+        ], f"backfill intervals {backfilled}"  # fmt: skip
+        assert all(state == "success" for state, _, _ in backfilled), failed_task_logs(
+            home, meta_dsn
+        )
+        assert outbox_rows(warehouse_dsn, "alpha") == before
+        received = httpx.get(f"{emulators['alpha']}/_emulator/received").json()["solicitations"]
+        assert len(received) == received_before
+        print(f"backfill {days[0]} .. {days[-1]}: {len(backfilled)} runs, nothing new sent")
+        print(f"timings (s since start): { {k: round(v, 1) for k, v in timings.items()} }")
         print(f"distributed test: {time.monotonic() - started:.0f}s in all")
     except BaseException:
         print(stack.tails(), file=sys.stderr)
@@ -547,6 +582,35 @@ def wait_runs(stack: Stack, dsn: str, dag_ids: list[str], timeout: float) -> dic
             print(f"[{time.strftime('%H:%M:%S')}] runs {runs}; task instances {states}")
         time.sleep(2)
     raise AssertionError(f"runs not finished within {timeout}s: {runs}")
+
+
+def wait_backfill(stack: Stack, dsn: str, dag_id: str, count: int, timeout: float) -> list[tuple]:
+    """(state, interval start, interval end) of the DAG's backfill runs, oldest first, once done."""
+    deadline = time.monotonic() + timeout
+    rows: list[tuple] = []
+    while time.monotonic() < deadline:
+        for name in ("scheduler", "api-server", "worker-w1", "worker-w2"):
+            assert stack.alive(name), f"{name} exited ({stack.procs[name].returncode})"
+        rows = meta_query(
+            dsn,
+            "SELECT state, data_interval_start, data_interval_end FROM dag_run"
+            " WHERE dag_id = %s AND run_type = 'backfill' ORDER BY data_interval_start",
+            (dag_id,),
+        )
+        if len(rows) >= count and all(state in ("success", "failed") for state, _, _ in rows):
+            return rows
+        time.sleep(2)
+    raise AssertionError(f"backfill of {dag_id} not finished within {timeout}s: {rows}")
+
+
+def outbox_rows(dsn: str, account_id: str) -> set[tuple]:
+    return set(
+        meta_query(
+            dsn,
+            "SELECT amazon_order_id, kind, status, due_on FROM messaging.outbox WHERE account_id = %s",
+            (account_id,),
+        )
+    )
 
 
 def task_instances(dsn: str, dag_ids: list[str]) -> list[dict]:
