@@ -9,6 +9,7 @@ value) or a blocking lint violation marks it `blocked` with the codes, and it is
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,17 @@ def template_context(row: dict[str, Any], seller_name: str | None) -> dict[str, 
         "refund_date": None,
         "adjusted_amount": None,
     }
+    returned = row.get("returned")
+    if row["kind"] == "return_confirmation" and returned:
+        context["items"] = [
+            {"title": i.get("title") or "", "quantity": i.get("quantity") or 1, "asin": i.get("asin"), "sku": i.get("sku")}
+            for i in returned["items"] or []
+        ]
+        refunded = returned.get("refunded_amount")
+        # nothing refunded yet is a missing value: the message is blocked, not sent saying 0.00
+        context["refund_amount"] = Decimal(str(refunded)) if refunded else None
+        context["currency"] = returned.get("currency") or row["currency"]
+        context["refund_date"] = _date(returned.get("refund_date"))
     if row["kind"] == "unavailability_notice":
         cancelled = row["order_status"] == "Canceled"
         context["reason"] = "cancelled" if cancelled else "delayed"
@@ -51,6 +63,13 @@ def template_context(row: dict[str, Any], seller_name: str | None) -> dict[str, 
         context["refund_date"] = row["last_update_date"].date() if cancelled else None
         context["adjusted_amount"] = None
     return context
+
+
+def _date(value: Any) -> date | None:
+    """A date from json_build_object's timestamptz text (ISO 8601), or None."""
+    if not value:
+        return None
+    return datetime.fromisoformat(str(value)).date()
 
 
 def render_and_lint(

@@ -22,7 +22,21 @@ SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.currenc
                                  ORDER BY i.order_item_id)
                  FROM staging.order_items i
                  WHERE i.account_id = m.account_id AND i.amazon_order_id = m.amazon_order_id),
-                '[]'::json) AS items
+                '[]'::json) AS items,
+       -- a return confirmation quotes what came back and what was refunded, over all the
+       -- order's returned lines (one confirmation per order): the refund date is the day the
+       -- last return arrived, when the seller refunds it
+       CASE WHEN m.kind = 'return_confirmation' THEN
+           (SELECT json_build_object(
+                       'items', json_agg(json_build_object('title', r.item_name, 'quantity', r.return_quantity,
+                                                           'asin', r.asin, 'sku', r.merchant_sku)
+                                         ORDER BY r.return_key, r.line_key),
+                       'refunded_amount', sum(r.refunded_amount),
+                       'currency', min(r.currency),
+                       'refund_date', max(r.return_delivery_date))
+            FROM staging.returns r
+            WHERE r.account_id = m.account_id AND r.amazon_order_id = m.amazon_order_id)
+       END AS returned
 FROM messaging.outbox m
 JOIN staging.orders o ON o.account_id = m.account_id AND o.amazon_order_id = m.amazon_order_id
 LEFT JOIN staging.order_tracking t ON t.account_id = m.account_id AND t.amazon_order_id = m.amazon_order_id

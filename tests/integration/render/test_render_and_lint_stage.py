@@ -58,3 +58,80 @@ def test_planned_messages_are_rendered_linted_and_blocked_when_incomplete(wh):
     with wh.cursor() as cur:
         cur.execute("SELECT status, violation_codes FROM reporting.message_log WHERE kind = 'shipment_confirmation'")
         assert cur.fetchone() == ("blocked", ["missing_required_content"])
+
+
+def planned(cur, order_id, kind):
+    cur.execute(
+        "INSERT INTO messaging.outbox (account_id, marketplace_id, amazon_order_id, kind, channel, status,"
+        " planned_for, due_on, send_before) VALUES ('de', 'A1PA6795UKMFR9', %s, %s, 'email_relay', 'planned',"
+        " %s, %s, %s)",
+        (order_id, kind, D, D, START + timedelta(days=3)),
+    )
+
+
+def test_a_shipment_confirmation_quotes_the_packages_carrier_and_tracking(wh):
+    from buyer_messaging.warehouse.returns import replace_shipments
+
+    shipped, item = order("302-0000000-0000003", "Shipped", START + timedelta(hours=10))
+    package = {
+        "account_id": "de", "amazon_order_id": shipped["amazon_order_id"], "package_reference_id": "1",
+        "carrier": "DHL", "tracking_number": "00340434161094042557", "shipping_service": "Paket",
+        "ship_date": START + timedelta(hours=10), "package_created_at": START, "package_status": "SHIPPED",
+        "package_detailed_status": None, "estimated_delivery_start": START + timedelta(days=1),
+        "estimated_delivery_end": START + timedelta(days=2, hours=12), "items": [], "raw": {},
+    }  # fmt: skip
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, "de", [shipped], [item])
+        replace_shipments(cur, "de", [shipped["amazon_order_id"]], [package])
+        planned(cur, shipped["amazon_order_id"], "shipment_confirmation")
+    assert render_and_lint(wh, account_id="de", locale="de-DE") == {"ready": 1}
+    with wh.cursor() as cur:
+        cur.execute("SELECT body FROM messaging.outbox")
+        (body,) = cur.fetchone()
+    assert "DHL" in body and "00340434161094042557" in body
+    assert "22. November 2026" in body  # the package's estimated delivery, in German
+
+
+def return_row(order_id, rma, sku, title, quantity, refunded, delivered):
+    from buyer_messaging.extract.returns import parse_return
+
+    return parse_return(
+        {
+            "order-id": order_id, "order-date": "2026-11-01T10:00:00+00:00", "amazon-rma-id": rma,
+            "return-request-date": "2026-11-12T09:00:00+00:00", "return-request-status": "Approved",
+            "return-delivery-date": delivered, "merchant-sku": sku, "asin": "B000TEST01", "item-name": title,
+            "return-quantity": str(quantity), "currency-code": "EUR", "order-amount": "89.90",
+            "order-quantity": "2", "refunded-amount": refunded,
+        },
+        "de",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("refunds", "status"),
+    [(("29.95", "15.00"), "ready"), (("", ""), "blocked")],
+    ids=["refunded", "not-refunded-yet"],
+)
+def test_a_return_confirmation_lists_what_came_back_and_the_refund(wh, refunds, status):
+    from buyer_messaging.warehouse.returns import upsert_returns
+
+    shipped, item = order("302-0000000-0000004", "Shipped", START - timedelta(days=12))
+    oid = shipped["amazon_order_id"]
+    lines = [
+        return_row(oid, "DkRMA1", "SKU-1", "Akku-Bohrschrauber 18 V", 1, refunds[0], "2026-11-19T15:00:00+00:00"),
+        return_row(oid, "DkRMA2", "SKU-2", "Bit-Set 32-teilig", 1, refunds[1], "2026-11-20T08:00:00+00:00"),
+    ]
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, "de", [shipped], [item])
+        upsert_returns(cur, lines)
+        planned(cur, oid, "return_confirmation")
+    assert +render_and_lint(wh, account_id="de", locale="de-DE") == {status: 1}
+    with wh.cursor() as cur:
+        cur.execute("SELECT body, violation_codes, error FROM messaging.outbox")
+        body, codes, error = cur.fetchone()
+    if status == "ready":
+        assert "Akku-Bohrschrauber 18 V" in body and "Bit-Set 32-teilig" in body
+        assert "44,95" in body and "€" in body  # both lines' refunds, in German money format
+        assert "20. November 2026" in body  # the day the last return arrived
+    else:  # no refund recorded yet: blocked, never sent saying nothing or 0
+        assert codes == ["missing_required_content"] and "refund_amount" in error
