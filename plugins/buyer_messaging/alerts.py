@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 log = logging.getLogger("buyer_messaging.alerts")
 
 
-def failure_message(context: dict[str, Any]) -> tuple[str, str]:
+def failure_message(context: dict[str, Any], tz: str | None = None) -> tuple[str, str]:
+    """`tz`: the account's time zone, in which its day is named (Airflow's interval is UTC)."""
     ti = context.get("ti") or context.get("task_instance")
     dag_id = getattr(ti, "dag_id", None) or getattr(context.get("dag"), "dag_id", "?")
     task_id = getattr(ti, "task_id", "?")
     start = context.get("data_interval_start")
+    if start is not None and tz:
+        start = start.astimezone(ZoneInfo(tz))
     day = start.date().isoformat() if start is not None else "?"
     error = context.get("exception")
     account = dag_id.removeprefix("buyer_messaging_")
@@ -26,9 +30,9 @@ def failure_message(context: dict[str, Any]) -> tuple[str, str]:
     return subject, body
 
 
-def notify_failure(recipients: tuple[str, ...]) -> Any:
+def notify_failure(recipients: tuple[str, ...], tz: str | None = None) -> Any:
     def callback(context: dict[str, Any]) -> None:
-        subject, body = failure_message(context)
+        subject, body = failure_message(context, tz)
         log.error("%s\n%s", subject, body)
         if not recipients:
             return

@@ -39,7 +39,7 @@ def build_dag(acc: Account) -> Any:
         "retries": 2,
         "retry_delay": timedelta(minutes=1),
         "retry_exponential_backoff": True,
-        "on_failure_callback": notify_failure(acc.alert_emails),
+        "on_failure_callback": notify_failure(acc.alert_emails, acc.tz),
     }
     with DAG(
         dag_id=acc.dag_id,
