@@ -55,6 +55,9 @@ class Account(BaseModel):
     enabled_despite_policy: tuple[Kind, ...] = ()
     alert_emails: tuple[str, ...] = ()
     orders_api: Literal["v0", "2026-01-01"] = "v0"
+    # a return's arrival and refund reach the report days after its request: each run
+    # re-reads this many days of it so staging catches up
+    returns_refresh_days: int = Field(default=14, ge=0, le=60)
 
     @field_validator("timezone")
     @classmethod

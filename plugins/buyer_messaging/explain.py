@@ -19,6 +19,7 @@ def explain_order(conn: Any, account_id: str, order_id: str, *, now: datetime | 
         orders = sql.fetch(cur, sql.ORDER, account_id, order_id)
         rejected = sql.fetch(cur, sql.REJECTED, account_id, order_id)
         messages = sql.fetch(cur, sql.MESSAGES, account_id, order_id)
+        returns = sql.fetch(cur, sql.RETURNS, account_id, order_id)
         for message in messages:
             message["attempt_log"] = sql.fetch(cur, sql.ATTEMPTS, message["id"])
     try:
@@ -44,21 +45,41 @@ def explain_order(conn: Any, account_id: str, order_id: str, *, now: datetime | 
             reasons.append(f"{kind}: {m['status']} (due {m['due_on']}){': ' + why if why else ''}")
             continue
         rule = pack.forbidding_rule(kind) if acc and kind not in acc.enabled_despite_policy else None
-        reasons.append(f"{kind}: not planned — {_why_not(kind, order, timing, now, rule)}")
+        reasons.append(f"{kind}: not planned — {_why_not(kind, order, timing, now, rule, returns)}")
     return {
         "account_id": account_id,
         "amazon_order_id": order_id,
         "policy_pack": f"{pack.id} ({pack.version})",
         "order": order,
         "messages": messages,
+        "returns": returns,
         "explanation": reasons,
     }
 
 
-def _why_not(kind: str, order: dict[str, Any] | None, timing: Any, now: datetime, rule: str | None) -> str:
+def _why_not(
+    kind: str,
+    order: dict[str, Any] | None,
+    timing: Any,
+    now: datetime,
+    rule: str | None,
+    returns: list[dict[str, Any]] | None = None,
+) -> str:
+    returns = returns or []
     if order is None:
         return "no order data"
+    if kind == "return_confirmation":
+        if not returns:
+            return "no return of this order in staging"
+        if any(r["return_delivery_date"] is None for r in returns):
+            return "a returned item has not arrived back yet"
+        if not sum(r["refunded_amount"] or 0 for r in returns):
+            return "no refund recorded for the return yet"
+    if kind == "shipment_confirmation" and order["fulfillment_channel"] == "AFN":
+        return "fulfilled by Amazon: Amazon ships and confirms it, the seller has no tracking number to quote"
     if kind == "review_request":
+        if returns:
+            return "the order has a return: no review request for a returned order"
         if order["order_status"] != "Shipped":
             return f"order status is {order['order_status']}; Amazon allows review requests for shipped orders only"
         edd, ldd = order["earliest_delivery_date"], order["latest_delivery_date"]

@@ -97,7 +97,9 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     interval = interval_of(context)
     conn, _ = _warehouse()
     with closing(conn):
-        window = returns_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
+        window = returns_window(
+            conn, acc.id, interval, lookback_days=acc.lookback_days, refresh_days=acc.returns_refresh_days
+        )
         caller = SpApiCaller()
         stats = extract(
             conn, _spapi(acc, Reports), caller, account_id=acc.id, window=window,

@@ -91,14 +91,17 @@ def returns_window(
     interval: tuple[datetime, datetime],
     *,
     lookback_days: int,
+    refresh_days: int = 0,
     now: datetime | None = None,
 ) -> tuple[datetime, datetime]:
-    """The day's interval; on the account's first returns run, widened by the onboarding lookback."""
+    """The returns requested in the day's interval and the `refresh_days` before it (their
+    arrival and refund come later); on the account's first returns run, the onboarding
+    lookback when that reaches further back."""
     start, end = interval
     with transaction(conn) as cur:
         first_run = not staging.has_loaded(cur, account_id, STREAM)
-    if first_run and lookback_days:
-        start = start - timedelta(days=lookback_days)
+    back = max(refresh_days, lookback_days if first_run else 0)
+    start = start - timedelta(days=back)
     end = min(end, (now or datetime.now(UTC)) - _AMAZON_LAG)
     return start, end
 

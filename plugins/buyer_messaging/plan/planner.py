@@ -15,7 +15,7 @@ from buyer_messaging.policies import PolicyPack, Timing, load_pack, load_timing
 from buyer_messaging.warehouse.connection import transaction
 
 SQL_DIR = Path(__file__).with_name("sql")
-PLANNED_KINDS = ("review_request", "shipment_confirmation", "unavailability_notice")
+PLANNED_KINDS = ("review_request", "shipment_confirmation", "unavailability_notice", "return_confirmation")
 
 
 def _sql(kind: str) -> str:

@@ -16,6 +16,12 @@ SELECT source, reason, seen_at FROM staging.rejected_records
 WHERE account_id = %s AND record_key = %s
 """
 
+RETURNS = """
+SELECT return_key, line_key, return_request_status, return_request_date, return_delivery_date,
+       return_quantity, refunded_amount
+FROM staging.returns WHERE account_id = %s AND amazon_order_id = %s ORDER BY return_key, line_key
+"""
+
 MESSAGES = """
 SELECT id, kind, channel, status, due_on, send_before, reason, error, violation_codes,
        attempts, sent_at

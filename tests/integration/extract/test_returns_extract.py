@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import httpx
@@ -289,3 +289,22 @@ def test_a_report_that_never_finishes_fails_naming_the_report(wh, serve_document
             wh, fake, caller(), account_id="ret_slow", window=RETURNS_WINDOW, marketplace_id=US,
             polling=returns_mod.Polling(initial=0.01, cap=0.02, timeout=0.1),
         )  # fmt: skip
+
+
+def test_each_run_rereads_the_trailing_days_of_the_returns_report(wh):
+    from buyer_messaging.extract.returns import STREAM, returns_window
+    from buyer_messaging.warehouse import staging
+    from buyer_messaging.warehouse.connection import transaction
+
+    day = (datetime(2026, 11, 20, 8, tzinfo=UTC), datetime(2026, 11, 21, 8, tzinfo=UTC))
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    # the first run loads the onboarding lookback when it reaches further back
+    assert returns_window(wh, "acc", day, lookback_days=35, refresh_days=14, now=now) == (
+        day[0] - timedelta(days=35), day[1],
+    )  # fmt: skip
+    with transaction(wh) as cur:
+        staging.record_extract_run(cur, "acc", STREAM, day, records=0, pages=0, calls=1, throttled=0)
+    # later runs: the day and the 14 before it, where late arrivals and refunds show up
+    assert returns_window(wh, "acc", day, lookback_days=35, refresh_days=14, now=now) == (
+        day[0] - timedelta(days=14), day[1],
+    )  # fmt: skip

@@ -49,3 +49,19 @@ def test_explain_names_the_rule_for_planned_and_unplanned_orders(wh, fresh_wareh
 
     assert main(["explain", "--account", "demo", "--order", "nope", "--dsn", fresh_warehouse]) == 1
     assert "not in staging" in capsys.readouterr().out
+
+
+def test_explain_says_why_a_returned_order_gets_no_review_request_and_no_confirmation_yet(wh, fresh_warehouse, capsys):
+    now = datetime.now(UTC)
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, "demo", [_order("111-0000000-0000004", now - timedelta(days=8))], [])
+        cur.execute(
+            "INSERT INTO staging.returns (account_id, amazon_order_id, return_key, line_key, order_date,"
+            " return_request_date, return_quantity, refunded_amount, raw)"
+            " VALUES ('demo', '111-0000000-0000004', 'rma', 'SKU', %s, %s, 1, NULL, '{}')",
+            (now - timedelta(days=12), now - timedelta(days=2)),
+        )
+    main(["explain", "--account", "demo", "--order", "111-0000000-0000004", "--dsn", fresh_warehouse])
+    out = capsys.readouterr().out
+    assert "review_request: not planned — the order has a return" in out
+    assert "return_confirmation: not planned — a returned item has not arrived back yet" in out

@@ -22,7 +22,7 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def order(order_id: str, *, status="Shipped", edd=None, ldd=None, updated=None, latest_ship=None):
+def order(order_id: str, *, status="Shipped", edd=None, ldd=None, updated=None, latest_ship=None, channel=None):
     purchase = (edd or updated or NOW) - timedelta(days=3)
     raw = {
         "AmazonOrderId": order_id,
@@ -37,6 +37,8 @@ def order(order_id: str, *, status="Shipped", edd=None, ldd=None, updated=None, 
         raw["LatestDeliveryDate"] = iso(ldd or edd + timedelta(days=2))
     if latest_ship:
         raw["LatestShipDate"] = iso(latest_ship)
+    if channel:
+        raw["FulfillmentChannel"] = channel
     return parse_order(raw, "fr")
 
 
@@ -203,3 +205,76 @@ def test_backfill_in_any_order_gives_the_same_outbox(make_database):
         results.append(outbox(conn))
         conn.close()
     assert results[0] and results[0] == results[1] == results[2]
+
+
+def returned(conn, order_id, *lines):
+    """lines: (received_at or None, refunded amount or None) per returned line."""
+    with transaction(conn) as cur:
+        for i, (received, refunded) in enumerate(lines):
+            cur.execute(
+                "INSERT INTO staging.returns (account_id, amazon_order_id, return_key, line_key, order_date,"
+                " return_request_date, return_delivery_date, return_quantity, refunded_amount, raw)"
+                " VALUES ('fr', %s, %s, 'SKU', %s, %s, %s, 1, %s, '{}')",
+                (order_id, f"rma-{i}", NOW - timedelta(days=30), NOW - timedelta(days=15), received, refunded),
+            )
+
+
+def return_confirmations(conn):
+    return {r[0]: (r[2], r[3]) for r in outbox(conn) if r[1] == "return_confirmation"}
+
+
+def test_a_return_confirmation_falls_due_when_the_last_line_is_back_and_refunded(wh):
+    start, end = paris_day(D)
+    late_evening = datetime(2026, 11, 20, 23, 30, tzinfo=PARIS)  # 22:30 UTC: still the 20th in Paris
+    cases = {
+        "back-and-refunded": [(late_evening, "19.90")],
+        "two-lines-both-back": [(start + timedelta(hours=9), "10.00"), (start + timedelta(hours=15), "9.90")],
+        "one-line-still-on-its-way": [(start + timedelta(hours=9), "10.00"), (None, None)],
+        "not-refunded-yet": [(start + timedelta(hours=9), None)],
+        "back-after-the-day": [(end + timedelta(minutes=1), "19.90")],
+        "back-a-week-ago": [(start - timedelta(days=7), "19.90")],
+        "back-four-days-ago": [(start - timedelta(days=4), "19.90")],
+        "back-two-days-ago": [(start - timedelta(days=2), "19.90")],
+        "quarantined": [(start + timedelta(hours=9), "19.90")],
+        "order-not-in-staging": [(start + timedelta(hours=9), "19.90")],
+    }
+    load(wh, *(order(oid, edd=start - timedelta(days=10)) for oid in cases if oid != "order-not-in-staging"),
+         quarantine=["quarantined"])  # fmt: skip
+    for oid, lines in cases.items():
+        returned(wh, oid, *lines)
+    plan(wh, D, kinds=("return_confirmation",), enabled_despite_policy=("return_confirmation",))
+    assert return_confirmations(wh) == {
+        "back-and-refunded": ("planned", D),  # the day in Paris, not the UTC date
+        "two-lines-both-back": ("planned", D),
+        # fell due earlier and was not seen then (returns arrive late): planned for its own day
+        "back-two-days-ago": ("planned", D - timedelta(days=2)),
+        # stale (5 days) by NOW, the 22nd: recorded, never sent; a week ago was stale before
+        # this day began: the run of its own day (or a backfill of it) records it
+        "back-four-days-ago": ("expired", D - timedelta(days=4)),
+    }
+    # one confirmation per order however often its day or a later one is planned; the next
+    # day adds only the return that arrived then
+    first = return_confirmations(wh)
+    plan(wh, D, kinds=("return_confirmation",), enabled_despite_policy=("return_confirmation",))
+    plan(wh, D + timedelta(days=1), kinds=("return_confirmation",), enabled_despite_policy=("return_confirmation",))
+    assert return_confirmations(wh) == {**first, "back-after-the-day": ("planned", D + timedelta(days=1))}
+
+
+def test_return_confirmations_follow_the_policy_pack(wh):
+    start, _ = paris_day(D)
+    load(wh, order("r", edd=start - timedelta(days=10)))
+    returned(wh, "r", (start + timedelta(hours=9), "19.90"))
+    plan(wh, D, kinds=("return_confirmation",))
+    ((status, reason),) = [(r[2], r[4]) for r in outbox(wh)]
+    assert status == "skipped" and reason == "policy:no-proactive-order-confirmation"
+
+
+def test_no_shipment_confirmation_for_an_order_amazon_fulfils(wh):
+    start, _ = paris_day(D)
+    load(
+        wh,
+        order("seller-ships", updated=start + timedelta(hours=10), channel="MFN"),
+        order("amazon-ships", updated=start + timedelta(hours=10), channel="AFN"),
+    )
+    plan(wh, D, kinds=("shipment_confirmation",), enabled_despite_policy=("shipment_confirmation",))
+    assert planned_ids(wh) == {"seller-ships"}

@@ -1,6 +1,7 @@
 -- Shipment confirmations for orders that shipped during the run's day (v0 orders carry no
 -- ship timestamp: the last update of a Shipped order is when it shipped). Too stale to send
--- `stale_after_days` after the day ends.
+-- `stale_after_days` after the day ends. Not for FBA orders: Amazon ships them, confirms them
+-- itself, and the seller has no carrier or tracking number to quote.
 SELECT o.marketplace_id,
        o.amazon_order_id,
        o.last_update_date                                          AS send_after,
@@ -8,5 +9,6 @@ SELECT o.marketplace_id,
 FROM staging.orders o
 WHERE o.account_id = %(account_id)s
   AND o.order_status IN ('Shipped', 'PartiallyShipped')
+  AND o.fulfillment_channel IS DISTINCT FROM 'AFN'
   AND NOT o.quarantined
   AND o.last_update_date >= %(day_start)s AND o.last_update_date < %(day_end)s
