@@ -441,7 +441,9 @@ class LineBreaks:
     params_model = LineBreakParams
 
     def __init__(self, p: LineBreakParams) -> None:
-        self.pattern = re.compile(r"(?:\r?\n[ \t\u00a0]*){" + str(p.max_consecutive + 1) + ",}")
+        # starts with a literal "\n" so the engine jumps from newline to newline (the same
+        # matches as "(?:\r?\n[ \t]*){n+1,}", less a leading "\r": the count is of "\n"s)
+        self.pattern = re.compile(r"\n(?:[ \t\u00a0]*\r?\n){" + str(p.max_consecutive) + ",}")
         self.max = p.max_consecutive
 
     def __call__(self, msg: Message) -> str | None:

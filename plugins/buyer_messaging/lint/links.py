@@ -102,8 +102,13 @@ def _host_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def find_emails(norm: str) -> list[tuple[int, int]]:
-    if "@" not in norm and _DISGUISED_AT_HINT.search(norm) is None:
+def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, int]]:
+    """`domain_hint`: `may_have_domain(norm)` when the caller has it already."""
+    if domain_hint is None:
+        domain_hint = may_have_domain(norm)
+    # without "@" only a disguised address can be there, and its domain needs a dot (plain or
+    # disguised) before a top-level domain: prose with "at" but no such domain has none
+    if "@" not in norm and (not domain_hint or _DISGUISED_AT_HINT.search(norm) is None):
         return []
     spans = [m.span() for m in _EMAIL_PLAIN.finditer(norm)]
     for m in _EMAIL_DISGUISED.finditer(norm):
@@ -126,8 +131,10 @@ def _has_disguised_at(norm: str) -> bool:
     return _DISGUISED_AT_HINT.search(norm) is not None
 
 
-def find_links(norm: str, emails: list[tuple[int, int]]) -> list[Link]:
+def find_links(norm: str, emails: list[tuple[int, int]], domain_hint: bool | None = None) -> list[Link]:
     """Every web address in the text, outside e-mail addresses."""
+    if domain_hint is None:
+        domain_hint = may_have_domain(norm)
     if emails:
         chars = list(norm)
         for s, e in emails:
@@ -153,7 +160,7 @@ def find_links(norm: str, emails: list[tuple[int, int]]) -> list[Link]:
     if "://" in norm or "www." in norm:
         for m in _URL.finditer(norm):
             add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", m.group(0)), "url")
-    if _DOMAIN_HINT.search(norm) is None:
+    if not domain_hint:
         return links
     for m in _DOMAIN.finditer(norm):
         raw = m.group(0)
@@ -172,14 +179,33 @@ def find_links(norm: str, emails: list[tuple[int, int]]) -> list[Link]:
 
 _SLASH_WORD = re.compile(r"\s+slash\s+")
 # a dot (plain or disguised) followed by a top-level domain: without one there is no domain
+# (a plain dot right before it: "Thank you. It" ends a sentence, `_DOT` never spans ". ")
 _DOMAIN_HINT = re.compile(
-    r"[.\])}](?:\s*)"
+    r"(?:\.|[\])}]\s*)"
     + _TLD
     + r"(?![\w\-])|\s(?:dot|punkt|point|punto)\s+"
     + _TLD
     + r"(?![\w\-])|\s\.\s+"
     + _TLD
 )
+
+
+_DOT_BEFORE_LETTER = re.compile(r"\.[a-z]")
+_SPACE_BEFORE_DOT = re.compile(r"\s\.")
+_DOMAIN_WORDS = ("dot", "punkt", "point", "punto", ")", "]", "}")
+
+
+def may_have_domain(norm: str) -> bool:
+    """Whether a domain (plain or disguised) can be in the text: `_DOMAIN_HINT`, after cheaper
+    necessary conditions that rule out most messages (each alternative of the hint needs a
+    dot before a letter, a space before a dot, a word dot or a closing bracket)."""
+    if (
+        _DOT_BEFORE_LETTER.search(norm) is None
+        and _SPACE_BEFORE_DOT.search(norm) is None
+        and not any(w in norm for w in _DOMAIN_WORDS)
+    ):
+        return False
+    return _DOMAIN_HINT.search(norm) is not None
 
 
 def host_matches(host: str, domains: frozenset[str] | set[str] | tuple[str, ...]) -> bool:

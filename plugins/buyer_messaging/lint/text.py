@@ -160,16 +160,22 @@ class Message:
         return tuple(langs)
 
     @cached_property
+    def domain_hint(self) -> bool:
+        from buyer_messaging.lint.links import may_have_domain
+
+        return may_have_domain(self.norm)
+
+    @cached_property
     def emails(self) -> list[tuple[int, int]]:
         from buyer_messaging.lint.links import find_emails
 
-        return find_emails(self.norm)
+        return find_emails(self.norm, self.domain_hint)
 
     @cached_property
     def links(self) -> list:
         from buyer_messaging.lint.links import find_links
 
-        return find_links(self.norm, self.emails)
+        return find_links(self.norm, self.emails, self.domain_hint)
 
     def field_spans(self, fields: tuple[str, ...]) -> list[tuple[int, int]]:
         spans = []

@@ -177,10 +177,24 @@ def _as_decimal(value: Any) -> Decimal:
 
 
 # --------------------------------------------------------------------------- environment
+# Babel's formatting is pure and costs more than the rest of a render: a day's messages
+# share a handful of dates and many amounts
+@lru_cache(maxsize=4096)
+def _format_money(value: Decimal, currency: str, locale: str) -> str:
+    from babel.numbers import format_currency
+
+    return format_currency(value, currency, locale=_babel_locale(locale))
+
+
+@lru_cache(maxsize=1024)
+def _format_date(value: date, fmt: str, locale: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, fmt, locale=_babel_locale(locale))
+
+
 @lru_cache(maxsize=8)
 def _environment(templates_dir: str, html: bool) -> Any:
-    from babel.dates import format_date
-    from babel.numbers import format_currency
     from jinja2 import FileSystemLoader, StrictUndefined, pass_context
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -215,7 +229,7 @@ def _environment(templates_dir: str, html: bool) -> Any:
             value = _as_decimal(amount)
         except TypeError as err:
             raise _Missing("amount", str(err)) from None
-        return format_currency(value, cur, locale=_babel_locale(ctx["locale"]))
+        return _format_money(value, cur, ctx["locale"])
 
     @pass_context
     def fdate(ctx: Any, value: Any, fmt: str = "long") -> str:
@@ -223,7 +237,7 @@ def _environment(templates_dir: str, html: bool) -> Any:
             d = _as_date(value)
         except (TypeError, ValueError) as err:
             raise _Missing("date", str(err)) from None
-        return format_date(d, fmt, locale=_babel_locale(ctx["locale"]))
+        return _format_date(d, fmt, ctx["locale"])
 
     env.globals["need"] = need
     env.filters["money"] = money
@@ -254,6 +268,7 @@ def _block_chain(templates_dir: str, html: bool, name: str) -> tuple[Any, ...]:
     return tuple(chain)
 
 
+@lru_cache(maxsize=1024)  # an account's override is looked for once per process, like the templates
 def _template_name(templates_dir: Path, kind: str, locale: str, account_id: str | None) -> str:
     if account_id:
         name = f"accounts/{account_id}/{kind}/{locale}.j2"
@@ -286,7 +301,7 @@ def render_message(
     if kind not in KINDS and not (root / kind).is_dir():
         raise RenderError(order_id, f"{kind}/{locale}.j2", "kind", f"unknown message kind {kind!r}")
     name = _template_name(root, kind, locale, account_id)
-    shown = str(root / name)
+    shown = f"{root}/{name}"
     values: dict[str, Any] = dict.fromkeys(CONTEXT_KEYS)
     values.update(context)
     values["locale"] = locale
