@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 LANGS = ("en", "fr", "de", "es", "it")
 
@@ -60,6 +61,28 @@ def fold_pattern(pattern: str) -> str:
 
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
+
+
+_T = TypeVar("_T")
+
+
+class cached_property(Generic[_T]):  # noqa: N801 (a drop-in for functools')
+    """functools.cached_property without its per-instance lock (Python 3.11 takes one on every
+    first access): a message is analysed by one thread, and it computes ~10 of these."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 class Message:
