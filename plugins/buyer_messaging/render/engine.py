@@ -135,7 +135,11 @@ def clean_text(value: Any, limit: int = MAX_TITLE, lines: bool = False) -> str:
     one line unless ``lines`` (then paragraphs are kept, at most one blank line between)."""
     if value is None:
         return ""
-    text = str(value)
+    return _clean(str(value), limit, lines)
+
+
+@lru_cache(maxsize=8192)  # a seller's catalogue repeats its titles across a day's messages
+def _clean(text: str, limit: int, lines: bool) -> str:
     text = _TAG.sub(" ", text)
     text = _EMOJI.sub("", text)
     text = _CONTROL.sub(" ", text)
