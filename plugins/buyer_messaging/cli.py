@@ -1,4 +1,4 @@
-"""`buyer-messaging` command: migrate, demo, emulator, lint, explain."""
+"""`buyer-messaging` command: migrate, demo, emulator, lint, explain, suppress."""
 
 from __future__ import annotations
 
@@ -38,6 +38,27 @@ def _explain(args: argparse.Namespace) -> int:
     return explain(args.account, args.order, dsn=args.dsn, out=sys.stdout)
 
 
+def _suppress(args: argparse.Namespace) -> int:
+    from buyer_messaging.warehouse.connection import connect, transaction
+    from buyer_messaging.warehouse.suppressions import UnknownBuyer, suppress, unsuppress
+
+    conn = connect(args.dsn)
+    try:
+        with transaction(conn) as cur:
+            if args.remove:
+                done = unsuppress(cur, args.account, args.order)
+                print(f"buyer of order {args.order}: " + ("no longer suppressed" if done else "was not suppressed"))
+            else:
+                suppress(cur, args.account, args.order, args.reason)
+                print(f"buyer of order {args.order} ({args.account}): critical messages only from now on")
+    except UnknownBuyer as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    finally:
+        conn.close()
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from buyer_messaging.demo import run_demo
 
@@ -65,6 +86,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--order", required=True)
     p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
     p.set_defaults(func=_explain)
+
+    p = sub.add_parser(
+        "suppress", help="send the buyer of an order critical messages only (they asked not to be contacted)"
+    )
+    p.add_argument("--account", required=True)
+    p.add_argument("--order", required=True, help="any order of the buyer")
+    p.add_argument("--reason", default="buyer asked not to be contacted")
+    p.add_argument("--remove", action="store_true", help="lift the suppression")
+    p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
+    p.set_defaults(func=_suppress)
 
     p = sub.add_parser("demo", help="run the demo account's last three days against the emulator")
     p.add_argument("--days", type=int, default=3)

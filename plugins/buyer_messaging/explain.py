@@ -38,7 +38,8 @@ def explain_order(conn: Any, account_id: str, order_id: str, *, now: datetime | 
     if order and order["quarantined"]:
         reasons.append(f"quarantined by validation ({order['quarantine_reason']}): no message is planned for it")
     planned = {m["kind"]: m for m in messages}
-    for kind in kinds:
+    # the account's kinds, and whatever the outbox holds (an account since removed from the file)
+    for kind in dict.fromkeys([*kinds, *planned]):
         if kind in planned:
             m = planned[kind]
             why = m["reason"] or m["error"] or ""

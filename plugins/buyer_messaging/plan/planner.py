@@ -55,6 +55,7 @@ def plan_day(
                     "account_id": account_id,
                     "kind": kind,
                     "channel": policy.channel if policy else "none",
+                    "critical": bool(policy and policy.critical),
                     "forbidden": forbidden,
                     "run_day": run_day,
                     "tz": tz,
