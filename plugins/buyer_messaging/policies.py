@@ -68,6 +68,30 @@ class Timing(BaseModel):
         return self.max_bad_share_by_account.get(account_id, self.max_bad_share)
 
 
+class AsinInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: dict[Literal["en", "fr", "de", "es", "it"], str] = Field(min_length=1)
+    delay_days: int | None = Field(default=None, ge=0, le=30)
+
+
+class ProductInfo(BaseModel):
+    """include/policies/product_info.yaml: what product_info messages say, per ASIN."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    asins: dict[str, AsinInfo] = Field(default_factory=dict)
+
+    def text_for(self, asins: list[str | None], locale: str) -> str | None:
+        """The text of the first configured ASIN among an order's, in the locale's language."""
+        lang = locale.split("-")[0].lower()
+        for asin in asins:
+            info = self.asins.get(asin or "")
+            if info is not None:
+                return info.text.get(lang)  # type: ignore[call-overload]
+        return None
+
+
 def _load(path: Path, model: type[BaseModel]) -> BaseModel:
     try:
         raw = yaml.safe_load(path.read_text())
@@ -104,3 +128,13 @@ def load_timing(policies_dir: Path | None = None) -> Timing:
     if unknown:
         raise ConfigError(f"{path}: kinds: unknown kind {', '.join(unknown)}")
     return timing
+
+
+@lru_cache(maxsize=8)
+def load_product_info(policies_dir: Path | None = None) -> ProductInfo:
+    path = (policies_dir or include_dir() / "policies") / "product_info.yaml"
+    if not path.exists():
+        return ProductInfo()
+    info = _load(path, ProductInfo)
+    assert isinstance(info, ProductInfo)
+    return info

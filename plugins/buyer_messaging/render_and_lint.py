@@ -18,7 +18,7 @@ from buyer_messaging.warehouse.connection import transaction
 
 AMAZON_WRITTEN = ["review_request"]
 WRITTEN_BY_US = ["shipment_confirmation", "unavailability_notice", "return_confirmation", "product_info"]
-CHANNEL_OF = {"unavailability_notice": "messaging", "product_info": "messaging"}
+CHANNEL_OF = {"unavailability_notice": "messaging"}
 
 
 def template_context(row: dict[str, Any], seller_name: str | None) -> dict[str, Any]:
@@ -87,16 +87,20 @@ def render_and_lint(
     if not planned:
         return counts
     from buyer_messaging.lint import lint_message, load_rules
+    from buyer_messaging.policies import load_product_info
     from buyer_messaging.render import RenderError, locale_for_marketplace, render_message
 
     rules = rules or load_rules()
+    product_info = load_product_info()
     verdicts, violations = [], []
     for row in planned:
         msg_locale = locale_for_marketplace(row["marketplace"])
+        context = template_context(row, seller_name)
+        if row["kind"] == "product_info":
+            context["product_info"] = product_info.text_for([i["asin"] for i in context["items"]], msg_locale)
         try:
             msg = render_message(
-                row["kind"], msg_locale, template_context(row, seller_name), account_id=account_id,
-                html=False,
+                row["kind"], msg_locale, context, account_id=account_id, html=False,
             )  # fmt: skip
         except RenderError as err:
             verdicts.append((row["id"], "blocked", msg_locale, None, None, ["missing_required_content"], str(err)))

@@ -11,11 +11,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from buyer_messaging.policies import PolicyPack, Timing, load_pack, load_timing
+from buyer_messaging.policies import (
+    PolicyPack,
+    ProductInfo,
+    Timing,
+    load_pack,
+    load_product_info,
+    load_timing,
+)
 from buyer_messaging.warehouse.connection import transaction
 
 SQL_DIR = Path(__file__).with_name("sql")
-PLANNED_KINDS = ("review_request", "shipment_confirmation", "unavailability_notice", "return_confirmation")
+PLANNED_KINDS = (
+    "review_request", "shipment_confirmation", "unavailability_notice", "return_confirmation", "product_info",
+)  # fmt: skip
 
 
 def _sql(kind: str) -> str:
@@ -37,10 +46,13 @@ def plan_day(
     timing: Timing | None = None,
     enabled_despite_policy: tuple[str, ...] = (),
     tz: str = "UTC",
+    product_info: ProductInfo | None = None,
 ) -> Counter[str]:
     """Plan every enabled kind for the run's day; returns counts per 'kind:status'."""
     timing = timing or load_timing()
     pack = pack or load_pack(timing.default_pack)
+    product_info = product_info or load_product_info()
+    asins = sorted(product_info.asins)
     counts: Counter[str] = Counter()
     with transaction(conn) as cur:
         for kind in kinds:
@@ -64,6 +76,8 @@ def plan_day(
                     "now": now or datetime.now(UTC),
                     "delay_days": rules.delay_days,
                     "stale_after_days": rules.stale_after_days or 0,
+                    "asins": asins,
+                    "asin_delays": [product_info.asins[a].delay_days for a in asins],
                 },
             )
             for status, n in cur.fetchall():

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from buyer_messaging.extract.parse import parse_order
+from buyer_messaging.extract.parse import parse_item, parse_order
 from buyer_messaging.plan.planner import plan_day
 from buyer_messaging.policies import load_pack
 from buyer_messaging.warehouse import staging
@@ -278,3 +278,38 @@ def test_no_shipment_confirmation_for_an_order_amazon_fulfils(wh):
     )
     plan(wh, D, kinds=("shipment_confirmation",), enabled_despite_policy=("shipment_confirmation",))
     assert planned_ids(wh) == {"seller-ships"}
+
+
+def test_product_info_for_configured_asins_after_delivery_and_never_with_a_review_request(wh):
+    from buyer_messaging.policies import ProductInfo
+    from buyer_messaging.warehouse import staging as st
+
+    info = ProductInfo.model_validate(
+        {"asins": {"B0CARE": {"text": {"fr": "Huilez la planche."}, "delay_days": 2}, "B0OTHER": {"text": {"en": "x"}}}}
+    )
+    start, end = paris_day(D)
+    ldd = start - timedelta(days=2) + timedelta(hours=1)  # + 2 days delay: due on D
+    orders = {
+        "care-due": ("B0CARE", ldd),
+        "care-not-yet": ("B0CARE", ldd + timedelta(days=1)),
+        "care-too-late": ("B0CARE", start - timedelta(days=31)),  # Amazon's 30 days are over
+        "no-configured-asin": ("B0PLAIN", ldd),
+        "care-reviewed": ("B0CARE", ldd),
+        "care-returned": ("B0CARE", ldd),
+    }
+    rows = [order(oid, edd=d - timedelta(days=2), ldd=d) for oid, (_, d) in orders.items()]
+    items = [
+        parse_item({"OrderItemId": f"{oid}-1", "ASIN": asin, "SellerSKU": "S", "Title": "Planche", "QuantityOrdered": 1},
+                   "fr", oid)
+        for oid, (asin, _) in orders.items()
+    ]  # fmt: skip
+    with transaction(wh) as cur:
+        st.upsert_orders(cur, "fr", rows, items)
+        cur.execute(
+            "INSERT INTO messaging.outbox (account_id, marketplace_id, amazon_order_id, kind, channel, status,"
+            " planned_for, due_on, send_before) VALUES ('fr', %s, 'care-reviewed', 'review_request',"
+            " 'solicitations', 'sent', %s, %s, %s)", (FR, D, D, NOW + timedelta(days=20)),
+        )  # fmt: skip
+    returned(wh, "care-returned", (start - timedelta(days=1), "19.90"))
+    plan(wh, D, kinds=("product_info",), product_info=info)
+    assert {r[0]: (r[2], r[3]) for r in outbox(wh) if r[1] == "product_info"} == {"care-due": ("planned", D)}

@@ -135,3 +135,21 @@ def test_a_return_confirmation_lists_what_came_back_and_the_refund(wh, refunds, 
         assert "20. November 2026" in body  # the day the last return arrived
     else:  # no refund recorded yet: blocked, never sent saying nothing or 0
         assert codes == ["missing_required_content"] and "refund_amount" in error
+
+
+@pytest.mark.parametrize(("asin", "status"), [("B028C4F69A", "ready"), ("B000NOTEXT", "blocked")])
+def test_product_info_says_the_sellers_text_for_the_asin_in_the_buyers_language(wh, asin, status):
+    shipped, _ = order("302-0000000-0000005", "Shipped", START - timedelta(days=5))
+    item = parse_item({"OrderItemId": "1", "ASIN": asin, "SellerSKU": "BRETT", "Title": "Bambus-Brettchen",
+                       "QuantityOrdered": 1}, "de", shipped["amazon_order_id"])  # fmt: skip
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, "de", [shipped], [item])
+        planned(cur, shipped["amazon_order_id"], "product_info")
+    assert +render_and_lint(wh, account_id="de", locale="de-DE") == {status: 1}
+    with wh.cursor() as cur:
+        cur.execute("SELECT body, error FROM messaging.outbox")
+        body, error = cur.fetchone()
+    if status == "ready":  # include/policies/product_info.yaml's German text, linted clean
+        assert "Vor dem ersten Gebrauch" in body and "Bambus-Brettchen" in body
+    else:  # no text configured for it: never sent empty or in another language
+        assert "product_info" in error
