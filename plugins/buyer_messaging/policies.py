@@ -44,11 +44,27 @@ class PolicyPack(BaseModel):
         return None if policy.permitted else f"policy:{policy.rule or self.id}"
 
 
+class TimingOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    delay_days: int | None = Field(default=None, ge=0, le=60)
+    stale_after_days: int | None = Field(default=None, ge=0, le=60)
+
+
 class KindTiming(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     delay_days: int = Field(default=0, ge=0, le=60)
     stale_after_days: int | None = Field(default=None, ge=0, le=60)
+    # per marketplace (US, GB, FR, DE, ES, IT): e.g. a later review request where delivery
+    # is slower; only the keys given replace the kind's
+    by_marketplace: dict[Literal["US", "GB", "FR", "DE", "ES", "IT"], TimingOverride] = Field(default_factory=dict)
+
+    def for_marketplace(self, marketplace: str | None) -> KindTiming:
+        override = self.by_marketplace.get(marketplace) if marketplace else None  # type: ignore[call-overload]
+        if override is None:
+            return self
+        return self.model_copy(update=override.model_dump(exclude_none=True))
 
 
 class Timing(BaseModel):
@@ -60,8 +76,8 @@ class Timing(BaseModel):
     max_bad_share_by_account: dict[str, float] = Field(default_factory=dict)
     pii_retention_days: int = Field(default=30, ge=1, le=3650)
 
-    def of(self, kind: str) -> KindTiming:
-        return self.kinds.get(kind, KindTiming())
+    def of(self, kind: str, marketplace: str | None = None) -> KindTiming:
+        return self.kinds.get(kind, KindTiming()).for_marketplace(marketplace)
 
     def bad_share_threshold(self, account_id: str) -> float:
         """validate fails the run past this share of quarantined orders (per account)."""

@@ -164,6 +164,7 @@ def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
             pack=load_pack(acc.policy_pack or timing.default_pack),
             enabled_despite_policy=acc.enabled_despite_policy,
             tz=acc.tz,
+            marketplace=acc.marketplace,
         )
     log.info("summary: planned %s", dict(counts) or "nothing new")
     return dict(counts)

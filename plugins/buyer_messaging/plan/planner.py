@@ -47,6 +47,7 @@ def plan_day(
     enabled_despite_policy: tuple[str, ...] = (),
     tz: str = "UTC",
     product_info: ProductInfo | None = None,
+    marketplace: str | None = None,
 ) -> Counter[str]:
     """Plan every enabled kind for the run's day; returns counts per 'kind:status'."""
     timing = timing or load_timing()
@@ -60,7 +61,7 @@ def plan_day(
                 continue
             policy = pack.kinds.get(kind)
             forbidden = None if kind in enabled_despite_policy else pack.forbidding_rule(kind)
-            rules = timing.of(kind)
+            rules = timing.of(kind, marketplace)
             cur.execute(
                 _sql(kind),
                 {

@@ -313,3 +313,17 @@ def test_product_info_for_configured_asins_after_delivery_and_never_with_a_revie
     returned(wh, "care-returned", (start - timedelta(days=1), "19.90"))
     plan(wh, D, kinds=("product_info",), product_info=info)
     assert {r[0]: (r[2], r[3]) for r in outbox(wh) if r[1] == "product_info"} == {"care-due": ("planned", D)}
+
+
+def test_a_marketplace_override_delays_review_requests_there_only(wh):
+    from buyer_messaging.policies import Timing
+
+    timing = Timing.model_validate(
+        {"default_pack": "amazon-2020", "kinds": {"review_request": {"by_marketplace": {"FR": {"delay_days": 2}}}}}
+    )
+    start, _ = paris_day(D)
+    load(wh, order("opens-today", edd=start - timedelta(days=5) + timedelta(hours=1)))
+    plan(wh, D, timing=timing, marketplace="FR")  # two days later in France: not yet
+    assert planned_ids(wh) == set()
+    plan(wh, D, timing=timing, marketplace="DE")
+    assert planned_ids(wh) == {"opens-today"}

@@ -38,3 +38,31 @@ def test_quality_threshold_per_account():
     timing = load_timing()
     assert timing.bad_share_threshold("demo") == 0.10
     assert timing.bad_share_threshold("acme_us") == timing.max_bad_share == 0.05
+
+
+def test_timing_per_marketplace_overrides_only_the_keys_it_gives(tmp_path):
+    (tmp_path / "timing.yaml").write_text(
+        "default_pack: amazon-2020\nkinds:\n"
+        "  review_request: {delay_days: 1, stale_after_days: 9, by_marketplace: {DE: {delay_days: 3}}}\n"
+    )
+    timing = load_timing(tmp_path)
+    assert timing.of("review_request", "DE").delay_days == 3
+    assert timing.of("review_request", "DE").stale_after_days == 9
+    assert timing.of("review_request", "FR").delay_days == 1
+    assert timing.of("review_request").delay_days == 1
+
+
+def test_a_bad_override_names_file_and_key(tmp_path):
+    (tmp_path / "timing.yaml").write_text(
+        "default_pack: amazon-2020\nkinds:\n  review_request: {by_marketplace: {DE: {delay_days: -2}}}\n"
+    )
+    with pytest.raises(ConfigError, match=r"timing.yaml: kinds.review_request.by_marketplace.DE.delay_days"):
+        load_timing(tmp_path)
+
+
+def test_product_info_errors_name_file_and_key(tmp_path):
+    from buyer_messaging.policies import load_product_info
+
+    (tmp_path / "product_info.yaml").write_text("asins:\n  B0X: {text: {nl: 'Hallo'}}\n")
+    with pytest.raises(ConfigError, match=r"product_info.yaml: asins.B0X.text.nl"):
+        load_product_info(tmp_path)
