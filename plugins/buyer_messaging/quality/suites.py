@@ -66,4 +66,37 @@ ORDER_ITEMS: list[tuple[str, dict[str, object]]] = [
     ),
 ]
 
-SUITES: dict[str, list[tuple[str, dict[str, object]]]] = {"orders": ORDERS, "order_items": ORDER_ITEMS}
+RETURNS: list[tuple[str, dict[str, object]]] = [
+    ("ExpectColumnValuesToNotBeNull", {"column": "amazon_order_id"}),
+    ("ExpectCompoundColumnsToBeUnique", {"column_list": ["amazon_order_id", "return_key", "line_key"]}),
+    ("ExpectColumnValuesToBeBetween", {"column": "return_quantity", "min_value": 1, "max_value": 1000}),
+    ("ExpectColumnValuesToBeBetween", {"column": "refunded_amount", "min_value": 0}),
+    (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "order_quantity", "column_B": "return_quantity", "or_equal": True,
+         "ignore_row_if": "either_value_is_missing"},
+    ),  # fmt: skip
+    (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "order_amount", "column_B": "refunded_amount", "or_equal": True,
+         "ignore_row_if": "either_value_is_missing"},
+    ),  # fmt: skip
+    (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "return_request_date", "column_B": "order_date", "or_equal": True,
+         "ignore_row_if": "either_value_is_missing"},
+    ),  # fmt: skip
+    (
+        "ExpectColumnPairValuesToBeInSet",
+        {
+            "column_A": "marketplace",
+            "column_B": "currency",
+            "value_pairs_set": sorted((m.code, m.currency) for m in MARKETPLACES.values()),
+            "ignore_row_if": "either_value_is_missing",
+        },
+    ),
+]
+
+SUITES: dict[str, list[tuple[str, dict[str, object]]]] = {
+    "orders": ORDERS, "order_items": ORDER_ITEMS, "returns": RETURNS,
+}  # fmt: skip

@@ -28,20 +28,24 @@ class ValidationOutcome:
     suite: str
     rows_checked: int = 0
     bad_rows: dict[str, str] = field(default_factory=dict)
+    returns_checked: int = 0  # orders with returns requested in the window
+    bad_returns: dict[str, str] = field(default_factory=dict)  # order id -> failed expectations
     failures: list[tuple[str, str, int]] = field(default_factory=list)
     docs_path: str | None = None
     alerts: list[str] = field(default_factory=list)
 
     @property
     def bad_share(self) -> float:
-        return len(self.bad_rows) / self.rows_checked if self.rows_checked else 0.0
+        checked = self.rows_checked + self.returns_checked
+        return (len(self.bad_rows) + len(self.bad_returns)) / checked if checked else 0.0
 
     def summary(self) -> str:
         failed = "; ".join(f"{exp}({col}): {n} rows" for exp, col, n in self.failures) or "none"
         alerts = f"; alerts: {'; '.join(self.alerts)}" if self.alerts else ""
         return (
-            f"{self.suite}: {self.rows_checked} rows checked, {len(self.bad_rows)} quarantined"
-            f" ({self.bad_share:.1%}); failed expectations: {failed}{alerts}"
+            f"{self.suite}: {self.rows_checked} orders checked, {len(self.bad_rows)} quarantined;"
+            f" returns of {self.returns_checked} orders checked, {len(self.bad_returns)} quarantined"
+            f" ({self.bad_share:.1%} bad); failed expectations: {failed}{alerts}"
         )
 
 
@@ -69,7 +73,7 @@ def _literal(value: Any) -> str:
     return adapt(value).getquoted().decode()
 
 
-def _run_suite(context: Any, source: Any, suite_name: str, query: str, run_day: date) -> Any:
+def _definition(context: Any, source: Any, suite_name: str, query: str, run_day: date) -> Any:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -78,16 +82,40 @@ def _run_suite(context: Any, source: Any, suite_name: str, query: str, run_day: 
     suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
     for class_name, kwargs in SUITES[suite_name]:
         suite.add_expectation(getattr(gxe, class_name)(**kwargs))
-    definition = context.validation_definitions.add(
+    return context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{suite_name}_{run_day}", data=batch, suite=suite)
     )
-    return definition.run(
-        result_format={
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": [KEY],
-            "partial_unexpected_count": 20,
-        }
+
+
+def _run_checkpoint(context: Any, definitions: list[Any], name: str, site: Path | None) -> dict[str, Any]:
+    """Every suite in one Checkpoint; with `site`, GX's Data Docs (HTML) are written there."""
+    import great_expectations as gx
+
+    actions = []
+    if site is not None:
+        context.add_data_docs_site(
+            site_name="run",
+            site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site)},
+            },
+        )
+        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["run"]))
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=name,
+            validation_definitions=definitions,
+            actions=actions,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [KEY],
+                "partial_unexpected_count": 20,
+            },
+        )
     )
+    result = checkpoint.run()
+    return {res.suite_name: res for res in result.run_results.values()}
 
 
 def _column_of(kwargs: dict[str, Any]) -> str:
@@ -109,7 +137,8 @@ def validate_orders(
     docs_dir: Path | None = None,
     day: tuple[datetime, datetime] | None = None,
 ) -> ValidationOutcome:
-    """Validate orders and their items updated in `window`; bad orders are quarantined."""
+    """Validate orders and their items updated in `window`, and the returns requested in it;
+    bad orders are quarantined, and the returns of an order with a bad return line."""
     import great_expectations as gx
 
     outcome = ValidationOutcome("orders")
@@ -117,6 +146,10 @@ def validate_orders(
     with transaction(conn) as cur:
         cur.execute(f"SELECT count(*) FROM ({quality_sql.ORDERS_IN_WINDOW.format(**bounds)}) q")
         outcome.rows_checked = int(cur.fetchone()[0])
+        cur.execute(
+            f"SELECT count(DISTINCT amazon_order_id) FROM ({quality_sql.RETURNS_IN_WINDOW.format(**bounds)}) q"
+        )
+        outcome.returns_checked = int(cur.fetchone()[0])
         counts = None
         if day is not None:
             cur.execute(quality_sql.DAY_COUNTS, {"account_id": account_id, "day_start": day[0], "day_end": day[1]})
@@ -125,11 +158,18 @@ def validate_orders(
     context = gx.get_context(mode="ephemeral")
     # add_sql, not add_postgres: the latter rejects Unix-socket URLs (no host part)
     source = context.data_sources.add_sql("warehouse", connection_string=_sqlalchemy_url(dsn))
+    definitions = [
+        _definition(context, source, suite_name, query.format(**bounds), run_day)
+        for suite_name, query in quality_sql.QUERIES.items()
+    ]
+    site = docs_dir / account_id / run_day.isoformat() if docs_dir is not None else None
+    results = _run_checkpoint(context, definitions, f"{account_id}_{run_day}", site)
     rows: list[tuple[str, str, bool, int, list[str]]] = []
     described = {}
-    for suite_name, query in quality_sql.QUERIES.items():
-        result = _run_suite(context, source, suite_name, query.format(**bounds), run_day)
+    for suite_name in quality_sql.QUERIES:
+        result = results[suite_name]
         described[suite_name] = result.describe_dict()
+        bad = outcome.bad_rows if suite_name in quality_sql.ORDER_SUITES else outcome.bad_returns
         for res in result.results:
             config = res.expectation_config
             column = _column_of(config.kwargs)
@@ -143,9 +183,9 @@ def validate_orders(
                 for key in ids:
                     if key:
                         reason = f"{name}({column})"
-                        prior = outcome.bad_rows.get(key)
+                        prior = bad.get(key)
                         if not prior or reason not in prior:
-                            outcome.bad_rows[key] = f"{prior}; {reason}" if prior else reason
+                            bad[key] = f"{prior}; {reason}" if prior else reason
     if counts is not None:
         today, yesterday = counts
         dropped = yesterday > 0 and today == 0
@@ -154,24 +194,27 @@ def validate_orders(
             log.warning("ALERT %s %s: no orders updated this day, %d the day before: check extraction", account_id, run_day, yesterday)
             outcome.alerts.append(f"row count dropped to 0 (day before: {yesterday})")
     if docs_dir is not None:
-        outcome.docs_path = _write_docs(described, docs_dir, account_id, run_day)
+        _write_docs(described, docs_dir, account_id, run_day)
+        index = docs_dir / account_id / run_day.isoformat() / "index.html"
+        outcome.docs_path = str(index) if index.exists() else None
     with transaction(conn) as cur:
         quality_sql.clear_quarantine(cur, account_id, window)
         quality_sql.quarantine(cur, account_id, outcome.bad_rows)
+        quality_sql.quarantine_returns(cur, account_id, outcome.bad_returns, window)
         quality_sql.record_run(
             cur,
             account_id,
             run_day,
-            "orders+order_items",
-            rows_checked=outcome.rows_checked,
-            rows_bad=len(outcome.bad_rows),
+            "orders+order_items+returns",
+            rows_checked=outcome.rows_checked + outcome.returns_checked,
+            rows_bad=len(outcome.bad_rows) + len(outcome.bad_returns),
             success=outcome.bad_share <= max_bad_share,
             docs_path=outcome.docs_path,
             results=rows,
         )
     if outcome.bad_share > max_bad_share:
         raise QualityGateFailed(
-            f"{account_id} {run_day}: {outcome.bad_share:.1%} of orders are bad"
+            f"{account_id} {run_day}: {outcome.bad_share:.1%} of orders and returns are bad"
             f" (threshold {max_bad_share:.1%}): {outcome.summary()}"
         )
     return outcome
@@ -185,7 +228,7 @@ def _key_of(entry: Any) -> str | None:
 
 
 def _write_docs(described: dict[str, Any], docs_dir: Path, account_id: str, run_day: date) -> str:
-    """A self-contained JSON record of the run (GX's Data Docs site needs a file context)."""
+    """The run's results as one JSON file beside the Data Docs site (for machines and diffs)."""
     import json
 
     path = docs_dir / account_id / f"{run_day.isoformat()}.json"

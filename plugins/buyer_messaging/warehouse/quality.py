@@ -22,7 +22,19 @@ JOIN staging.orders o ON o.account_id = i.account_id AND o.amazon_order_id = i.a
 WHERE o.account_id = {account} AND o.last_update_date >= {start} AND o.last_update_date < {end}
 """
 
-QUERIES = {"orders": ORDERS_IN_WINDOW, "order_items": ORDER_ITEMS_IN_WINDOW}
+# returns requested in the window, with their order's marketplace where staging has the order
+RETURNS_IN_WINDOW = """
+SELECT r.amazon_order_id, r.return_key, r.line_key, r.return_quantity, r.order_quantity,
+       r.refunded_amount, r.order_amount, r.currency, r.order_date, r.return_request_date,
+       o.marketplace
+FROM staging.returns r
+LEFT JOIN staging.orders o ON o.account_id = r.account_id AND o.amazon_order_id = r.amazon_order_id
+WHERE r.account_id = {account} AND r.return_request_date >= {start} AND r.return_request_date < {end}
+"""
+
+QUERIES = {"orders": ORDERS_IN_WINDOW, "order_items": ORDER_ITEMS_IN_WINDOW, "returns": RETURNS_IN_WINDOW}
+# the suites whose bad rows quarantine the order, and the one that quarantines returns
+ORDER_SUITES = ("orders", "order_items")
 
 # orders updated on the run's day and on the day before: a drop to zero is an alert
 DAY_COUNTS = """
@@ -55,13 +67,36 @@ VALUES %s
 """
 
 
+_CLEAR_RETURNS_QUARANTINE = """
+UPDATE staging.returns SET quarantined = false, quarantine_reason = NULL
+WHERE account_id = %s AND return_request_date >= %s AND return_request_date < %s AND quarantined
+"""
+
+# a bad line quarantines the order's returns in the window: one confirmation covers them all
+_QUARANTINE_RETURNS = """
+UPDATE staging.returns r SET quarantined = true,
+    quarantine_reason = concat_ws('; ', NULLIF(r.quarantine_reason, ''), v.reason)
+FROM unnest(%s::text[], %s::text[]) AS v(amazon_order_id, reason)
+WHERE r.account_id = %s AND r.amazon_order_id = v.amazon_order_id
+  AND r.return_request_date >= %s AND r.return_request_date < %s
+"""
+
+
 def clear_quarantine(cur: Any, account_id: str, window: tuple[datetime, datetime]) -> None:
     cur.execute(_CLEAR_QUARANTINE, (account_id, *window))
+    cur.execute(_CLEAR_RETURNS_QUARANTINE, (account_id, *window))
 
 
 def quarantine(cur: Any, account_id: str, reasons: dict[str, str]) -> None:
     if reasons:
         cur.execute(_QUARANTINE, (list(reasons), list(reasons.values()), account_id))
+
+
+def quarantine_returns(
+    cur: Any, account_id: str, reasons: dict[str, str], window: tuple[datetime, datetime]
+) -> None:
+    if reasons:
+        cur.execute(_QUARANTINE_RETURNS, (list(reasons), list(reasons.values()), account_id, *window))
 
 
 def record_run(

@@ -65,7 +65,11 @@ def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path)
         cur.execute("SELECT amazon_order_id FROM messaging.outbox")
         planned = {r[0] for r in cur.fetchall()}
     assert len(planned) == 40 and not planned & set(outcome.bad_rows)
-    assert outcome.docs_path and (tmp_path / "q" / f"{DAY}.json").exists()
+    assert (tmp_path / "q" / f"{DAY}.json").exists()
+    # GX Data Docs, HTML, per run: the index and a page per suite validated
+    assert outcome.docs_path == str(tmp_path / "q" / str(DAY) / "index.html")
+    pages = {p.parent.parent.parent.name for p in (tmp_path / "q" / str(DAY) / "validations").rglob("*.html")}
+    assert pages == {"orders", "order_items", "returns"}
 
 
 def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_warehouse):
@@ -73,7 +77,7 @@ def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_wa
     with pytest.raises(QualityGateFailed) as err:
         validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.05)
     message = str(err.value)
-    assert "23.1% of orders are bad" in message
+    assert "23.1% of orders and returns are bad" in message
     assert "order_total" in message and "3 rows" in message
     with wh.cursor() as cur:  # the failure is recorded, and the rows stay quarantined
         cur.execute("SELECT success FROM quality.runs")
@@ -112,3 +116,45 @@ def test_a_bad_item_quarantines_its_order_and_a_drop_to_zero_is_an_alert(wh, fre
     outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
                               max_bad_share=0.10, day=(updated_day + timedelta(days=1), updated_day + timedelta(days=2)))  # fmt: skip
     assert outcome.alerts == ["row count dropped to 0 (day before: 30)"]
+
+
+def test_bad_returns_are_quarantined_and_get_no_confirmation(wh, fresh_warehouse, tmp_path):
+    from buyer_messaging.extract.returns import parse_return
+    from buyer_messaging.warehouse.returns import upsert_returns
+
+    load(wh, [good(i) for i in range(6)])
+
+    def line(i, rma, **over):
+        row = {
+            "order-id": f"111-0000000-{i:07d}", "order-date": iso(START - timedelta(days=14)),
+            "amazon-rma-id": rma, "return-request-date": iso(START - timedelta(days=5)),
+            "return-delivery-date": iso(START - timedelta(hours=12)), "merchant-sku": f"SKU-{rma}",
+            "return-quantity": "1", "order-quantity": "2", "currency-code": "USD",
+            "order-amount": "25.00", "refunded-amount": "12.50",
+        }  # fmt: skip
+        return parse_return({**row, **over}, "q")
+
+    with transaction(wh) as cur:
+        upsert_returns(cur, [
+            line(1, "ok1"),
+            line(2, "ok2"), line(2, "over-refund", **{"refunded-amount": "40.00"}),  # more than the order
+            line(3, "too-many", **{"return-quantity": "3"}),  # 3 of 2 ordered
+            line(4, "before-order", **{"return-request-date": iso(START - timedelta(days=20))}),
+            line(5, "wrong-currency", **{"currency-code": "EUR"}),  # a US order refunded in euros
+        ])  # fmt: skip
+    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+                              max_bad_share=0.9, docs_dir=tmp_path)  # fmt: skip
+    assert set(outcome.bad_returns) == {f"111-0000000-{i:07d}" for i in (2, 3, 4, 5)}
+    assert "refunded_amount" in outcome.bad_returns["111-0000000-0000002"]
+    assert "return_quantity" in outcome.bad_returns["111-0000000-0000003"]
+    assert "return_request_date,order_date" in outcome.bad_returns["111-0000000-0000004"]
+    assert "marketplace,currency" in outcome.bad_returns["111-0000000-0000005"]
+    assert not outcome.bad_rows  # the orders themselves are fine
+    with wh.cursor() as cur:  # every line of an order with a bad one; the others untouched
+        cur.execute("SELECT amazon_order_id, return_key FROM staging.returns WHERE quarantined ORDER BY 1, 2")
+        assert [r[1] for r in cur.fetchall()] == ["ok2", "over-refund", "too-many", "before-order", "wrong-currency"]
+    plan_day(wh, account_id="q", kinds=("return_confirmation",), run_day=DAY, day=(START, START + timedelta(days=1)),
+             enabled_despite_policy=("return_confirmation",), now=START + timedelta(days=1))  # fmt: skip
+    with wh.cursor() as cur:
+        cur.execute("SELECT amazon_order_id FROM messaging.outbox")
+        assert [r[0] for r in cur.fetchall()] == ["111-0000000-0000001"]

@@ -8,7 +8,8 @@ WITH returned AS (
     SELECT r.amazon_order_id,
            max(r.return_delivery_date)                 AS received_at,
            bool_and(r.return_delivery_date IS NOT NULL) AS all_received,
-           coalesce(sum(r.refunded_amount), 0)          AS refunded
+           coalesce(sum(r.refunded_amount), 0)          AS refunded,
+           bool_or(r.quarantined)                       AS quarantined
     FROM staging.returns r
     WHERE r.account_id = %(account_id)s
     GROUP BY r.amazon_order_id
@@ -21,6 +22,7 @@ FROM returned rt
 JOIN staging.orders o ON o.account_id = %(account_id)s AND o.amazon_order_id = rt.amazon_order_id
 WHERE rt.all_received
   AND rt.refunded > 0
+  AND NOT rt.quarantined  -- validation found a bad line: no confirmation quotes it
   AND NOT o.quarantined
   AND rt.received_at < %(day_end)s
   AND rt.received_at + make_interval(days => %(stale_after_days)s) >= %(day_start)s
