@@ -40,6 +40,7 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
         ("peak_rss_mb", "MB", "< 500"),
     ],
     "lint": [("render_lint_100k_s", "s", "< 30"), ("lint_msgs_per_s", "msgs/s", ">= 5000")],
+    "quality": [("validate_100k_s", "s", "< 60")],
     "load": [("bulk_load_speedup", "x", ">= 5"), ("load_rows_per_s", "rows/s", None)],
     "parse": [("dag_parse_ms", "ms", "< 1000")],
     "exactly_once": [

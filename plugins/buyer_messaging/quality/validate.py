@@ -87,8 +87,14 @@ def _definition(context: Any, source: Any, suite_name: str, query: str, run_day:
     )
 
 
-def _run_checkpoint(context: Any, definitions: list[Any], name: str, site: Path | None) -> dict[str, Any]:
-    """Every suite in one Checkpoint; with `site`, GX's Data Docs (HTML) are written there."""
+def _run_checkpoint(
+    context: Any, definitions: list[Any], name: str, site: Path | None, rows: int
+) -> dict[str, Any]:
+    """Every suite in one Checkpoint; with `site`, GX's Data Docs (HTML) are written there.
+
+    `rows`: how many rows the window holds. GX lists unexpected rows' keys only up to
+    `partial_unexpected_count` (also in COMPLETE format, on SQL), so it must be able to list
+    every row of the window for every bad row to be quarantined."""
     import great_expectations as gx
 
     actions = []
@@ -110,7 +116,7 @@ def _run_checkpoint(context: Any, definitions: list[Any], name: str, site: Path 
             result_format={
                 "result_format": "COMPLETE",
                 "unexpected_index_column_names": [KEY],
-                "partial_unexpected_count": 20,
+                "partial_unexpected_count": max(20, rows),
             },
         )
     )
@@ -163,7 +169,9 @@ def validate_orders(
         for suite_name, query in quality_sql.QUERIES.items()
     ]
     site = docs_dir / account_id / run_day.isoformat() if docs_dir is not None else None
-    results = _run_checkpoint(context, definitions, f"{account_id}_{run_day}", site)
+    results = _run_checkpoint(
+        context, definitions, f"{account_id}_{run_day}", site, _window_rows(conn, bounds)
+    )
     rows: list[tuple[str, str, bool, int, list[str]]] = []
     described = {}
     for suite_name in quality_sql.QUERIES:
@@ -218,6 +226,16 @@ def validate_orders(
             f" (threshold {max_bad_share:.1%}): {outcome.summary()}"
         )
     return outcome
+
+
+def _window_rows(conn: Any, bounds: dict[str, str]) -> int:
+    """The most rows any suite's query returns for the window (items and returns can outnumber orders)."""
+    with transaction(conn) as cur:
+        counts = []
+        for query in quality_sql.QUERIES.values():
+            cur.execute(f"SELECT count(*) FROM ({query.format(**bounds)}) q")
+            counts.append(int(cur.fetchone()[0]))
+    return max(counts, default=0)
 
 
 def _key_of(entry: Any) -> str | None:

@@ -158,3 +158,13 @@ def test_bad_returns_are_quarantined_and_get_no_confirmation(wh, fresh_warehouse
     with wh.cursor() as cur:
         cur.execute("SELECT amazon_order_id FROM messaging.outbox")
         assert [r[0] for r in cur.fetchall()] == ["111-0000000-0000001"]
+
+
+def test_every_bad_row_is_quarantined_not_only_the_first_twenty(wh, fresh_warehouse):
+    # GX lists unexpected rows up to partial_unexpected_count (20 by default), also on SQL
+    load(wh, [good(i) for i in range(40)] + [bad_total(100 + i) for i in range(25)])
+    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5)
+    assert len(outcome.bad_rows) == 25
+    with wh.cursor() as cur:
+        cur.execute("SELECT count(*) FROM staging.orders WHERE quarantined")
+        assert cur.fetchone()[0] == 25
