@@ -1,0 +1,24 @@
+"""What a buyer reads must be grammatical in the cases templates branch on."""
+
+from decimal import Decimal
+
+import pytest
+
+from buyer_messaging.render import render_message
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB"])
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ([{"title": "Desk Lamp", "quantity": 1}], "the Desk Lamp in your order 111-1234567-1234567 is out of stock."),
+        (
+            [{"title": "Desk Lamp", "quantity": 1}, {"title": "Bulb", "quantity": 2}],
+            "some items in your order 111-1234567-1234567 are out of stock.",
+        ),
+    ],
+)
+def test_an_unavailability_notice_agrees_with_how_many_items(locale, items, expected):
+    context = {"order_id": "111-1234567-1234567", "items": items, "reason": "out_of_stock",
+               "refund_amount": Decimal("10.00"), "currency": "USD", "marketplace": "US"}  # fmt: skip
+    assert expected in render_message("unavailability_notice", locale, context).body
