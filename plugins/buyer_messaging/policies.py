@@ -51,6 +51,12 @@ class TimingOverride(BaseModel):
     stale_after_days: int | None = Field(default=None, ge=0, le=60)
 
 
+class AsinDelay(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    delay_days: int = Field(ge=0, le=60)
+
+
 class KindTiming(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -59,6 +65,8 @@ class KindTiming(BaseModel):
     # per marketplace (US, GB, FR, DE, ES, IT): e.g. a later review request where delivery
     # is slower; only the keys given replace the kind's
     by_marketplace: dict[Literal["US", "GB", "FR", "DE", "ES", "IT"], TimingOverride] = Field(default_factory=dict)
+    # per ASIN (review requests): an order waits for the longest delay among its items
+    by_asin: dict[str, AsinDelay] = Field(default_factory=dict)
 
     def for_marketplace(self, marketplace: str | None) -> KindTiming:
         override = self.by_marketplace.get(marketplace) if marketplace else None  # type: ignore[call-overload]

@@ -79,6 +79,8 @@ def plan_day(
                     "stale_after_days": rules.stale_after_days or 0,
                     "asins": asins,
                     "asin_delays": [product_info.asins[a].delay_days for a in asins],
+                    "override_asins": sorted(rules.by_asin),
+                    "override_delays": [rules.by_asin[a].delay_days for a in sorted(rules.by_asin)],
                 },
             )
             for status, n in cur.fetchall():

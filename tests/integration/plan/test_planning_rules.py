@@ -327,3 +327,24 @@ def test_a_marketplace_override_delays_review_requests_there_only(wh):
     assert planned_ids(wh) == set()
     plan(wh, D, timing=timing, marketplace="DE")
     assert planned_ids(wh) == {"opens-today"}
+
+
+def test_an_asin_override_makes_its_orders_wait_for_the_longest_delay(wh):
+    from buyer_messaging.policies import Timing
+
+    timing = Timing.model_validate(
+        {"default_pack": "amazon-2020", "kinds": {"review_request": {"by_asin": {"B0SLOW": {"delay_days": 1}}}}}
+    )
+    start, _ = paris_day(D)
+    edd = start - timedelta(days=5) + timedelta(hours=1)  # the window opens on D
+    orders = {"slow": ["B0SLOW", "B0FAST"], "fast": ["B0FAST"]}
+    items = [
+        parse_item({"OrderItemId": f"{oid}-{n}", "ASIN": asin, "SellerSKU": "S", "Title": "T", "QuantityOrdered": 1}, "fr", oid)
+        for oid, asins in orders.items() for n, asin in enumerate(asins)
+    ]  # fmt: skip
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, "fr", [order(oid, edd=edd) for oid in orders], items)
+    plan(wh, D, timing=timing)
+    assert planned_ids(wh) == {"fast"}
+    plan(wh, D + timedelta(days=1), timing=timing)
+    assert planned_ids(wh, D + timedelta(days=1)) == {"slow"}

@@ -2,17 +2,26 @@
 -- EarliestDeliveryDate to 30 days after LatestDeliveryDate (it checks that window itself);
 -- `delay_days` starts it later inside the window. Only shipped, unquarantined orders that
 -- were not cancelled or returned, and have had no other proactive message (one per order).
+-- An ASIN may have its own delay (timing.yaml `by_asin`, e.g. a product that takes weeks to
+-- use): an order waits for the longest delay among its items.
 SELECT o.marketplace_id,
        o.amazon_order_id,
-       o.earliest_delivery_date + make_interval(days => 5 + %(delay_days)s) AS send_after,
+       o.earliest_delivery_date + make_interval(days => 5 + coalesce(ad.delay_days, %(delay_days)s)) AS send_after,
        o.latest_delivery_date + interval '30 days'                           AS send_before
 FROM staging.orders o
+LEFT JOIN LATERAL (
+    SELECT max(a.delay_days) AS delay_days
+    FROM staging.order_items i
+    JOIN unnest(%(override_asins)s::text[], %(override_delays)s::int[]) AS a(asin, delay_days) ON a.asin = i.asin
+    WHERE cardinality(%(override_asins)s::text[]) > 0
+      AND i.account_id = o.account_id AND i.amazon_order_id = o.amazon_order_id
+) ad ON true
 WHERE o.account_id = %(account_id)s
   AND o.order_status = 'Shipped'
   AND NOT o.quarantined
   AND o.earliest_delivery_date IS NOT NULL
   AND o.latest_delivery_date IS NOT NULL
-  AND o.earliest_delivery_date + make_interval(days => 5 + %(delay_days)s) < %(day_end)s
+  AND o.earliest_delivery_date + make_interval(days => 5 + coalesce(ad.delay_days, %(delay_days)s)) < %(day_end)s
   AND o.latest_delivery_date + interval '30 days' >= %(day_start)s
   AND NOT EXISTS (
       SELECT 1 FROM messaging.outbox x
