@@ -161,7 +161,11 @@ def validate_orders(
             cur.execute(quality_sql.DAY_COUNTS, {"account_id": account_id, "day_start": day[0], "day_end": day[1]})
             counts = cur.fetchone()
 
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
+    # tqdm bars are noise in a task log that a person reads
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     # add_sql, not add_postgres: the latter rejects Unix-socket URLs (no host part)
     source = context.data_sources.add_sql("warehouse", connection_string=_sqlalchemy_url(dsn))
     definitions = [
