@@ -22,3 +22,20 @@ def test_an_unavailability_notice_agrees_with_how_many_items(locale, items, expe
     context = {"order_id": "111-1234567-1234567", "items": items, "reason": "out_of_stock",
                "refund_amount": Decimal("10.00"), "currency": "USD", "marketplace": "US"}  # fmt: skip
     assert expected in render_message("unavailability_notice", locale, context).body
+
+
+@pytest.mark.parametrize(
+    ("locale", "one", "several"),
+    [
+        ("es-ES", "el artículo «Lámpara» de su pedido 111-1234567-1234567 está agotado.",
+         "algunos artículos de su pedido 111-1234567-1234567 están agotados."),
+        ("it-IT", "l'articolo «Lámpara» del tuo ordine 111-1234567-1234567 è esaurito.",
+         "alcuni articoli del tuo ordine 111-1234567-1234567 sono esauriti."),
+    ],
+)  # fmt: skip
+def test_spanish_and_italian_notices_agree_too(locale, one, several):
+    lamp = {"title": "Lámpara", "quantity": 1}
+    base = {"order_id": "111-1234567-1234567", "reason": "out_of_stock", "refund_amount": Decimal("10.00"),
+            "currency": "EUR", "marketplace": "ES"}  # fmt: skip
+    assert one in render_message("unavailability_notice", locale, {**base, "items": [lamp]}).body
+    assert several in render_message("unavailability_notice", locale, {**base, "items": [lamp, lamp]}).body
