@@ -48,6 +48,23 @@ ORDERS: list[tuple[str, dict[str, object]]] = [
             "ignore_row_if": "either_value_is_missing",
         },
     ),
+    # purchase <= ship <= delivery: the ship window opens at or after the purchase, closes after
+    # it opens, and delivery is not promised before the first day the order can ship
+    (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "earliest_ship_date", "column_B": "purchase_date", "or_equal": True,
+         "ignore_row_if": "either_value_is_missing"},
+    ),  # fmt: skip
+    (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "latest_ship_date", "column_B": "earliest_ship_date", "or_equal": True,
+         "ignore_row_if": "either_value_is_missing"},
+    ),  # fmt: skip
+    (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": "earliest_delivery_date", "column_B": "earliest_ship_date", "or_equal": True,
+         "ignore_row_if": "either_value_is_missing"},
+    ),  # fmt: skip
 ]
 
 ORDER_ITEMS: list[tuple[str, dict[str, object]]] = [
@@ -66,8 +83,15 @@ ORDER_ITEMS: list[tuple[str, dict[str, object]]] = [
     ),
 ]
 
+# The returns report's return-request-status values (Seller Central's Manage Returns: a request
+# pending authorisation, authorised or approved, then closed or completed). An empty status is
+# allowed (GX's set expectations skip nulls); a status not listed here quarantines the return
+# until it is added.
+RETURN_STATUSES = ("Approved", "Authorized", "Closed", "Completed", "Pending", "Pending Authorization", "Rejected")
+
 RETURNS: list[tuple[str, dict[str, object]]] = [
     ("ExpectColumnValuesToNotBeNull", {"column": "amazon_order_id"}),
+    ("ExpectColumnValuesToBeInSet", {"column": "return_request_status", "value_set": list(RETURN_STATUSES)}),
     ("ExpectCompoundColumnsToBeUnique", {"column_list": ["amazon_order_id", "return_key", "line_key"]}),
     ("ExpectColumnValuesToBeBetween", {"column": "return_quantity", "min_value": 1, "max_value": 1000}),
     ("ExpectColumnValuesToBeBetween", {"column": "refunded_amount", "min_value": 0}),

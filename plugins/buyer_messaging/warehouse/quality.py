@@ -9,7 +9,7 @@ from psycopg2.extras import execute_values
 
 ORDERS_IN_WINDOW = """
 SELECT amazon_order_id, marketplace_id, marketplace, currency, order_status, purchase_date,
-       order_total, earliest_delivery_date, latest_delivery_date
+       order_total, earliest_ship_date, latest_ship_date, earliest_delivery_date, latest_delivery_date
 FROM staging.orders
 WHERE account_id = {account} AND last_update_date >= {start} AND last_update_date < {end}
 """
@@ -26,7 +26,7 @@ WHERE o.account_id = {account} AND o.last_update_date >= {start} AND o.last_upda
 RETURNS_IN_WINDOW = """
 SELECT r.amazon_order_id, r.return_key, r.line_key, r.return_quantity, r.order_quantity,
        r.refunded_amount, r.order_amount, r.currency, r.order_date, r.return_request_date,
-       o.marketplace
+       r.return_request_status, o.marketplace
 FROM staging.returns r
 LEFT JOIN staging.orders o ON o.account_id = r.account_id AND o.amazon_order_id = r.amazon_order_id
 WHERE r.account_id = {account} AND r.return_request_date >= {start} AND r.return_request_date < {end}

@@ -48,18 +48,36 @@ def bad_total(i: int) -> dict:
     return raw
 
 
+def ships_before_purchase(i: int) -> dict:
+    raw = good(i)
+    raw["EarliestShipDate"] = iso(datetime.fromisoformat(raw["PurchaseDate"]) - timedelta(hours=2))
+    return raw
+
+
+def delivers_before_shipping(i: int) -> dict:
+    raw = good(i)  # the ship window opens after the promised delivery
+    raw["EarliestShipDate"] = iso(datetime.fromisoformat(raw["EarliestDeliveryDate"]) + timedelta(hours=1))
+    raw["LatestShipDate"] = iso(datetime.fromisoformat(raw["EarliestDeliveryDate"]) + timedelta(days=1))
+    return raw
+
+
 def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path):
-    load(wh, [good(i) for i in range(40)] + [bad_delivery(100), bad_total(101)])
+    load(wh, [good(i) for i in range(40)] + [bad_delivery(100), bad_total(101), ships_before_purchase(102),
+                                              delivers_before_shipping(103)])  # fmt: skip
     outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
                               max_bad_share=0.10, docs_dir=tmp_path)  # fmt: skip
-    assert set(outcome.bad_rows) == {"111-0000000-0000100", "111-0000000-0000101"}
+    assert set(outcome.bad_rows) == {f"111-0000000-{i:07d}" for i in (100, 101, 102, 103)}
     assert "latest_delivery_date,earliest_delivery_date" in outcome.bad_rows["111-0000000-0000100"]
     assert "order_total" in outcome.bad_rows["111-0000000-0000101"]
+    assert "earliest_ship_date,purchase_date" in outcome.bad_rows["111-0000000-0000102"]
+    assert outcome.bad_rows["111-0000000-0000103"] == (
+        "orders.expect_column_pair_values_a_to_be_greater_than_b(earliest_delivery_date,earliest_ship_date)"
+    )
     with wh.cursor() as cur:
-        cur.execute("SELECT amazon_order_id FROM staging.orders WHERE quarantined ORDER BY 1")
-        assert [r[0] for r in cur.fetchall()] == ["111-0000000-0000100", "111-0000000-0000101"]
+        cur.execute("SELECT amazon_order_id, quarantine_reason FROM staging.orders WHERE quarantined ORDER BY 1")
+        assert dict(cur.fetchall()) == outcome.bad_rows
         cur.execute("SELECT rows_checked, rows_bad, success FROM quality.runs")
-        assert cur.fetchall() == [(42, 2, True)]
+        assert cur.fetchall() == [(44, 4, True)]
     plan_day(wh, account_id="q", kinds=("review_request",), run_day=DAY, day=(START, START + timedelta(days=1)))
     with wh.cursor() as cur:
         cur.execute("SELECT amazon_order_id FROM messaging.outbox")
@@ -70,6 +88,9 @@ def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path)
     assert outcome.docs_path == str(tmp_path / "q" / str(DAY) / "index.html")
     pages = {p.parent.parent.parent.name for p in (tmp_path / "q" / str(DAY) / "validations").rglob("*.html")}
     assert pages == {"orders", "order_items", "returns"}
+    index = (tmp_path / "q" / str(DAY) / "index.html").read_text()
+    for suite in ("orders", "order_items", "returns"):  # the index links each suite and its run
+        assert f"expectations/{suite}.html" in index and f"validations/{suite}/" in index
 
 
 def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_warehouse):
@@ -122,7 +143,7 @@ def test_bad_returns_are_quarantined_and_get_no_confirmation(wh, fresh_warehouse
     from buyer_messaging.extract.returns import parse_return
     from buyer_messaging.warehouse.returns import upsert_returns
 
-    load(wh, [good(i) for i in range(6)])
+    load(wh, [good(i) for i in range(7)])
 
     def line(i, rma, **over):
         row = {
@@ -136,23 +157,29 @@ def test_bad_returns_are_quarantined_and_get_no_confirmation(wh, fresh_warehouse
 
     with transaction(wh) as cur:
         upsert_returns(cur, [
-            line(1, "ok1"),
+            line(1, "ok1", **{"return-request-status": "Approved"}),
             line(2, "ok2"), line(2, "over-refund", **{"refunded-amount": "40.00"}),  # more than the order
             line(3, "too-many", **{"return-quantity": "3"}),  # 3 of 2 ordered
             line(4, "before-order", **{"return-request-date": iso(START - timedelta(days=20))}),
             line(5, "wrong-currency", **{"currency-code": "EUR"}),  # a US order refunded in euros
+            line(6, "odd-status", **{"return-request-status": "Teleported"}),  # not a report status
         ])  # fmt: skip
     outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
                               max_bad_share=0.9, docs_dir=tmp_path)  # fmt: skip
-    assert set(outcome.bad_returns) == {f"111-0000000-{i:07d}" for i in (2, 3, 4, 5)}
+    assert set(outcome.bad_returns) == {f"111-0000000-{i:07d}" for i in (2, 3, 4, 5, 6)}
     assert "refunded_amount" in outcome.bad_returns["111-0000000-0000002"]
     assert "return_quantity" in outcome.bad_returns["111-0000000-0000003"]
     assert "return_request_date,order_date" in outcome.bad_returns["111-0000000-0000004"]
     assert "marketplace,currency" in outcome.bad_returns["111-0000000-0000005"]
+    assert outcome.bad_returns["111-0000000-0000006"] == "returns.expect_column_values_to_be_in_set(return_request_status)"
     assert not outcome.bad_rows  # the orders themselves are fine
     with wh.cursor() as cur:  # every line of an order with a bad one; the others untouched
         cur.execute("SELECT amazon_order_id, return_key FROM staging.returns WHERE quarantined ORDER BY 1, 2")
-        assert [r[1] for r in cur.fetchall()] == ["ok2", "over-refund", "too-many", "before-order", "wrong-currency"]
+        assert [r[1] for r in cur.fetchall()] == [
+            "ok2", "over-refund", "too-many", "before-order", "wrong-currency", "odd-status"
+        ]  # fmt: skip
+        cur.execute("SELECT quarantine_reason FROM staging.returns WHERE return_key = 'ok2'")
+        assert cur.fetchone()[0] == outcome.bad_returns["111-0000000-0000002"]
     plan_day(wh, account_id="q", kinds=("return_confirmation",), run_day=DAY, day=(START, START + timedelta(days=1)),
              enabled_despite_policy=("return_confirmation",), now=START + timedelta(days=1))  # fmt: skip
     with wh.cursor() as cur:
@@ -168,3 +195,24 @@ def test_every_bad_row_is_quarantined_not_only_the_first_twenty(wh, fresh_wareho
     with wh.cursor() as cur:
         cur.execute("SELECT count(*) FROM staging.orders WHERE quarantined")
         assert cur.fetchone()[0] == 25
+
+
+@pytest.mark.parametrize(("threshold", "fails"), [(0.10, False), (0.09, True)])
+def test_the_gate_passes_at_the_threshold_and_fails_just_past_it(wh, fresh_warehouse, threshold, fails):
+    # 9 good orders and one bad: 10.0% bad. At the threshold the day runs (the bad order
+    # quarantined); past it the task fails naming the expectation and the count.
+    load(wh, [good(i) for i in range(9)] + [bad_total(100)])
+    if fails:
+        with pytest.raises(QualityGateFailed) as err:
+            validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=threshold)
+        assert "10.0% of orders and returns are bad (threshold 9.0%)" in str(err.value)
+        assert "orders.expect_column_values_to_be_between(order_total): 1 rows" in str(err.value)
+    else:
+        outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+                                  max_bad_share=threshold)  # fmt: skip
+        assert set(outcome.bad_rows) == {"111-0000000-0000100"}
+    with wh.cursor() as cur:  # quarantined either way, and the run recorded with its verdict
+        cur.execute("SELECT amazon_order_id FROM staging.orders WHERE quarantined")
+        assert cur.fetchall() == [("111-0000000-0000100",)]
+        cur.execute("SELECT rows_checked, rows_bad, success FROM quality.runs")
+        assert cur.fetchall() == [(10, 1, not fails)]
