@@ -6,6 +6,8 @@ which are quarantined; the others are table-level alerts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from buyer_messaging.extract.parse import ORDER_STATUSES
 from buyer_messaging.marketplaces import MARKETPLACES
 
@@ -124,3 +126,59 @@ RETURNS: list[tuple[str, dict[str, object]]] = [
 SUITES: dict[str, list[tuple[str, dict[str, object]]]] = {
     "orders": ORDERS, "order_items": ORDER_ITEMS, "returns": RETURNS,
 }  # fmt: skip
+
+
+def unexpected_keys(batch_sql: str, class_name: str, kwargs: dict[str, Any]) -> Any:
+    """SQL (psycopg2 Composed) selecting `KEY` of every row of `batch_sql` that the expectation
+    counts as unexpected: the quarantine runs it inside Postgres, and its row count is checked
+    against GX's `unexpected_count`.
+
+    GX's own `unexpected_index_query` cannot serve: for a query asset it leaves the query
+    unparenthesised, it drops `ignore_row_if`, and for compound uniqueness it cross-joins.
+    GX lists keys only up to `partial_unexpected_count` (a LIMIT), the samples."""
+    from psycopg2 import sql
+
+    def col(name: Any) -> Any:
+        return sql.Identifier(str(name))
+
+    def values(items: Any) -> Any:
+        return sql.SQL(", ").join(sql.Literal(v) for v in items)
+
+    batch, key = sql.SQL(batch_sql), col(KEY)
+    if class_name in ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique"):
+        # GX compares values of rows with no missing key column; every copy is unexpected
+        cols = [col(c) for c in (kwargs.get("column_list") or [kwargs["column"]])]
+        present = sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(c) for c in cols)
+        return sql.SQL(
+            "SELECT {key} FROM (SELECT {key}, count(*) OVER (PARTITION BY {cols}) AS copies"
+            " FROM ({batch}) AS b WHERE {present}) AS d WHERE copies > 1"
+        ).format(key=key, cols=sql.SQL(", ").join(cols), batch=batch, present=present)
+    if class_name == "ExpectColumnValuesToNotBeNull":
+        where = sql.SQL("{c} IS NULL").format(c=col(kwargs["column"]))
+    elif class_name == "ExpectColumnValuesToBeInSet":
+        where = sql.SQL("{c} IS NOT NULL AND {c} NOT IN ({v})").format(
+            c=col(kwargs["column"]), v=values(kwargs["value_set"])
+        )
+    elif class_name == "ExpectColumnValuesToBeBetween":
+        c, bounds = col(kwargs["column"]), []
+        if kwargs.get("min_value") is not None:
+            op = "<=" if kwargs.get("strict_min") else "<"
+            bounds.append(sql.SQL("{c} " + op + " {v}").format(c=c, v=sql.Literal(kwargs["min_value"])))
+        if kwargs.get("max_value") is not None:
+            op = ">=" if kwargs.get("strict_max") else ">"
+            bounds.append(sql.SQL("{c} " + op + " {v}").format(c=c, v=sql.Literal(kwargs["max_value"])))
+        where = sql.SQL("{c} IS NOT NULL AND ({b})").format(c=c, b=sql.SQL(" OR ").join(bounds))
+    elif class_name in ("ExpectColumnPairValuesToBeInSet", "ExpectColumnPairValuesAToBeGreaterThanB"):
+        if kwargs.get("ignore_row_if") != "either_value_is_missing":
+            raise ValueError(f"{class_name}: only ignore_row_if='either_value_is_missing' is translated")
+        a, b = col(kwargs["column_A"]), col(kwargs["column_B"])
+        if class_name == "ExpectColumnPairValuesToBeInSet":
+            pairs = sql.SQL(", ").join(sql.SQL("({})").format(values(p)) for p in kwargs["value_pairs_set"])
+            bad = sql.SQL("({a}, {b}) NOT IN ({p})").format(a=a, b=b, p=pairs)
+        else:
+            op = ">=" if kwargs.get("or_equal") else ">"
+            bad = sql.SQL("NOT ({a} " + op + " {b})").format(a=a, b=b)
+        where = sql.SQL("{a} IS NOT NULL AND {b} IS NOT NULL AND {bad}").format(a=a, b=b, bad=bad)
+    else:
+        raise ValueError(f"{class_name}: no SQL for its unexpected rows (add it to unexpected_keys)")
+    return sql.SQL("SELECT {key} FROM ({batch}) AS b WHERE {where}").format(key=key, batch=batch, where=where)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from buyer_messaging.quality.suites import KEY, SUITES
+from buyer_messaging.quality.suites import KEY, SUITES, unexpected_keys
 from buyer_messaging.warehouse import quality as quality_sql
 from buyer_messaging.warehouse.connection import transaction
 
@@ -23,13 +23,19 @@ class QualityGateFailed(RuntimeError):
     pass
 
 
+# bad_rows and bad_returns list at most this many orders (the counts are exact; staging has all)
+MAX_LISTED = 10_000
+
+
 @dataclass
 class ValidationOutcome:
     suite: str
     rows_checked: int = 0
-    bad_rows: dict[str, str] = field(default_factory=dict)
+    bad_rows: dict[str, str] = field(default_factory=dict)  # order id -> failed expectations
     returns_checked: int = 0  # orders with returns requested in the window
     bad_returns: dict[str, str] = field(default_factory=dict)  # order id -> failed expectations
+    bad_order_count: int = 0  # quarantined orders (bad_rows lists up to MAX_LISTED of them)
+    bad_return_count: int = 0  # orders whose returns are quarantined
     failures: list[tuple[str, str, int]] = field(default_factory=list)
     docs_path: str | None = None
     alerts: list[str] = field(default_factory=list)
@@ -37,14 +43,14 @@ class ValidationOutcome:
     @property
     def bad_share(self) -> float:
         checked = self.rows_checked + self.returns_checked
-        return (len(self.bad_rows) + len(self.bad_returns)) / checked if checked else 0.0
+        return (self.bad_order_count + self.bad_return_count) / checked if checked else 0.0
 
     def summary(self) -> str:
         failed = "; ".join(f"{exp}({col}): {n} rows" for exp, col, n in self.failures) or "none"
         alerts = f"; alerts: {'; '.join(self.alerts)}" if self.alerts else ""
         return (
-            f"{self.suite}: {self.rows_checked} orders checked, {len(self.bad_rows)} quarantined;"
-            f" returns of {self.returns_checked} orders checked, {len(self.bad_returns)} quarantined"
+            f"{self.suite}: {self.rows_checked} orders checked, {self.bad_order_count} quarantined;"
+            f" returns of {self.returns_checked} orders checked, {self.bad_return_count} quarantined"
             f" ({self.bad_share:.1%} bad); failed expectations: {failed}{alerts}"
         )
 
@@ -87,14 +93,15 @@ def _definition(context: Any, source: Any, suite_name: str, query: str, run_day:
     )
 
 
-def _run_checkpoint(
-    context: Any, definitions: list[Any], name: str, site: Path | None, rows: int
-) -> dict[str, Any]:
-    """Every suite in one Checkpoint; with `site`, GX's Data Docs (HTML) are written there.
+# GX lists at most `partial_unexpected_count` unexpected rows' keys (a LIMIT in its SQL): those
+# are the samples in quality.results and Data Docs. Every bad row is quarantined by the
+# expectation's SQL (suites.unexpected_keys) inside Postgres, its count checked against GX's,
+# so no list of a day's bad rows comes into this process and results and Data Docs stay small.
+SAMPLES = 20
 
-    `rows`: how many rows the window holds. GX lists unexpected rows' keys only up to
-    `partial_unexpected_count` (also in COMPLETE format, on SQL), so it must be able to list
-    every row of the window for every bad row to be quarantined."""
+
+def _run_checkpoint(context: Any, definitions: list[Any], name: str, site: Path | None) -> dict[str, Any]:
+    """Every suite in one Checkpoint; with `site`, GX's Data Docs (HTML) are written there."""
     import great_expectations as gx
 
     actions = []
@@ -114,14 +121,22 @@ def _run_checkpoint(
             validation_definitions=definitions,
             actions=actions,
             result_format={
-                "result_format": "COMPLETE",
+                "result_format": "SUMMARY",
                 "unexpected_index_column_names": [KEY],
-                "partial_unexpected_count": max(20, rows),
+                "partial_unexpected_count": SAMPLES,
             },
         )
     )
     result = checkpoint.run()
     return {res.suite_name: res for res in result.run_results.values()}
+
+
+def config_class(config: Any) -> str:
+    """The class name in SUITES of a result's expectation (GX reports its snake_case type)."""
+    import re
+
+    names = {cls for suite in SUITES.values() for cls, _ in suite}
+    return {re.sub(r"(?<!^)(?=[A-Z])", "_", n).lower(): n for n in names}[config.type]
 
 
 def _column_of(kwargs: dict[str, Any]) -> str:
@@ -173,31 +188,30 @@ def validate_orders(
         for suite_name, query in quality_sql.QUERIES.items()
     ]
     site = docs_dir / account_id / run_day.isoformat() if docs_dir is not None else None
-    results = _run_checkpoint(
-        context, definitions, f"{account_id}_{run_day}", site, _window_rows(conn, bounds)
-    )
+    results = _run_checkpoint(context, definitions, f"{account_id}_{run_day}", site)
     rows: list[tuple[str, str, bool, int, list[str]]] = []
     described = {}
+    # (suite, reason, SQL of the bad rows' keys, GX's count) per failed expectation
+    to_quarantine: list[tuple[str, str, Any, int]] = []
     for suite_name in quality_sql.QUERIES:
         result = results[suite_name]
         described[suite_name] = result.describe_dict()
-        bad = outcome.bad_rows if suite_name in quality_sql.ORDER_SUITES else outcome.bad_returns
         for res in result.results:
             config = res.expectation_config
             column = _column_of(config.kwargs)
             info = res.result or {}
-            ids = [_key_of(x) for x in info.get("unexpected_index_list") or []]
+            ids = [_key_of(x) for x in info.get("partial_unexpected_index_list") or []]
             count = int(info.get("unexpected_count") or len(ids) or 0)
             name = f"{suite_name}.{config.type}"
-            rows.append((name, column, bool(res.success), count, [i for i in ids[:20] if i]))
+            rows.append((name, column, bool(res.success), count, [i for i in ids[:SAMPLES] if i]))
             if not res.success:
+                error = _raised(res.exception_info)
+                if error is not None:  # an expectation that could not run is a broken suite, not bad data
+                    raise RuntimeError(f"{name}({column}) did not run: {error}")
                 outcome.failures.append((name, column, count))
-                for key in ids:
-                    if key:
-                        reason = f"{name}({column})"
-                        prior = bad.get(key)
-                        if not prior or reason not in prior:
-                            bad[key] = f"{prior}; {reason}" if prior else reason
+                batch_sql = quality_sql.QUERIES[suite_name].format(**bounds)
+                keys = unexpected_keys(batch_sql, config_class(config), config.kwargs)
+                to_quarantine.append((suite_name, f"{name}({column})", keys, count))
     if counts is not None:
         today, yesterday = counts
         dropped = yesterday > 0 and today == 0
@@ -211,15 +225,25 @@ def validate_orders(
         outcome.docs_path = str(index) if index.exists() else None
     with transaction(conn) as cur:
         quality_sql.clear_quarantine(cur, account_id, window)
-        quality_sql.quarantine(cur, account_id, outcome.bad_rows)
-        quality_sql.quarantine_returns(cur, account_id, outcome.bad_returns, window)
+        for suite_name, reason, keys, gx_count in to_quarantine:
+            if suite_name in quality_sql.ORDER_SUITES:
+                found, _ = quality_sql.quarantine_matching(cur, account_id, reason, keys)
+            else:
+                found, _ = quality_sql.quarantine_returns_matching(cur, account_id, reason, keys, window)
+            if found != gx_count:  # the data moved since GX ran, or the SQL and GX disagree
+                log.warning("%s: GX counted %d unexpected rows, its SQL finds %d", reason, gx_count, found)
+                outcome.alerts.append(f"{reason}: GX counted {gx_count} unexpected rows, quarantine found {found}")
+        bad_orders, bad_returns = quality_sql.quarantined_counts(cur, account_id, window)
+        outcome.bad_order_count, outcome.bad_return_count = bad_orders, bad_returns
+        outcome.bad_rows = quality_sql.quarantined_orders(cur, account_id, window, limit=MAX_LISTED)
+        outcome.bad_returns = quality_sql.quarantined_returns(cur, account_id, window, limit=MAX_LISTED)
         quality_sql.record_run(
             cur,
             account_id,
             run_day,
             "orders+order_items+returns",
             rows_checked=outcome.rows_checked + outcome.returns_checked,
-            rows_bad=len(outcome.bad_rows) + len(outcome.bad_returns),
+            rows_bad=outcome.bad_order_count + outcome.bad_return_count,
             success=outcome.bad_share <= max_bad_share,
             docs_path=outcome.docs_path,
             results=rows,
@@ -232,14 +256,15 @@ def validate_orders(
     return outcome
 
 
-def _window_rows(conn: Any, bounds: dict[str, str]) -> int:
-    """The most rows any suite's query returns for the window (items and returns can outnumber orders)."""
-    with transaction(conn) as cur:
-        counts = []
-        for query in quality_sql.QUERIES.values():
-            cur.execute(f"SELECT count(*) FROM ({query.format(**bounds)}) q")
-            counts.append(int(cur.fetchone()[0]))
-    return max(counts, default=0)
+def _raised(info: Any) -> str | None:
+    """The error of an expectation that raised (GX nests exception_info per metric, or not)."""
+    if not isinstance(info, dict):
+        return None
+    entries = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    for entry in entries:
+        if entry.get("raised_exception"):
+            return str(entry.get("exception_message") or "an exception")
+    return None
 
 
 def _key_of(entry: Any) -> str | None:

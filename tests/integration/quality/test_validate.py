@@ -83,6 +83,7 @@ def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path)
         cur.execute("SELECT amazon_order_id FROM messaging.outbox")
         planned = {r[0] for r in cur.fetchall()}
     assert len(planned) == 40 and not planned & set(outcome.bad_rows)
+    assert outcome.alerts == []  # the quarantine's SQL found exactly the rows GX counted
     assert (tmp_path / "q" / f"{DAY}.json").exists()
     # GX Data Docs, HTML, per run: the index and a page per suite validated
     assert outcome.docs_path == str(tmp_path / "q" / str(DAY) / "index.html")
@@ -216,3 +217,22 @@ def test_the_gate_passes_at_the_threshold_and_fails_just_past_it(wh, fresh_wareh
         assert cur.fetchall() == [("111-0000000-0000100",)]
         cur.execute("SELECT rows_checked, rows_bad, success FROM quality.runs")
         assert cur.fetchall() == [(10, 1, not fails)]
+
+
+def test_a_duplicated_key_quarantines_every_copy_and_a_missing_value_is_not_a_bad_pair(wh, fresh_warehouse, monkeypatch):
+    # staging's primary keys keep duplicates out of the tables, so the orders query repeats one
+    # order as a broken join would: both copies are unexpected, GX's count and the SQL's agree
+    from buyer_messaging.warehouse import quality as quality_sql
+
+    load(wh, [good(i) for i in range(8)])
+    with transaction(wh) as cur:  # an item without a price: no currency, so no pair to check
+        cur.execute("INSERT INTO staging.order_items (account_id, amazon_order_id, order_item_id, quantity_ordered,"
+                    " raw) VALUES ('q', '111-0000000-0000001', 'it1', 1, '{}')")  # fmt: skip
+    twice = quality_sql.ORDERS_IN_WINDOW + " UNION ALL" + quality_sql.ORDERS_IN_WINDOW.replace(
+        "WHERE account_id = {account}", "WHERE amazon_order_id = '111-0000000-0000003' AND account_id = {account}"
+    )
+    monkeypatch.setitem(quality_sql.QUERIES, "orders", twice)
+    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5)
+    assert outcome.bad_rows == {"111-0000000-0000003": "orders.expect_column_values_to_be_unique(amazon_order_id)"}
+    assert outcome.failures == [("orders.expect_column_values_to_be_unique", "amazon_order_id", 2)]
+    assert outcome.alerts == []
