@@ -223,6 +223,8 @@ def validate_orders(
         _write_docs(described, docs_dir, account_id, run_day)
         index = docs_dir / account_id / run_day.isoformat() / "index.html"
         outcome.docs_path = str(index) if index.exists() else None
+        if outcome.docs_path:  # in the task log, also when the gate then fails the task
+            log.info("GX Data Docs of %s %s: %s", account_id, run_day, outcome.docs_path)
     with transaction(conn) as cur:
         quality_sql.clear_quarantine(cur, account_id, window)
         for suite_name, reason, keys, gx_count in to_quarantine:
@@ -249,10 +251,13 @@ def validate_orders(
             results=rows,
         )
     if outcome.bad_share > max_bad_share:
-        raise QualityGateFailed(
+        docs = f"; Data Docs: {outcome.docs_path}" if outcome.docs_path else ""
+        err = QualityGateFailed(
             f"{account_id} {run_day}: {outcome.bad_share:.1%} of orders and returns are bad"
-            f" (threshold {max_bad_share:.1%}): {outcome.summary()}"
+            f" (threshold {max_bad_share:.1%}): {outcome.summary()}{docs}"
         )
+        err.outcome = outcome  # type: ignore[attr-defined]
+        raise err
     return outcome
 
 

@@ -94,13 +94,15 @@ def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path)
         assert f"expectations/{suite}.html" in index and f"validations/{suite}/" in index
 
 
-def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_warehouse):
+def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_warehouse, tmp_path):
     load(wh, [good(i) for i in range(10)] + [bad_total(100 + i) for i in range(3)])
     with pytest.raises(QualityGateFailed) as err:
-        validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.05)
+        validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.05,
+                        docs_dir=tmp_path)  # fmt: skip
     message = str(err.value)
     assert "23.1% of orders and returns are bad" in message
     assert "order_total" in message and "3 rows" in message
+    assert message.endswith(f"Data Docs: {tmp_path / 'q' / str(DAY) / 'index.html'}")  # where to look
     with wh.cursor() as cur:  # the failure is recorded, and the rows stay quarantined
         cur.execute("SELECT success FROM quality.runs")
         assert cur.fetchall() == [(False,)]
