@@ -220,6 +220,8 @@ def validate_orders(
             log.warning("ALERT %s %s: no orders updated this day, %d the day before: check extraction", account_id, run_day, yesterday)
             outcome.alerts.append(f"row count dropped to 0 (day before: {yesterday})")
     if docs_dir is not None:
+        if site is not None:
+            _share_static(site, docs_dir)
         _write_docs(described, docs_dir, account_id, run_day)
         index = docs_dir / account_id / run_day.isoformat() / "index.html"
         outcome.docs_path = str(index) if index.exists() else None
@@ -277,6 +279,28 @@ def _key_of(entry: Any) -> str | None:
         value = entry.get(KEY)
         return str(value) if value is not None else None
     return None
+
+
+def _share_static(site: Path, docs_dir: Path) -> None:
+    """GX copies its fonts, images and styles (4 MB) into every site: one copy per GX version
+    serves every account and day (a relative symlink), so a year of days costs pages, not fonts."""
+    import os
+    import shutil
+
+    import great_expectations as gx
+
+    static = site / "static"
+    if not static.is_dir() or static.is_symlink():
+        return
+    shared = docs_dir / f"static-gx-{gx.__version__}"
+    if not shared.exists():
+        try:
+            static.rename(shared)  # atomic: a task running beside this one keeps its own copy
+        except OSError:
+            pass
+    if shared.is_dir():
+        shutil.rmtree(static, ignore_errors=True)
+        static.symlink_to(os.path.relpath(shared, site), target_is_directory=True)
 
 
 def _write_docs(described: dict[str, Any], docs_dir: Path, account_id: str, run_day: date) -> str:

@@ -92,6 +92,10 @@ def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path)
     index = (tmp_path / "q" / str(DAY) / "index.html").read_text()
     for suite in ("orders", "order_items", "returns"):  # the index links each suite and its run
         assert f"expectations/{suite}.html" in index and f"validations/{suite}/" in index
+    # GX's fonts and styles once for every account and day: the page's links still resolve
+    assert (tmp_path / "q" / str(DAY) / "static").is_symlink()
+    assert (tmp_path / "q" / str(DAY) / "static" / "styles" / "data_docs_default_styles.css").is_file()
+    assert 'href="./static/images/favicon.ico"' in index
 
 
 def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_warehouse, tmp_path):
@@ -238,3 +242,17 @@ def test_a_duplicated_key_quarantines_every_copy_and_a_missing_value_is_not_a_ba
     assert outcome.bad_rows == {"111-0000000-0000003": "orders.expect_column_values_to_be_unique(amazon_order_id)"}
     assert outcome.failures == [("orders.expect_column_values_to_be_unique", "amazon_order_id", 2)]
     assert outcome.alerts == []
+
+
+def test_data_docs_of_every_day_and_a_rerun_share_one_copy_of_gx_static_files(wh, fresh_warehouse, tmp_path):
+    load(wh, [good(i) for i in range(3)])
+    for run_day in (DAY, DAY + timedelta(days=1), DAY):  # the last: a re-run of the first day
+        outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=run_day,
+                                  max_bad_share=0.1, docs_dir=tmp_path)  # fmt: skip
+        assert outcome.docs_path == str(tmp_path / "q" / str(run_day) / "index.html")
+    from importlib.metadata import version
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q", f"static-gx-{version('great_expectations')}"]
+    for run_day in (DAY, DAY + timedelta(days=1)):
+        static = tmp_path / "q" / str(run_day) / "static"
+        assert static.is_symlink() and (static / "images" / "favicon.ico").is_file()
