@@ -136,7 +136,11 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     if outcome.docs_path:
         log.info("data docs: %s", outcome.docs_path)
     log.info("summary: %s", outcome.summary())
-    return {"checked": outcome.rows_checked, "quarantined": len(outcome.bad_rows)}
+    return {
+        "checked": outcome.rows_checked,
+        "quarantined": outcome.bad_order_count,
+        "returns_quarantined": outcome.bad_return_count,
+    }
 
 
 def docs_dir() -> Any:
