@@ -23,21 +23,23 @@ except ImportError:  # pragma: no cover
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-SHORT, LONG = 3, 5  # word prefixes of these lengths are indexed per message
-_WORD = re.compile(r"\w+")
+SHORT, LONG = 3, 5  # word prefixes of these lengths are the index's keys
 _COMMON = frozenset(".,-/ x:;'\"()!?")  # single characters that are in nearly every message
-
-
-def word_prefixes(words: list[str]) -> frozenset[str]:
-    return frozenset([t[:SHORT] for t in words] + [t[:LONG] for t in words if len(t) > SHORT])
 
 
 # Clauses ("one of these literals occurs") are interned to integers and indexed, so that a
 # message works out once which clauses hold (set operations), and a gate is then a lookup.
+# A literal made of word characters only can occur only inside one of the message's words, so
+# what it makes hold is worked out per word, and cached: a message's words are mostly the
+# vocabulary of a few templates. Only literals with other characters ("n't", "$") are looked
+# for in the whole text.
 _CLAUSES: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
-_BY_KEY: dict[str, set[int]] = {}
-_BY_SUB: dict[str, set[int]] = {}
-_KEYS: set[str] = set()
+_BY_KEY: dict[str, set[int]] = {}  # word-prefix key -> clauses
+_BY_WORD_SUB: dict[str, set[int]] = {}  # word-character literal -> clauses
+_BY_SUB: dict[str, set[int]] = {}  # any other literal -> clauses
+_BY_WORD: dict[str, frozenset[int]] = {}  # word -> clauses it makes hold (a cache)
+_BY_WORD_MAX = 200_000
+_WORD_CHARS = re.compile(r"\w+")
 
 
 def _intern(prefixes: frozenset[str], substrings: tuple[str, ...]) -> int:
@@ -45,19 +47,37 @@ def _intern(prefixes: frozenset[str], substrings: tuple[str, ...]) -> int:
     cid = _CLAUSES.get(ident)
     if cid is None:
         cid = _CLAUSES[ident] = len(_CLAUSES)
+        _BY_WORD.clear()
         for key in prefixes:
             _BY_KEY.setdefault(key, set()).add(cid)
-            _KEYS.add(key)
         for sub in substrings:
-            _BY_SUB.setdefault(sub, set()).add(cid)
+            index = _BY_WORD_SUB if _WORD_CHARS.fullmatch(sub) else _BY_SUB
+            index.setdefault(sub, set()).add(cid)
     return cid
 
 
-def clauses_holding(norm: str, prefixes: frozenset[str]) -> set[int]:
-    """The ids of every indexed clause that holds for a text."""
+def _word_clauses(word: str) -> frozenset[int]:
     held: set[int] = set()
-    for key in prefixes.intersection(_KEYS):
-        held |= _BY_KEY[key]
+    for key in {word[:SHORT], word[:LONG]}:
+        held |= _BY_KEY.get(key, set())
+    for sub, cids in _BY_WORD_SUB.items():
+        if sub in word:
+            held |= cids
+    return frozenset(held)
+
+
+def clauses_holding(norm: str, words: list[str]) -> set[int]:
+    """The ids of every indexed clause that holds for a text (``words``: its \\w+ runs)."""
+    held: set[int] = set()
+    by_word = _BY_WORD
+    for word in set(words):
+        cids = by_word.get(word)
+        if cids is None:
+            if len(by_word) >= _BY_WORD_MAX:
+                by_word.clear()
+            cids = by_word[word] = _word_clauses(word)
+        if cids:
+            held |= cids
     for sub, cids in _BY_SUB.items():
         if sub in norm:
             held |= cids

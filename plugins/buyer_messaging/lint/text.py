@@ -128,16 +128,10 @@ class Message:
         return _WORDS.findall(self.norm)
 
     @cached_property
-    def prefixes(self) -> frozenset[str]:
-        from buyer_messaging.lint.gate import word_prefixes
-
-        return word_prefixes(self.words)
-
-    @cached_property
     def held_clauses(self) -> set[int]:
         from buyer_messaging.lint.gate import clauses_holding
 
-        return clauses_holding(self.norm, self.prefixes)
+        return clauses_holding(self.norm, self.words)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
