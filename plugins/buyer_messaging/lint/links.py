@@ -178,34 +178,26 @@ def find_links(norm: str, emails: list[tuple[int, int]], domain_hint: bool | Non
 
 
 _SLASH_WORD = re.compile(r"\s+slash\s+")
-# a dot (plain or disguised) followed by a top-level domain: without one there is no domain
-# (a plain dot right before it: "Thank you. It" ends a sentence, `_DOT` never spans ". ")
-_DOMAIN_HINT = re.compile(
-    r"(?:\.|[\])}]\s*)"
-    + _TLD
-    + r"(?![\w\-])|\s(?:dot|punkt|point|punto)\s+"
-    + _TLD
-    + r"(?![\w\-])|\s\.\s+"
-    + _TLD
+# A dot (plain or disguised) followed by a top-level domain: without one there is no domain
+# (a plain dot right before it: "Thank you. It" ends a sentence, `_DOT` never spans ". ").
+# One regex per form, each starting with a literal or a small set of characters, which the
+# regex engine scans for quickly (a pattern starting with \s is tried at every space).
+_END = r"(?![\w\-])"
+_HINTS = (
+    re.compile(r"\." + _TLD + _END),
+    re.compile(r"[\])}]\s*" + _TLD + _END),
+    re.compile(r"\.(?<=\s\.)\s+" + _TLD),
 )
-
-
-_DOT_BEFORE_LETTER = re.compile(r"\.[a-z]")
-_SPACE_BEFORE_DOT = re.compile(r"\s\.")
-_DOMAIN_WORDS = ("dot", "punkt", "point", "punto", ")", "]", "}")
+_WORD_DOT_HINT = re.compile(r"\s(?:dot|punkt|point|punto)\s+" + _TLD + _END)
+_DOT_WORDS = ("dot", "punkt", "point", "punto")
 
 
 def may_have_domain(norm: str) -> bool:
-    """Whether a domain (plain or disguised) can be in the text: `_DOMAIN_HINT`, after cheaper
-    necessary conditions that rule out most messages (each alternative of the hint needs a
-    dot before a letter, a space before a dot, a word dot or a closing bracket)."""
-    if (
-        _DOT_BEFORE_LETTER.search(norm) is None
-        and _SPACE_BEFORE_DOT.search(norm) is None
-        and not any(w in norm for w in _DOMAIN_WORDS)
-    ):
-        return False
-    return _DOMAIN_HINT.search(norm) is not None
+    """Whether a domain (plain or disguised) can be in the text: a cheap necessary condition
+    for `find_links`' domain search, which rules out most messages."""
+    if any(h.search(norm) for h in _HINTS):
+        return True
+    return any(w in norm for w in _DOT_WORDS) and _WORD_DOT_HINT.search(norm) is not None
 
 
 def host_matches(host: str, domains: frozenset[str] | set[str] | tuple[str, ...]) -> bool:

@@ -21,6 +21,27 @@ from collections.abc import Iterable
 REGIONS = ("US", "GB", "FR", "DE", "ES", "IT")
 
 ORDER_ID = re.compile(r"(?<![\w-])[0-9d]\d{2}-\d{7}-\d{7}(?![\w-])")
+# an order id's tail starts with a literal "-", which the regex engine scans for quickly;
+# ORDER_ID itself starts with a lookbehind and is tried at every position
+_ORDER_ID_TAIL = re.compile(r"-\d{7}-\d{7}(?![\w-])")
+_MASK = "#" * 19
+
+
+def mask_order_ids(text: str) -> str:
+    """The text with every Amazon order id replaced by as many "#"s (offsets are kept)."""
+    out: list[str] = []
+    last = 0
+    for m in _ORDER_ID_TAIL.finditer(text):
+        start = m.start() - 3
+        if start >= last and ORDER_ID.match(text, start):
+            out += (text[last:start], _MASK)
+            last = m.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
 _CANDIDATE = re.compile(r"(?<![\w+\-/.,])(?:\+|\(\+?|00)?\d[\d()\-./ ]{4,24}\d(?![\w])")
 _SPLIT = re.compile(r"\s{2,}|\s[-/]\s")
 _QUICK = re.compile(r"\d[\d()\-./ ]{4,}\d")
@@ -77,7 +98,7 @@ class PhoneFinder:
         """Spans of phone numbers in normalised text."""
         if _QUICK.search(norm) is None:
             return []
-        text = ORDER_ID.sub(lambda m: "#" * len(m.group(0)), norm)
+        text = mask_order_ids(norm)
         if _QUICK.search(text) is None:
             return []
         found: list[tuple[int, int]] = []

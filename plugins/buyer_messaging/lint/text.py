@@ -13,6 +13,10 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from buyer_messaging.lint.gate import clauses_holding
+from buyer_messaging.lint.language import detect, scores
+from buyer_messaging.lint.links import find_emails, find_links, may_have_domain
+
 LANGS = ("en", "fr", "de", "es", "it")
 
 
@@ -129,8 +133,6 @@ class Message:
 
     @cached_property
     def held_clauses(self) -> set[int]:
-        from buyer_messaging.lint.gate import clauses_holding
-
         return clauses_holding(self.norm, self.words)
 
     @cached_property
@@ -154,14 +156,10 @@ class Message:
 
     @cached_property
     def language_scores(self) -> dict[str, int]:
-        from buyer_messaging.lint.language import scores
-
         return scores(self.words)
 
     @cached_property
     def detected_lang(self) -> str | None:
-        from buyer_messaging.lint.language import detect
-
         return detect(self.language_scores)
 
     @cached_property
@@ -178,20 +176,14 @@ class Message:
 
     @cached_property
     def domain_hint(self) -> bool:
-        from buyer_messaging.lint.links import may_have_domain
-
         return may_have_domain(self.norm)
 
     @cached_property
     def emails(self) -> list[tuple[int, int]]:
-        from buyer_messaging.lint.links import find_emails
-
         return find_emails(self.norm, self.domain_hint)
 
     @cached_property
     def links(self) -> list:
-        from buyer_messaging.lint.links import find_links
-
         return find_links(self.norm, self.emails, self.domain_hint)
 
     def field_spans(self, fields: tuple[str, ...]) -> list[tuple[int, int]]:
