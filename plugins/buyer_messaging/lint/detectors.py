@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from buyer_messaging.lint.fastre import compile_rule_regex
 from buyer_messaging.lint.gate import Gate, gate_for
 from buyer_messaging.lint.links import host_matches
 from buyer_messaging.lint.text import LANGS, Message, fold_pattern
@@ -63,7 +64,8 @@ class CompiledMap:
             out = []
             for item in items:
                 p = fold_pattern(item) if fold else item
-                out.append((None if case_sensitive else gate_for(p, flags), re.compile(p, flags)))
+                regex = compile_rule_regex(p, lowercase_text=not case_sensitive)
+                out.append((None if case_sensitive else gate_for(p, flags), regex))
             return out
 
         self.by_lang = {lang: build(items) for lang, items in patterns.items() if lang != "any"}

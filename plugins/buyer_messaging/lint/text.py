@@ -37,6 +37,9 @@ def _fold_table() -> dict[int, str]:
         table[ord(ch)] = " "
     table[0x200B] = " "  # zero-width space: a space for matching (keeps offsets)
     table[0x00DF] = "\u00df"  # ß stays ß
+    # IGNORECASE equates these with i and s; rule regexes run without it (lint/fastre.py)
+    table[0x0131] = "i"  # dotless ı
+    table[0x017F] = "s"  # long ſ
     return table
 
 

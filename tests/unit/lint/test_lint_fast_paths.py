@@ -1,5 +1,6 @@
-"""The gates (cheap necessary conditions in front of each regex, lint/gate.py) only save time:
-a rule set with them gives exactly the verdicts and excerpts of the same rules without them."""
+"""The linter's fast paths only save time: the gates (cheap necessary conditions in front of
+each regex, lint/gate.py) and the rewritten regexes (lint/fastre.py). A rule set with them
+gives exactly the verdicts and excerpts of the same rules without them."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from test_lint_rules import CLEAN, FIRES, FIRES_REVIEW, OID
 
 from buyer_messaging.lint import detectors, lint_message, load_rules
+from buyer_messaging.lint.fastre import compile_rule_regex
 from buyer_messaging.lint.gate import gate_for
+from buyer_messaging.lint.text import LANGS, fold_pattern, normalize
+from buyer_messaging.render.paths import include_dir
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "policy-corpus" / "dev.jsonl"
 
@@ -68,6 +73,13 @@ def _rendered() -> list[tuple[str, str, str, str]]:
     return out
 
 
+def _rewritten(rules) -> int:
+    """How many of the phrase rules' regexes are in their rewritten form (it has no source)."""
+    maps = [r.check.primary for r in rules if isinstance(r.check, detectors.Phrase)]
+    groups = [g for m in maps for g in (*m.by_lang.values(), m.any)]
+    return sum(regex.pattern is None for g in groups for _, regex in g)
+
+
 def _verdicts(rules, messages):
     out = []
     for kind, locale, subject, body in messages:
@@ -76,13 +88,21 @@ def _verdicts(rules, messages):
     return out
 
 
-def test_gates_never_change_a_verdict(monkeypatch) -> None:
+def _plain(pattern: str, *, lowercase_text: bool):
+    import re
+
+    return re.compile(pattern, re.IGNORECASE if lowercase_text else 0)
+
+
+def test_fast_paths_never_change_a_verdict(monkeypatch) -> None:
     messages = _messages()
     gated = load_rules()
     with monkeypatch.context() as m:
         m.setattr(detectors, "gate_for", lambda pattern, flags=0: None)
+        m.setattr(detectors, "compile_rule_regex", _plain)
         ungated = load_rules()
     assert len(messages) > 150
+    assert _rewritten(gated) > 50 and _rewritten(ungated) == 0
     diffs = [
         f"{msg[1]} {msg[3][:80]!r}: gated {a}, ungated {b}"
         for msg, a, b in zip(
@@ -112,3 +132,56 @@ def test_a_gate_opens_exactly_when_its_literal_occurs(pattern, text, opens) -> N
     assert gate is not None
     msg = Message(kind="product_info", locale="en-US", subject="", body=text)
     assert gate.open(msg.held_clauses) is opens
+
+
+def _rule_patterns() -> list[str]:
+    """Every regex of the shipped rule files' pattern maps."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node and set(node) <= {*LANGS, "any"}:
+                found.extend(p for v in node.values() if isinstance(v, list) for p in v)
+            else:
+                for v in node.values():
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for path in sorted((include_dir() / "policies" / "lint").glob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return sorted({fold_pattern(p) for p in found})
+
+
+def test_rewritten_rule_regexes_find_the_same_spans() -> None:
+    import re
+
+    patterns = _rule_patterns()
+    texts = [normalize(f"{subject}\n{body}") for _, _, subject, body in _messages()]
+    rewritten = 0
+    for pattern in patterns:
+        plain = re.compile(pattern, re.IGNORECASE)
+        fast = compile_rule_regex(pattern, lowercase_text=True)
+        rewritten += fast.pattern is None
+        for text in texts:
+            expected = [m.span() for m in plain.finditer(text)]
+            assert [m.span() for m in fast.finditer(text)] == expected, (pattern, text)
+    assert len(patterns) > 150 and rewritten > len(patterns) // 2
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "spans"),
+    [
+        (r"\b(?:call|phone) us\b", "call us or recall us", [(0, 7)]),  # at the start, not in a word
+        (r"\b(?:call|phone) us\b", "please phone us", [(7, 15)]),
+        (r"\bstars?\b|\bgift\b", "5 stars, a gift, superstars", [(2, 7), (11, 15)]),
+        (r"Amazon", "amazon", [(0, 6)]),  # an upper-case pattern keeps IGNORECASE
+        (r"\b_x\b", "a _x", [(2, 4)]),
+        (r"\bcafe\b", "un café", []),  # matching is on normalised text: "café" is folded first
+        (r"\b\d{3}\b", "a 123 b", [(2, 5)]),  # not rewritten (the first item repeats)
+    ],
+)
+def test_rewritten_regex_examples(pattern, text, spans) -> None:
+    fast = compile_rule_regex(pattern, lowercase_text=True)
+    assert [m.span() for m in fast.finditer(text)] == spans
