@@ -2,7 +2,8 @@
 
 Staging is bulk-loaded with COPY (not timed), ANALYZEd, then plan_day runs in a child process
 that times only the planning and reports its own peak RSS (resource.getrusage), so memory
-that grows with the day's size shows up.
+that grows with the day's size shows up. Each size is planned twice (the outbox emptied in
+between) and the faster run counts: a single run's time varies with the server's checkpoints.
 
 Synthetic orders: purchases spread over the 40 days before the run day, 90% Shipped, delivery
 windows as Amazon gives them; so a run plans most of them, records some as expired (their
@@ -76,27 +77,42 @@ def child(dsn: str) -> None:
     print(json.dumps({"seconds": seconds, "counts": dict(counts), "peak_rss_mb": rss_mb}))
 
 
-def plan_once(count: int) -> dict[str, Any]:
+def plan_best_of(count: int, runs: int = 2) -> dict[str, Any]:
+    """The fastest of `runs` plans of the same staging day (the outbox emptied in between):
+    one run's time varies by ~20% with what the Postgres server is doing (checkpoints)."""
     now = datetime.now(UTC)
+    results = []
     with throwaway_database("bm_bench_plan") as dsn:
         load_staging(dsn, count, now)
-        out = subprocess.run(
-            [PY, "-m", "bench.plan", dsn],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=1800,
-        )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        for _ in range(runs):
+            conn = connect(dsn)
+            with conn, conn.cursor() as cur:
+                cur.execute("TRUNCATE messaging.outbox CASCADE")  # and its (empty) dependants
+            conn.close()
+            out = subprocess.run(
+                [PY, "-m", "bench.plan", dsn],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=1800,
+            )
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    best = min(results, key=lambda r: r["seconds"])
+    best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in results)
+    best["all_seconds"] = [r["seconds"] for r in results]
+    return best
 
 
 def run(quick: bool) -> list[Figure]:
     small, big = (10_000, 100_000) if quick else (100_000, 1_000_000)
-    at_small = plan_once(small)
-    at_big = plan_once(big)
+    at_small = plan_best_of(small)
+    at_big = plan_best_of(big)
     at_100k = at_big if quick else at_small
     scale_name = "scaling_100k_over_10k" if quick else "scaling_1m_over_100k"
+
+    def _runs(result: dict[str, Any]) -> str:
+        return "/".join(f"{t:.2f}" for t in result["all_seconds"])
 
     def fmt(counts: dict[str, int]) -> str:
         return ", ".join(f"{k.split(':')[1]} {v}" for k, v in sorted(counts.items()))
@@ -114,7 +130,8 @@ def run(quick: bool) -> list[Figure]:
             at_big["seconds"] / at_small["seconds"],
             "x",
             "<= 12",
-            note=f"{big:,} in {at_big['seconds']:.2f}s over {small:,} in {at_small['seconds']:.2f}s; linear is 10"
+            note=f"{big:,} in {at_big['seconds']:.2f}s over {small:,} in {at_small['seconds']:.2f}s"
+            f" (best of {_runs(at_big)} and {_runs(at_small)}); linear is 10"
             + ("; quick mode: 10k/100k, not 100k/1M" if quick else ""),
         ),
         Figure(
