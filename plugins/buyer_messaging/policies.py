@@ -83,6 +83,7 @@ class Timing(BaseModel):
     max_bad_share: float = Field(default=0.05, ge=0, le=1)
     max_bad_share_by_account: dict[str, float] = Field(default_factory=dict)
     pii_retention_days: int = Field(default=30, ge=1, le=3650)
+    data_docs_retention_days: int = Field(default=90, ge=1, le=3650)
 
     def of(self, kind: str, marketplace: str | None = None) -> KindTiming:
         return self.kinds.get(kind, KindTiming()).for_marketplace(marketplace)

@@ -21,6 +21,8 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
         "buyer_messaging_demo", "buyer_messaging_acme_us", "buyer_messaging_weekly_digest",
         "buyer_messaging_maintenance",
     }  # fmt: skip
+    maintenance = bag.dags["buyer_messaging_maintenance"]
+    assert {t.task_id for t in maintenance.tasks} == {"purge_buyer_pii", "prune_old_data_docs"}
     dag = bag.dags["buyer_messaging_demo"]
     assert {t.task_id for t in dag.tasks} >= {
         "migrate_warehouse", "extract_orders", "extract_returns", "validate", "plan",
