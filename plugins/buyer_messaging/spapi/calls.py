@@ -18,6 +18,11 @@ from buyer_messaging.spapi.client import SpApiHttpError, invalidate_token
 from buyer_messaging.spapi.limits import usage_plan
 from buyer_messaging.spapi.ratelimit import SharedTokenBucket, TokenBucket
 
+# Our buckets hold one token less than Amazon's. Paced at Amazon's rate, both buckets stay
+# near empty, and a call that arrives a little early (network or worker scheduling jitter)
+# would be throttled; a token of headroom absorbs that, at the cost of one call per idle spell.
+BURST_HEADROOM = 1
+
 log = logging.getLogger(__name__)
 
 
@@ -61,6 +66,7 @@ class SpApiCaller:
     def bucket(self, operation: str) -> TokenBucket:
         if operation not in self.buckets:
             rate, burst = usage_plan(operation)
+            burst = max(1, burst - BURST_HEADROOM)
             if self._shared:
                 dsn, account_id = self._shared
                 self.buckets[operation] = SharedTokenBucket(

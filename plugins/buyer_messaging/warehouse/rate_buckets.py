@@ -30,7 +30,8 @@ SELECT granted, wait FROM upd
 _ENSURE = """
 INSERT INTO messaging.rate_buckets (account_id, operation, rate, burst, tokens)
 VALUES (%s, %s, %s, %s, %s)
-ON CONFLICT (account_id, operation) DO NOTHING
+ON CONFLICT (account_id, operation) DO UPDATE SET burst = EXCLUDED.burst
+WHERE messaging.rate_buckets.burst <> EXCLUDED.burst
 """
 
 _SET_RATE = """

@@ -455,8 +455,9 @@ def test_two_accounts_on_two_celery_workers(redis_db, databases, tmp_path):
                 throttled = counters["throttled"].get(op, 0)
                 print(f"{acc} {op}: {requests} requests, {throttled} throttled")
                 assert requests >= len(sent)
-                # paced at exactly Amazon's rate, arrival jitter between processes can cost
-                # the odd 429 (retried, never a duplicate): ~140 calls make one 0.7%
+                # paced at Amazon's rate, arrival jitter between processes would cost the odd
+                # 429 (retried, never a duplicate); a token of headroom (calls.BURST_HEADROOM)
+                # absorbs it: 0 of ~260 here. The allowance is for a heavily loaded machine
                 assert throttled <= max(2, 0.02 * requests), (
                     f"{acc} {op}: {throttled} of {requests} throttled; the send batches said:\n"
                     + "\n".join(send_summaries(home, f"buyer_messaging_{acc}"))

@@ -80,3 +80,18 @@ def test_gives_up_after_max_attempts():
     fn, calls = scripted(*[SpApiHttpError(500, "InternalFailure", "boom")] * 5)
     with pytest.raises(SpApiCallError, match="gave up after 5 attempts"):
         caller().call("getOrders", fn)
+
+
+def test_buckets_keep_one_token_of_headroom_below_amazons_burst():
+    from buyer_messaging.spapi.limits import usage_plan
+
+    c = caller()
+    rate, burst = usage_plan("createProductReviewAndSellerFeedbackSolicitation")
+    bucket = c.bucket("createProductReviewAndSellerFeedbackSolicitation")
+    assert (bucket.rate, bucket.burst) == (rate, burst - 1) == (1.0, 4)
+    clock = c._clock
+    for _ in range(4):
+        bucket.acquire()
+    assert clock() == 0.0  # the burst less the headroom goes out at once
+    bucket.acquire()
+    assert clock() == pytest.approx(1.0)  # then Amazon's rate
