@@ -13,6 +13,25 @@ from buyer_messaging.marketplaces import MARKETPLACES
 
 KEY = "amazon_order_id"
 
+
+def _at_least(column_a: str, column_b: str) -> tuple[str, dict[str, object]]:
+    """column_a >= column_b in every row where both are known."""
+    return (
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {"column_A": column_a, "column_B": column_b, "or_equal": True,
+         "ignore_row_if": "either_value_is_missing"},
+    )  # fmt: skip
+
+
+def _currency_of_marketplace() -> tuple[str, dict[str, object]]:
+    """The currency is the marketplace's, where both are known."""
+    return (
+        "ExpectColumnPairValuesToBeInSet",
+        {"column_A": "marketplace", "column_B": "currency",
+         "value_pairs_set": sorted((m.code, m.currency) for m in MARKETPLACES.values()),
+         "ignore_row_if": "either_value_is_missing"},
+    )  # fmt: skip
+
 ORDERS: list[tuple[str, dict[str, object]]] = [
     ("ExpectColumnValuesToNotBeNull", {"column": "amazon_order_id"}),
     ("ExpectColumnValuesToBeUnique", {"column": "amazon_order_id"}),
@@ -23,50 +42,14 @@ ORDERS: list[tuple[str, dict[str, object]]] = [
         {"column": "marketplace_id", "value_set": sorted(m.marketplace_id for m in MARKETPLACES.values())},
     ),
     ("ExpectColumnValuesToBeBetween", {"column": "order_total", "min_value": 0}),
-    (
-        "ExpectColumnPairValuesToBeInSet",
-        {
-            "column_A": "marketplace",
-            "column_B": "currency",
-            "value_pairs_set": sorted((m.code, m.currency) for m in MARKETPLACES.values()),
-            "ignore_row_if": "either_value_is_missing",
-        },
-    ),
-    (
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        {
-            "column_A": "latest_delivery_date",
-            "column_B": "earliest_delivery_date",
-            "or_equal": True,
-            "ignore_row_if": "either_value_is_missing",
-        },
-    ),
-    (
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        {
-            "column_A": "earliest_delivery_date",
-            "column_B": "purchase_date",
-            "or_equal": True,
-            "ignore_row_if": "either_value_is_missing",
-        },
-    ),
+    _currency_of_marketplace(),
+    _at_least("latest_delivery_date", "earliest_delivery_date"),
+    _at_least("earliest_delivery_date", "purchase_date"),
     # purchase <= ship <= delivery: the ship window opens at or after the purchase, closes after
     # it opens, and delivery is not promised before the first day the order can ship
-    (
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        {"column_A": "earliest_ship_date", "column_B": "purchase_date", "or_equal": True,
-         "ignore_row_if": "either_value_is_missing"},
-    ),  # fmt: skip
-    (
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        {"column_A": "latest_ship_date", "column_B": "earliest_ship_date", "or_equal": True,
-         "ignore_row_if": "either_value_is_missing"},
-    ),  # fmt: skip
-    (
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        {"column_A": "earliest_delivery_date", "column_B": "earliest_ship_date", "or_equal": True,
-         "ignore_row_if": "either_value_is_missing"},
-    ),  # fmt: skip
+    _at_least("earliest_ship_date", "purchase_date"),
+    _at_least("latest_ship_date", "earliest_ship_date"),
+    _at_least("earliest_delivery_date", "earliest_ship_date"),
 ]
 
 ORDER_ITEMS: list[tuple[str, dict[str, object]]] = [
@@ -74,15 +57,7 @@ ORDER_ITEMS: list[tuple[str, dict[str, object]]] = [
     ("ExpectCompoundColumnsToBeUnique", {"column_list": ["amazon_order_id", "order_item_id"]}),
     ("ExpectColumnValuesToBeBetween", {"column": "quantity_ordered", "min_value": 1, "max_value": 1000}),
     ("ExpectColumnValuesToBeBetween", {"column": "item_price", "min_value": 0}),
-    (
-        "ExpectColumnPairValuesToBeInSet",
-        {
-            "column_A": "marketplace",
-            "column_B": "currency",
-            "value_pairs_set": sorted((m.code, m.currency) for m in MARKETPLACES.values()),
-            "ignore_row_if": "either_value_is_missing",
-        },
-    ),
+    _currency_of_marketplace(),
 ]
 
 # The returns report's return-request-status values (Seller Central's Manage Returns: a request
@@ -97,30 +72,10 @@ RETURNS: list[tuple[str, dict[str, object]]] = [
     ("ExpectCompoundColumnsToBeUnique", {"column_list": ["amazon_order_id", "return_key", "line_key"]}),
     ("ExpectColumnValuesToBeBetween", {"column": "return_quantity", "min_value": 1, "max_value": 1000}),
     ("ExpectColumnValuesToBeBetween", {"column": "refunded_amount", "min_value": 0}),
-    (
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        {"column_A": "order_quantity", "column_B": "return_quantity", "or_equal": True,
-         "ignore_row_if": "either_value_is_missing"},
-    ),  # fmt: skip
-    (
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        {"column_A": "order_amount", "column_B": "refunded_amount", "or_equal": True,
-         "ignore_row_if": "either_value_is_missing"},
-    ),  # fmt: skip
-    (
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        {"column_A": "return_request_date", "column_B": "order_date", "or_equal": True,
-         "ignore_row_if": "either_value_is_missing"},
-    ),  # fmt: skip
-    (
-        "ExpectColumnPairValuesToBeInSet",
-        {
-            "column_A": "marketplace",
-            "column_B": "currency",
-            "value_pairs_set": sorted((m.code, m.currency) for m in MARKETPLACES.values()),
-            "ignore_row_if": "either_value_is_missing",
-        },
-    ),
+    _at_least("order_quantity", "return_quantity"),
+    _at_least("order_amount", "refunded_amount"),
+    _at_least("return_request_date", "order_date"),
+    _currency_of_marketplace(),
 ]
 
 SUITES: dict[str, list[tuple[str, dict[str, object]]]] = {
