@@ -21,15 +21,9 @@ same spans for every rule pattern on realistic messages.
 from __future__ import annotations
 
 import re
-
-try:  # Python 3.11+
-    import re._compiler as _compiler  # type: ignore[import-not-found]
-    import re._constants as _c  # type: ignore[import-not-found]
-    import re._parser as _p  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover
-    import sre_compile as _compiler  # type: ignore[no-redef]
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+import re._compiler as _compiler  # Python 3.11+, as pyproject.toml requires
+import re._constants as _c
+import re._parser as _p
 
 _NO_WORD_BEFORE = _p.parse(r"(?<!\w.)").data[0]  # after a first character that is a word char
 _REPEATS = tuple(
@@ -47,7 +41,7 @@ def compile_rule_regex(pattern: str, *, lowercase_text: bool) -> re.Pattern[str]
             return re.compile(pattern, flags)
         data = _lead_with_a_character(list(tree.data), tree.state)
         if data is None:
-            return re.compile(pattern, 0) if lowercase_text else re.compile(pattern, flags)
+            return re.compile(pattern)  # IGNORECASE is not needed (see above) or not asked for
         tree.data = data
         return _compiler.compile(tree, 0)
     except Exception:  # noqa: BLE001 - an internal API changed: the plain form is always right

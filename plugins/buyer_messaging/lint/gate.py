@@ -14,14 +14,9 @@ is required it returns None and the pattern always runs, so gating never changes
 from __future__ import annotations
 
 import re
+import re._constants as _c  # Python 3.11+, as pyproject.toml requires
+import re._parser as _p
 from dataclasses import dataclass
-
-try:  # Python 3.11+
-    import re._constants as _c  # type: ignore[import-not-found]
-    import re._parser as _p  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
 
 SHORT, LONG = 3, 5  # word prefixes of these lengths are the index's keys
 _COMMON = frozenset(".,-/ x:;'\"()!?")  # single characters that are in nearly every message

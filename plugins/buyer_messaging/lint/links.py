@@ -29,7 +29,8 @@ TLDS = sorted(
 _TLD = "(?:" + "|".join(re.escape(t) for t in TLDS) + ")"
 
 # a dot, plainly or in disguise; word forms need spaces (or brackets) around them
-_WORD_DOT = r"(?:dot|punkt|point|punto)"
+_DOT_WORDS = ("dot", "punkt", "point", "punto")
+_WORD_DOT = "(?:" + "|".join(_DOT_WORDS) + ")"
 _DOT = (
     r"(?:\.(?!\s)"  # shop.com (a dot followed by a space ends a sentence)
     r"|\s+\.\s+"  # www . shop . fr
@@ -188,8 +189,7 @@ _HINTS = (
     re.compile(r"[\])}]\s*" + _TLD + _END),
     re.compile(r"\.(?<=\s\.)\s+" + _TLD),
 )
-_WORD_DOT_HINT = re.compile(r"\s(?:dot|punkt|point|punto)\s+" + _TLD + _END)
-_DOT_WORDS = ("dot", "punkt", "point", "punto")
+_WORD_DOT_HINT = re.compile(r"\s" + _WORD_DOT + r"\s+" + _TLD + _END)
 
 
 def may_have_domain(norm: str) -> bool:
