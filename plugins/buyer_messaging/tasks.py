@@ -109,6 +109,28 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     return {"returns": stats.returns, "rejected": stats.rejected, "reports": len(stats.reports)}
 
 
+def extract_feedback(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from sp_api.api import Reports
+
+    from buyer_messaging.extract.feedback import extract_feedback as extract
+    from buyer_messaging.extract.feedback import feedback_window
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    acc = account(account_id)
+    interval = interval_of(context)
+    conn, _ = _warehouse()
+    with closing(conn):
+        window = feedback_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
+        caller = SpApiCaller()
+        stats = extract(
+            conn, _spapi(acc, Reports), caller, account_id=acc.id, window=window,
+            marketplace=acc.marketplace, marketplace_id=acc.market.marketplace_id,
+            salt=_buyer_salt(acc),
+        )  # fmt: skip
+    log.info("summary: %s; %s", stats.summary(), caller.summary())
+    return {"ratings": stats.loaded, "negative": stats.negative, "rejected": stats.rejected}
+
+
 def _buyer_salt(acc: Account) -> str:
     return os.environ.get("BUYER_MESSAGING_BUYER_SALT", acc.id)
 
