@@ -165,6 +165,27 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def signals(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from buyer_messaging.config import ALL_KINDS
+    from buyer_messaging.policies import load_pack, load_timing
+    from buyer_messaging.signals.stage import alert_new_cases, open_signal_cases
+
+    acc = account(account_id)
+    pack = load_pack(acc.policy_pack or load_timing().default_pack)
+    noncritical = [k for k in ALL_KINDS if not (k in pack.kinds and pack.kinds[k].critical)]
+    conn, _ = _warehouse()
+    with closing(conn):
+        cases, skipped = open_signal_cases(conn, acc.id, tz=acc.tz, noncritical_kinds=noncritical)
+    sent = alert_new_cases(
+        acc.id, cases, recipients=acc.alert_emails, notifiers=acc.case_notifiers, context=context
+    )
+    log.info(
+        "summary: %d new issue-resolution case(s), %d pending message(s) skipped, alert sent"
+        " through %d notifier(s)", len(cases), skipped, sent,
+    )  # fmt: skip
+    return {"new_cases": len(cases), "skipped": skipped, "alerts": sent}
+
+
 def docs_dir() -> Any:
     from pathlib import Path
 

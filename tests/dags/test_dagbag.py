@@ -32,7 +32,9 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
     assert dag.get_task("validate").upstream_task_ids == {
         "extract_orders", "extract_returns", "extract_feedback",
     }  # fmt: skip
-    assert dag.get_task("plan").upstream_task_ids == {"validate"}
+    # negative signals open their cases before planning, so the plan already skips them
+    assert dag.get_task("signals").upstream_task_ids == {"validate"}
+    assert dag.get_task("plan").upstream_task_ids == {"signals"}
     assert dag.doc_md and "backfill" in dag.doc_md
     assert "buyer-messaging" in dag.tags
     assert dag.owner == "demo"
