@@ -19,6 +19,7 @@ Kind = Literal[
     "return_confirmation",
     "review_request",
     "product_info",
+    "issue_resolution",
 ]
 ALL_KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 

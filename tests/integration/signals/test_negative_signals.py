@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "plan"))
-from test_suppressions import DAY, order, outbox, plan  # noqa: E402
+from test_suppressions import DAY, NOW, D, order, outbox, plan  # noqa: E402
 
 from buyer_messaging.cli import main  # noqa: E402
 from buyer_messaging.extract.parse import buyer_hash  # noqa: E402
+from buyer_messaging.plan.planner import plan_day  # noqa: E402
+from buyer_messaging.render_and_lint import render_and_lint  # noqa: E402
 from buyer_messaging.signals.policy import SignalsPolicy  # noqa: E402
 from buyer_messaging.signals.stage import alert_new_cases, alert_text, open_signal_cases  # noqa: E402
 from buyer_messaging.warehouse import staging  # noqa: E402
@@ -78,6 +80,23 @@ def test_bad_feedback_stops_review_requests_to_the_buyer_and_the_case_closes(
     assert got[("111-0000000-0000013", "unavailability_notice")] == ("planned", None)
     assert got[("111-0000000-0000014", "review_request")] == ("planned", None)
     assert got[("111-0000000-0000015", "review_request")] == ("planned", None)
+
+    # the case's own message: one issue-resolution message to the order, not stopped by its case
+    counts = plan_day(
+        wh, account_id="us", kinds=("issue_resolution",), run_day=D, day=DAY, now=NOW,
+        tz="America/Los_Angeles",
+    )  # fmt: skip
+    assert counts == {"issue_resolution:planned": 1}
+    assert outbox(wh)[("111-0000000-0000011", "issue_resolution")] == ("planned", None)
+    render_and_lint(wh, account_id="us", locale="en-US", seller_name="Acme")
+    with wh.cursor() as cur:
+        cur.execute(
+            "SELECT status, subject, body FROM messaging.outbox WHERE kind = 'issue_resolution'"
+        )
+        status, subject, body = cur.fetchone()
+    wh.commit()
+    assert status == "ready" and "111-0000000-0000011" in subject and "make it right" in body
+    assert "review" not in body.lower() and "feedback" not in body.lower()
 
     base = ["cases", "--account", "us", "--dsn", fresh_warehouse]
     assert main(["cases", "list", *base[1:]]) == 0

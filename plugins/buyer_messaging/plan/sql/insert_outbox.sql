@@ -41,7 +41,7 @@ LEFT JOIN LATERAL (
         JOIN messaging.cases cs ON cs.account_id = o.account_id AND cs.buyer_hash = o.buyer_hash
         WHERE o.account_id = %(account_id)s AND o.amazon_order_id = c.amazon_order_id
     ) why
-    WHERE NOT %(critical)s
+    WHERE NOT %(critical)s AND NOT (why.rank > 1 AND %(answers_signal)s)
     ORDER BY why.rank
     LIMIT 1
 ) s ON true
