@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--now", type=_now, default=None, help="a fixed 'now' (ISO 8601), default the real clock")
     parser.add_argument("--marketplaces", default="US", help="comma-separated: US,GB,FR,DE,ES,IT")
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.add_argument("--feedback-min-per-day", type=int, default=0,
+                        help="at least this many 1-star ratings for each purchase day (demo)")
     return parser
 
 
@@ -38,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         time_scale=args.time_scale, faults=args.faults, now=args.now,
         marketplaces=args.marketplaces, log_requests=not args.quiet,
     )
+    server.emulator.feedback_min_per_day = args.feedback_min_per_day
     server.start()
 
     def stop(signum: int, frame: object) -> None:

@@ -94,6 +94,13 @@ def build_returns_document(emu: Emulator, start: datetime, end: datetime, market
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0), count
 
 
+def _builders() -> dict[str, Any]:
+    from .feedback import REPORT_TYPE as FEEDBACK
+    from .feedback import build_feedback_document
+
+    return {RETURNS: build_returns_document, FEEDBACK: build_feedback_document}
+
+
 def _report_view(emu: Emulator, report: dict) -> dict[str, Any]:
     queue_s, process_s = QUEUE_S / emu.time_scale, PROCESS_S / emu.time_scale
     elapsed = time.monotonic() - report["t0"]
@@ -136,9 +143,10 @@ def create_report(emu: Emulator, request: Request) -> Response:
     for market in markets:
         if market not in BY_ID:
             raise invalid(f"Invalid marketplaceIds value {market!r}.")
-    if report_type != RETURNS:
+    builder = _builders().get(report_type)
+    if builder is None:
         raise invalid(f"Report type {report_type} is not supported by the emulator.",
-                      f"Supported: {RETURNS}.")
+                      f"Supported: {', '.join(_builders())}.")
     now = emu.now()
     end = parse_time(body["dataEndTime"], "dataEndTime") if body.get("dataEndTime") else now
     start = parse_time(body["dataStartTime"], "dataStartTime") if body.get("dataStartTime") else end - timedelta(days=30)
@@ -162,7 +170,7 @@ def create_report(emu: Emulator, request: Request) -> Response:
         # in the background: at a million orders a day the scan takes minutes, and the report
         # simply stays IN_PROGRESS until it is done, as a big report does on Amazon
         try:
-            document, rows = build_returns_document(emu, start, end, set(markets), now)
+            document, rows = builder(emu, start, end, set(markets), now)
         except Exception:  # a report that cannot be built ends FATAL, as on Amazon
             report["rows"] = -1
             return
