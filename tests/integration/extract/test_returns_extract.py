@@ -222,7 +222,7 @@ def test_bad_rows_are_rejected_with_record_and_field_the_rest_proceeds(wh, serve
     }
     assert reasons["111-0000001-0000001/DBBBBBBBBRRMA/SKU-2"] == (
         "return 111-0000001-0000001/DBBBBBBBBRRMA/SKU-2: field return-request-date:"
-        " not an ISO 8601 timestamp: 'yesterday'"
+        " not a date (expected dd-Mon-yyyy or ISO 8601): 'yesterday'"
     )
     assert (
         "field return-quantity: quantity must be positive, got -2"
