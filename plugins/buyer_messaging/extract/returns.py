@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from buyer_messaging.extract import returns_format
+from buyer_messaging.extract.watermark import resume_start
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import returns as returns_sql
 from buyer_messaging.warehouse import staging
@@ -101,6 +102,8 @@ def returns_window(
     start, end = interval
     with transaction(conn) as cur:
         first_run = not staging.has_loaded(cur, account_id, STREAM)
+        if not first_run:  # from where the previous run really ended (`extract.watermark`)
+            start = resume_start(cur, account_id, STREAM, start, lookback_days=lookback_days)
     back = max(refresh_days, lookback_days if first_run else 0)
     start = start - timedelta(days=back)
     end = min(end, (now or datetime.now(UTC)) - _AMAZON_LAG)
