@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--faults", default=None, help="a YAML or JSON faults file")
     parser.add_argument("--now", type=_now, default=None, help="a fixed 'now' (ISO 8601), default the real clock")
     parser.add_argument("--marketplaces", default="US", help="comma-separated: US,GB,FR,DE,ES,IT")
+    parser.add_argument("--returns-format", choices=("amazon", "hyphenated"), default="amazon",
+                        help="the returns report's form: Amazon's documented title case with"
+                             " dd-Mon-yyyy dates (default), or lower-case hyphenated with ISO times")
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     parser.add_argument("--feedback-min-per-day", type=int, default=0,
                         help="at least this many 1-star ratings for each purchase day (demo)")
@@ -39,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         host=args.host, port=args.port, seed=args.seed, orders_per_day=args.orders_per_day,
         time_scale=args.time_scale, faults=args.faults, now=args.now,
         marketplaces=args.marketplaces, log_requests=not args.quiet,
+        returns_format=args.returns_format,
     )
     server.emulator.feedback_min_per_day = args.feedback_min_per_day
     server.start()

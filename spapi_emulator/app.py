@@ -163,9 +163,16 @@ class Emulator:
         token_lifetime_s: float = 3600.0,
         log_requests: bool = False,
         models_dir: str | None = None,
+        returns_format: str = "amazon",
     ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
+        from .reports import FORMATS
+
+        if returns_format not in FORMATS:
+            raise ValueError(f"returns_format must be one of {', '.join(FORMATS)}")
+        # the returns report's form: Amazon's documented one unless a test asks otherwise
+        self.returns_format = returns_format
         if now is not None and now.tzinfo is None:
             raise ValueError("now must be an aware datetime")
         self.seed = seed

@@ -73,6 +73,7 @@ class EmulatorServer:
         items_page_size: int = 100,
         token_lifetime_s: float = 3600.0,
         log_requests: bool = False,
+        returns_format: str = "amazon",
     ) -> None:
         self.host = host
         self.port = port
@@ -81,6 +82,7 @@ class EmulatorServer:
             faults=str(faults) if isinstance(faults, Path) else faults, now=now,
             marketplaces=marketplaces, items_page_size=items_page_size,
             token_lifetime_s=token_lifetime_s, log_requests=log_requests,
+            returns_format=returns_format,
         )
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None

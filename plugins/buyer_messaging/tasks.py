@@ -103,7 +103,7 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
         caller = SpApiCaller()
         stats = extract(
             conn, _spapi(acc, Reports), caller, account_id=acc.id, window=window,
-            marketplace_id=acc.market.marketplace_id,
+            marketplace_id=acc.market.marketplace_id, tz=acc.tz,
         )  # fmt: skip
     log.info("summary: %s; %s", stats.summary(), caller.summary())
     return {"returns": stats.returns, "rejected": stats.rejected, "reports": len(stats.reports)}

@@ -55,7 +55,16 @@ ON CONFLICT (account_id, stream, window_start, window_end) DO UPDATE SET
     throttled = EXCLUDED.throttled, finished_at = now()
 """
 
-_HAS_LOADED = "SELECT EXISTS (SELECT 1 FROM staging.extract_runs WHERE account_id = %s AND stream = %s)"
+_HAS_LOADED = (
+    "SELECT EXISTS (SELECT 1 FROM staging.extract_runs WHERE account_id = %s AND stream = %s)"
+)
+
+# The furthest end queried by a run that began at or before a moment: when it is earlier than
+# that moment, the seconds between were never asked for.
+_QUERIED_UNTIL = """
+SELECT max(window_end) FROM staging.extract_runs
+WHERE account_id = %s AND stream = %s AND window_start <= %s
+"""
 
 
 def _row(record: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
@@ -108,3 +117,11 @@ def record_extract_run(
 def has_loaded(cur: Any, account_id: str, stream: str) -> bool:
     cur.execute(_HAS_LOADED, (account_id, stream))
     return bool(cur.fetchone()[0])
+
+
+def queried_until(cur: Any, account_id: str, stream: str, at: datetime) -> datetime | None:
+    """The stream's watermark as seen from `at`: the furthest end actually queried (the clipped
+    end, as recorded) by a run whose window began at or before `at`; None if there is none."""
+    cur.execute(_QUERIED_UNTIL, (account_id, stream, at))
+    row = cur.fetchone()
+    return row[0] if row else None
