@@ -63,9 +63,20 @@ def _order_items(caller: SpApiCaller, client: Any, order_id: str) -> list[dict[s
     while True:
         kwargs = {"NextToken": token} if token else {}
         res = caller.call(
-            "getOrderItems", client.get_order_items, order_id, client=client, subject=order_id, **kwargs
+            "getOrderItems",
+            client.get_order_items,
+            order_id,
+            client=client,
+            subject=order_id,
+            **kwargs,
         )
-        items.extend(res.payload.get("OrderItems") or [])
+        page = res.payload.get("OrderItems") or []
+        if not isinstance(page, list):
+            from buyer_messaging.extract.parse import RecordError
+            from buyer_messaging.extract.records import short
+
+            raise RecordError(order_id, "OrderItems", f"not a JSON array but {short(page)}")
+        items.extend(page)
         token = res.payload.get("NextToken")
         if not token:
             return items
