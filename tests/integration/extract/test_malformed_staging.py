@@ -125,7 +125,7 @@ def test_returns_rows_postgres_would_refuse_are_rejected_the_rest_load(wh):
     )
     header, parsed = read_flat_file(text)
     stats = ReturnsStats(*ORDERS_WINDOW)
-    _load(wh, header, parsed, stats, account_id="ret_mal", report_id="1", batch_size=3)
+    _load(wh, header, parsed, stats, account_id="ret_mal", report_id="1", batch_size=3, tz="UTC")
     assert (stats.returns, stats.rejected) == (2, 5)
     reasons = [
         r["reason"]
