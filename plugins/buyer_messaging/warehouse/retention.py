@@ -91,6 +91,13 @@ UPDATE messaging.lint_violations v SET excerpt = NULL
 FROM messaging.outbox m JOIN purge_orders p USING (account_id, amazon_order_id)
 WHERE v.outbox_id = m.id AND v.excerpt IS NOT NULL
 """),
+    # A rating's comment and the seller's answer are the buyer's words; the rater's hash goes
+    # like the order's buyer_hash (a case keeps its own, as a suppression does)
+    ("staging.seller_feedback", """
+UPDATE staging.seller_feedback f SET comments = NULL, seller_response = NULL, rater_hash = NULL
+WHERE f.feedback_date < (now() - make_interval(days => %(days)s))::date
+  AND (f.comments IS NOT NULL OR f.seller_response IS NOT NULL OR f.rater_hash IS NOT NULL)
+"""),
     # A rejected record goes with its order, or at the latest `days` after it was first seen
     # (record keys start with the order id; returns rows are keyed by order id too).
     ("staging.rejected_records", """
