@@ -17,14 +17,30 @@ validate them (bad rows are quarantined, not dropped), plan the messages due tha
 batches, and report. Every outcome lands in the warehouse (connection `messaging_warehouse`):
 `messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`.
 
-**Backfill** a missed range with
-`airflow backfill create --dag-id {dag_id} --from-date 2026-01-01 --to-date 2026-01-07`:
-each day plans what was due that day; what is too stale to send now is recorded as
-`expired`, never sent. Re-running or clearing any task is safe: the outbox holds at most one
+**Backfill** a missed range, one day after the other, with
+`{backfill}`:
+both ends are local midnights in `{tz}` with their UTC offset (a bare date is UTC midnight,
+which is not a day boundary here, and loses a day), and `--max-active-runs 1` because a
+backfill does not follow the DAG's own limit (Airflow defaults it to 10 runs at once) while
+each day's plan depends on the days before it (in the UI's *Backfill* dialog: *Max Active
+Runs* 1). Each day plans what was due that day; what is too stale to send now is recorded
+as `expired`, never sent. Re-running or clearing any task is safe: the outbox holds at most one
 message per (order, kind), and a message is never sent twice.
 
 Trigger with `dry_run` = true to plan, render and lint without sending.
 """
+
+
+def backfill_example(acc: Account, days: int = 7) -> str:
+    """The CLI command that backfills the account's first `days` local days, in order."""
+    zone = ZoneInfo(acc.tz)
+    first = datetime(acc.start_date.year, acc.start_date.month, acc.start_date.day, tzinfo=zone)
+    last_day = acc.start_date + timedelta(days=days - 1)
+    last = datetime(last_day.year, last_day.month, last_day.day, tzinfo=zone)
+    return (
+        f"airflow backfill create --dag-id {acc.dag_id} --from-date {first.isoformat()}"
+        f" --to-date {last.isoformat()} --max-active-runs 1"
+    )
 
 
 def build_dag(acc: Account) -> Any:
@@ -51,7 +67,7 @@ def build_dag(acc: Account) -> Any:
         tags=["buyer-messaging", f"account:{acc.id}", f"marketplace:{acc.marketplace}"],
         doc_md=DOC.format(
             id=acc.id, marketplace=acc.marketplace, tz=acc.tz, kinds=", ".join(acc.kinds), dag_id=acc.dag_id,
-            orders_api=acc.orders_api,
+            orders_api=acc.orders_api, backfill=backfill_example(acc),
         ),
         params={"dry_run": Param(False, type="boolean", description="Plan, render and lint; send nothing.")},
     ) as dag:
