@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from buyer_messaging.config import Account, load_accounts
+from buyer_messaging.config import Account, ConfigError, read_accounts
 
 DOC = """\
 ### Buyer messaging for `{id}` ({marketplace})
@@ -136,4 +136,19 @@ def build_dag(acc: Account) -> Any:
 
 
 def build_dags(path: str | None = None) -> dict[str, Any]:
-    return {acc.dag_id: build_dag(acc) for acc in load_accounts(path)}
+    """A DAG per valid account; the invalid ones are raise_account_problems()' business."""
+    return {acc.dag_id: build_dag(acc) for acc in read_accounts(path).accounts}
+
+
+def raise_account_problems(path: str | None = None) -> None:
+    """Raise naming the file, account and key of every invalid account.
+
+    Called from a DAG file of its own: Airflow keeps no DAG of a file that raises, so the file
+    that builds the valid accounts' DAGs must not raise, while this one shows the typo as an
+    import error in the UI.
+    """
+    try:
+        read = read_accounts(path)
+    except ConfigError:
+        return  # a file that cannot be read at all: buyer_messaging_accounts.py says so
+    read.raise_problems()

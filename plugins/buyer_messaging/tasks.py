@@ -14,16 +14,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from buyer_messaging.config import Account, include_dir, load_accounts
+from buyer_messaging.config import Account, include_dir, read_accounts
 
 log = logging.getLogger("buyer_messaging")
 
 
 def account(account_id: str) -> Account:
-    for acc in load_accounts():
+    read = read_accounts()  # another account's typo must not stop this one
+    for acc in read.accounts:
         if acc.id == account_id:
             return acc
-    raise KeyError(f"account {account_id!r} is not in the accounts file")
+    read.raise_problems()
+    raise KeyError(f"account {account_id!r} is not in the accounts file {read.path}")
 
 
 def interval_of(context: dict[str, Any], acc: Account) -> tuple[datetime, datetime]:
