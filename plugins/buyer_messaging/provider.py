@@ -18,6 +18,9 @@ def get_provider_info() -> dict[str, Any]:
             {
                 "connection-type": "amazon_sp_api",
                 "hook-class-name": "buyer_messaging.spapi.hook.SpApiHook",
+                # the connection form reads the name from here without importing the hook;
+                # without it the UI lists the bare connection type
+                "hook-name": "Amazon Selling Partner API",
                 "ui-field-behaviour": {
                     "hidden-fields": ["host", "schema", "port", "login", "password"],
                     "relabeling": {},

@@ -14,20 +14,50 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from buyer_messaging.config import Account, include_dir, load_accounts
+from buyer_messaging.config import Account, include_dir, read_accounts
 
 log = logging.getLogger("buyer_messaging")
 
 
 def account(account_id: str) -> Account:
-    for acc in load_accounts():
+    read = read_accounts()  # another account's typo must not stop this one
+    for acc in read.accounts:
         if acc.id == account_id:
             return acc
-    raise KeyError(f"account {account_id!r} is not in the accounts file")
+    read.raise_problems()
+    raise KeyError(f"account {account_id!r} is not in the accounts file {read.path}")
 
 
-def interval_of(context: dict[str, Any]) -> tuple[datetime, datetime]:
-    start, end = context["data_interval_start"], context["data_interval_end"]
+def interval_of(context: dict[str, Any], acc: Account) -> tuple[datetime, datetime]:
+    """The run's data interval; a run without one gets the last complete local day.
+
+    Airflow 3 triggers a run with no logical date (the CLI's and the UI's default), and then the
+    context has no data interval at all.
+    """
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    if start is not None and end is not None:
+        return _utc(start), _utc(end)
+    run_after = getattr(context.get("dag_run"), "run_after", None) or datetime.now(UTC)
+    start, end = last_complete_day(acc.tz, run_after)
+    log.info(
+        "this run has no data interval (triggered without a logical date): it covers the last"
+        " complete day in %s before it was queued, %s [%s, %s)",
+        acc.tz, start.astimezone(ZoneInfo(acc.tz)).date(), start.isoformat(), end.isoformat(),
+    )  # fmt: skip
+    return start, end
+
+
+def last_complete_day(tz: str, moment: datetime) -> tuple[datetime, datetime]:
+    """The local day before `moment` in `tz`, as a UTC interval.
+
+    Callers pass the run's run_after, not now: every task of one run then covers the same day,
+    even when the run crosses midnight.
+    """
+    zone = ZoneInfo(tz)
+    today = _utc(moment).astimezone(zone).date()
+    yesterday = today - timedelta(days=1)
+    end = datetime(today.year, today.month, today.day, tzinfo=zone)
+    start = datetime(yesterday.year, yesterday.month, yesterday.day, tzinfo=zone)
     return _utc(start), _utc(end)
 
 
@@ -68,7 +98,7 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
-    interval = interval_of(context)
+    interval = interval_of(context, acc)
     conn, _ = _warehouse()
     with closing(conn):
         window = extraction_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
@@ -94,7 +124,7 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
-    interval = interval_of(context)
+    interval = interval_of(context, acc)
     conn, _ = _warehouse()
     with closing(conn):
         window = returns_window(
@@ -142,7 +172,7 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from buyer_messaging.quality.validate import QualityGateFailed, validate_orders
 
     acc = account(account_id)
-    interval = interval_of(context)
+    interval = interval_of(context, acc)
     day = run_day(acc, interval)
     conn, dsn = _warehouse()
     with closing(conn):
@@ -197,7 +227,7 @@ def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
     from buyer_messaging.policies import load_pack, load_timing
 
     acc = account(account_id)
-    interval = interval_of(context)
+    interval = interval_of(context, acc)
     conn, _ = _warehouse()
     with closing(conn):
         timing = load_timing()
@@ -289,7 +319,7 @@ def report(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from buyer_messaging.warehouse.connection import transaction
 
     acc = account(account_id)
-    day = run_day(acc, interval_of(context))
+    day = run_day(acc, interval_of(context, acc))
     conn, _ = _warehouse()
     with closing(conn), transaction(conn) as cur:
         rows = outbox.day_summary(cur, acc.id, day)

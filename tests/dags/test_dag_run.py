@@ -96,3 +96,32 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
         for schema, table in cur.fetchall():
             cur.execute(f'SELECT count(*) FROM "{schema}"."{table}" t WHERE t::text LIKE %s', ("%SECRET-%",))
             assert cur.fetchone()[0] == 0, f"{schema}.{table} holds a secret"
+
+
+def test_a_run_without_logical_date_covers_the_last_complete_local_day(airflow_db, demo_env, capfd):
+    """`airflow dags trigger <dag> --conf '{"dry_run": true}'`: Airflow 3 queues the run with no
+    logical date, so no task context has a data interval."""
+    emulator, dsn = demo_env
+    from airflow.dag_processing.dagbag import DagBag
+
+    from buyer_messaging.config import project_root
+
+    dag = DagBag(dag_folder=str(project_root() / "dags")).dags["buyer_messaging_demo"]
+    tz = ZoneInfo("America/Los_Angeles")
+    queued = datetime.now(UTC)
+    run = dag.test(logical_date=None, run_after=queued, run_conf={"dry_run": True})
+    assert run.logical_date is None and run.data_interval_start is None
+    assert str(run.state).endswith("success")
+
+    yesterday = queued.astimezone(tz).date() - timedelta(days=1)
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT DISTINCT run_day FROM quality.runs WHERE account_id = 'demo'")
+        assert cur.fetchall() == [(yesterday,)]
+        cur.execute("SELECT count(*) FROM staging.orders WHERE account_id = 'demo'")
+        assert cur.fetchone()[0] > 0
+    out, err = capfd.readouterr()
+    assert "KeyError" not in out + err
+    assert "has no data interval (triggered without a logical date): it covers the last complete day in America/Los_Angeles" in out + err
+    assert str(yesterday) in out + err
+    # a dry run: Amazon got nothing
+    assert httpx.get(f"{emulator.url}/_emulator/received").json()["solicitations"] == []

@@ -46,6 +46,12 @@ function showError(message) {
   $("error").textContent = message || "";
 }
 
+// the API's `notice`: why the page is empty (e.g. no DAG has run yet)
+function showNotice(message) {
+  $("notice").hidden = !message;
+  $("notice").textContent = message || "";
+}
+
 function kpis(summary, quality, throttling) {
   const box = $("kpis");
   box.replaceChildren();
@@ -239,6 +245,7 @@ async function load(event) {
     $("from").value = summary.from;
     $("to").value = summary.to;
     showError("");
+    showNotice(summary.notice);
     kpis(summary, quality, throttling);
     chartByKind(summary.by_kind);
     chartByDay(summary.by_day, summary.from, summary.to);
