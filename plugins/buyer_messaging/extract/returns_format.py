@@ -106,7 +106,8 @@ def resolve_header(header: list[str]) -> list[str]:
 
 # --- dates ---------------------------------------------------------------------------------
 
-MONTH_LOCALES = ("en", "fr", "de", "es", "it")
+# the marketplaces' languages (en_GB writes "Sept"); CLDR's data, not a list of our own
+MONTH_LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT")
 
 
 def _plain(name: str) -> str:
@@ -126,8 +127,6 @@ def month_names() -> dict[str, int]:
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context, locale).items():
                     table.setdefault(_plain(name), number)
-    for number in range(1, 13):  # the 3-letter English form Amazon's US document uses
-        table.setdefault(_plain(date(2000, number, 1).strftime("%b")), number)
     return table
 
 

@@ -112,6 +112,7 @@ def test_an_unknown_header_names_what_it_saw_and_what_it_accepts():
         # Source: Amazon's US document, English abbreviations.
         ("10-Jul-2025", (2025, 7, 10)),
         ("01-Sep-2025", (2025, 9, 1)),
+        ("01-Sept-2025", (2025, 9, 1)),
         # Localised month abbreviations (CLDR through Babel) for the EU marketplaces.
         ("10-juil.-2025", (2025, 7, 10)),
         ("03-févr.-2025", (2025, 2, 3)),
