@@ -15,7 +15,9 @@ Every day, for the interval [D, D+1) in `{tz}`: extract the orders updated that 
 API {orders_api}) and the returns requested that day from SP-API (connection `spapi_{id}`),
 validate them (bad rows are quarantined, not dropped), plan the messages due that day ({kinds}), render and lint them, send them in rate-limited
 batches, and report. Every outcome lands in the warehouse (connection `messaging_warehouse`):
-`messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`.
+`messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`. Amazon answers only up
+to two minutes before now: each extraction starts where the previous run really stopped
+(`staging.extract_watermarks`), so no update between two runs is missed.
 
 **Backfill** a missed range with
 `airflow backfill create --dag-id {dag_id} --from-date 2026-01-01 --to-date 2026-01-07`:
