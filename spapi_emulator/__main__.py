@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the returns report's form: Amazon's documented title case with"
                              " dd-Mon-yyyy dates (default), or lower-case hyphenated with ISO times")
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.add_argument("--feedback-min-per-day", type=int, default=0,
+                        help="at least this many 1-star ratings for each purchase day (demo)")
     return parser
 
 
@@ -42,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         marketplaces=args.marketplaces, log_requests=not args.quiet,
         returns_format=args.returns_format,
     )
+    server.emulator.feedback_min_per_day = args.feedback_min_per_day
     server.start()
 
     def stop(signum: int, frame: object) -> None:

@@ -16,6 +16,7 @@ admin `POST /_emulator/report-format`):
 
 from __future__ import annotations
 
+import functools
 import gzip
 import itertools
 import threading
@@ -135,6 +136,13 @@ def build_returns_document(emu: Emulator, start: datetime, end: datetime, market
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0), count
 
 
+def _builders() -> dict[str, Any]:
+    from .feedback import REPORT_TYPE as FEEDBACK
+    from .feedback import build_feedback_document
+
+    return {RETURNS: build_returns_document, FEEDBACK: build_feedback_document}
+
+
 def _report_view(emu: Emulator, report: dict) -> dict[str, Any]:
     queue_s, process_s = QUEUE_S / emu.time_scale, PROCESS_S / emu.time_scale
     elapsed = time.monotonic() - report["t0"]
@@ -177,9 +185,10 @@ def create_report(emu: Emulator, request: Request) -> Response:
     for market in markets:
         if market not in BY_ID:
             raise invalid(f"Invalid marketplaceIds value {market!r}.")
-    if report_type != RETURNS:
+    builder = _builders().get(report_type)
+    if builder is None:
         raise invalid(f"Report type {report_type} is not supported by the emulator.",
-                      f"Supported: {RETURNS}.")
+                      f"Supported: {', '.join(_builders())}.")
     now = emu.now()
     end = parse_time(body["dataEndTime"], "dataEndTime") if body.get("dataEndTime") else now
     start = parse_time(body["dataStartTime"], "dataStartTime") if body.get("dataStartTime") else end - timedelta(days=30)
@@ -191,6 +200,8 @@ def create_report(emu: Emulator, request: Request) -> Response:
         raise invalid("dataStartTime must not be in the future.")
     report_id = str(next(_ids))
     form = emu.returns_format  # fixed when requested, as the content is
+    if report_type == RETURNS:
+        builder = functools.partial(build_returns_document, form=form)
     document_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}.T{report_id}"
     report = {
         "reportId": report_id, "reportType": report_type, "marketplaceIds": list(markets),
@@ -204,7 +215,7 @@ def create_report(emu: Emulator, request: Request) -> Response:
         # in the background: at a million orders a day the scan takes minutes, and the report
         # simply stays IN_PROGRESS until it is done, as a big report does on Amazon
         try:
-            document, rows = build_returns_document(emu, start, end, set(markets), now, form)
+            document, rows = builder(emu, start, end, set(markets), now)
         except Exception:  # a report that cannot be built ends FATAL, as on Amazon
             report["rows"] = -1
             return

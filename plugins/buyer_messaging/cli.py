@@ -1,4 +1,4 @@
-"""`buyer-messaging` command: migrate, demo, emulator, lint, explain, suppress."""
+"""`buyer-messaging` command: migrate, demo, emulator, lint, explain, suppress, cases."""
 
 from __future__ import annotations
 
@@ -59,6 +59,30 @@ def _suppress(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cases(args: argparse.Namespace) -> int:
+    from buyer_messaging.signals.cases import close_case, list_cases
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    conn = connect(args.dsn)
+    try:
+        with transaction(conn) as cur:
+            if args.action == "close":
+                case = close_case(cur, args.account, args.order, by=args.by, resolution=args.resolution)
+                if case is None:
+                    print(f"error: order {args.order} ({args.account}) has no open case", file=sys.stderr)
+                    return 1
+                print(f"case {case.id} (order {case.amazon_order_id}) closed by {case.closed_by}: {case.resolution}")
+                return 0
+            cases = list_cases(cur, args.account, None if args.all else "open")
+    finally:
+        conn.close()
+    for c in cases:
+        closed = f"  closed {c.closed_at:%Y-%m-%d} by {c.closed_by}: {c.resolution}" if c.closed_at else ""
+        print(f"{c.id}\t{c.amazon_order_id}\t{c.status}\t{c.signal}\topened {c.opened_at:%Y-%m-%d}{closed}")
+    print(f"{len(cases)} case(s)", file=sys.stderr)
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from buyer_messaging.demo import run_demo
 
@@ -97,6 +121,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
     p.set_defaults(func=_suppress)
 
+    p = sub.add_parser("cases", help="issue-resolution cases opened by negative signals: list, close")
+    p.add_argument("action", choices=("list", "close"))
+    p.add_argument("--account", required=True)
+    p.add_argument("--order", help="with close: the case's order")
+    p.add_argument("--by", help="with close: who resolved it")
+    p.add_argument("--resolution", help="with close: how it was resolved")
+    p.add_argument("--all", action="store_true", help="with list: closed cases too")
+    p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
+    p.set_defaults(func=_cases)
+
     p = sub.add_parser("demo", help="run the demo account's last three days against the emulator")
     p.add_argument("--days", type=int, default=3)
     p.add_argument("--orders-per-day", type=int, default=12)
@@ -104,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=_demo)
 
     args = parser.parse_args(argv)
+    if args.command == "cases" and args.action == "close" and not (args.order and args.by and args.resolution):
+        parser.error("cases close needs --order, --by and --resolution")
     return int(args.func(args) or 0)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -19,6 +19,7 @@ Kind = Literal[
     "return_confirmation",
     "review_request",
     "product_info",
+    "issue_resolution",
 ]
 ALL_KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 
@@ -54,6 +55,10 @@ class Account(BaseModel):
     policy_pack: str | None = None
     enabled_despite_policy: tuple[Kind, ...] = ()
     alert_emails: tuple[str, ...] = ()
+    # Airflow notifiers told of new negative signals, besides alert_emails: each
+    # {notifier: "package.module.NotifierClass", params: {...}}; templated params may use
+    # {{ case_subject }} and {{ case_summary }}
+    case_notifiers: tuple[dict[str, Any], ...] = ()
     orders_api: Literal["v0", "2026-01-01"] = "v0"
     # a return's arrival and refund reach the report days after its request: each run
     # re-reads this many days of it so staging catches up

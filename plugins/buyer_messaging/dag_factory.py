@@ -12,8 +12,11 @@ DOC = """\
 ### Buyer messaging for `{id}` ({marketplace})
 
 Every day, for the interval [D, D+1) in `{tz}`: extract the orders updated that day (Orders
-API {orders_api}) and the returns requested that day from SP-API (connection `spapi_{id}`),
-validate them (bad rows are quarantined, not dropped), plan the messages due that day ({kinds}), render and lint them, send them in rate-limited
+API {orders_api}), the returns requested that day and the seller feedback (1-3 star ratings)
+from SP-API (connection `spapi_{id}`),
+validate them (bad rows are quarantined, not dropped), open an issue-resolution case for each
+negative signal (a 1-2 star rating, a defective or not-as-described return: an alert goes out,
+and the order and its buyer get no further non-critical message), plan the messages due that day ({kinds}), render and lint them, send them in rate-limited
 batches, and report. Every outcome lands in the warehouse (connection `messaging_warehouse`):
 `messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`. Amazon answers only up
 to two minutes before now: each extraction starts where the previous run really stopped
@@ -72,8 +75,16 @@ def build_dag(acc: Account) -> Any:
             return tasks.extract_returns(account_id, get_current_context())
 
         @task
+        def extract_feedback() -> dict[str, Any]:
+            return tasks.extract_feedback(account_id, get_current_context())
+
+        @task
         def validate() -> dict[str, Any]:
             return tasks.validate(account_id, get_current_context())
+
+        @task
+        def signals() -> dict[str, Any]:
+            return tasks.signals(account_id, get_current_context())
 
         @task
         def plan() -> dict[str, int]:
@@ -98,10 +109,10 @@ def build_dag(acc: Account) -> Any:
         def report() -> dict[str, Any]:
             return tasks.report(account_id, get_current_context())
 
-        extracted = [extract_orders(), extract_returns()]
+        extracted = [extract_orders(), extract_returns(), extract_feedback()]
         migrate_warehouse() >> extracted
         planned = plan()
-        extracted >> validate() >> planned
+        extracted >> validate() >> signals() >> planned
         prepared = render_and_lint()
         batches = send_batches()
         planned >> prepared >> batches

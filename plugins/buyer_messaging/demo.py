@@ -39,6 +39,8 @@ def _start_emulator(var: Path, *, seed: int, orders_per_day: int) -> tuple[subpr
         [
             sys.executable, "-m", "spapi_emulator", "--host", "127.0.0.1", "--port", str(port),
             "--seed", str(seed), "--orders-per-day", str(orders_per_day), "--time-scale", "100",
+            # a 1-star rating every purchase day, so each demo shows a negative signal at work
+            "--feedback-min-per-day", "1",
         ],
         stdout=subprocess.PIPE, stderr=log, text=True,
     )  # fmt: skip
@@ -200,15 +202,43 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
         emulator.wait(timeout=30)
         relay.stop()
     rows, totals = _summary(dsn, run_days)
+    cases = _open_cases(dsn)
     sent_now = _sent_total(dsn) - sent_before
     if _server is not None:
         _server.cleanup()  # stop the embedded Postgres now, so its log lines come before ours
     received["relay_mail"] = _mail_count(mail) - mails_before
+    _print_cases(cases)
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
     if failed:
         print(f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see {var / 'airflow' / 'dag-runs.log'}")
         return 1
     return 0
+
+
+def _open_cases(dsn: str) -> list[Any]:
+    from buyer_messaging.signals.cases import list_cases
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    conn = connect(dsn)
+    try:
+        with transaction(conn) as cur:
+            return list_cases(cur, ACCOUNT, "open")
+    finally:
+        conn.close()
+
+
+def _print_cases(cases: list[Any]) -> None:
+    if not cases:
+        return
+    print()
+    print(f"negative signals: {len(cases)} open issue-resolution case(s); their orders and buyers get")
+    print("no further review request (skipped, with the case as the reason), one apology each:")
+    for case in cases[-5:]:
+        print(f"  case {case.id}: order {case.amazon_order_id}, {case.signal} ({case.signalled_on})")
+    print(
+        f"close one: buyer-messaging cases close --account {ACCOUNT} --order ORDER --by NAME"
+        " --resolution TEXT (list them: buyer-messaging cases list --account demo)"
+    )
 
 
 @contextmanager

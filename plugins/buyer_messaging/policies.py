@@ -23,6 +23,8 @@ class KindPolicy(BaseModel):
     message_type: str | None = None
     critical: bool = False
     proactive: bool = False
+    # sent because of a negative signal (issue resolution): the signal's case does not stop it
+    answers_signal: bool = False
     rule: str | None = None
     why: str | None = None
 

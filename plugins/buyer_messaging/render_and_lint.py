@@ -17,7 +17,10 @@ from buyer_messaging.warehouse import compose, outbox
 from buyer_messaging.warehouse.connection import transaction
 
 AMAZON_WRITTEN = ["review_request"]
-WRITTEN_BY_US = ["shipment_confirmation", "unavailability_notice", "return_confirmation", "product_info"]
+WRITTEN_BY_US = [
+    "shipment_confirmation", "unavailability_notice", "return_confirmation", "product_info",
+    "issue_resolution",
+]  # fmt: skip
 CHANNEL_OF = {"unavailability_notice": "messaging"}
 
 

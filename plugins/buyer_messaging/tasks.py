@@ -114,6 +114,28 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     return {"returns": stats.returns, "rejected": stats.rejected, "reports": len(stats.reports)}
 
 
+def extract_feedback(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from sp_api.api import Reports
+
+    from buyer_messaging.extract.feedback import extract_feedback as extract
+    from buyer_messaging.extract.feedback import feedback_window
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    acc = account(account_id)
+    interval = interval_of(context)
+    conn, _ = _warehouse()
+    with closing(conn):
+        window = feedback_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
+        caller = SpApiCaller()
+        stats = extract(
+            conn, _spapi(acc, Reports), caller, account_id=acc.id, window=window,
+            marketplace=acc.marketplace, marketplace_id=acc.market.marketplace_id,
+            salt=_buyer_salt(acc),
+        )  # fmt: skip
+    log.info("summary: %s; %s", stats.summary(), caller.summary())
+    return {"ratings": stats.loaded, "negative": stats.negative, "rejected": stats.rejected}
+
+
 def _buyer_salt(acc: Account) -> str:
     return os.environ.get("BUYER_MESSAGING_BUYER_SALT", acc.id)
 
@@ -146,6 +168,27 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
         "quarantined": outcome.bad_order_count,
         "returns_quarantined": outcome.bad_return_count,
     }
+
+
+def signals(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from buyer_messaging.config import ALL_KINDS
+    from buyer_messaging.policies import load_pack, load_timing
+    from buyer_messaging.signals.stage import alert_new_cases, open_signal_cases
+
+    acc = account(account_id)
+    pack = load_pack(acc.policy_pack or load_timing().default_pack)
+    noncritical = [k for k in ALL_KINDS if not (k in pack.kinds and pack.kinds[k].critical)]
+    conn, _ = _warehouse()
+    with closing(conn):
+        cases, skipped = open_signal_cases(conn, acc.id, tz=acc.tz, noncritical_kinds=noncritical)
+    sent = alert_new_cases(
+        acc.id, cases, recipients=acc.alert_emails, notifiers=acc.case_notifiers, context=context
+    )
+    log.info(
+        "summary: %d new issue-resolution case(s), %d pending message(s) skipped, alert sent"
+        " through %d notifier(s)", len(cases), skipped, sent,
+    )  # fmt: skip
+    return {"new_cases": len(cases), "skipped": skipped, "alerts": sent}
 
 
 def docs_dir() -> Any:

@@ -25,12 +25,16 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
     assert {t.task_id for t in maintenance.tasks} == {"purge_buyer_pii", "prune_old_data_docs"}
     dag = bag.dags["buyer_messaging_demo"]
     assert {t.task_id for t in dag.tasks} >= {
-        "migrate_warehouse", "extract_orders", "extract_returns", "validate", "plan",
+        "migrate_warehouse", "extract_orders", "extract_returns", "extract_feedback", "validate", "plan",
         "render_and_lint", "send_batches", "send", "report",
     }  # fmt: skip
-    # DESIGN.md's shape: both extracts feed validate, which gates planning
-    assert dag.get_task("validate").upstream_task_ids == {"extract_orders", "extract_returns"}
-    assert dag.get_task("plan").upstream_task_ids == {"validate"}
+    # DESIGN.md's shape: the extracts feed validate, which gates planning
+    assert dag.get_task("validate").upstream_task_ids == {
+        "extract_orders", "extract_returns", "extract_feedback",
+    }  # fmt: skip
+    # negative signals open their cases before planning, so the plan already skips them
+    assert dag.get_task("signals").upstream_task_ids == {"validate"}
+    assert dag.get_task("plan").upstream_task_ids == {"signals"}
     assert dag.doc_md and "backfill" in dag.doc_md
     assert "buyer-messaging" in dag.tags
     assert dag.owner == "demo"

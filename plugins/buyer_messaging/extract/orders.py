@@ -75,7 +75,13 @@ def _order_items(caller: SpApiCaller, client: Any, order_id: str) -> list[dict[s
             subject=order_id,
             **kwargs,
         )
-        items.extend(res.payload.get("OrderItems") or [])
+        page = res.payload.get("OrderItems") or []
+        if not isinstance(page, list):
+            from buyer_messaging.extract.parse import RecordError
+            from buyer_messaging.extract.records import short
+
+            raise RecordError(order_id, "OrderItems", f"not a JSON array but {short(page)}")
+        items.extend(page)
         token = res.payload.get("NextToken")
         if not token:
             return items

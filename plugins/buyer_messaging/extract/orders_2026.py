@@ -20,9 +20,18 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from buyer_messaging.extract import models, records
 from buyer_messaging.extract.orders import _iso
-from buyer_messaging.extract.parse import RecordError, parse_item, parse_order
-from buyer_messaging.extract.source import OrderPage
+from buyer_messaging.extract.parse import (
+    RecordError,
+    checked,
+    parse_item,
+    parse_order,
+    rejection,
+    storable,
+    unique_items,
+)
+from buyer_messaging.extract.source import OrderPage, page_entries
 from buyer_messaging.spapi.calls import SpApiCaller
 
 log = logging.getLogger(__name__)
@@ -47,9 +56,13 @@ FIELD_2026 = {
     "EarliestDeliveryDate": "fulfillment.deliverByWindow.earliestDateTime",
     "LatestDeliveryDate": "fulfillment.deliverByWindow.latestDateTime",
     "OrderTotal": "proceeds.grandTotal",
+    "OrderTotal.Amount": "proceeds.grandTotal.amount",
     "OrderTotal.CurrencyCode": "proceeds.grandTotal.currencyCode",
+    "NumberOfItemsShipped": "orderItems[].fulfillment.quantityFulfilled",
+    "NumberOfItemsUnshipped": "orderItems[].fulfillment.quantityUnfulfilled",
     "OrderItems[].OrderItemId": "orderItems[].orderItemId",
     "OrderItems[].ItemPrice": "orderItems[].product.price.unitPrice",
+    "OrderItems[].ItemPrice.Amount": "orderItems[].product.price.unitPrice.amount",
 }
 
 
@@ -183,24 +196,41 @@ def parse_shipments(order: dict[str, Any], account_id: str) -> list[dict[str, An
 
 
 def parse_order_2026(
-    order: dict[str, Any], account_id: str, *, salt: str = ""
+    order: Any, account_id: str, *, salt: str = ""
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """(order row, item rows, shipment rows) of one 2026 order; RecordError names the 2026 field."""
+    """(order row, item rows, shipment rows) of one 2026 order; RecordError names the 2026 field.
+
+    The order is checked against the 2026 model first, so the mapping to v0 meets only the
+    types Amazon declares; what parse_order then rejects is named by its 2026 field."""
+    key = records.record_key(order, "orderId")
+    if not isinstance(order, dict):
+        raise RecordError(key, "(record)", f"not a JSON object but {records.short(order)}")
+    storable(order, key)
+    checked(models.Order2026, order, key)
     try:
-        row = parse_order(as_v0_order(order), account_id, salt=salt)
+        row = parse_order(as_v0_order(order), account_id, salt=salt, check_storable=False)
         row["raw"] = _without_pii(order)
         items = []
-        for raw_item in order.get("orderItems") or []:
+        for entry, raw_item in enumerate(order["orderItems"]):
             item = parse_item(
-                as_v0_item(raw_item, row["order_status"]), account_id, row["amazon_order_id"]
-            )
+                as_v0_item(raw_item, row["order_status"]), account_id, row["amazon_order_id"],
+                entry=entry, check_storable=False,
+            )  # fmt: skip
             item["raw"] = raw_item
             items.append(item)
+        unique_items(key, items)
     except RecordError as err:
         raise RecordError(
             err.record_key, FIELD_2026.get(err.field, err.field), err.problem
         ) from None
-    return row, items, parse_shipments(order, account_id)
+    shipments = parse_shipments(order, account_id)
+    refs = [s["package_reference_id"] for s in shipments]
+    if len(set(refs)) != len(refs):
+        twice = next(r for r in refs if refs.count(r) > 1)
+        raise RecordError(
+            key, "packages[].packageReferenceId", f"{records.short(twice)} appears twice"
+        )
+    return row, items, shipments
 
 
 class Orders2026Source:
@@ -243,11 +273,11 @@ class Orders2026Source:
                 "searchOrders", self.client.search_orders, client=self.client, **kwargs
             )
             page = OrderPage()
-            for raw in res.payload.get("orders") or []:
+            for raw in page_entries(res.payload, "orders", page):
                 try:
                     order, items, shipments = parse_order_2026(raw, self.account_id, salt=self.salt)
                 except RecordError as err:
-                    page.rejects.append((err.record_key, str(err), _without_pii(raw)))
+                    page.rejects.append(rejection(err, raw))
                     continue
                 page.orders.append(order)
                 page.items.extend(items)
@@ -260,4 +290,5 @@ class Orders2026Source:
 
 def _next_token(res: Any) -> str | None:
     pagination = getattr(res, "pagination", None) or (res.payload or {}).get("pagination") or {}
-    return pagination.get("nextToken") or None
+    token = pagination.get("nextToken") if isinstance(pagination, dict) else None
+    return token if isinstance(token, str) and token else None

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from buyer_messaging.extract import returns_format
+from buyer_messaging.extract import records, returns_format
 from buyer_messaging.extract.watermark import resume_start
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import returns as returns_sql
@@ -277,6 +277,8 @@ def read_flat_file(
     """(header, rows): the header in canonical names (`returns_format`), each row as (line
     number, {column: value} or None if its width is wrong, cells). A row may lack or add
     trailing cells only where they are columns we do not know or blank."""
+    # a cell past csv's default 128 KiB limit is a bad row to reject, not a reason to stop reading
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     try:
         seen = next(reader)
@@ -495,6 +497,19 @@ def extract_returns(
     return stats
 
 
+def _storable_return(row: dict[str, str], account_id: str, *, tz: str) -> dict[str, Any]:
+    """parse_return, and a ReturnRecordError for what Postgres would refuse (NUL characters,
+    integers and amounts beyond their columns, keys too long to index)."""
+    found = records.storage_problem(row)
+    if found is not None:
+        raise ReturnRecordError(record_key(row), *found)
+    parsed = parse_return(row, account_id, tz=tz)
+    found = records.column_problem(parsed, returns_sql.RETURN_KEY)
+    if found is not None:
+        raise ReturnRecordError(record_key(row), *found)
+    return parsed
+
+
 def _load(
     conn: Any,
     header: list[str],
@@ -534,7 +549,7 @@ def _load(
         if row is None:
             # named by its content, not its report or line, so a re-run rejects the same record
             digest = hashlib.sha1("\t".join(cells).encode()).hexdigest()[:12]
-            key = f"{(cells[0].strip() if cells else '') or '?'}/row-{digest}"
+            key = records.bounded_key(f"{(cells[0].strip() if cells else '') or '?'}/row-{digest}")
             log.warning(
                 "returns report %s line %d: %d columns, not %d", report_id, line, len(cells), width
             )
@@ -542,14 +557,17 @@ def _load(
                 (
                     key,
                     f"return {key}: row has {len(cells)} columns, the header has {width}",
-                    {"cells": cells},
+                    records.kept({"cells": cells}),
                 )
             )
         else:
             try:
-                batch.append(parse_return(row, account_id, tz=tz))
+                batch.append(_storable_return(row, account_id, tz=tz))
             except ReturnRecordError as err:
-                rejects.append((err.record_key, str(err), dict(row)))
+                key = records.bounded_key(err.record_key)
+                problem = err.problem if len(err.problem) <= 300 else f"{err.problem[:300]}…"
+                reason = f"return {key}: field {err.field}: {problem}"
+                rejects.append((key, records.mask_emails(reason), records.kept(dict(row))))
         if len(batch) + len(rejects) >= batch_size:
             flush()
     flush()

@@ -15,7 +15,15 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from buyer_messaging.extract.orders import STREAM, ExtractStats, _iso, _order_items
-from buyer_messaging.extract.parse import RecordError, parse_item, parse_order
+from buyer_messaging.extract.parse import (
+    RecordError,
+    Reject,
+    parse_item,
+    parse_order,
+    rejection,
+    unique_items,
+)
+from buyer_messaging.extract.records import record_key, short
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import returns as shipments_sql
 from buyer_messaging.warehouse import staging
@@ -24,8 +32,6 @@ from buyer_messaging.warehouse.connection import transaction
 log = logging.getLogger(__name__)
 
 ORDERS_APIS = ("v0", "2026-01-01")
-
-Reject = tuple[str, str, dict[str, Any]]  # (record key, reason naming the field, raw record)
 
 
 @dataclass
@@ -36,6 +42,16 @@ class OrderPage:
     items: list[dict[str, Any]] = field(default_factory=list)
     shipments: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+
+
+def page_entries(payload: Any, name: str, page: OrderPage) -> list[Any]:
+    """The page's records; a page whose list is not a list is kept as one rejection."""
+    entries = payload.get(name) if isinstance(payload, dict) else None
+    if entries is None or isinstance(entries, list):
+        return entries or []
+    err = RecordError(record_key(entries, ""), name, f"not a JSON array but {short(entries)}")
+    page.rejects.append(rejection(err, entries))
+    return []
 
 
 @runtime_checkable
@@ -85,15 +101,17 @@ class V0OrderSource:
                 "getOrders", self.client.get_orders, client=self.client, **kwargs
             )
             page = OrderPage()
-            for raw in res.payload.get("Orders") or []:
+            for raw in page_entries(res.payload, "Orders", page):
                 try:
                     order = parse_order(raw, self.account_id, salt=self.salt)
+                    order_id = order["amazon_order_id"]
                     items = [
-                        parse_item(item, self.account_id, order["amazon_order_id"])
-                        for item in _order_items(self.caller, self.client, order["amazon_order_id"])
+                        parse_item(item, self.account_id, order_id, entry=n)
+                        for n, item in enumerate(_order_items(self.caller, self.client, order_id))
                     ]
+                    unique_items(order_id, items)
                 except RecordError as err:
-                    page.rejects.append((err.record_key, str(err), raw))
+                    page.rejects.append(rejection(err, raw))
                     continue
                 page.orders.append(order)
                 page.items.extend(items)

@@ -24,6 +24,7 @@ from buyer_messaging.warehouse.connection import transaction
 SQL_DIR = Path(__file__).with_name("sql")
 PLANNED_KINDS = (
     "review_request", "shipment_confirmation", "unavailability_notice", "return_confirmation", "product_info",
+    "issue_resolution",
 )  # fmt: skip
 
 
@@ -69,6 +70,7 @@ def plan_day(
                     "kind": kind,
                     "channel": policy.channel if policy else "none",
                     "critical": bool(policy and policy.critical),
+                    "answers_signal": bool(policy and policy.answers_signal),
                     "forbidden": forbidden,
                     "run_day": run_day,
                     "tz": tz,

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
+from buyer_messaging.redact import scrub_tree
 from buyer_messaging.ui import queries
 
 log = logging.getLogger(__name__)
@@ -217,7 +218,9 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
             explain_for = queries.order_accounts(conn, accounts, amazon_order_id)
         found["accounts"] = accounts
         found["explanations"] = [_explain(conn, a, amazon_order_id) for a in explain_for]
-        return found
+        # error texts and lint excerpts may quote the buyer: never hand them to a browser
+        buyer = queries.buyer_values(conn, accounts, amazon_order_id)
+        return scrub_tree(found, buyer)  # type: ignore[no-any-return]
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

@@ -6,6 +6,8 @@ from typing import Any
 
 from psycopg2.extras import execute_values
 
+from buyer_messaging.redact import scrub
+
 PLANNED_WITH_CONTEXT = """
 SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.currency,
        -- Amazon drops OrderTotal once an order is cancelled: its items still carry prices
@@ -64,8 +66,12 @@ def planned_with_context(cur: Any, account_id: str, kinds: list[str]) -> list[di
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def apply_verdicts(cur: Any, rows: list[tuple[Any, ...]], violations: list[tuple[Any, ...]]) -> None:
+def apply_verdicts(
+    cur: Any, rows: list[tuple[Any, ...]], violations: list[tuple[Any, ...]]
+) -> None:
     """rows: (id, status, locale, subject, body, codes list, error); violations: (id, rule, category, severity, excerpt)."""
+    # a blocking verdict's error quotes the body, which may hold an e-mail address
+    rows = [(*row[:6], scrub(row[6])) for row in rows]
     if rows:
         execute_values(cur, _APPLY, rows, template="(%s, %s, %s, %s, %s, %s, %s)")
     if violations:

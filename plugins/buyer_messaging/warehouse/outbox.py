@@ -13,6 +13,8 @@ from typing import Any
 
 from psycopg2.extras import Json
 
+from buyer_messaging.redact import scrub
+
 
 @dataclass(frozen=True)
 class Claimed:
@@ -126,6 +128,8 @@ def finish(
     error: str | None = None,
     sent_at: Any = None,
 ) -> None:
+    # the one place delivery errors are stored: relays quote the refused recipient's address
+    error = scrub(error)
     cur.execute(_FINISH, {"status": status, "error": error, "sent_at": sent_at, "id": row.id})
     cur.execute(
         _FINISH_ATTEMPT,

@@ -80,6 +80,10 @@ def upsert_orders(
     """Upsert a batch of orders and replace their items (caller owns the transaction)."""
     if not orders:
         return
+    # one key twice in one statement is an error in Postgres (a page listing an order twice):
+    # the last copy wins, as a later page would
+    orders = list({o["amazon_order_id"]: o for o in orders}.values())
+    items = list({(i["amazon_order_id"], i["order_item_id"]): i for i in items}.values())
     execute_values(cur, _UPSERT_ORDERS, [_row(o, ORDER_COLUMNS) for o in orders])
     order_ids = [o["amazon_order_id"] for o in orders]
     cur.execute(_DELETE_ITEMS, (account_id, order_ids))
@@ -89,14 +93,16 @@ def upsert_orders(
 
 
 def reject_records(
-    cur: Any, account_id: str, source: str, rejects: Sequence[tuple[str, str, dict[str, Any]]]
+    cur: Any, account_id: str, source: str, rejects: Sequence[tuple[str, str, Any]]
 ) -> None:
-    """Keep records that could not be parsed, raw, with the reason (never dropped)."""
+    """Keep records that could not be parsed, with the reason (never dropped); `raw` is what
+    `extract.parse.rejection` kept of them. The same key twice in a batch: the last wins."""
     if rejects:
+        unique = {key: (reason, raw) for key, reason, raw in rejects}
         execute_values(
             cur,
             _UPSERT_REJECTED,
-            [(account_id, source, key, reason, Json(raw)) for key, reason, raw in rejects],
+            [(account_id, source, key, reason, Json(raw)) for key, (reason, raw) in unique.items()],
         )
 
 
