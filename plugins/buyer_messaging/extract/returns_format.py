@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -140,6 +140,15 @@ class DateProblem(ValueError):
 def parse_report_date(value: str, tz: str) -> datetime:
     """An aware datetime from `10-Jul-2025`, `10-juil.-2025`, `2025-07-10`,
     `2025-07-10T08:00:00` (both read in `tz`) or `2025-07-10T08:00:00+00:00`."""
+    moment = _parse_report_date(value, tz)
+    try:  # the first and last days Python knows cannot always be moved to UTC
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise DateProblem(f"date out of range: {value!r}") from None
+    return moment
+
+
+def _parse_report_date(value: str, tz: str) -> datetime:
     text = value.strip()
     match = _DMY.match(text)
     if match:

@@ -155,7 +155,17 @@ def test_month_names_of_all_locales_never_disagree():
             assert table[f._plain(name)] == number, (locale, name)
 
 
-@pytest.mark.parametrize("value", ["10-Jul-25", "Jul 10 2025", "10/07/2025", "31-Feb-2025"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10-Jul-25",
+        "Jul 10 2025",
+        "10/07/2025",
+        "31-Feb-2025",
+        "31-Dec-9999",
+        "9999-12-31T23:00-05:00",
+    ],
+)
 def test_other_date_shapes_are_rejected(value):
     with pytest.raises(f.DateProblem):
         f.parse_report_date(value, US)
