@@ -162,10 +162,15 @@ def test_month_names_of_all_locales_never_disagree():
         "Jul 10 2025",
         "10/07/2025",
         "31-Feb-2025",
-        "31-Dec-9999",
-        "9999-12-31T23:00-05:00",
+        "9999-12-31T23:00-05:00",  # past the last moment Python can hold, once in UTC
     ],
 )
 def test_other_date_shapes_are_rejected(value):
     with pytest.raises(f.DateProblem):
         f.parse_report_date(value, US)
+
+
+def test_a_calendar_date_that_cannot_reach_utc_is_rejected():
+    # Paris is ahead of UTC: its midnight of 1 January, year 1, is still year 0 in UTC
+    with pytest.raises(f.DateProblem, match="out of range"):
+        f.parse_report_date("01-Jan-0001", "Europe/Paris")
