@@ -18,7 +18,9 @@ validate them (bad rows are quarantined, not dropped), open an issue-resolution 
 negative signal (a 1-2 star rating, a defective or not-as-described return: an alert goes out,
 and the order and its buyer get no further non-critical message), plan the messages due that day ({kinds}), render and lint them, send them in rate-limited
 batches, and report. Every outcome lands in the warehouse (connection `messaging_warehouse`):
-`messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`.
+`messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`. Amazon answers only up
+to two minutes before now: each extraction starts where the previous run really stopped
+(`staging.extract_watermarks`), so no update between two runs is missed.
 
 **Backfill** a missed range, one day after the other, with
 `{backfill}`:

@@ -119,8 +119,8 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
 def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from sp_api.api import Reports
 
+    from buyer_messaging.extract.returns import UnreadableReport, returns_window
     from buyer_messaging.extract.returns import extract_returns as extract
-    from buyer_messaging.extract.returns import returns_window
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
@@ -131,10 +131,15 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
             conn, acc.id, interval, lookback_days=acc.lookback_days, refresh_days=acc.returns_refresh_days
         )
         caller = SpApiCaller()
-        stats = extract(
-            conn, _spapi(acc, Reports), caller, account_id=acc.id, window=window,
-            marketplace_id=acc.market.marketplace_id, tz=acc.tz,
-        )  # fmt: skip
+        try:
+            stats = extract(
+                conn, _spapi(acc, Reports), caller, account_id=acc.id, window=window,
+                marketplace_id=acc.market.marketplace_id, tz=acc.tz,
+            )  # fmt: skip
+        except UnreadableReport as err:
+            from airflow.sdk.exceptions import AirflowFailException
+
+            raise AirflowFailException(str(err)) from None  # the same document again: no retry
     log.info("summary: %s; %s", stats.summary(), caller.summary())
     return {"returns": stats.returns, "rejected": stats.rejected, "reports": len(stats.reports)}
 

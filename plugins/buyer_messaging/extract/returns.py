@@ -57,6 +57,11 @@ class ReportFailed(RuntimeError):
         self.status = status
 
 
+class UnreadableReport(ReportFailed):
+    """The document is in no form we know: the next report would be the same, so retrying
+    cannot help (the task fails at once, naming the header seen and the forms accepted)."""
+
+
 class ReturnRecordError(ValueError):
     def __init__(self, record_key: str, field: str, problem: str) -> None:
         super().__init__(f"return {record_key}: field {field}: {problem}")
@@ -463,7 +468,7 @@ def extract_returns(
         try:
             header, rows = read_flat_file(text)
         except ValueError as err:
-            raise ReportFailed(report_id, "DONE", str(err)) from None
+            raise UnreadableReport(report_id, "DONE", str(err)) from None
         _load(
             conn,
             header,

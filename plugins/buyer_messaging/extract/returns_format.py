@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -106,7 +106,8 @@ def resolve_header(header: list[str]) -> list[str]:
 
 # --- dates ---------------------------------------------------------------------------------
 
-MONTH_LOCALES = ("en", "fr", "de", "es", "it")
+# the marketplaces' languages (en_GB writes "Sept"); CLDR's data, not a list of our own
+MONTH_LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT")
 
 
 def _plain(name: str) -> str:
@@ -126,8 +127,6 @@ def month_names() -> dict[str, int]:
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context, locale).items():
                     table.setdefault(_plain(name), number)
-    for number in range(1, 13):  # the 3-letter English form Amazon's US document uses
-        table.setdefault(_plain(date(2000, number, 1).strftime("%b")), number)
     return table
 
 
@@ -141,6 +140,15 @@ class DateProblem(ValueError):
 def parse_report_date(value: str, tz: str) -> datetime:
     """An aware datetime from `10-Jul-2025`, `10-juil.-2025`, `2025-07-10`,
     `2025-07-10T08:00:00` (both read in `tz`) or `2025-07-10T08:00:00+00:00`."""
+    moment = _parse_report_date(value, tz)
+    try:  # the first and last days Python knows cannot always be moved to UTC
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise DateProblem(f"date out of range: {value!r}") from None
+    return moment
+
+
+def _parse_report_date(value: str, tz: str) -> datetime:
     text = value.strip()
     match = _DMY.match(text)
     if match:

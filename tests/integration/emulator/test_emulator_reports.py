@@ -17,7 +17,7 @@ from spapi_emulator.reports import AMAZON_COLUMNS, COLUMNS, RETURNS
 from spapi_emulator.testing import client_kwargs
 
 
-def wait_done(client, report_id: str, timeout: float = 10.0) -> dict:
+def wait_done(client, report_id: str, timeout: float = 30.0) -> dict:  # 2 shared cores
     deadline = time.monotonic() + timeout
     statuses = []
     while time.monotonic() < deadline:

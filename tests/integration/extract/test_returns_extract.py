@@ -337,3 +337,44 @@ def test_each_run_rereads_the_trailing_days_of_the_returns_report(wh):
     assert returns_window(wh, "acc", day, lookback_days=35, refresh_days=14, now=now) == (
         day[0] - timedelta(days=14), day[1],
     )  # fmt: skip
+
+
+def test_amazons_documented_report_loads_and_an_unknown_header_fails_without_retry(
+    wh, serve_document
+):
+    # Source: a real US document (2025) as quoted in ../shared/amazon-report-formats.md and
+    # amzn/selling-partner-api-models issue #284: title-case header, dd-Mon-yyyy dates, a
+    # single space for an empty field, a reason code kept as Amazon spells it.
+    header = [
+        "Order ID", "Order date", "Return request date", "Return request status",
+        "Amazon RMA ID", "Merchant RMA ID", "Label type", "Label cost", "Currency code",
+        "Return carrier", "Tracking ID", "Label to be paid by", "A-to-Z Claim", "Is prime",
+        "ASIN", "Merchant SKU", "Item Name", "Return quantity", "Return Reason", "In policy",
+        "Return type", "Resolution", "Invoice number", "Return delivery date", "Order Amount",
+        "Order quantity", "SafeT Action reason", "SafeT claim id", "SafeT claim state",
+        "SafeT claim creation time", "SafeT claim reimbursement amount", "Refunded Amount",
+    ]  # fmt: skip
+    row = [
+        "113-6277818-6289068", "10-Jul-2025", "14-Jul-2025", "Approved", "DkF1xPQWRRMA", " ",
+        "AmazonUnPaidLabel", " ", "USD", "USPS", "9302010000000000000000", "Customer", "N", "N",
+        "B0CXYZ1234", "TSHIRT-S-BLK", "Cotton T-shirt", "1", "AMZ-PG-WJ-TOO-SMALL", "Y",
+        "C-Returns", "StandardRefund", " ", "18-Jul-2025", "19.99", "1", " ", " ", " ", " ",
+        " ", "19.99",
+    ]  # fmt: skip
+    text = "\t".join(header) + "\n" + "\t".join(row) + "\n"
+    serve_document(FakeReports(["DONE"], gzip.compress(text.encode())))
+    stats = _crafted(wh, FakeReports(["DONE"]), "ret_doc_us")
+    assert stats.returns == 1 and stats.rejected == 0
+    [landed] = rows(wh, "SELECT * FROM staging.returns WHERE account_id = 'ret_doc_us'")
+    assert landed["return_reason"] == "AMZ-PG-WJ-TOO-SMALL"
+    # the US marketplace's calendar day: midnight in Los Angeles
+    assert landed["return_request_date"] == datetime(2025, 7, 14, 7, tzinfo=UTC)
+    assert landed["return_delivery_date"] == datetime(2025, 7, 18, 7, tzinfo=UTC)
+
+    unknown = "Bestellnummer\tDatum\tMenge\n1\t2\t3\n"
+    serve_document(FakeReports(["DONE"], gzip.compress(unknown.encode())))
+    with pytest.raises(returns_mod.UnreadableReport) as err:
+        _crafted(wh, FakeReports(["DONE"]), "ret_unknown")
+    assert isinstance(err.value, ReportFailed)
+    assert "Bestellnummer" in str(err.value) and "Order ID" in str(err.value)
+    assert "order-id" in str(err.value)

@@ -112,6 +112,7 @@ def test_an_unknown_header_names_what_it_saw_and_what_it_accepts():
         # Source: Amazon's US document, English abbreviations.
         ("10-Jul-2025", (2025, 7, 10)),
         ("01-Sep-2025", (2025, 9, 1)),
+        ("01-Sept-2025", (2025, 9, 1)),
         # Localised month abbreviations (CLDR through Babel) for the EU marketplaces.
         ("10-juil.-2025", (2025, 7, 10)),
         ("03-févr.-2025", (2025, 2, 3)),
@@ -154,7 +155,22 @@ def test_month_names_of_all_locales_never_disagree():
             assert table[f._plain(name)] == number, (locale, name)
 
 
-@pytest.mark.parametrize("value", ["10-Jul-25", "Jul 10 2025", "10/07/2025", "31-Feb-2025"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10-Jul-25",
+        "Jul 10 2025",
+        "10/07/2025",
+        "31-Feb-2025",
+        "9999-12-31T23:00-05:00",  # past the last moment Python can hold, once in UTC
+    ],
+)
 def test_other_date_shapes_are_rejected(value):
     with pytest.raises(f.DateProblem):
         f.parse_report_date(value, US)
+
+
+def test_a_calendar_date_that_cannot_reach_utc_is_rejected():
+    # Paris is ahead of UTC: its midnight of 1 January, year 1, is still year 0 in UTC
+    with pytest.raises(f.DateProblem, match="out of range"):
+        f.parse_report_date("01-Jan-0001", "Europe/Paris")
