@@ -152,7 +152,7 @@ def extract_feedback(account_id: str, context: dict[str, Any]) -> dict[str, Any]
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
-    interval = interval_of(context)
+    interval = interval_of(context, acc)
     conn, _ = _warehouse()
     with closing(conn):
         window = feedback_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
