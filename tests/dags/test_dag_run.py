@@ -63,7 +63,14 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
     assert sorted(received_ids) == sorted(sent)  # what we recorded as sent is what Amazon got
     assert len(received_ids) == len(set(received_ids))
     assert all(r["marketplaceIds"] == ["ATVPDKIKX0DER"] for r in received)
-    assert set(log.values()) <= {"sent", "expired"}
+    assert set(log.values()) <= {"sent", "expired", "skipped"}
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT DISTINCT split_part(reason, ':', 1) FROM messaging.outbox"
+            " WHERE account_id = 'demo' AND kind = 'review_request' AND status = 'skipped'"
+        )
+        # skipped only where a negative signal (a bad return, a low rating) opened a case
+        assert {r[0] for r in cur.fetchall()} <= {"negative signal"}
 
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM staging.orders WHERE account_id = 'demo'")
