@@ -119,7 +119,6 @@ def _airflow_env(var: Path, emulator_url: str) -> None:
                         "refresh_token": "Atzr|demo-refresh-token",
                         "lwa_app_id": "amzn1.application-oa2-client.demo",
                         "lwa_client_secret": "demo-client-secret",
-                        "marketplace": "US",
                         "endpoint": emulator_url,
                         "lwa_endpoint": f"{emulator_url}/auth/o2/token",
                     },

@@ -83,6 +83,7 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
     assert "review_request" in out + err  # the logs were captured
     secrets = (REFRESH_TOKEN, CLIENT_SECRET, "SECRET-")
     assert not [s for s in secrets if s in out + err]
+    assert "too short to mask" not in out + err  # no short extra is fed to the masker
     db = Path(os.environ["AIRFLOW_HOME"]) / "airflow.db"
     xcoms = [str(v) for (v,) in sqlite3.connect(db).execute("SELECT value FROM xcom")]
     assert xcoms and not [x for x in xcoms if "SECRET-" in x]
