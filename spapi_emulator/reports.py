@@ -136,6 +136,7 @@ def create_report(emu: Emulator, request: Request) -> Response:
     for market in markets:
         if market not in BY_ID:
             raise invalid(f"Invalid marketplaceIds value {market!r}.")
+    emu.require_markets(markets)
     if report_type != RETURNS:
         raise invalid(f"Report type {report_type} is not supported by the emulator.",
                       f"Supported: {RETURNS}.")

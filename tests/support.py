@@ -9,9 +9,11 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from spapi_emulator.auth import DEFAULT_REFRESH_TOKEN  # what the test emulators accept
+
 
 def spapi_connection_json(
-    url: str, *, marketplace: str | None = None, refresh_token: str = "Atzr|test-refresh"
+    url: str, *, marketplace: str | None = None, refresh_token: str = DEFAULT_REFRESH_TOKEN
 ) -> str:
     extra = {
         "refresh_token": refresh_token,

@@ -126,7 +126,11 @@ class SpApiCaller:
                     invalidate_token(client)
                     refreshed = True
                     continue
-                raise SpApiCallError(operation, subject, err.status, err.code, err.message) from err
+                message = err.message
+                if err.status in (401, 403) and subject is None and client is not None:
+                    # an account-wide call refused: say which account, marketplace and endpoint
+                    message = f"{message} [{_account_context(client)}]"
+                raise SpApiCallError(operation, subject, err.status, err.code, message) from err
             except SellingApiException as err:
                 raise SpApiCallError(
                     operation,
@@ -189,6 +193,14 @@ def _where(client: Any) -> str:
     endpoint = getattr(client, "endpoint", None) or "the SP-API endpoint"
     conn_id = getattr(client, "conn_id", None)
     return f"{endpoint} (connection {conn_id!r})" if conn_id else str(endpoint)
+
+
+def _account_context(client: Any) -> str:
+    marketplace = getattr(client, "marketplace_id", None)
+    return (
+        f"{_where(client)}, marketplace {marketplace}: is the seller registered in that"
+        " marketplace, does the endpoint serve its region, and does the app hold the role?"
+    )
 
 
 def _header_rate(headers: Any) -> float | None:

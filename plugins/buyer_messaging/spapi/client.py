@@ -175,6 +175,9 @@ def checked_class(api_cls: type) -> type:
 def build_client(api_cls: type[T], creds: SpApiCredentials, *, timeout: float = 30.0) -> T:
     """A client of `api_cls` (e.g. OrdersV0, Solicitations) for these credentials."""
     mp = lookup_marketplace(creds.marketplace)
+    # credentials built without a connection too; and the masker's import (about a second)
+    # is paid here, not inside the first paced call
+    mask(*creds.secrets())
     cls = checked_class(api_cls)
     client = cls(
         marketplace=_Marketplace(creds.base_url, mp.marketplace_id, mp.region),
