@@ -88,35 +88,37 @@ def test_a_wrong_refresh_token_is_refused_like_amazon_does(emulator, monkeypatch
     assert not ok and "invalid_grant" in message
 
 
-@pytest.mark.parametrize("api", ["v0", "reports"])
+@pytest.mark.parametrize("api", ["v0", "2026-01-01", "reports"])
 def test_an_account_in_a_marketplace_the_endpoint_does_not_serve_fails_loudly(
-    emulator, monkeypatch, api
+    emulator, wh, monkeypatch, api
 ):
     """The emulator sells in the US only. Amazon refuses a marketplace outside the seller's
     (or the endpoint's) reach with 403 Unauthorized; an empty page would be a green day with
     no orders and no messages."""
+    from buyer_messaging.extract.source import client_class, load_orders, order_source
     from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
     from buyer_messaging.spapi.hook import SpApiHook
 
     monkeypatch.setenv("AIRFLOW_CONN_SPAPI_GB", spapi_connection_json(emulator.url))
     hook = SpApiHook("spapi_gb", marketplace="GB")
     caller = SpApiCaller(sleep=lambda s: None)
+    now = datetime.now(UTC)
     with pytest.raises(SpApiCallError) as caught:
-        if api == "v0":
-            client = hook.client(OrdersV0)
-            caller.call(
-                "getOrders", client.get_orders, client=client, MarketplaceIds=[GB],
-                LastUpdatedAfter=(datetime.now(UTC) - timedelta(days=1)).isoformat(),
-            )  # fmt: skip
-        else:
+        if api == "reports":
             client = hook.client(Reports)
             caller.call(
                 "createReport", client.create_report, client=client,
                 reportType="GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", marketplaceIds=[GB],
             )  # fmt: skip
+        else:  # the extract task's own path
+            source = order_source(api, hook.client(client_class(api)), caller, account_id="gb")
+            load_orders(wh, source, caller, account_id="gb", window=(now - timedelta(days=1), now))
     err = caught.value
     assert (err.status, err.code) == (403, "Unauthorized")
     message = str(err)
     assert "not valid for region" in message  # Amazon's details, passed on
     assert f"marketplace {GB}" in message and "connection 'spapi_gb'" in message
     assert emulator.url in message and "registered" in message
+    with wh.cursor() as cur:
+        cur.execute("SELECT count(*) FROM staging.extract_runs WHERE account_id = 'gb'")
+        assert cur.fetchone()[0] == 0  # no window recorded as done
