@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from buyer_messaging.marketplaces import marketplace as lookup_marketplace
-from buyer_messaging.masking import mask, redact
+from buyer_messaging.masking import guard_library_logs, mask, redact
 from buyer_messaging.spapi.credentials import SpApiCredentials
 
 T = TypeVar("T")
@@ -178,6 +178,7 @@ def build_client(api_cls: type[T], creds: SpApiCredentials, *, timeout: float = 
     # credentials built without a connection too; and the masker's import (about a second)
     # is paid here, not inside the first paced call
     mask(*creds.secrets())
+    guard_library_logs()
     cls = checked_class(api_cls)
     client = cls(
         marketplace=_Marketplace(creds.base_url, mp.marketplace_id, mp.region),

@@ -101,3 +101,49 @@ def test_reading_a_connection_raises_no_short_secret_warning(emulator, monkeypat
         creds = SpApiHook("spapi_short").get_credentials()
     assert creds.marketplace == "US"
     assert not [r for r in caplog.records if "too short" in r.getMessage()]
+
+
+def test_library_debug_logs_of_request_headers_hold_no_token(emulator):
+    """python-amazon-sp-api logs request headers at DEBUG: the access token and the RDT of a
+    getOrderBuyerInfo call (one RDT per e-mail: too many for Airflow's masker) must not show."""
+    import logging
+
+    import httpx
+    from sp_api.api import Tokens
+
+    from buyer_messaging.spapi.calls import SpApiCaller
+    from buyer_messaging.spapi.client import build_client
+    from buyer_messaging.spapi.credentials import SpApiCredentials
+    from spapi_emulator.testing import CREDENTIALS
+
+    url = emulator.url
+    creds = SpApiCredentials(
+        CREDENTIALS["refresh_token"], "app", "secret", "US", url, f"{url}/auth/o2/token"
+    )
+    day = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
+    order_id = httpx.get(f"{url}/_emulator/orders", params={"day": day}).json()["orders"][0][
+        "AmazonOrderId"
+    ]
+    orders, tokens = build_client(OrdersV0, creds), build_client(Tokens, creds)
+    caller = SpApiCaller()
+    records: list[logging.LogRecord] = []
+    listener = logging.Handler(logging.DEBUG)
+    listener.emit = records.append  # type: ignore[method-assign]
+    library = logging.getLogger("sp_api.base.client")
+    level = library.level
+    library.setLevel(logging.DEBUG)
+    library.addHandler(listener)
+    try:
+        rdt = caller.call(
+            "createRestrictedDataToken", tokens.create_restricted_data_token, client=tokens,
+            restrictedResources=[{"method": "GET", "path": f"/orders/v0/orders/{order_id}/buyerInfo"}],
+        ).payload["restrictedDataToken"]  # fmt: skip
+        orders.restricted_data_token = rdt
+        caller.call("getOrderBuyerInfo", orders.get_order_buyer_info, order_id, client=orders)
+    finally:
+        library.removeHandler(listener)
+        library.setLevel(level)
+    access = orders._auth.get_auth().access_token
+    logged = "\n".join(r.getMessage() for r in records)
+    assert "Request Headers" in logged and "x-amz-access-token" in logged  # what the library logs
+    assert rdt.startswith("Atz.sprdt|") and rdt not in logged and access not in logged
