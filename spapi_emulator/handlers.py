@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -141,7 +142,9 @@ def lwa_token(emu: Emulator, request: Request) -> Response:
 
     if grant == "refresh_token":
         refresh = form.get("refresh_token", "")
-        if not refresh:
+        # Amazon's answer to an empty, unknown or revoked refresh token (Login with Amazon
+        # "Access token request" errors: 400 invalid_grant)
+        if not refresh or not hmac.compare_digest(refresh.encode(), emu.refresh_token.encode()):
             return lwa_error("invalid_grant", "The request has an invalid grant parameter : refresh_token")
         token = auth.issue_access_token(refresh, emu.token_lifetime_s)
         return Response.json(200, {"access_token": token, "refresh_token": refresh,
@@ -168,6 +171,7 @@ def get_orders(emu: Emulator, request: Request) -> Response:
             raise invalid(f"Invalid MarketplaceIds value {market!r}.")
     if len(markets) > 50:
         raise invalid("MarketplaceIds accepts at most 50 values.")
+    emu.require_markets(markets)
     token = request.first("NextToken")
     if token:
         # Like Amazon, a NextToken carries the whole query; the other filters are ignored.

@@ -186,6 +186,7 @@ def search_orders(emu: Emulator, request: Request) -> Response:
         for market in markets:
             if market not in BY_ID:
                 raise invalid(f"Invalid marketplaceIds value {market!r}.")
+        emu.require_markets(markets)
         spec = orders_query(_V0View(request), now, markets)  # type: ignore[arg-type]
         day, index, snapshot = first_purchase_day(spec), 0, now
     found, nxt = emu.scan_orders(spec, day, index, snapshot, spec["max"])

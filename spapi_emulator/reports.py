@@ -185,6 +185,7 @@ def create_report(emu: Emulator, request: Request) -> Response:
     for market in markets:
         if market not in BY_ID:
             raise invalid(f"Invalid marketplaceIds value {market!r}.")
+    emu.require_markets(markets)
     builder = _builders().get(report_type)
     if builder is None:
         raise invalid(f"Report type {report_type} is not supported by the emulator.",

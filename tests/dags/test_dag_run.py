@@ -20,11 +20,15 @@ CLIENT_SECRET = "SECRET-client-a77be2"
 
 
 @pytest.fixture
-def demo_env(monkeypatch, emulator, fresh_warehouse, smtp_relay):
+def demo_env(monkeypatch, emulator_factory, fresh_warehouse, smtp_relay):
+    # the emulator's LWA accepts this token only, as Amazon accepts the seller's grant only
+    emulator = emulator_factory(time_scale=200.0, refresh_token=REFRESH_TOKEN)
     conn = json.loads(spapi_connection_json(emulator.url, refresh_token=REFRESH_TOKEN))
     conn["extra"]["lwa_client_secret"] = CLIENT_SECRET
     monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", json.dumps(conn))
-    monkeypatch.setenv("AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse)
+    )
     return emulator, fresh_warehouse
 
 
@@ -90,10 +94,13 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
     assert "review_request" in out + err  # the logs were captured
     secrets = (REFRESH_TOKEN, CLIENT_SECRET, "SECRET-")
     assert not [s for s in secrets if s in out + err]
+    assert "too short to mask" not in out + err  # no short extra is fed to the masker
     db = Path(os.environ["AIRFLOW_HOME"]) / "airflow.db"
     xcoms = [str(v) for (v,) in sqlite3.connect(db).execute("SELECT value FROM xcom")]
     assert xcoms and not [x for x in xcoms if "SECRET-" in x]
-    logs = "".join(p.read_text(errors="replace") for p in Path(os.environ["AIRFLOW_HOME"]).rglob("*.log"))
+    logs = "".join(
+        p.read_text(errors="replace") for p in Path(os.environ["AIRFLOW_HOME"]).rglob("*.log")
+    )
     assert "SECRET-" not in logs
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(
@@ -101,7 +108,9 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
             " WHERE table_schema IN ('staging', 'messaging', 'quality', 'reporting', 'public')"
         )
         for schema, table in cur.fetchall():
-            cur.execute(f'SELECT count(*) FROM "{schema}"."{table}" t WHERE t::text LIKE %s', ("%SECRET-%",))
+            cur.execute(
+                f'SELECT count(*) FROM "{schema}"."{table}" t WHERE t::text LIKE %s', ("%SECRET-%",)
+            )
             assert cur.fetchone()[0] == 0, f"{schema}.{table} holds a secret"
 
 

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from buyer_messaging.masking import redact
 from buyer_messaging.spapi.client import SpApiHttpError, invalidate_token
 from buyer_messaging.spapi.limits import usage_plan
 from buyer_messaging.spapi.ratelimit import SharedTokenBucket, TokenBucket
@@ -49,10 +50,14 @@ class SpApiCaller:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         shared: tuple[str, str] | None = None,
+        unreachable_budget_s: float = 20.0,
     ) -> None:
         """`shared=(dsn, account_id)` keeps the buckets in the warehouse, shared by every
-        batch and worker of the account; without it they live in this process."""
+        batch and worker of the account; without it they live in this process.
+        `unreachable_budget_s` caps the time spent waiting on an endpoint that cannot be
+        reached at all: past it the call fails and Airflow's task retry takes over."""
         self.max_attempts = max_attempts
+        self.unreachable_budget_s = unreachable_budget_s
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self._sleep = sleep
@@ -73,7 +78,9 @@ class SpApiCaller:
                     dsn, account_id, operation, rate, burst, sleep=self._sleep
                 )
             else:
-                self.buckets[operation] = TokenBucket(rate, burst, clock=self._clock, sleep=self._sleep)
+                self.buckets[operation] = TokenBucket(
+                    rate, burst, clock=self._clock, sleep=self._sleep
+                )
         return self.buckets[operation]
 
     def close(self) -> None:
@@ -99,6 +106,7 @@ class SpApiCaller:
         bucket = self.bucket(operation)
         refreshed = False
         last: tuple[int, str, str] = (0, "", "")
+        unreachable_waited = 0.0
         for attempt in range(1, self.max_attempts + 1):
             bucket.acquire()
             self.calls[operation] += 1
@@ -118,15 +126,43 @@ class SpApiCaller:
                     invalidate_token(client)
                     refreshed = True
                     continue
-                raise SpApiCallError(operation, subject, err.status, err.code, err.message) from err
+                message = err.message
+                if err.status in (401, 403) and subject is None and client is not None:
+                    # an account-wide call refused: say which account, marketplace and endpoint
+                    message = f"{message} [{_account_context(client)}]"
+                raise SpApiCallError(operation, subject, err.status, err.code, message) from err
             except SellingApiException as err:
                 raise SpApiCallError(
-                    operation, subject, int(getattr(err, "code", 0) or 0), type(err).__name__, str(err)
+                    operation,
+                    subject,
+                    int(getattr(err, "code", 0) or 0),
+                    type(err).__name__,
+                    redact(str(err)),
                 ) from err
             except _transport_errors() as err:
-                last = (0, type(err).__name__, str(err))
+                text = redact(str(err))
+                if not text.startswith("LWA "):  # the token client names its own endpoint
+                    text = f"cannot reach {_where(client)}: {type(err).__name__}: {text}"
+                last = (0, type(err).__name__, text)
+                wait = self._backoff(attempt)
+                if (
+                    attempt == self.max_attempts
+                    or unreachable_waited + wait > self.unreachable_budget_s
+                ):
+                    raise SpApiCallError(
+                        operation,
+                        subject,
+                        0,
+                        "Unreachable",
+                        f"gave up after {attempt} attempts over {unreachable_waited:.0f} s: {last[2]}",
+                    ) from None
+                log.warning(
+                    "%s: %s (attempt %d of %d); retrying in %.1f s",
+                    operation, last[2], attempt, self.max_attempts, wait,
+                )  # fmt: skip
+                unreachable_waited += wait
                 self.retries[operation] += 1
-                self._sleep(self._backoff(attempt))
+                self._sleep(wait)
                 continue
             rate = _header_rate(getattr(response, "headers", None))
             if rate:
@@ -134,15 +170,37 @@ class SpApiCaller:
             return response
         status, code, message = last
         raise SpApiCallError(
-            operation, subject, status, code, f"gave up after {self.max_attempts} attempts: {message}"
+            operation,
+            subject,
+            status,
+            code,
+            f"gave up after {self.max_attempts} attempts: {message}",
         )
 
     def summary(self) -> str:
         ops = sorted(self.calls)
-        return ", ".join(
-            f"{op}: {self.calls[op]} calls, {self.throttled[op]} throttled, {self.retries[op]} retried"
-            for op in ops
-        ) or "no calls"
+        return (
+            ", ".join(
+                f"{op}: {self.calls[op]} calls, {self.throttled[op]} throttled, {self.retries[op]} retried"
+                for op in ops
+            )
+            or "no calls"
+        )
+
+
+def _where(client: Any) -> str:
+    """The endpoint and the account's connection, for an error a newcomer can act on."""
+    endpoint = getattr(client, "endpoint", None) or "the SP-API endpoint"
+    conn_id = getattr(client, "conn_id", None)
+    return f"{endpoint} (connection {conn_id!r})" if conn_id else str(endpoint)
+
+
+def _account_context(client: Any) -> str:
+    marketplace = getattr(client, "marketplace_id", None)
+    return (
+        f"{_where(client)}, marketplace {marketplace}: is the seller registered in that"
+        " marketplace, does the endpoint serve its region, and does the app hold the role?"
+    )
 
 
 def _header_rate(headers: Any) -> float | None:

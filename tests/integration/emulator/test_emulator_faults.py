@@ -18,6 +18,7 @@ from sp_api.base import (
     SellingApiTemporarilyUnavailableException,
 )
 
+from spapi_emulator.auth import DEFAULT_REFRESH_TOKEN
 from spapi_emulator.testing import client_kwargs
 
 DAY = (NOW - timedelta(days=3)).date()
@@ -41,7 +42,9 @@ def test_error_rates_are_repeatable_for_a_seed(make_server):
     first = outcomes(make_server(time_scale=1e6, faults=faults, seed=5))
     second = outcomes(make_server(time_scale=1e6, faults=faults, seed=5))
     assert first == second
-    assert {"ok", "SellingApiServerException", "SellingApiTemporarilyUnavailableException"} <= set(first)
+    assert {"ok", "SellingApiServerException", "SellingApiTemporarilyUnavailableException"} <= set(
+        first
+    )
     other = outcomes(make_server(time_scale=1e6, faults=faults, seed=6))
     assert other != first
 
@@ -51,19 +54,33 @@ def test_empty_error_body_is_a_502_with_html(make_server, admin):
     client = Orders(**client_kwargs(srv.url))
     # sp_api swallows a non-JSON 502: an empty payload and no exception; callers must check
     assert client.get_orders(**WINDOW).payload.get("Orders") is None
-    token = httpx.post(f"{srv.url}/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": "r"},
-                       trust_env=False).json()["access_token"]
-    raw = httpx.get(f"{srv.url}/orders/v0/orders", params={**WINDOW, "MarketplaceIds": US},
-                    headers={"x-amz-access-token": token}, trust_env=False)
+    token = httpx.post(
+        f"{srv.url}/auth/o2/token",
+        data={"grant_type": "refresh_token", "refresh_token": DEFAULT_REFRESH_TOKEN},
+        trust_env=False,
+    ).json()["access_token"]
+    raw = httpx.get(
+        f"{srv.url}/orders/v0/orders",
+        params={**WINDOW, "MarketplaceIds": US},
+        headers={"x-amz-access-token": token},
+        trust_env=False,
+    )
     assert raw.status_code == 502 and raw.headers["content-type"].startswith("text/html")
 
 
 def test_truncated_pages_are_200s_that_do_not_parse(make_server):
     srv = make_server(time_scale=1e6, faults={"truncated_pages": 1.0})
-    token = httpx.post(f"{srv.url}/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": "r"},
-                       trust_env=False).json()["access_token"]
-    raw = httpx.get(f"{srv.url}/orders/v0/orders", params={**WINDOW, "MarketplaceIds": US},
-                    headers={"x-amz-access-token": token}, trust_env=False)
+    token = httpx.post(
+        f"{srv.url}/auth/o2/token",
+        data={"grant_type": "refresh_token", "refresh_token": DEFAULT_REFRESH_TOKEN},
+        trust_env=False,
+    ).json()["access_token"]
+    raw = httpx.get(
+        f"{srv.url}/orders/v0/orders",
+        params={**WINDOW, "MarketplaceIds": US},
+        headers={"x-amz-access-token": token},
+        trust_env=False,
+    )
     assert raw.status_code == 200
     with pytest.raises(json.JSONDecodeError):
         raw.json()
@@ -85,7 +102,13 @@ def test_malformed_orders_are_the_same_orders_every_time(make_server, admin):
     for order in bad:
         if "PurchaseDate" not in order:
             kinds.add("missing PurchaseDate")
-        elif order["OrderStatus"] not in ("Pending", "Unshipped", "PartiallyShipped", "Shipped", "Canceled"):
+        elif order["OrderStatus"] not in (
+            "Pending",
+            "Unshipped",
+            "PartiallyShipped",
+            "Shipped",
+            "Canceled",
+        ):
             kinds.add("unknown status")
         elif order["OrderTotal"]["CurrencyCode"] != "USD":
             kinds.add("wrong currency")
@@ -102,7 +125,9 @@ def test_latency(make_server):
 
 
 def test_throttle_storm_then_calm(make_server):
-    srv = make_server(time_scale=1e6, faults={"throttle_storm": {"every_s": 1.0, "duration_s": 0.5}})
+    srv = make_server(
+        time_scale=1e6, faults={"throttle_storm": {"every_s": 1.0, "duration_s": 0.5}}
+    )
     client = Solicitations(**client_kwargs(srv.url))
     results = []
     for _ in range(25):
@@ -117,7 +142,10 @@ def test_throttle_storm_then_calm(make_server):
 
 
 def test_tokens_expire_early(make_server):
-    srv = make_server(time_scale=1e6, faults={"expire_tokens_after_s": 0.3})
+    # a token of its own: the test client's token cache is keyed by host and refresh token
+    srv = make_server(
+        time_scale=1e6, faults={"expire_tokens_after_s": 0.3}, refresh_token="Atzr|expiry-test"
+    )
     client = Orders(**client_kwargs(srv.url, refresh_token="Atzr|expiry-test"))
     client.get_orders(**WINDOW)
     time.sleep(0.4)
@@ -134,7 +162,9 @@ def test_faults_from_a_yaml_file_and_at_run_time(make_server, admin, tmp_path):
     with pytest.raises(SellingApiServerException):
         client.get_orders(**WINDOW)
     api = admin(srv)
-    assert api.post("/_emulator/faults", json={"error_rate_503": 1.0}).json() == {"error_rate_503": 1.0}
+    assert api.post("/_emulator/faults", json={"error_rate_503": 1.0}).json() == {
+        "error_rate_503": 1.0
+    }
     with pytest.raises(SellingApiTemporarilyUnavailableException):
         client.get_orders(**WINDOW)
     assert api.post("/_emulator/faults", json={"no_such_fault": 1}).status_code == 400

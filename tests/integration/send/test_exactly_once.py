@@ -22,6 +22,7 @@ from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.spapi.client import build_client
 from buyer_messaging.spapi.credentials import SpApiCredentials
 from buyer_messaging.warehouse.connection import connect
+from spapi_emulator.auth import DEFAULT_REFRESH_TOKEN
 
 pytestmark = pytest.mark.integration
 CHILD = Path(__file__).with_name("sender_child.py")
@@ -30,7 +31,7 @@ FINAL = {"sent", "skipped", "failed"}
 
 
 def credentials(url: str) -> SpApiCredentials:
-    return SpApiCredentials("Atzr|t", "app", "secret", "US", url, f"{url}/auth/o2/token")
+    return SpApiCredentials(DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token")
 
 
 def prepare_outbox(dsn: str, url: str) -> int:
