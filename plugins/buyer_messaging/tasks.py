@@ -264,6 +264,19 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     log.info(
         "summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary()
     )
+    unknown = counts.get("delivery_unknown", 0)
+    if unknown and pack.kinds[batch["kind"]].critical:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        # the buyer may not know their order is cancelled: the run fails and its alert says so
+        # (not retried: a retry cannot tell either; the batch's other outcomes are recorded)
+        raise AirflowFailException(
+            f"{unknown} {batch['kind']} message(s) of account {acc.id} ended delivery_unknown: the"
+            " reply was lost and Amazon cannot tell whether they arrived. Check Seller Central and"
+            " settle each with `buyer-messaging resolve --account ... --order ... --kind"
+            f" {batch['kind']} (--delivered | --requeue) --by NAME --reason TEXT`; the list is in"
+            " reporting.message_log (status delivery_unknown)."
+        )
     return dict(counts)
 
 
