@@ -60,7 +60,7 @@ def settle_orphans(
         with transaction(conn) as cur:
             if result is None or result.status == "ready":
                 outbox.back_to_ready(
-                    cur, row, "reconciled_unsent" if result is None else result.outcome
+                    cur, row, "reconciled_not_dispatched" if result is None else result.outcome
                 )
                 status = "ready"
             elif result.status != "sending":

@@ -226,3 +226,33 @@ def test_smtp_failures_before_data_are_retried_and_name_no_address(emulator, wh)
     assert [a[1] for a in attempts] == [None, None], "never marked as leaving: nothing left"
     assert "451" in attempts[0][0] and "RCPT" in attempts[0][0] and "@" not in attempts[0][0]
     assert sorted(status for status, _ in outbox(wh).values()) == ["failed_retryable", "ready"]
+
+
+def test_a_refusal_after_an_ambiguous_attempt_confirms_the_earlier_request(emulator, wh):
+    """Amazon may show a lost request's effect late: the attempt was re-queued as unsent, and
+    by the next claim Amazon no longer offers the action. That is our request, not `skipped`."""
+    orders = orders_of(emulator.url, {"Shipped"}, range(12, 20), 2)
+    ready(wh, "review_request", orders)
+    client = build_client(SolicitationsApi, creds(emulator.url))
+    with transaction(wh) as cur:  # attempt 1 of both: reply lost, Amazon still offered the action
+        cur.execute(
+            "UPDATE messaging.outbox SET attempts = 1 WHERE account_id = %s RETURNING id",
+            (ACCOUNT,),
+        )
+        for (row_id,) in cur.fetchall():
+            cur.execute(
+                "INSERT INTO messaging.attempts (outbox_id, attempt_no, dispatched_at, outcome)"
+                " VALUES (%s, 1, now(), 'ambiguous_unsent')",
+                (row_id,),
+            )
+    # ... and yet the first one arrived
+    client.create_product_review_and_seller_feedback_solicitation(
+        orders[0], marketplaceIds="ATVPDKIKX0DER"
+    )
+    channel = Solicitations(SpApiCaller(backoff_base=0.01), client)
+    assert send_batch(wh, channel, account_id=ACCOUNT, kind="review_request", limit=10) == {
+        "sent": 2
+    }
+    assert attempt_outcomes(wh)["confirmed_by_refusal"] == 1 and attempt_outcomes(wh)["sent"] == 1
+    received = httpx.get(f"{emulator.url}/_emulator/received").json()["solicitations"]
+    assert sorted(r["amazonOrderId"] for r in received) == sorted(orders)
