@@ -150,6 +150,3 @@ def test_a_day_against_an_amazon_that_loses_every_third_orders_first_reply(airfl
     assert unknown == lost_notices and sent_notices == set(notices) - lost_notices
     # a lost critical notice fails the run (its alert names it); otherwise the day succeeds
     assert str(run.state).endswith("failed" if unknown else "success")
-    print(
-        f"#16 figures: {len(solicited)} review requests, {len(notices)} notices received; lost replies {len(lost)}; delivery_unknown {len(unknown)}; run {run.state}"
-    )
