@@ -41,22 +41,19 @@ def settle_orphans(
     `channel_for(row.kind)`; returns counts `reconciled_<status>`."""
     worker = worker or worker_name()
     counts: Counter[str] = Counter()
-    rows = []
     with transaction(conn) as cur:
-        for row, was_dispatched, locked in outbox.orphans(
-            cur, account_id, worker=worker, lease=lease
-        ):
-            if kinds is None or row.kind in kinds:
-                rows.append((row, was_dispatched, locked))
-            elif locked:  # another kind's batch settles it, with its own channel
-                outbox.release(cur, row.id)
-    channels: dict[str, Channel] = {}
+        rows = outbox.orphans(
+            cur, account_id, worker=worker, lease=lease, kinds=sorted(kinds) if kinds else None
+        )
+    channels: dict[str, Channel | None] = {}
     for row, was_dispatched, locked in rows:
         result: Delivery | None = None
         if was_dispatched:
             if row.kind not in channels:
-                channels[row.kind] = channel_for(row.kind)
-            result = channels[row.kind].reconcile(row)
+                channels[row.kind] = _channel(channel_for, row.kind)
+            channel = channels[row.kind]
+            # no channel (e.g. its connection is missing): left `sending` for its batch to settle
+            result = channel.reconcile(row) if channel else Delivery("sending", "reconcile_failed")
         with transaction(conn) as cur:
             if result is None or result.status == "ready":
                 outbox.back_to_ready(
@@ -78,6 +75,14 @@ def settle_orphans(
             "order %s %s: interrupted send reconciled as %s", row.amazon_order_id, row.kind, status
         )
     return counts
+
+
+def _channel(channel_for: Callable[[str], Channel], kind: str) -> Channel | None:
+    try:
+        return channel_for(kind)
+    except Exception:  # one kind's broken wiring must not keep the others unsettled
+        log.exception("cannot build the channel of %s to settle its interrupted sends", kind)
+        return None
 
 
 def reconcile_orphans(conn: Any, channel: Channel, *, account_id: str, kind: str) -> Counter[str]:

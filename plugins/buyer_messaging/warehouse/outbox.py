@@ -98,6 +98,7 @@ _ORPHANS = """
 WITH sending AS MATERIALIZED (
     SELECT id, lease_until FROM messaging.outbox
     WHERE account_id = %(account_id)s AND status = 'sending'
+      AND (%(kinds)s::text[] IS NULL OR kind = ANY(%(kinds)s::text[]))
     ORDER BY id
     FOR UPDATE SKIP LOCKED
 ), probed AS MATERIALIZED (
@@ -206,11 +207,17 @@ def release(cur: Any, row_id: int) -> None:
 
 
 def orphans(
-    cur: Any, account_id: str, *, worker: str, lease: float = LEASE_SECONDS
+    cur: Any,
+    account_id: str,
+    *,
+    worker: str,
+    lease: float = LEASE_SECONDS,
+    kinds: list[str] | None = None,
 ) -> list[tuple[Claimed, bool, bool]]:
-    """`sending` rows no live sender holds: their advisory lock is now ours, or their lease ran
-    out (then the lock may still be a hung sender's). They are now leased to `worker`. Each
-    comes with whether its last attempt was dispatched and whether we hold its lock."""
+    """`sending` rows (of `kinds`, default all) no live sender holds: their advisory lock is now
+    ours, or their lease ran out (then the lock may still be a hung sender's). They are now
+    leased to `worker`. Each comes with whether its last attempt was dispatched and whether we
+    hold its lock."""
     cur.execute(
         _ORPHANS,
         {
@@ -218,6 +225,7 @@ def orphans(
             "worker": worker,
             "lease": lease,
             "ambiguous": list(AMBIGUOUS_OUTCOMES),
+            "kinds": kinds,
         },
     )
     return [(Claimed(*row[:-2]), bool(row[-2]), bool(row[-1])) for row in cur.fetchall()]

@@ -255,3 +255,38 @@ def test_resolve_records_who_decided_when_and_why(fresh_warehouse, capsys):
     ):  # one of --delivered / --requeue, and --by/--reason, are required
         main([*base, "--order", "111-0000006-0000006", "--by", "jane", "--reason", "x"])
     conn.close()
+
+
+def test_a_kind_whose_channel_cannot_be_built_does_not_keep_the_others_unsettled(fresh_warehouse):
+    dead = connect(fresh_warehouse)
+    a = insert(dead, "111-0000008-0000008", "unavailability_notice")
+    b = insert(dead, "111-0000009-0000009", "shipment_confirmation")
+    for kind in ("unavailability_notice", "shipment_confirmation"):
+        row = claim(dead, kind, "dead:1")
+        with transaction(dead) as cur:
+            outbox.dispatched(cur, row, worker="dead:1")
+    dead.close()
+
+    def channel_for(kind: str):
+        if kind == "shipment_confirmation":
+            raise KeyError("connection smtp_relay is not defined")
+        return Recorder(UNKNOWN)
+
+    live = connect(fresh_warehouse)
+    counts = settle_orphans(live, channel_for, account_id=ACCOUNT, worker="live:2")
+    assert counts == {"reconciled_delivery_unknown": 1, "reconciled_sending": 1}
+    assert status(live, a)[0] == "delivery_unknown" and status(live, b)[0] == "sending"
+    # a batch of one kind leaves another kind's rows alone, lease included
+    with transaction(live) as cur:
+        cur.execute(
+            "UPDATE messaging.outbox SET lease_until = now() - interval '1 second' WHERE id = %s",
+            (b,),
+        )
+    assert (
+        settle_orphans(
+            live, lambda _: Recorder(UNKNOWN), account_id=ACCOUNT, kinds={"review_request"}
+        )
+        == {}
+    )
+    assert status(live, b) == ("sending", "live:2")
+    live.close()
