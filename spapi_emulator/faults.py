@@ -204,9 +204,11 @@ class Faults:
     def after(
         self, emulator: Emulator, operation: str, request: Request, response: Response
     ) -> Response:
-        """Latency and truncated bodies, applied to a real answer."""
-        if not self.config or not self._applies(operation):
+        """Latency and truncated bodies, applied to a real answer; then a lost reply."""
+        if not self.config:
             return response
+        if not self._applies(operation):  # reply_loss has its own list of operations
+            return self.lose_reply(operation, request, response)
         latency = self.config.get("latency_ms")
         if latency:
             low, high = (latency, latency) if isinstance(latency, (int, float)) else latency

@@ -17,7 +17,7 @@ class ResolveError(ValueError):
 
 
 _FIND = """
-SELECT o.id, o.status,
+SELECT o.id, o.status, o.channel <> 'solicitations' AND o.body IS NULL,
        (SELECT a.dispatched_at FROM messaging.attempts a
         WHERE a.outbox_id = o.id AND a.attempt_no = o.attempts)
 FROM messaging.outbox o
@@ -57,11 +57,17 @@ def resolve(
     found = cur.fetchone()
     if found is None:
         raise ResolveError(f"no {kind} message for order {order_id} of account {account_id}")
-    row_id, status, dispatched_at = found
+    row_id, status, purged, dispatched_at = found
     if status != "delivery_unknown":
         raise ResolveError(
             f"the {kind} message for order {order_id} of account {account_id} is {status},"
             " not delivery_unknown: nothing to resolve"
+        )
+    if decision == "requeued" and purged:
+        raise ResolveError(
+            f"the {kind} message for order {order_id} of account {account_id} has no text any"
+            " more (purged by PII retention): it cannot be sent again; resolve it as delivered or"
+            " leave it"
         )
     if decision == "delivered":
         cur.execute(_DELIVERED, (dispatched_at, row_id))

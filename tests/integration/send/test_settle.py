@@ -290,3 +290,33 @@ def test_a_kind_whose_channel_cannot_be_built_does_not_keep_the_others_unsettled
     )
     assert status(live, b) == ("sending", "live:2")
     live.close()
+
+
+def test_a_message_whose_text_was_purged_cannot_be_requeued(fresh_warehouse, capsys):
+    from buyer_messaging.cli import main
+
+    conn = connect(fresh_warehouse)
+    row_id = unknown_row(conn, "111-0000010-0000010")
+    with transaction(conn) as cur:  # PII retention ran meanwhile
+        cur.execute(
+            "UPDATE messaging.outbox SET subject = NULL, body = NULL WHERE id = %s", (row_id,)
+        )
+    base = [
+        "resolve",
+        "--account",
+        ACCOUNT,
+        "--kind",
+        "unavailability_notice",
+        "--order",
+        "111-0000010-0000010",
+    ]
+    assert (
+        main([*base, "--requeue", "--by", "jane", "--reason", "x", "--dsn", fresh_warehouse]) == 1
+    )
+    assert "purged by PII retention" in capsys.readouterr().err
+    assert status(conn, row_id)[0] == "delivery_unknown"
+    assert (
+        main([*base, "--delivered", "--by", "jane", "--reason", "x", "--dsn", fresh_warehouse]) == 0
+    )
+    assert status(conn, row_id)[0] == "sent"
+    conn.close()
