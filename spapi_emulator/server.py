@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,7 @@ from typing import Any
 
 from . import auth
 from .app import Emulator, Response
+from .faults import LOSS_HEADER
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -47,6 +49,15 @@ class _Handler(BaseHTTPRequestHandler):
         delay = response.headers.pop("X-Emulator-Delay", None)
         if delay:
             threading.Event().wait(float(delay))
+        lose = response.headers.pop(LOSS_HEADER, None)
+        if lose == "reset":  # processed, then the connection dies: the client reads a reset
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        if lose:  # processed, then answered after the client gave up waiting
+            threading.Event().wait(float(lose.split(":", 1)[1]))
+            self.close_connection = True
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)

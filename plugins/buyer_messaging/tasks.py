@@ -88,7 +88,9 @@ def migrate_warehouse() -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn):
         applied = migrate(conn)
-    log.info("summary: warehouse migrations applied now: %s", ", ".join(applied) or "none (up to date)")
+    log.info(
+        "summary: warehouse migrations applied now: %s", ", ".join(applied) or "none (up to date)"
+    )
     return {"applied": applied}
 
 
@@ -113,7 +115,12 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
         )
         stats = load_orders(conn, source, caller, account_id=acc.id, window=window)
     log.info("summary: orders API %s: %s; %s", acc.orders_api, stats.summary(), caller.summary())
-    return {"orders": stats.orders, "items": stats.items, "rejected": stats.rejected, "pages": stats.pages}
+    return {
+        "orders": stats.orders,
+        "items": stats.items,
+        "rejected": stats.rejected,
+        "pages": stats.pages,
+    }
 
 
 def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +135,11 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn):
         window = returns_window(
-            conn, acc.id, interval, lookback_days=acc.lookback_days, refresh_days=acc.returns_refresh_days
+            conn,
+            acc.id,
+            interval,
+            lookback_days=acc.lookback_days,
+            refresh_days=acc.returns_refresh_days,
         )
         caller = SpApiCaller()
         try:
@@ -224,7 +235,9 @@ def signals(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
 def docs_dir() -> Any:
     from pathlib import Path
 
-    return Path(os.environ.get("BUYER_MESSAGING_DATA_DOCS") or include_dir().parent / "var" / "data_docs")
+    return Path(
+        os.environ.get("BUYER_MESSAGING_DATA_DOCS") or include_dir().parent / "var" / "data_docs"
+    )
 
 
 def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
@@ -258,13 +271,22 @@ def render_and_lint(account_id: str, context: dict[str, Any]) -> dict[str, int]:
     acc = account(account_id)
     conn, _ = _warehouse()
     with closing(conn):
-        counts = prepare(conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name)
+        counts = prepare(
+            conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name
+        )
     log.info("summary: %s", dict(counts) or "nothing to prepare")
     return dict(counts)
 
 
 def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any]]:
-    """One mapped `send` per batch of ready messages, labelled for the UI."""
+    """Settle every orphaned `sending` row of the account (all kinds, each through its own
+    channel), expire what is too stale, then one mapped `send` per batch of ready messages,
+    labelled for the UI. Settling first means no orphan outlives a run, and a re-queued one
+    is sent in this run's batches."""
+    from buyer_messaging.policies import load_pack, load_timing
+    from buyer_messaging.send.batch import settle_orphans
+    from buyer_messaging.send.wiring import channel_for
+    from buyer_messaging.spapi.calls import SpApiCaller
     from buyer_messaging.warehouse import outbox
     from buyer_messaging.warehouse.connection import transaction
 
@@ -272,17 +294,31 @@ def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any
     if (context.get("params") or {}).get("dry_run"):
         log.info("summary: dry run: nothing will be sent")
         return []
-    conn, _ = _warehouse()
-    with closing(conn), transaction(conn) as cur:
-        expired = outbox.expire_stale(cur, acc.id)
-        pending = outbox.pending_by_kind(cur, acc.id)
+    conn, dsn = _warehouse()
+    caller = SpApiCaller(shared=(dsn, acc.id))
+    pack = load_pack(acc.policy_pack or load_timing().default_pack)
+    with closing(conn):
+        settled = settle_orphans(
+            conn, lambda kind: channel_for(kind, pack, caller, lambda name: _client(acc, name)),
+            account_id=acc.id,
+        )  # fmt: skip
+        caller.close()
+        with transaction(conn) as cur:
+            expired = outbox.expire_stale(cur, acc.id)
+            pending = outbox.pending_by_kind(cur, acc.id)
+    if settled:
+        log.warning("summary: interrupted sends settled before batching: %s", dict(settled))
     batches = []
     for kind, count in pending.items():
         n = math.ceil(count / acc.batch_size)
         for i in range(n):
             size = min(acc.batch_size, count - i * acc.batch_size)
-            batches.append({"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"})
-    log.info("summary: %d batches for %s; %d expired before sending", len(batches), pending, expired)
+            batches.append(
+                {"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"}
+            )
+    log.info(
+        "summary: %d batches for %s; %d expired before sending", len(batches), pending, expired
+    )
     return batches
 
 
@@ -299,9 +335,26 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
     with closing(conn):
         channel = channel_for(batch["kind"], pack, caller, lambda name: _client(acc, name))
-        counts = send_batch(conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"]))
+        counts = send_batch(
+            conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"])
+        )
     caller.close()
-    log.info("summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary())
+    log.info(
+        "summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary()
+    )
+    unknown = counts.get("delivery_unknown", 0)
+    if unknown and pack.kinds[batch["kind"]].critical:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        # the buyer may not know their order is cancelled: the run fails and its alert says so
+        # (not retried: a retry cannot tell either; the batch's other outcomes are recorded)
+        raise AirflowFailException(
+            f"{unknown} {batch['kind']} message(s) of account {acc.id} ended delivery_unknown: the"
+            " reply was lost and Amazon cannot tell whether they arrived. Check Seller Central and"
+            " settle each with `buyer-messaging resolve --account ... --order ... --kind"
+            f" {batch['kind']} (--delivered | --requeue) --by NAME --reason TEXT`; the list is in"
+            " reporting.message_log (status delivery_unknown)."
+        )
     return dict(counts)
 
 
@@ -315,7 +368,12 @@ def _client(acc: Account, name: str) -> Any:
     from sp_api.api import Messaging, Solicitations, Tokens
     from sp_api.api.orders.orders_v0 import OrdersV0
 
-    apis = {"solicitations": Solicitations, "messaging": Messaging, "orders": OrdersV0, "tokens": Tokens}
+    apis = {
+        "solicitations": Solicitations,
+        "messaging": Messaging,
+        "orders": OrdersV0,
+        "tokens": Tokens,
+    }
     return _spapi(acc, apis[name])
 
 

@@ -141,3 +141,51 @@ def test_a_run_without_logical_date_covers_the_last_complete_local_day(airflow_d
     assert str(yesterday) in out + err
     # a dry run: Amazon got nothing
     assert httpx.get(f"{emulator.url}/_emulator/received").json()["solicitations"] == []
+
+
+def test_a_day_against_an_amazon_that_loses_every_third_orders_first_reply(airflow_db, demo_env):
+    """Issue #16's "done when": every request is processed, every third order's first reply is
+    lost (a 502 page after the commit). Each buyer gets each message at most once, `sent` is what
+    Amazon received, no row stays `sending`, and the lost critical notices are surfaced."""
+    from collections import Counter
+
+    emulator, dsn = demo_env
+    loss = {"mode": "bad_gateway", "every_nth_order": 3}
+    assert (
+        httpx.post(f"{emulator.url}/_emulator/faults", json={"reply_loss": loss}).status_code == 200
+    )
+    day = datetime.now(UTC).date() - timedelta(days=1)
+    run = run_day(day)
+
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT kind, amazon_order_id, status FROM messaging.outbox WHERE account_id = 'demo'"
+        )
+        rows = cur.fetchall()
+    status_of = {(kind, order): status for kind, order, status in rows}
+    received = httpx.get(f"{emulator.url}/_emulator/received").json()
+    lost = emulator.emulator.faults.lost
+    assert lost, "the fault must have bitten"
+    assert "sending" not in {s for s in status_of.values()}
+
+    solicited = Counter(r["amazonOrderId"] for r in received["solicitations"])
+    assert solicited and max(solicited.values()) == 1
+    sent_requests = {o for (k, o), s in status_of.items() if k == "review_request" and s == "sent"}
+    assert sent_requests == set(solicited), "sent review requests are exactly what Amazon received"
+
+    notices = Counter(
+        m["amazonOrderId"] for m in received["messages"] if m["type"] == "unexpectedProblem"
+    )
+    assert notices and max(notices.values()) == 1, "no buyer gets a notice twice"
+    lost_notices = {x["order"] for x in lost if x["operation"] == "createUnexpectedProblem"}
+    unknown = {
+        o
+        for (k, o), s in status_of.items()
+        if k == "unavailability_notice" and s == "delivery_unknown"
+    }
+    sent_notices = {
+        o for (k, o), s in status_of.items() if k == "unavailability_notice" and s == "sent"
+    }
+    assert unknown == lost_notices and sent_notices == set(notices) - lost_notices
+    # a lost critical notice fails the run (its alert names it); otherwise the day succeeds
+    assert str(run.state).endswith("failed" if unknown else "success")

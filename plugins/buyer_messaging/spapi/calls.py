@@ -1,8 +1,11 @@
 """Paced, retried SP-API calls: one place that knows Amazon's failure classes.
 
-429 -> empty the bucket and back off with jitter; 5xx, timeouts and unreadable bodies -> retry
-with exponential back-off and jitter; an expired access token -> refresh once; any other 4xx ->
-fail with the operation and the order named.
+429 -> empty the bucket and back off with jitter; an expired access token -> refresh once; any
+other 4xx -> fail with the operation and the order named. 5xx, timeouts, resets and unreadable
+bodies are retried with exponential back-off and jitter only for operations that are safe to
+repeat (reads). For an operation that changes something (a message, a solicitation) they may
+come after Amazon processed the request, so they raise `SpApiAmbiguousError` at once: the
+caller settles the attempt by asking Amazon or surfacing it, never by sending again.
 """
 
 from __future__ import annotations
@@ -36,6 +39,25 @@ class SpApiCallError(RuntimeError):
         self.status = status
         self.code = code
         self.message = message
+
+    ambiguous = False
+
+
+class SpApiAmbiguousError(SpApiCallError):
+    """A non-idempotent request may have reached Amazon and been processed: its reply was lost
+    (5xx, read timeout, reset, unreadable body). Never retried; settled by reconciliation."""
+
+    ambiguous = True
+
+
+# POSTs whose repetition reaches no buyer: a second token, or a second report of the same window.
+SAFE_TO_REPEAT = frozenset({"createRestrictedDataToken", "createReport"})
+_READ_PREFIXES = ("get", "list", "search", "download")
+
+
+def is_idempotent(operation: str) -> bool:
+    """Reads and the few harmless POSTs; anything else (create*, send*, ...) is not."""
+    return operation.startswith(_READ_PREFIXES) or operation in SAFE_TO_REPEAT
 
 
 class SpApiCaller:
@@ -98,11 +120,19 @@ class SpApiCaller:
         *args: Any,
         client: Any = None,
         subject: str | None = None,
+        idempotent: bool | None = None,
+        before_send: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run `fn(*args, **kwargs)` (one SP-API operation) with pacing and retries."""
+        """Run `fn(*args, **kwargs)` (one SP-API operation) with pacing and retries.
+
+        `idempotent` defaults to `is_idempotent(operation)`. `before_send` runs after the rate
+        bucket granted a token, right before the request leaves (the outbox marks the attempt
+        dispatched there, so the window between that mark and the bytes is as short as can be).
+        """
         from sp_api.base import SellingApiException
 
+        repeatable = is_idempotent(operation) if idempotent is None else idempotent
         bucket = self.bucket(operation)
         refreshed = False
         last: tuple[int, str, str] = (0, "", "")
@@ -110,6 +140,21 @@ class SpApiCaller:
         for attempt in range(1, self.max_attempts + 1):
             bucket.acquire()
             self.calls[operation] += 1
+            try:
+                if not repeatable:
+                    # fetch the access token first: a failure there is not our request's
+                    _warm_token(client)
+                if before_send is not None:
+                    before_send()
+            except SellingApiException as err:
+                raise SpApiCallError(
+                    operation, subject, 0, type(err).__name__, redact(str(err))
+                ) from err
+            except _transport_errors() as err:
+                last = (0, type(err).__name__, str(err))
+                self.retries[operation] += 1
+                self._sleep(self._backoff(attempt))
+                continue
             try:
                 response = fn(*args, **kwargs)
             except SpApiHttpError as err:
@@ -119,6 +164,10 @@ class SpApiCaller:
                     bucket.throttled(max(1.0 / bucket.rate, 0.05) * min(attempt, 4))
                     continue
                 if err.status >= 500 or err.code == "InvalidResponse":
+                    if not repeatable:
+                        raise SpApiAmbiguousError(
+                            operation, subject, err.status, err.code, err.message
+                        ) from err
                     self.retries[operation] += 1
                     self._sleep(self._backoff(attempt))
                     continue
@@ -144,6 +193,11 @@ class SpApiCaller:
                 if not text.startswith("LWA "):  # the token client names its own endpoint
                     text = f"cannot reach {_where(client)}: {type(err).__name__}: {text}"
                 last = (0, type(err).__name__, text)
+                if not repeatable and not _never_left(err):
+                    # the request may have reached Amazon: settled by reconciliation, never resent
+                    raise SpApiAmbiguousError(
+                        operation, subject, 0, type(err).__name__, text
+                    ) from err
                 wait = self._backoff(attempt)
                 if (
                     attempt == self.max_attempts
@@ -217,3 +271,18 @@ def _transport_errors() -> tuple[type[BaseException], ...]:
     import httpx
 
     return (httpx.TransportError,)
+
+
+def _never_left(err: BaseException) -> bool:
+    """True when the request provably never reached the server: refused connection, DNS, TLS
+    handshake (httpx.ConnectError), connect timeout, or no free connection in the pool. A write
+    error, read timeout, reset or a server that hangs up may come after it was processed."""
+    import httpx
+
+    return isinstance(err, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
+def _warm_token(client: Any) -> None:
+    auth = getattr(client, "_auth", None)
+    if auth is not None and hasattr(auth, "get_auth"):
+        auth.get_auth()

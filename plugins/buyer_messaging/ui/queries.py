@@ -10,7 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-STATUSES = ("sent", "blocked", "expired", "failed", "skipped", "planned")
+# delivery_unknown: a reply was lost where the channel offers no read-back (settled by an operator)
+STATUSES = ("sent", "blocked", "expired", "failed", "skipped", "planned", "delivery_unknown")
 
 ACCOUNTS = """
 SELECT account_id FROM messaging.outbox

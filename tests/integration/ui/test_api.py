@@ -167,9 +167,12 @@ def test_summary_counts_by_day_kind_and_status(client, auth):
             "failed": 1,
             "skipped": 1,
             "planned": 1,
+            "delivery_unknown": 0,
         },
     }
-    zero = dict.fromkeys(["sent", "blocked", "expired", "failed", "skipped", "planned"], 0)
+    zero = dict.fromkeys(
+        ["sent", "blocked", "expired", "failed", "skipped", "planned", "delivery_unknown"], 0
+    )
     assert body["by_kind"] == {
         "review_request": zero | {"sent": 2, "blocked": 1, "expired": 1, "planned": 1},
         "shipment_confirmation": zero | {"skipped": 1, "blocked": 1},

@@ -2,10 +2,11 @@
 // and draws plain SVG charts. No dependencies, no network access beyond this app.
 "use strict";
 
-const STATUSES = ["sent", "blocked", "expired", "failed", "skipped", "planned"];
+const STATUSES = ["sent", "blocked", "expired", "failed", "skipped", "planned", "delivery_unknown"];
 const COLORS = {
   sent: "#2f9e44", blocked: "#e03131", expired: "#868e96",
   failed: "#f08c00", skipped: "#4c6ef5", planned: "#74c0fc",
+  delivery_unknown: "#ae3ec9",
 };
 const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
