@@ -197,7 +197,7 @@ def _in_review_window(api) -> list[str]:
 
 
 def _token(srv) -> str:
-    return httpx.post(f"{srv.url}/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": "r"},
+    return httpx.post(f"{srv.url}/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": DEFAULT_REFRESH_TOKEN},
                       trust_env=False).json()["access_token"]  # fmt: skip
 
 

@@ -24,8 +24,10 @@ def main(dsn: str, url: str, account_id: str, limit: str = "100000") -> None:
     )
     caller = SpApiCaller(shared=(dsn, account_id))
     conn = connect(dsn)
-    print("started", flush=True)
     channel = SolicitationsChannel(caller, build_client(Solicitations, creds))
+    # "started" when sending begins: the parent's kills must land among the sends, not in the
+    # client's set-up (which imports Airflow's secrets masker)
+    print("started", flush=True)
     counts = send_batch(
         conn, channel,
         account_id=account_id, kind="review_request", limit=int(limit),

@@ -23,6 +23,7 @@ from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.spapi.client import build_client
 from buyer_messaging.spapi.credentials import SpApiCredentials
 from buyer_messaging.warehouse.connection import transaction
+from spapi_emulator.auth import DEFAULT_REFRESH_TOKEN
 from spapi_emulator.relay import LossyRelay
 
 pytestmark = pytest.mark.integration
@@ -30,7 +31,7 @@ ACCOUNT = "a"
 
 
 def creds(url: str) -> SpApiCredentials:
-    return SpApiCredentials("Atzr|t", "app", "secret", "US", url, f"{url}/auth/o2/token")
+    return SpApiCredentials(DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token")
 
 
 def orders_of(url: str, statuses: set[str], days_ago: range, n: int) -> list[str]:
