@@ -1,9 +1,14 @@
 """Orders API 2026-01-01 (searchOrders) as an `OrderSource`: the same staging rows as v0.
 
 searchOrders by lastUpdatedAfter/Before with includedData FULFILLMENT (status, channel, ship and
-delivery windows, quantities), PROCEEDS (the order total) and PACKAGES (carrier, tracking
-number, ship time per package; merchant-fulfilled orders only). No BUYER or RECIPIENT: buyer
-PII stays at Amazon, as with v0 without a restricted data token.
+delivery windows, quantities), PROCEEDS (the order total), PACKAGES (carrier, tracking number,
+ship time per package; merchant-fulfilled orders only), CANCELLATION (who cancelled which item
+and why) and BUYER, for `buyer.buyerEmail`: the anonymised address is hashed with the account's
+salt into `buyer_hash` (as v0 does with BuyerInfo.BuyerEmail) and never stored. Amazon's "Access
+Orders PII" guide: v2026-01-01 needs no Restricted Data Token for PII (a restricted role
+instead), and gives buyerEmail only for merchant-fulfilled orders (the model says so too), so
+Amazon-fulfilled orders keep an empty buyer_hash on this API. No RECIPIENT: the delivery
+address is fetched when a shipment confirmation is rendered.
 
 Each 2026 order is mapped to the v0 fields and parsed by `extract.parse` (one set of rules for
 both APIs); errors name the 2026 field. `raw` keeps the 2026 order as Amazon sent it.
@@ -27,7 +32,7 @@ from buyer_messaging.spapi.calls import SpApiCaller
 
 log = logging.getLogger(__name__)
 
-INCLUDED_DATA = ("FULFILLMENT", "PROCEEDS", "PACKAGES")
+INCLUDED_DATA = ("FULFILLMENT", "PROCEEDS", "PACKAGES", "CANCELLATION", "BUYER")
 PAGE_SIZE = 100
 STATUS_V0 = {
     "PENDING": "Pending", "UNSHIPPED": "Unshipped", "PARTIALLY_SHIPPED": "PartiallyShipped",

@@ -24,6 +24,9 @@ from buyer_messaging.warehouse.connection import transaction
 log = logging.getLogger(__name__)
 
 ORDERS_APIS = ("v0", "2026-01-01")
+# Tokens API model (dataElements): buyerInfo is the order-level buyer identity, BuyerEmail
+# included; the address is not needed at extraction (shipment confirmations fetch it to render).
+V0_DATA_ELEMENTS = ("buyerInfo",)
 
 Reject = tuple[str, str, dict[str, Any]]  # (record key, reason naming the field, raw record)
 
@@ -81,9 +84,13 @@ class V0OrderSource:
         token: str | None = None
         while True:
             kwargs = {"NextToken": token, **params} if token else dict(params)
+            # BuyerInfo (the anonymised e-mail we hash into buyer_hash) is restricted data in v0:
+            # python-amazon-sp-api fetches an RDT for /orders/v0/orders with these data elements
+            # first (one createRestrictedDataToken per page, far below its 1 call/s).
             res = self.caller.call(
-                "getOrders", self.client.get_orders, client=self.client, **kwargs
-            )
+                "getOrders", self.client.get_orders, client=self.client,
+                RestrictedResources=list(V0_DATA_ELEMENTS), **kwargs,
+            )  # fmt: skip
             page = OrderPage()
             for raw in res.payload.get("Orders") or []:
                 try:
