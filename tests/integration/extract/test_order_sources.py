@@ -57,7 +57,8 @@ def test_v0_and_2026_land_the_same_orders_and_items(wh, server):
     )
     for old, new in zip(table(hashes_sql, "acct_v0"), table(hashes_sql, "acct_2026"), strict=True):
         assert old["buyer_hash"]
-        assert new["buyer_hash"] == (old["buyer_hash"] if old["fulfillment_channel"] == "MFN" else None)
+        mfn = old["fulfillment_channel"] == "MFN"
+        assert new["buyer_hash"] == (old["buyer_hash"] if mfn else None)
     assert table(items_sql, "acct_v0") == table(items_sql, "acct_2026")
     # the mix is real: every status the window holds, both channels, totals absent when Amazon omits them
     statuses = {o["order_status"] for o in v0_orders}
