@@ -9,10 +9,12 @@ value) or a blocking lint violation marks it `blocked` with the codes, and it is
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from buyer_messaging.render.carriers import carrier_name
 from buyer_messaging.warehouse import compose, outbox
 from buyer_messaging.warehouse.connection import transaction
 
@@ -36,7 +38,7 @@ def template_context(row: dict[str, Any], seller_name: str | None) -> dict[str, 
         # v0 orders carry no carrier or tracking number (the 2026-01-01 API's packages do): a
         # shipment confirmation without them is blocked as missing required content rather
         # than sent half-empty
-        "carrier": row.get("carrier"),
+        "carrier": carrier_name(row.get("carrier")),
         "tracking_number": row.get("tracking_number"),
         "ship_date": row["ship_date"].date() if row.get("ship_date") else None,
         "estimated_delivery": row["estimated_delivery"].date() if row.get("estimated_delivery") else None,
@@ -65,6 +67,17 @@ def template_context(row: dict[str, Any], seller_name: str | None) -> dict[str, 
     return context
 
 
+def product_info_for(
+    info: Any, items: list[dict[str, Any]], locale: str
+) -> tuple[dict[str, Any] | None, str | None]:
+    """(the first item with configured product information, its text in the locale's language)."""
+    for item in items:
+        text = info.text_for([item.get("asin")], locale)
+        if text is not None:
+            return item, text
+    return None, None
+
+
 def _date(value: Any) -> date | None:
     """A date from json_build_object's timestamptz text (ISO 8601), or None."""
     if not value:
@@ -79,7 +92,11 @@ def render_and_lint(
     locale: str,
     seller_name: str | None = None,
     rules: Any = None,
+    addresses: Callable[[str], list[str]] | None = None,
 ) -> Counter[str]:
+    """`addresses(order_id)`: the delivery address lines a shipment confirmation quotes
+    (`render.address.DeliveryAddresses`, read from Amazon now, never kept in staging); without
+    it, or when Amazon gives none, the confirmation is blocked as missing required content."""
     counts: Counter[str] = Counter()
     with transaction(conn) as cur:
         counts["ready"] += outbox.ready_without_text(cur, account_id, AMAZON_WRITTEN, locale)
@@ -96,8 +113,12 @@ def render_and_lint(
     for row in planned:
         msg_locale = locale_for_marketplace(row["marketplace"])
         context = template_context(row, seller_name)
+        if row["kind"] == "shipment_confirmation" and addresses is not None:
+            context["delivery_address"] = addresses(row["amazon_order_id"])
         if row["kind"] == "product_info":
-            context["product_info"] = product_info.text_for([i["asin"] for i in context["items"]], msg_locale)
+            # the message is about the item whose text it carries, not the order's first item
+            item, context["product_info"] = product_info_for(product_info, context["items"], msg_locale)
+            context["items"] = [item] if item else []
         try:
             msg = render_message(
                 row["kind"], msg_locale, context, account_id=account_id, html=False,

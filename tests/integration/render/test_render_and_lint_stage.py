@@ -84,11 +84,16 @@ def test_a_shipment_confirmation_quotes_the_packages_carrier_and_tracking(wh):
         staging.upsert_orders(cur, "de", [shipped], [item])
         replace_shipments(cur, "de", [shipped["amazon_order_id"]], [package])
         planned(cur, shipped["amazon_order_id"], "shipment_confirmation")
-    assert render_and_lint(wh, account_id="de", locale="de-DE") == {"ready": 1}
+    # the address as render.address.address_lines prints it (its emulator test fetches it)
+    address = ["Max Mustermann", "Hauptstraße 5", "10115 Berlin"]
+    assert render_and_lint(wh, account_id="de", locale="de-DE", addresses=lambda oid: address) == {
+        "ready": 1
+    }
     with wh.cursor() as cur:
         cur.execute("SELECT body FROM messaging.outbox")
         (body,) = cur.fetchone()
     assert "DHL" in body and "00340434161094042557" in body
+    assert "Max Mustermann\nHauptstraße 5\n10115 Berlin" in body
     assert "22. November 2026" in body  # the package's estimated delivery, in German
 
 
