@@ -21,7 +21,7 @@ batches, and report. Every outcome lands in the warehouse (connection `messaging
 `airflow backfill create --dag-id {dag_id} --from-date 2026-01-01 --to-date 2026-01-07`:
 each day plans what was due that day; what is too stale to send now is recorded as
 `expired`, never sent. Re-running or clearing any task is safe: the outbox holds at most one
-message per (order, kind), and a message is never sent twice.
+message per (order, kind, event), and a message is never sent twice.
 
 Trigger with `dry_run` = true to plan, render and lint without sending.
 """

@@ -117,6 +117,23 @@ class ProductInfo(BaseModel):
         return None
 
 
+class Unavailability(BaseModel):
+    """include/policies/unavailability.yaml: the reason an unavailability notice gives."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default_reason: str = Field(default="cancelled", min_length=1, max_length=300)
+    cancel_reasons: dict[str, str] = Field(default_factory=dict)
+    by_account: dict[str, str] = Field(default_factory=dict)
+
+    def reason_for(self, amazon_reasons: list[str | None], account_id: str | None = None) -> str:
+        """The first of Amazon's cancel reasons this file maps, else the seller's default."""
+        for code in amazon_reasons:
+            if code and code in self.cancel_reasons:
+                return self.cancel_reasons[code]
+        return self.by_account.get(account_id or "", self.default_reason)
+
+
 def _load(path: Path, model: type[BaseModel]) -> BaseModel:
     try:
         raw = yaml.safe_load(path.read_text())
@@ -163,3 +180,13 @@ def load_product_info(policies_dir: Path | None = None) -> ProductInfo:
     info = _load(path, ProductInfo)
     assert isinstance(info, ProductInfo)
     return info
+
+
+@lru_cache(maxsize=8)
+def load_unavailability(policies_dir: Path | None = None) -> Unavailability:
+    path = (policies_dir or include_dir() / "policies") / "unavailability.yaml"
+    if not path.exists():
+        return Unavailability()
+    loaded = _load(path, Unavailability)
+    assert isinstance(loaded, Unavailability)
+    return loaded

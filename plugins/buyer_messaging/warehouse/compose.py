@@ -7,7 +7,7 @@ from typing import Any
 from psycopg2.extras import execute_values
 
 PLANNED_WITH_CONTEXT = """
-SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.currency,
+SELECT m.id, m.account_id, m.kind, m.event, m.amazon_order_id, o.marketplace, o.order_status, o.currency,
        -- Amazon drops OrderTotal once an order is cancelled: its items still carry prices
        coalesce(o.order_total,
                 (SELECT sum(i.item_price) FROM staging.order_items i
@@ -36,7 +36,22 @@ SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.currenc
                        'refund_date', max(r.return_delivery_date))
             FROM staging.returns r
             WHERE r.account_id = m.account_id AND r.amazon_order_id = m.amazon_order_id)
-       END AS returned
+       END AS returned,
+       -- an unavailability notice names the lines it is about: what was cancelled (and why,
+       -- per Amazon) or is still unshipped, with their prices for the refund
+       CASE WHEN m.kind = 'unavailability_notice' THEN
+           (SELECT json_agg(json_build_object('title', i.title, 'quantity', i.quantity_ordered,
+                                              'asin', i.asin, 'sku', i.seller_sku,
+                                              'shipped', i.quantity_shipped, 'price', i.item_price,
+                                              'cancelled', c.quantity_cancelled,
+                                              'cancel_reason', c.cancel_reason)
+                            ORDER BY i.order_item_id)
+            FROM staging.order_items i
+            JOIN staging.order_item_cancellations c
+              ON c.account_id = i.account_id AND c.amazon_order_id = i.amazon_order_id
+             AND c.order_item_id = i.order_item_id
+            WHERE i.account_id = m.account_id AND i.amazon_order_id = m.amazon_order_id)
+       END AS lines
 FROM messaging.outbox m
 JOIN staging.orders o ON o.account_id = m.account_id AND o.amazon_order_id = m.amazon_order_id
 LEFT JOIN staging.order_tracking t ON t.account_id = m.account_id AND t.amazon_order_id = m.amazon_order_id

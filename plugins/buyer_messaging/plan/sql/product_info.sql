@@ -21,7 +21,8 @@ WITH configured AS (
       AND o.latest_delivery_date IS NOT NULL
     GROUP BY o.marketplace_id, o.amazon_order_id
 )
-SELECT d.marketplace_id, d.amazon_order_id, d.send_after, d.send_before
+SELECT d.marketplace_id, d.amazon_order_id, 'default' AS event, NULL::text AS excluded,
+       d.send_after, d.send_before
 FROM due d
 WHERE d.send_after < %(day_end)s
   AND d.send_before >= %(day_start)s

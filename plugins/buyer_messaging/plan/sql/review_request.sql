@@ -6,6 +6,8 @@
 -- use): an order waits for the longest delay among its items.
 SELECT o.marketplace_id,
        o.amazon_order_id,
+       'default'                                                   AS event,
+       NULL::text                                                  AS excluded,
        o.earliest_delivery_date + make_interval(days => 5 + coalesce(ad.delay_days, %(delay_days)s)) AS send_after,
        o.latest_delivery_date + interval '30 days'                           AS send_before
 FROM staging.orders o
