@@ -44,16 +44,26 @@ def build_dag(acc: Account) -> Any:
     with DAG(
         dag_id=acc.dag_id,
         schedule=CronDataIntervalTimetable("0 0 * * *", timezone=acc.tz),
-        start_date=datetime(acc.start_date.year, acc.start_date.month, acc.start_date.day, tzinfo=ZoneInfo(acc.tz)),
+        start_date=datetime(
+            acc.start_date.year, acc.start_date.month, acc.start_date.day, tzinfo=ZoneInfo(acc.tz)
+        ),
         catchup=False,
         max_active_runs=1,
         default_args=default_args,
         tags=["buyer-messaging", f"account:{acc.id}", f"marketplace:{acc.marketplace}"],
         doc_md=DOC.format(
-            id=acc.id, marketplace=acc.marketplace, tz=acc.tz, kinds=", ".join(acc.kinds), dag_id=acc.dag_id,
+            id=acc.id,
+            marketplace=acc.marketplace,
+            tz=acc.tz,
+            kinds=", ".join(acc.kinds),
+            dag_id=acc.dag_id,
             orders_api=acc.orders_api,
         ),
-        params={"dry_run": Param(False, type="boolean", description="Plan, render and lint; send nothing.")},
+        params={
+            "dry_run": Param(
+                False, type="boolean", description="Plan, render and lint; send nothing."
+            )
+        },
     ) as dag:
         account_id = acc.id
 

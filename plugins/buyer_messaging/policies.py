@@ -64,7 +64,9 @@ class KindTiming(BaseModel):
     stale_after_days: int | None = Field(default=None, ge=0, le=60)
     # per marketplace (US, GB, FR, DE, ES, IT): e.g. a later review request where delivery
     # is slower; only the keys given replace the kind's
-    by_marketplace: dict[Literal["US", "GB", "FR", "DE", "ES", "IT"], TimingOverride] = Field(default_factory=dict)
+    by_marketplace: dict[Literal["US", "GB", "FR", "DE", "ES", "IT"], TimingOverride] = Field(
+        default_factory=dict
+    )
     # per ASIN (review requests): an order waits for the longest delay among its items
     by_asin: dict[str, AsinDelay] = Field(default_factory=dict)
 

@@ -58,7 +58,9 @@ def migrate_warehouse() -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn):
         applied = migrate(conn)
-    log.info("summary: warehouse migrations applied now: %s", ", ".join(applied) or "none (up to date)")
+    log.info(
+        "summary: warehouse migrations applied now: %s", ", ".join(applied) or "none (up to date)"
+    )
     return {"applied": applied}
 
 
@@ -83,7 +85,12 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
         )
         stats = load_orders(conn, source, caller, account_id=acc.id, window=window)
     log.info("summary: orders API %s: %s; %s", acc.orders_api, stats.summary(), caller.summary())
-    return {"orders": stats.orders, "items": stats.items, "rejected": stats.rejected, "pages": stats.pages}
+    return {
+        "orders": stats.orders,
+        "items": stats.items,
+        "rejected": stats.rejected,
+        "pages": stats.pages,
+    }
 
 
 def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +105,11 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn):
         window = returns_window(
-            conn, acc.id, interval, lookback_days=acc.lookback_days, refresh_days=acc.returns_refresh_days
+            conn,
+            acc.id,
+            interval,
+            lookback_days=acc.lookback_days,
+            refresh_days=acc.returns_refresh_days,
         )
         caller = SpApiCaller()
         stats = extract(
@@ -146,7 +157,9 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
 def docs_dir() -> Any:
     from pathlib import Path
 
-    return Path(os.environ.get("BUYER_MESSAGING_DATA_DOCS") or include_dir().parent / "var" / "data_docs")
+    return Path(
+        os.environ.get("BUYER_MESSAGING_DATA_DOCS") or include_dir().parent / "var" / "data_docs"
+    )
 
 
 def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
@@ -194,7 +207,11 @@ def render_and_lint(account_id: str, context: dict[str, Any]) -> dict[str, int]:
             conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name,
             addresses=addresses,
         )  # fmt: skip
-    log.info("summary: %s%s", dict(counts) or "nothing to prepare", f"; {caller.summary()}" if caller else "")
+    log.info(
+        "summary: %s%s",
+        dict(counts) or "nothing to prepare",
+        f"; {caller.summary()}" if caller else "",
+    )
     return dict(counts)
 
 
@@ -216,8 +233,12 @@ def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any
         n = math.ceil(count / acc.batch_size)
         for i in range(n):
             size = min(acc.batch_size, count - i * acc.batch_size)
-            batches.append({"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"})
-    log.info("summary: %d batches for %s; %d expired before sending", len(batches), pending, expired)
+            batches.append(
+                {"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"}
+            )
+    log.info(
+        "summary: %d batches for %s; %d expired before sending", len(batches), pending, expired
+    )
     return batches
 
 
@@ -234,9 +255,13 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
     with closing(conn):
         channel = channel_for(batch["kind"], pack, caller, lambda name: _client(acc, name))
-        counts = send_batch(conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"]))
+        counts = send_batch(
+            conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"])
+        )
     caller.close()
-    log.info("summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary())
+    log.info(
+        "summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary()
+    )
     return dict(counts)
 
 
@@ -250,7 +275,12 @@ def _client(acc: Account, name: str) -> Any:
     from sp_api.api import Messaging, Solicitations, Tokens
     from sp_api.api.orders.orders_v0 import OrdersV0
 
-    apis = {"solicitations": Solicitations, "messaging": Messaging, "orders": OrdersV0, "tokens": Tokens}
+    apis = {
+        "solicitations": Solicitations,
+        "messaging": Messaging,
+        "orders": OrdersV0,
+        "tokens": Tokens,
+    }
     return _spapi(acc, apis[name])
 
 

@@ -79,7 +79,9 @@ def planned_with_context(cur: Any, account_id: str, kinds: list[str]) -> list[di
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def apply_verdicts(cur: Any, rows: list[tuple[Any, ...]], violations: list[tuple[Any, ...]]) -> None:
+def apply_verdicts(
+    cur: Any, rows: list[tuple[Any, ...]], violations: list[tuple[Any, ...]]
+) -> None:
     """rows: (id, status, locale, subject, body, codes list, error); violations: (id, rule, category, severity, excerpt)."""
     if rows:
         execute_values(cur, _APPLY, rows, template="(%s, %s, %s, %s, %s, %s, %s)")

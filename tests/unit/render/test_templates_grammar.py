@@ -11,7 +11,10 @@ from buyer_messaging.render import render_message
 @pytest.mark.parametrize(
     ("items", "expected"),
     [
-        ([{"title": "Desk Lamp", "quantity": 1}], "this item from your order 111-1234567-1234567 is out of stock:\n\n1 x Desk Lamp\n"),
+        (
+            [{"title": "Desk Lamp", "quantity": 1}],
+            "this item from your order 111-1234567-1234567 is out of stock:\n\n1 x Desk Lamp\n",
+        ),
         (
             [{"title": "Desk Lamp", "quantity": 1}, {"title": "Bulb", "quantity": 2}],
             "these items from your order 111-1234567-1234567 are out of stock:\n\n1 x Desk Lamp\n2 x Bulb\n",
@@ -42,4 +45,7 @@ def test_notices_in_other_languages_agree_too(locale, one, several):
     base = {"order_id": "111-1234567-1234567", "reason": "out_of_stock", "refund_amount": Decimal("10.00"),
             "currency": "EUR", "marketplace": "ES"}  # fmt: skip
     assert one in render_message("unavailability_notice", locale, {**base, "items": [lamp]}).body
-    assert several in render_message("unavailability_notice", locale, {**base, "items": [lamp, lamp]}).body
+    assert (
+        several
+        in render_message("unavailability_notice", locale, {**base, "items": [lamp, lamp]}).body
+    )
