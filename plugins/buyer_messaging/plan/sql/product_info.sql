@@ -30,6 +30,8 @@ WHERE d.send_after < %(day_end)s
       SELECT 1 FROM messaging.outbox x
       WHERE x.account_id = %(account_id)s AND x.amazon_order_id = d.amazon_order_id
         AND x.kind = 'review_request' AND x.status NOT IN ('skipped', 'expired', 'blocked', 'failed'))
+  -- explain, replaying the days of one order, says when an earlier day took its one message
+  AND NOT %(proactive_taken)s::boolean
   AND NOT EXISTS (
       SELECT 1 FROM staging.returns r
       WHERE r.account_id = %(account_id)s AND r.amazon_order_id = d.amazon_order_id)

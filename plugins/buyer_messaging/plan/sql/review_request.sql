@@ -29,6 +29,8 @@ WHERE o.account_id = %(account_id)s
       SELECT 1 FROM messaging.outbox x
       WHERE x.account_id = o.account_id AND x.amazon_order_id = o.amazon_order_id
         AND x.kind = 'product_info' AND x.status NOT IN ('skipped', 'expired', 'blocked', 'failed'))
+  -- explain, replaying the days of one order, says when an earlier day took its one message
+  AND NOT %(proactive_taken)s::boolean
   AND NOT EXISTS (
       SELECT 1 FROM staging.returns r
       WHERE r.account_id = o.account_id AND r.amazon_order_id = o.amazon_order_id)
