@@ -136,6 +136,50 @@ class Unavailability(BaseModel):
         return self.by_account.get(account_id or "", self.default_reason)
 
 
+class _ExclusionRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kinds: tuple[str, ...] = ()
+
+
+class ProductExclusion(_ExclusionRule):
+    asins: tuple[str, ...] = ()
+    skus: tuple[str, ...] = ()
+
+
+class OrderExclusion(_ExclusionRule):
+    orders: tuple[str, ...] = ()
+
+
+class RepeatBuyers(_ExclusionRule):
+    within_days: int = Field(default=365, ge=1, le=3650)
+
+
+class Exclusions(BaseModel):
+    """include/policies/exclusions.yaml: orders that get no message of a kind, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    late_shipment: _ExclusionRule = _ExclusionRule(kinds=("review_request",))
+    products: ProductExclusion = ProductExclusion()
+    do_not_contact: OrderExclusion = OrderExclusion()
+    repeat_buyers: RepeatBuyers = RepeatBuyers()
+
+    def params(self, kind: str) -> dict[str, object]:
+        """The planner's parameters for `kind` (empty lists and zero turn a rule off)."""
+
+        def on(rule: _ExclusionRule) -> bool:
+            return kind in rule.kinds
+
+        return {
+            "excl_late": on(self.late_shipment),
+            "excl_asins": list(self.products.asins) if on(self.products) else [],
+            "excl_skus": list(self.products.skus) if on(self.products) else [],
+            "excl_orders": list(self.do_not_contact.orders) if on(self.do_not_contact) else [],
+            "excl_repeat_days": self.repeat_buyers.within_days if on(self.repeat_buyers) else 0,
+        }
+
+
 def _load(path: Path, model: type[BaseModel]) -> BaseModel:
     try:
         raw = yaml.safe_load(path.read_text())
@@ -191,4 +235,18 @@ def load_unavailability(policies_dir: Path | None = None) -> Unavailability:
         return Unavailability()
     loaded = _load(path, Unavailability)
     assert isinstance(loaded, Unavailability)
+    return loaded
+
+
+@lru_cache(maxsize=8)
+def load_exclusions(policies_dir: Path | None = None) -> Exclusions:
+    path = (policies_dir or include_dir() / "policies") / "exclusions.yaml"
+    if not path.exists():
+        return Exclusions()
+    loaded = _load(path, Exclusions)
+    assert isinstance(loaded, Exclusions)
+    for name in ("late_shipment", "products", "do_not_contact", "repeat_buyers"):
+        unknown = sorted(set(getattr(loaded, name).kinds) - set(ALL_KINDS))
+        if unknown:
+            raise ConfigError(f"{path}: {name}.kinds: unknown kind {', '.join(unknown)}")
     return loaded

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from buyer_messaging.policies import (
+    Exclusions,
     PolicyPack,
     ProductInfo,
     Timing,
+    load_exclusions,
     load_pack,
     load_product_info,
     load_timing,
@@ -65,6 +67,7 @@ def kind_params(
     marketplace: str | None = None,
     order_id: str | None = None,
     proactive_taken: bool = False,
+    exclusions: Exclusions | None = None,
 ) -> dict[str, Any]:
     """Every parameter a kind's statements take, for the planner and for explain alike."""
     policy = pack.kinds.get(kind)
@@ -89,6 +92,7 @@ def kind_params(
         "override_delays": [rules.by_asin[a].delay_days for a in sorted(rules.by_asin)],
         "order_id": order_id,
         "proactive_taken": proactive_taken,
+        **(exclusions or load_exclusions()).params(kind),
     }
 
 
@@ -106,6 +110,7 @@ def plan_day(
     tz: str = "UTC",
     product_info: ProductInfo | None = None,
     marketplace: str | None = None,
+    exclusions: Exclusions | None = None,
 ) -> Counter[str]:
     """Plan every enabled kind for the run's day; returns counts per 'kind:status'."""
     timing = timing or load_timing()
@@ -120,6 +125,7 @@ def plan_day(
                 kind, account_id=account_id, run_day=run_day, day=day, now=now or datetime.now(UTC),
                 pack=pack, timing=timing, product_info=product_info,
                 enabled_despite_policy=enabled_despite_policy, tz=tz, marketplace=marketplace,
+                exclusions=exclusions,
             )  # fmt: skip
             cur.execute(_insert_sql(kind), params)
             for status, n in cur.fetchall():
