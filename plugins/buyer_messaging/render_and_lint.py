@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from buyer_messaging.render.address import address_lines
 from buyer_messaging.render.carriers import carrier_name
 from buyer_messaging.warehouse import compose, outbox
 from buyer_messaging.warehouse.connection import transaction
@@ -34,7 +35,9 @@ def template_context(
     """What the templates may use (include/templates/README.md lists it)."""
     context: dict[str, Any] = {
         "order_id": row["amazon_order_id"],
-        "buyer_name": None,  # buyer PII is not kept in the warehouse
+        # as Amazon gives it (kept until the retention purge); the templates clean it (no
+        # markup, emoji or control characters, clipped) and it is data, never template code
+        "buyer_name": row.get("buyer_name") or None,
         "marketplace": row["marketplace"],
         "items": [
             {
@@ -180,9 +183,9 @@ def render_and_lint(
     rules: Any = None,
     addresses: Callable[[str], list[str]] | None = None,
 ) -> Counter[str]:
-    """`addresses(order_id)`: the delivery address lines a shipment confirmation quotes
-    (`render.address.DeliveryAddresses`, read from Amazon now, never kept in staging); without
-    it, or when Amazon gives none, the confirmation is blocked as missing required content."""
+    """`addresses(order_id)`: the delivery address lines of an order whose address extraction
+    did not keep (`render.address.DeliveryAddresses` reads it from Amazon now); a shipment
+    confirmation with no address either way is blocked as missing required content."""
     counts: Counter[str] = Counter()
     with transaction(conn) as cur:
         counts["ready"] += outbox.ready_without_text(cur, account_id, AMAZON_WRITTEN, locale)
@@ -199,8 +202,12 @@ def render_and_lint(
     for row in planned:
         msg_locale = locale_for_marketplace(row["marketplace"])
         context = template_context(row, seller_name)
-        if row["kind"] == "shipment_confirmation" and addresses is not None:
-            context["delivery_address"] = addresses(row["amazon_order_id"])
+        if row["kind"] == "shipment_confirmation":
+            # the address extraction kept (until the retention purge), else Amazon's, now
+            stored = address_lines(row.get("stored_address"))
+            if not stored and addresses is not None:
+                stored = addresses(row["amazon_order_id"])
+            context["delivery_address"] = stored
         if row["kind"] == "product_info":
             # the message is about the item whose text it carries, not the order's first item
             item, context["product_info"] = product_info_for(

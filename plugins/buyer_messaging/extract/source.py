@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from buyer_messaging.extract.orders import STREAM, ExtractStats, _iso, _order_items
-from buyer_messaging.extract.parse import RecordError, parse_item, parse_order
+from buyer_messaging.extract.parse import RecordError, parse_item, parse_order, without_any_pii
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import returns as shipments_sql
 from buyer_messaging.warehouse import staging
@@ -24,9 +24,10 @@ from buyer_messaging.warehouse.connection import transaction
 log = logging.getLogger(__name__)
 
 ORDERS_APIS = ("v0", "2026-01-01")
-# Tokens API model (dataElements): buyerInfo is the order-level buyer identity, BuyerEmail
-# included; the address is not needed at extraction (shipment confirmations fetch it to render).
-V0_DATA_ELEMENTS = ("buyerInfo",)
+# Tokens API model (dataElements): buyerInfo is the order-level buyer identity (BuyerEmail,
+# hashed; BuyerName, for the greeting), shippingAddress the delivery address a shipment
+# confirmation quotes; both are kept only until the retention purge.
+V0_DATA_ELEMENTS = ("buyerInfo", "shippingAddress")
 
 Reject = tuple[str, str, dict[str, Any]]  # (record key, reason naming the field, raw record)
 
@@ -100,7 +101,7 @@ class V0OrderSource:
                         for item in _order_items(self.caller, self.client, order["amazon_order_id"])
                     ]
                 except RecordError as err:
-                    page.rejects.append((err.record_key, str(err), raw))
+                    page.rejects.append((err.record_key, str(err), without_any_pii(raw)))
                     continue
                 page.orders.append(order)
                 page.items.extend(items)

@@ -14,6 +14,12 @@ SELECT m.id, m.account_id, m.kind, m.event, m.amazon_order_id, o.marketplace, o.
                  WHERE i.account_id = m.account_id AND i.amazon_order_id = m.amazon_order_id)) AS order_total,
        o.purchase_date, o.latest_ship_date, o.earliest_delivery_date, o.latest_delivery_date,
        o.last_update_date,
+       -- buyer PII kept until the retention purge (extraction drops e-mail and phone): the
+       -- name for the greeting, the delivery address for a shipment confirmation
+       coalesce(o.raw #>> '{BuyerInfo,BuyerName}', o.raw #>> '{buyer,buyerName}') AS buyer_name,
+       CASE WHEN m.kind = 'shipment_confirmation'
+            THEN coalesce(o.raw -> 'ShippingAddress', o.raw #> '{recipient,deliveryAddress}')
+       END AS stored_address,
        -- the first package (Orders API 2026-01-01): what a shipment confirmation quotes
        t.carrier, t.tracking_number, t.ship_date,
        coalesce(t.estimated_delivery_end, o.latest_delivery_date) AS estimated_delivery,
