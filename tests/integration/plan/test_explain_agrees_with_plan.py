@@ -78,4 +78,11 @@ def test_explain_predicts_exactly_what_planning_records_for_every_order(wh, emul
     seen = {(p[1], p[3]) for p in planned}
     assert {("review_request", "planned"), ("shipment_confirmation", "expired")} <= seen
     assert any(k == "unavailability_notice" for k, _ in seen)
-    assert any(p[5] and p[5].startswith("suppressed") for p in planned)
+    reasons = {p[5] for p in planned if p[5]}
+    assert any(r.startswith("suppressed") for r in reasons)
+    assert {"excluded: the buyer asked for the cancellation",
+            "excluded: fulfilled by Amazon, which informs the buyer itself"} <= reasons  # fmt: skip
+    assert any(r.startswith("excluded: shipped late") for r in reasons)
+    assert {p[2] for p in planned if p[1] == "unavailability_notice"} == {
+        "cancelled", "delayed", "partially_cancelled",
+    }  # fmt: skip
