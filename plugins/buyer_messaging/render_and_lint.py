@@ -182,10 +182,13 @@ def render_and_lint(
     seller_name: str | None = None,
     rules: Any = None,
     addresses: Callable[[str], list[str]] | None = None,
+    locales: Callable[[str], str | None] | None = None,
 ) -> Counter[str]:
     """`addresses(order_id)`: the delivery address lines of an order whose address extraction
     did not keep (`render.address.DeliveryAddresses` reads it from Amazon now); a shipment
-    confirmation with no address either way is blocked as missing required content."""
+    confirmation with no address either way is blocked as missing required content.
+    `locales(order_id)`: the buyer's preferred locale (`render.buyer_locale.BuyerLocales`);
+    the message is in it when we have templates in its language, else the marketplace's."""
     counts: Counter[str] = Counter()
     with transaction(conn) as cur:
         counts["ready"] += outbox.ready_without_text(cur, account_id, AMAZON_WRITTEN, locale)
@@ -194,13 +197,14 @@ def render_and_lint(
         return counts
     from buyer_messaging.lint import lint_message, load_rules
     from buyer_messaging.policies import load_product_info
-    from buyer_messaging.render import RenderError, locale_for_marketplace, render_message
+    from buyer_messaging.render import RenderError, choose_locale, render_message
 
     rules = rules or load_rules()
     product_info = load_product_info()
     verdicts, violations = [], []
     for row in planned:
-        msg_locale = locale_for_marketplace(row["marketplace"])
+        preferred = locales(row["amazon_order_id"]) if locales is not None else None
+        msg_locale = choose_locale(row["marketplace"], preferred)
         context = template_context(row, seller_name)
         if row["kind"] == "shipment_confirmation":
             # the address extraction kept (until the retention purge), else Amazon's, now
@@ -238,6 +242,7 @@ def render_and_lint(
         verdict = lint_message(
             rules, kind=row["kind"], locale=msg_locale, subject=msg.subject, body=msg.body,
             channel=CHANNEL_OF.get(row["kind"], "email_relay"), order_id=row["amazon_order_id"],
+            preferred_locale=preferred,
         )  # fmt: skip
         codes = sorted({v.category for v in verdict.violations if v.severity == "block"})
         status = "blocked" if verdict.verdict == "block" else "ready"

@@ -9,6 +9,7 @@ from integration.extract.extract_helpers import (
     NOW,
     ORDERS_WINDOW,
     TIME_SCALE,
+    US,
     caller,
     client,
     credentials,
@@ -17,6 +18,7 @@ from integration.extract.extract_helpers import (
 
 from buyer_messaging.extract.source import load_orders, order_source
 from buyer_messaging.plan.planner import plan_day
+from buyer_messaging.render import choose_locale
 from buyer_messaging.render.address import DeliveryAddresses, address_lines
 from buyer_messaging.render.carriers import carrier_name
 from buyer_messaging.render_and_lint import product_info_for, render_and_lint
@@ -130,3 +132,30 @@ def test_product_information_is_titled_by_the_item_whose_text_it_carries():
     item, text = product_info_for(load_product_info(), items, "en-US")
     assert item["title"] == "Bamboo Cutting Board Set" and text.startswith("Before first use")
     assert product_info_for(load_product_info(), items[:1], "en-US") == (None, None)
+
+
+def test_messages_are_written_in_the_buyers_language_from_get_attributes(wh, emulator_factory):
+    from sp_api.api import Messaging
+
+    from buyer_messaging.render.buyer_locale import BuyerLocales
+    from buyer_messaging.spapi.client import build_client
+
+    server = emulator_factory(seed=11, orders_per_day=40, time_scale=TIME_SCALE, now=NOW)
+    c = caller()
+    source = order_source("2026-01-01", client("2026-01-01", server.url), c, account_id="us")
+    load_orders(wh, source, c, account_id="us", window=ORDERS_WINDOW)
+    plan_day(wh, account_id="us", kinds=("shipment_confirmation",), run_day=ORDERS_WINDOW[0].date(),
+             day=ORDERS_WINDOW, now=NOW, enabled_despite_policy=("shipment_confirmation",))  # fmt: skip
+    locale_caller = caller()
+    locale_caller.buckets["GetAttributes"] = TokenBucket(1.0 * TIME_SCALE, 5)
+    locales = BuyerLocales(build_client(Messaging, credentials(server.url)), locale_caller, US)
+    render_and_lint(wh, account_id="us", locale="en-US", locales=locales)
+    got = rows(wh, "SELECT amazon_order_id, status, locale, body FROM messaging.outbox")
+    asked = {r["amazon_order_id"]: locales(r["amazon_order_id"]) for r in got}
+    assert all(asked.values())  # the emulator knows every buyer's locale
+    # Amazon's tag mapped onto our six locales, the marketplace's language otherwise
+    for row in got:
+        assert row["locale"] == choose_locale("US", asked[row["amazon_order_id"]])
+    assert {r["locale"] for r in got} - {"en-US"}, "some buyers prefer another language"
+    german = [r for r in got if r["locale"] == "de-DE" and r["status"] == "ready"]
+    assert all("Lieferadresse:" in r["body"] for r in german)
