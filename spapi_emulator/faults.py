@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 KNOWN = {
     "error_rate_500", "error_rate_503", "latency_ms", "throttle_storm", "expire_tokens_after_s",
-    "truncated_pages", "empty_error_body", "malformed_order", "operations",
+    "truncated_pages", "empty_error_body", "malformed_order", "operations", "deny_restricted_data",
 }
 
 
@@ -49,6 +49,9 @@ def _check(config: dict) -> None:
     expire = config.get("expire_tokens_after_s")
     if expire is not None and not (isinstance(expire, (int, float)) and expire >= 0):
         raise ValueError(f"expire_tokens_after_s must be a number of seconds, not {expire!r}")
+    deny = config.get("deny_restricted_data")
+    if deny is not None and not isinstance(deny, bool):
+        raise ValueError(f"deny_restricted_data must be true or false, not {deny!r}")
     only = config.get("operations")
     if only is not None and not (isinstance(only, list) and all(isinstance(o, str) for o in only)):
         raise ValueError("operations must be a list of operation names")
@@ -116,6 +119,10 @@ class Faults:
             return None
         from .app import Response, error_response
 
+        if self.config.get("deny_restricted_data") and operation == "createRestrictedDataToken":
+            # an application without the restricted roles the data elements need
+            return error_response(403, "Unauthorized", "Access to requested resource is denied.",
+                                  "The application is not authorized for the requested restricted data.")
         if self._roll("error_rate_500") < 1.0:
             return error_response(500, "InternalFailure", "We encountered an internal error. Please try again.", "")
         if self._roll("error_rate_503") < 1.0:

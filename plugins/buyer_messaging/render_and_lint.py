@@ -8,6 +8,7 @@ value) or a blocking lint violation marks it `blocked` with the codes, and it is
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
@@ -156,6 +157,24 @@ def unavailability_context(row: dict[str, Any], policy: Any = None) -> dict[str,
     return out
 
 
+def buyer_pii(context: dict[str, Any]) -> list[str]:
+    """The words of the buyer's name and address as a message may quote them (an excerpt may
+    hold only part of a line)."""
+    from buyer_messaging.render.engine import clean_text
+
+    values = [context.get("buyer_name") or "", *(context.get("delivery_address") or [])]
+    words = {w for raw in values for w in clean_text(raw, 200).split() if len(w) > 2}
+    return sorted(words, key=len, reverse=True)
+
+
+def redact(text: str, pii: list[str]) -> str:
+    """A lint excerpt for `error` and lint_violations: buyer PII never reaches error text."""
+    if not pii or not text:
+        return text
+    words = "|".join(re.escape(w) for w in pii)
+    return re.sub(rf"(?<!\w)(?:{words})(?!\w)", "[buyer data]", text)
+
+
 def product_info_for(
     info: Any, items: list[dict[str, Any]], locale: str
 ) -> tuple[dict[str, Any] | None, str | None]:
@@ -246,13 +265,18 @@ def render_and_lint(
         )  # fmt: skip
         codes = sorted({v.category for v in verdict.violations if v.severity == "block"})
         status = "blocked" if verdict.verdict == "block" else "ready"
+        pii = buyer_pii(context)
         error = (
-            "; ".join(f"{v.rule}: {v.excerpt}" for v in verdict.violations if v.severity == "block")
+            "; ".join(
+                f"{v.rule}: {redact(v.excerpt or '', pii)}"
+                for v in verdict.violations
+                if v.severity == "block"
+            )
             or None
         )
         verdicts.append((row["id"], status, msg_locale, msg.subject, msg.body, codes, error))
         violations += [
-            (row["id"], v.rule, v.category, v.severity, (v.excerpt or "")[:500])
+            (row["id"], v.rule, v.category, v.severity, redact(v.excerpt or "", pii)[:500])
             for v in verdict.violations
         ]
         counts[status] += 1

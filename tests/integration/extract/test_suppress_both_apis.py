@@ -78,3 +78,18 @@ def test_suppress_works_on_orders_of_either_api(wh, fresh_warehouse, server, api
     others = [v for (oid, kind), v in got.items() if oid not in theirs]
     assert others and all(v != suppressed for v in others)
     assert all(v != suppressed for (oid, kind), v in got.items() if kind == "unavailability_notice")
+
+
+def test_without_the_restricted_role_v0_extracts_without_buyer_data(wh, emulator_factory, caplog):
+    """Amazon refuses the RDT (403) to an application without the restricted roles: the orders
+    are extracted all the same, without buyer data, and `suppress` says why it cannot act."""
+    server = emulator_factory(
+        seed=11, orders_per_day=40, time_scale=TIME_SCALE, now=NOW,
+        faults={"deny_restricted_data": True},
+    )  # fmt: skip
+    c = caller()
+    source = order_source("v0", client("v0", server.url), c, account_id="no_role")
+    stats = load_orders(wh, source, c, account_id="no_role", window=ORDERS_WINDOW)
+    assert stats.orders > 50 and stats.rejected == 0
+    assert "no restricted data for this application" in caplog.text
+    assert rows(wh, "SELECT count(buyer_hash) AS n FROM staging.orders")[0]["n"] == 0
