@@ -24,7 +24,9 @@ def demo_env(monkeypatch, emulator, fresh_warehouse, smtp_relay):
     conn = json.loads(spapi_connection_json(emulator.url, refresh_token=REFRESH_TOKEN))
     conn["extra"]["lwa_client_secret"] = CLIENT_SECRET
     monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", json.dumps(conn))
-    monkeypatch.setenv("AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse)
+    )
     return emulator, fresh_warehouse
 
 
@@ -63,7 +65,14 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
     assert sorted(received_ids) == sorted(sent)  # what we recorded as sent is what Amazon got
     assert len(received_ids) == len(set(received_ids))
     assert all(r["marketplaceIds"] == ["ATVPDKIKX0DER"] for r in received)
-    assert set(log.values()) <= {"sent", "expired"}
+    assert set(log.values()) <= {"sent", "expired", "skipped"}
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        # skipped only by an exclusion (a cancelled, returned or late-shipped order), with why
+        cur.execute(
+            "SELECT error FROM reporting.message_log"
+            " WHERE account_id = 'demo' AND kind = 'review_request' AND status = 'skipped'"
+        )
+        assert all(e.startswith("excluded: ") for (e,) in cur.fetchall())
 
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM staging.orders WHERE account_id = 'demo'")
@@ -86,7 +95,9 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
     db = Path(os.environ["AIRFLOW_HOME"]) / "airflow.db"
     xcoms = [str(v) for (v,) in sqlite3.connect(db).execute("SELECT value FROM xcom")]
     assert xcoms and not [x for x in xcoms if "SECRET-" in x]
-    logs = "".join(p.read_text(errors="replace") for p in Path(os.environ["AIRFLOW_HOME"]).rglob("*.log"))
+    logs = "".join(
+        p.read_text(errors="replace") for p in Path(os.environ["AIRFLOW_HOME"]).rglob("*.log")
+    )
     assert "SECRET-" not in logs
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(
@@ -94,5 +105,7 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
             " WHERE table_schema IN ('staging', 'messaging', 'quality', 'reporting', 'public')"
         )
         for schema, table in cur.fetchall():
-            cur.execute(f'SELECT count(*) FROM "{schema}"."{table}" t WHERE t::text LIKE %s', ("%SECRET-%",))
+            cur.execute(
+                f'SELECT count(*) FROM "{schema}"."{table}" t WHERE t::text LIKE %s', ("%SECRET-%",)
+            )
             assert cur.fetchone()[0] == 0, f"{schema}.{table} holds a secret"
