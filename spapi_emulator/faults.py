@@ -35,6 +35,7 @@ KNOWN = {
     "malformed_order",
     "operations",
     "reply_loss",
+    "deny_restricted_data",
 }
 LOSS_MODES = ("bad_gateway", "reset", "slow")
 # the server reads this header off a processed response and loses the reply accordingly
@@ -87,6 +88,9 @@ def _check(config: dict) -> None:
     expire = config.get("expire_tokens_after_s")
     if expire is not None and not (isinstance(expire, (int, float)) and expire >= 0):
         raise ValueError(f"expire_tokens_after_s must be a number of seconds, not {expire!r}")
+    deny = config.get("deny_restricted_data")
+    if deny is not None and not isinstance(deny, bool):
+        raise ValueError(f"deny_restricted_data must be true or false, not {deny!r}")
     only = config.get("operations")
     if only is not None and not (isinstance(only, list) and all(isinstance(o, str) for o in only)):
         raise ValueError("operations must be a list of operation names")
@@ -188,6 +192,10 @@ class Faults:
             return None
         from .app import Response, error_response
 
+        if self.config.get("deny_restricted_data") and operation == "createRestrictedDataToken":
+            # an application without the restricted roles the data elements need
+            return error_response(403, "Unauthorized", "Access to requested resource is denied.",
+                                  "The application is not authorized for the requested restricted data.")
         if self._roll("error_rate_500") < 1.0:
             return error_response(
                 500, "InternalFailure", "We encountered an internal error. Please try again.", ""

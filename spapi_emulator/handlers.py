@@ -34,8 +34,10 @@ def order_v0(facts: OrderFacts, now: datetime, pii: set[str] | frozenset[str] = 
     """An Order as getOrders/getOrder return it at `now`. `pii` holds the RDT data elements."""
     status, updated = facts.status_at(now)
     market = facts.marketplace
-    shipped_qty = sum(i.quantity for i in facts.items if i.shipped_at and i.shipped_at <= now)
-    total_qty = sum(i.quantity for i in facts.items)
+    done = [i for i in facts.items if i.shipped_at and i.shipped_at <= now]
+    shipped_qty = sum(i.quantity for i in done if not i.cancelled)
+    # a line the seller cancelled when the rest shipped is neither shipped nor to ship
+    total_qty = sum(i.quantity for i in facts.items) - sum(i.quantity for i in done if i.cancelled)
     order: dict[str, Any] = {
         "AmazonOrderId": facts.amazon_order_id,
         "SellerOrderId": facts.amazon_order_id,
@@ -96,6 +98,7 @@ def order_item_v0(facts: OrderFacts, line: int, now: datetime) -> dict[str, Any]
     item = facts.items[line]
     status, _ = facts.status_at(now)
     shipped = item.shipped_at is not None and item.shipped_at <= now and status != "Canceled"
+    shipped = shipped and not item.cancelled
     out: dict[str, Any] = {
         "ASIN": item.asin,
         "SellerSKU": item.sku,
@@ -109,7 +112,9 @@ def order_item_v0(facts: OrderFacts, line: int, now: datetime) -> dict[str, Any]
         "ConditionSubtypeId": "New",
         "IsTransparency": False,
         "SerialNumberRequired": False,
-        "BuyerRequestedCancel": {"IsBuyerRequestedCancel": "false", "BuyerCancelReason": ""},
+        "BuyerRequestedCancel": {"IsBuyerRequestedCancel": "true", "BuyerCancelReason": "Ordered by mistake."}
+        if facts.buyer_cancelled and status == "Canceled"
+        else {"IsBuyerRequestedCancel": "false", "BuyerCancelReason": ""},
     }
     # Pricing is not available while the order is Pending (Amazon's documented behaviour).
     if status != "Pending":

@@ -61,6 +61,9 @@ class Account(BaseModel):
     # {{ case_subject }} and {{ case_summary }}
     case_notifiers: tuple[dict[str, Any], ...] = ()
     orders_api: Literal["v0", "2026-01-01"] = "v0"
+    # write each message in the buyer's preferred language (Messaging getAttributes, one call
+    # per rendered message at 1/s); off: the marketplace's language
+    buyer_locale: bool = True
     # a return's arrival and refund reach the report days after its request: each run
     # re-reads this many days of it so staging catches up
     returns_refresh_days: int = Field(default=14, ge=0, le=60)

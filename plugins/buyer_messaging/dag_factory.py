@@ -30,7 +30,7 @@ backfill does not follow the DAG's own limit (Airflow defaults it to 10 runs at 
 each day's plan depends on the days before it (in the UI's *Backfill* dialog: *Max Active
 Runs* 1). Each day plans what was due that day; what is too stale to send now is recorded
 as `expired`, never sent. Re-running or clearing any task is safe: the outbox holds at most one
-message per (order, kind), and a message is never sent twice.
+message per (order, kind, event), and a message is never sent twice.
 
 Trigger with `dry_run` = true to plan, render and lint without sending.
 """

@@ -161,6 +161,32 @@ def _sent_total(dsn: str) -> int:
         conn.close()
 
 
+def _suppress_a_returning_buyer(dsn: str) -> str | None:
+    """Suppress the buyer with the most orders (the emulator has a few returning buyers);
+    returns the order it was recorded from, or None when no buyer has two orders."""
+    from buyer_messaging.warehouse import suppressions
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    conn = connect(dsn)
+    try:
+        with transaction(conn) as cur:
+            cur.execute(
+                "SELECT max(amazon_order_id) FROM staging.orders WHERE account_id = %s"
+                " AND buyer_hash IS NOT NULL GROUP BY buyer_hash HAVING count(*) > 1"
+                " ORDER BY count(*) DESC, 1 LIMIT 1",
+                (ACCOUNT,),
+            )
+            row = cur.fetchone()
+            if row is None:
+                return None
+            suppressions.suppress(
+                cur, ACCOUNT, row[0], "asked not to be contacted (demo)", source="demo"
+            )
+            return str(row[0])
+    finally:
+        conn.close()
+
+
 def _summary(dsn: str, days: list[date]) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
     from buyer_messaging.warehouse.connection import connect
 
@@ -208,7 +234,12 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
 
         today = datetime.now(ZoneInfo(account(ACCOUNT).tz)).date()  # yesterday is the account's
         run_days = [today - timedelta(days=n) for n in range(days, 0, -1)]
-        failed = _run_days(run_days, var)
+        # the first day extracts the onboarding backlog; then a returning buyer asks not to
+        # be contacted (as a seller would record with `buyer-messaging suppress`), so the
+        # later days show their non-critical messages skipped as suppressed
+        failed = _run_days(run_days[:1], var)
+        suppressed = _suppress_a_returning_buyer(dsn)
+        failed += _run_days(run_days[1:], var)
         received = _fetch(url + "/_emulator/received")
         (var / "emulator-received.json").write_text(json.dumps(received, indent=2))
     finally:
@@ -223,6 +254,8 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
     received["relay_mail"] = _mail_count(mail) - mails_before
     _print_cases(cases)
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
+    if suppressed:
+        print(f"suppressed: the buyer of order {suppressed} (asked not to be contacted)")
     if failed:
         print(
             f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see {var / 'airflow' / 'dag-runs.log'}"

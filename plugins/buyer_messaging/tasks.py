@@ -270,11 +270,31 @@ def render_and_lint(account_id: str, context: dict[str, Any]) -> dict[str, int]:
 
     acc = account(account_id)
     conn, _ = _warehouse()
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    caller = SpApiCaller()
+    addresses, locales = None, None
+    if "shipment_confirmation" in acc.kinds:
+        from buyer_messaging.extract.source import client_class
+        from buyer_messaging.render.address import DeliveryAddresses
+
+        tokens = _client(acc, "tokens") if acc.orders_api == "v0" else None
+        orders = _spapi(acc, client_class(acc.orders_api))
+        addresses = DeliveryAddresses(acc.orders_api, orders, caller, tokens)
+    if acc.buyer_locale and set(acc.kinds) - {"review_request"}:
+        from buyer_messaging.render.buyer_locale import BuyerLocales
+
+        locales = BuyerLocales(_client(acc, "messaging"), caller, acc.market.marketplace_id)
     with closing(conn):
         counts = prepare(
-            conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name
-        )
-    log.info("summary: %s", dict(counts) or "nothing to prepare")
+            conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name,
+            addresses=addresses, locales=locales,
+        )  # fmt: skip
+    log.info(
+        "summary: %s%s",
+        dict(counts) or "nothing to prepare",
+        f"; {caller.summary()}",
+    )
     return dict(counts)
 
 

@@ -1,9 +1,15 @@
 """Orders API 2026-01-01 (searchOrders) as an `OrderSource`: the same staging rows as v0.
 
 searchOrders by lastUpdatedAfter/Before with includedData FULFILLMENT (status, channel, ship and
-delivery windows, quantities), PROCEEDS (the order total) and PACKAGES (carrier, tracking
-number, ship time per package; merchant-fulfilled orders only). No BUYER or RECIPIENT: buyer
-PII stays at Amazon, as with v0 without a restricted data token.
+delivery windows, quantities), PROCEEDS (the order total), PACKAGES (carrier, tracking number,
+ship time per package; merchant-fulfilled orders only), CANCELLATION (who cancelled which item
+and why) and BUYER, for `buyer.buyerEmail`: the anonymised address is hashed with the account's
+salt into `buyer_hash` (as v0 does with BuyerInfo.BuyerEmail) and never stored. Amazon's "Access
+Orders PII" guide: v2026-01-01 needs no Restricted Data Token for PII (a restricted role
+instead), and gives buyerEmail only for merchant-fulfilled orders (the model says so too), so
+Amazon-fulfilled orders keep an empty buyer_hash on this API. The buyer's name (greeting) and
+RECIPIENT's delivery address (shipment confirmations) stay in `raw`, without the phone, until
+the retention purge removes `buyer` and `recipient`.
 
 Each 2026 order is mapped to the v0 fields and parsed by `extract.parse` (one set of rules for
 both APIs); errors name the 2026 field. `raw` keeps the 2026 order as Amazon sent it.
@@ -36,7 +42,7 @@ from buyer_messaging.spapi.calls import SpApiCaller
 
 log = logging.getLogger(__name__)
 
-INCLUDED_DATA = ("FULFILLMENT", "PROCEEDS", "PACKAGES")
+INCLUDED_DATA = ("FULFILLMENT", "PROCEEDS", "PACKAGES", "CANCELLATION", "BUYER", "RECIPIENT")
 PAGE_SIZE = 100
 STATUS_V0 = {
     "PENDING": "Pending", "UNSHIPPED": "Unshipped", "PARTIALLY_SHIPPED": "PartiallyShipped",
@@ -141,7 +147,21 @@ def as_v0_item(item: dict[str, Any], order_status: str | None) -> dict[str, Any]
 
 
 def _without_pii(order: dict[str, Any]) -> dict[str, Any]:
+    """No buyer data at all (a rejected record)."""
     return {k: v for k, v in order.items() if k not in ("buyer", "recipient")}
+
+
+def _kept(order: dict[str, Any]) -> dict[str, Any]:
+    """The order for staging: no e-mail (hashed) or phone; the buyer's name and the delivery
+    address messages quote stay until the retention purge."""
+    kept = _without_pii(order)
+    name = _get(order, "buyer", "buyerName")
+    if name:
+        kept["buyer"] = {"buyerName": name}
+    address = _get(order, "recipient", "deliveryAddress")
+    if isinstance(address, dict) and address.get("addressLine1"):
+        kept["recipient"] = {"deliveryAddress": {k: v for k, v in address.items() if k != "phone"}}
+    return kept
 
 
 def _timestamp(value: Any, key: str, field: str) -> datetime | None:
@@ -209,7 +229,7 @@ def parse_order_2026(
     checked(models.Order2026, order, key)
     try:
         row = parse_order(as_v0_order(order), account_id, salt=salt, check_storable=False)
-        row["raw"] = _without_pii(order)
+        row["raw"] = _kept(order)
         items = []
         for entry, raw_item in enumerate(order["orderItems"]):
             item = parse_item(

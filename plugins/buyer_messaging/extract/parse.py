@@ -116,7 +116,20 @@ def parse_order(
 
 
 def _without_pii(raw: dict[str, Any]) -> dict[str, Any]:
-    """Staging keeps the order as Amazon sent it, minus buyer PII (hashed above)."""
+    """Staging keeps the order as Amazon sent it, minus the buyer's e-mail (hashed above) and
+    phone; the name and delivery address messages quote stay until the retention purge."""
+    kept = {k: v for k, v in raw.items() if k not in ("BuyerInfo", "ShippingAddress")}
+    name = (raw.get("BuyerInfo") or {}).get("BuyerName")
+    if name:
+        kept["BuyerInfo"] = {"BuyerName": name}
+    address = raw.get("ShippingAddress")
+    if isinstance(address, dict) and address.get("AddressLine1"):
+        kept["ShippingAddress"] = {k: v for k, v in address.items() if k != "Phone"}
+    return kept
+
+
+def without_any_pii(raw: dict[str, Any]) -> dict[str, Any]:
+    """A rejected v0 record as kept in staging.rejected_records: no buyer data at all."""
     return {k: v for k, v in raw.items() if k not in ("BuyerInfo", "ShippingAddress")}
 
 

@@ -48,7 +48,7 @@ MARKETPLACE_CURRENCIES = {
 CONTEXT_KEYS = (
     "order_id", "buyer_name", "marketplace", "items", "carrier", "tracking_number",
     "estimated_delivery", "ship_date", "reason", "refund_amount", "currency", "refund_date",
-    "adjusted_amount", "seller_name", "product_info",
+    "adjusted_amount", "seller_name", "product_info", "delivery_address",
 )  # fmt: skip
 MAX_TITLE = 120
 MAX_ITEMS = 10

@@ -67,6 +67,7 @@ def _rendered() -> list[tuple[str, str, str, str]]:
             "ship_date": date(2026, 11, 21), "currency": "EUR", "reason": "delayed",
             "refund_amount": Decimal("24.90") + n, "refund_date": date(2026, 11, 22),
             "adjusted_amount": None, "product_info": "Wash by hand before first use.",
+            "delivery_address": ["Zoë Doe", "1200 12th Ave S", "Seattle, WA 98144"],
         }  # fmt: skip
         msg = render_message(kind, locale, ctx)
         out.append((kind, locale, msg.subject, msg.body))

@@ -4,6 +4,8 @@
 -- the buyer weeks after the fact. A case the seller already closed gets no message.
 SELECT o.marketplace_id,
        o.amazon_order_id,
+       'default'                                                                           AS event,
+       NULL::text                                                                          AS excluded,
        (cs.signalled_on::timestamp AT TIME ZONE %(tz)s)                                    AS send_after,
        (cs.signalled_on::timestamp AT TIME ZONE %(tz)s) + make_interval(days => %(stale_after_days)s) AS send_before
 FROM messaging.cases cs
