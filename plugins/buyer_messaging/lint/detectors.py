@@ -140,7 +140,9 @@ class Phrase:
         primary = self.primary.patterns(msg)
         if not primary:
             return None
-        text = msg.text if self.case_sensitive else msg.norm
+        # case-sensitive rules read the message as written, the others its normalised form
+        cs = self.case_sensitive
+        text = msg.text if cs else msg.norm
         # cheap whole-message checks first: every "also" must match somewhere at all
         if self.also and not all(c.patterns(msg) for c in self.also):
             return None
@@ -148,21 +150,35 @@ class Phrase:
             return None
         if self.message_unless and self.message_unless.search(msg, text):
             return None
-        spans = msg.field_spans(self.fields)
+        spans = msg.text_field_spans(self.fields) if cs else msg.field_spans(self.fields)
         for pattern in primary:
             for f_start, f_end in spans:
                 for m in pattern.finditer(text, f_start, f_end):
                     if self._context_ok(msg, text, m.start(), f_start, f_end):
+                        if cs:
+                            return msg.excerpt_text(m.start(), m.end())
                         return msg.excerpt(m.start(), m.end())
         return None
 
     def _context_ok(self, msg: Message, text: str, pos: int, f_start: int, f_end: int) -> bool:
         if not self.also and not self.unless:
             return True
-        start, end = msg.sentence_at(pos) if self.sentence else (f_start, f_end)
+        if not self.sentence:
+            start, end = f_start, f_end
+        elif self.case_sensitive:
+            start, end = _sentence_in(msg.text_sentences, pos)
+        else:
+            start, end = msg.sentence_at(pos)
         if self.unless and self.unless.search(msg, text, start, end):
             return False
         return all(c.search(msg, text, start, end) for c in self.also)
+
+
+def _sentence_in(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for start, end in spans:
+        if start <= pos < end:
+            return start, end
+    return pos, pos
 
 
 # ------------------------------------------------------------------------------ links, e-mail
@@ -210,10 +226,14 @@ class ExternalLink:
 
     def __call__(self, msg: Message) -> str | None:
         for link in self._links(msg):
-            if host_matches(link.host, self.allowed) or host_matches(link.host, self.excluded):
+            if self._allowed(msg, link) or host_matches(link.host, self.excluded):
                 continue
-            return msg.text[link.start : link.end].strip()
+            return msg.quote(link.start, link.end)
         return None
+
+    def _allowed(self, msg: Message, link: Any) -> bool:
+        # a host spelled with look-alike letters (Cyrillic "а", full-width "ａ") is not Amazon's
+        return host_matches(link.host, self.allowed) and msg.quote(link.start, link.end).isascii()
 
 
 class AmazonLinkParams(LinkParams):
@@ -231,7 +251,7 @@ class AmazonLink(ExternalLink):
 
     def __call__(self, msg: Message) -> str | None:
         for link in self._links(msg):
-            if not host_matches(link.host, self.allowed):
+            if not self._allowed(msg, link):
                 continue
             rest = (
                 link.url[link.url.find(link.host) + len(link.host) :]
@@ -239,7 +259,7 @@ class AmazonLink(ExternalLink):
                 else ""
             )
             if self.paths.search(rest):
-                return msg.text[link.start : link.end].strip()
+                return msg.quote(link.start, link.end)
         return None
 
 
@@ -259,12 +279,12 @@ class WebsiteAddress(ExternalLink):
     def __call__(self, msg: Message) -> str | None:
         for link in self._links(msg):
             if (
-                host_matches(link.host, self.allowed)
+                self._allowed(msg, link)
                 or host_matches(link.host, self.excluded)
                 or host_matches(link.host, self.shorteners)
             ):
                 continue
-            return msg.text[link.start : link.end].strip()
+            return msg.quote(link.start, link.end)
         return None
 
 
@@ -282,7 +302,7 @@ class EmailAddress:
         spans = msg.field_spans(self.fields)
         for start, end in msg.emails:
             if any(s <= start < e for s, e in spans):
-                return msg.text[start:end].strip()
+                return msg.quote(start, end)
         return None
 
 
@@ -319,9 +339,12 @@ class PhoneNumber:
     def __call__(self, msg: Message) -> str | None:
         region = msg.locale.split("-")[-1].upper() if "-" in msg.locale else None
         spans = msg.field_spans(self.fields)
+        known = msg.known.tracking_spans
         for start, end in self.finder.find(msg.norm, region):
+            if any(s < end and start < e for s, e in known):
+                continue  # a tracking number the renderer put there
             if any(s <= start < e for s, e in spans):
-                return msg.text[start:end].strip()
+                return msg.quote(start, end)
         return None
 
 
@@ -383,7 +406,7 @@ class RequiredContent:
 
     def __call__(self, msg: Message) -> str | None:
         # subject and body are searched as one text (they are joined by a newline)
-        spans = [(0, len(msg.text))] if len(self.fields) == 2 else msg.field_spans(self.fields)
+        spans = [(0, len(msg.norm))] if len(self.fields) == 2 else msg.field_spans(self.fields)
         missing = [name for name, holds in self.require if not holds(msg, spans)]
         return "missing: " + ", ".join(missing) if missing else None
 
@@ -428,10 +451,10 @@ class Emoji:
         self.fields = tuple(p.fields)
 
     def __call__(self, msg: Message) -> str | None:
-        for s, e in msg.field_spans(self.fields):
+        for s, e in msg.text_field_spans(self.fields):
             m = _EMOJI.search(msg.text, s, e)
             if m:
-                return msg.excerpt(m.start(), m.end())
+                return msg.excerpt_text(m.start(), m.end())
         return None
 
 

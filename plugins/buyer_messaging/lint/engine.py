@@ -177,12 +177,15 @@ def lint_message(
     preferred_locale: str | None = None,
     message_type: str | None = None,
     order_id: str | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> Verdict:
+    """``facts``: the values the renderer put in (see ``lint.facts``), read as the order's data."""
     if channel is None and message_type:
         channel = "messaging"  # message types are the Messaging API's
     msg = Message(
         kind=kind, locale=locale, subject=subject, body=body, channel=channel,
         preferred_locale=preferred_locale, message_type=message_type, order_id=order_id,
+        facts=facts,
     )  # fmt: skip
     violations: list[Violation] = []
     for rule in rules.applicable(kind, locale, channel):
