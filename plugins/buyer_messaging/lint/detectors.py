@@ -340,7 +340,13 @@ class PhoneNumber:
         region = msg.locale.split("-")[-1].upper() if "-" in msg.locale else None
         spans = msg.field_spans(self.fields)
         known = msg.known.tracking_spans
-        for start, end in self.finder.find(msg.norm, region):
+        found = self.finder.find(msg.norm, region)
+        if not found and msg.digitised is not None:  # spelled out: "oh seven seven …"
+            found = [
+                msg.digitised.source_span(s, e, msg.norm)
+                for s, e in self.finder.find(msg.digitised.text, region)
+            ]
+        for start, end in found:
             if any(s < end and start < e for s, e in known):
                 continue  # a tracking number the renderer put there
             if any(s <= start < e for s, e in spans):

@@ -44,6 +44,7 @@ def mask_order_ids(text: str) -> str:
 
 _CANDIDATE = re.compile(r"(?<![\w+\-/.,])(?:\+|\(\+?|00)?\d[\d()\-./ ]{4,24}\d(?![\w])")
 _SPLIT = re.compile(r"\s{2,}|\s[-/]\s")
+_AREA_CODE = re.compile(r"\(?(?:\+\d{1,3}|0\d{1,4}|\d{3})\)?")
 _QUICK = re.compile(r"\d[\d()\-./ ]{4,}\d")
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 _NOT_PHONE_SHAPES = (
@@ -113,6 +114,7 @@ class PhoneFinder:
         cand = text[start:end]
         out: list[tuple[int, int]] = []
         pos = 0
+        sep_before: re.Match[str] | None = None
         for sep in [*_SPLIT.finditer(cand), None]:
             p_start, p_end = pos, (sep.start() if sep else len(cand))
             d = _DATE.match(cand, p_start, p_end)
@@ -123,7 +125,12 @@ class PhoneFinder:
             while p_end > p_start and cand[p_end - 1] in " .-/(":
                 p_end -= 1
             if p_end > p_start:
-                out.append((start + p_start, start + p_end))
+                piece = (start + p_start, start + p_end)
+                # "020 – 7946 0958", "(555) - 123 4567": an area code, a dash, the number
+                if out and sep_before is not None and _AREA_CODE.fullmatch(text, *out[-1]):
+                    piece = (out.pop()[0], piece[1])
+                out.append(piece)
+            sep_before = sep if sep and sep.group(0).strip() else None
             pos = sep.end() if sep else len(cand)
         return out
 

@@ -334,6 +334,14 @@ class Message:
         return tuple(langs)
 
     @cached_property
+    def digitised(self) -> Any:
+        """``norm`` with numbers written in words as digits (``numwords.Digitised``), or None."""
+        from buyer_messaging.lint.numwords import digitise
+
+        original = self.text if self.normalised.offsets is None else self.norm
+        return digitise(self.norm, self.words, self.match_langs, original)
+
+    @cached_property
     def domain_hint(self) -> bool:
         return may_have_domain(self.norm)
 
