@@ -339,16 +339,16 @@ class PhoneNumber:
     def __call__(self, msg: Message) -> str | None:
         region = msg.locale.split("-")[-1].upper() if "-" in msg.locale else None
         spans = msg.field_spans(self.fields)
-        known = msg.known.tracking_spans
         found = self.finder.find(msg.norm, region)
         if not found and msg.digitised is not None:  # spelled out: "oh seven seven …"
             found = [
                 msg.digitised.source_span(s, e, msg.norm)
                 for s, e in self.finder.find(msg.digitised.text, region)
             ]
+        known = msg.tracking_spans if found else []
         for start, end in found:
             if any(s < end and start < e for s, e in known):
-                continue  # a tracking number the renderer put there
+                continue  # a tracking number (by its format, or the renderer put it there)
             if any(s <= start < e for s, e in spans):
                 return msg.quote(start, end)
         return None
@@ -356,8 +356,12 @@ class PhoneNumber:
 
 # ------------------------------------------------------------------------ required content
 # A requirement is a regex map (one of its patterns matches), a list of requirements (all of
-# them hold) or {one_of: [requirement, ...]} (at least one holds).
+# them hold), {one_of: [requirement, ...]} (at least one holds) or {detected: name}: what a
+# recogniser found (a tracking number in a carrier's format, also written in groups).
 Requirement = Any
+_DETECTED: dict[str, Callable[[Message], list[tuple[int, int]]]] = {
+    "tracking_number": lambda msg: msg.tracking_spans,
+}
 
 
 def _check_requirement(req: Any) -> None:
@@ -371,6 +375,11 @@ def _check_requirement(req: Any) -> None:
         if set(req) != {"one_of"} or not isinstance(req["one_of"], list):
             raise ValueError("one_of: expected {one_of: [requirement, ...]} and no other key")
         _check_requirement(req["one_of"])
+    elif isinstance(req, dict) and "detected" in req:
+        if set(req) != {"detected"} or req["detected"] not in _DETECTED:
+            raise ValueError(
+                f"detected: expected {{detected: one of {', '.join(sorted(_DETECTED))}}}"
+            )
     else:
         _check_pattern_map(req)
 
@@ -382,6 +391,9 @@ def _compile_requirement(req: Any) -> Callable[[Message, list[tuple[int, int]]],
     if isinstance(req, dict) and "one_of" in req:
         parts = [_compile_requirement(r) for r in req["one_of"]]
         return lambda msg, spans: any(p(msg, spans) for p in parts)
+    if isinstance(req, dict) and "detected" in req:
+        found = _DETECTED[req["detected"]]
+        return lambda msg, spans: any(s <= a < e for a, _ in found(msg) for s, e in spans)
     cm = CompiledMap(req)
     return lambda msg, spans: any(cm.search(msg, msg.norm, s, e) for s, e in spans)
 

@@ -70,10 +70,10 @@ def find_known(norm: str, facts: Any) -> Known:
             if "carrier" in name:
                 continue
             if _TRACKING_KEYS.search(name):
-                tracking += _spans(norm, text)
+                # as given or in groups: "02079460958" is also "0207 946 0958"
                 compact = re.sub(r"[\s-]", "", text)
-                if compact != text:
-                    tracking += _spans(norm, compact)
+                grouped = r"[ \-]?".join(re.escape(c) for c in compact)
+                tracking += [m.span() for m in re.finditer(grouped, norm)]
             elif _ORDER_KEYS.search(name) and not _BLANK_KEYS.search(name.split(".")[-1]):
                 orders.append(text)
             elif _BLANK_KEYS.search(name):

@@ -342,6 +342,13 @@ class Message:
         return digitise(self.norm, self.words, self.match_langs, original)
 
     @cached_property
+    def tracking_spans(self) -> list[tuple[int, int]]:
+        """Tracking numbers in ``norm``: recognised by format, and those the renderer put in."""
+        from buyer_messaging.lint.tracking import find_tracking
+
+        return sorted(find_tracking(self.norm, self.sentences) + self.known.tracking_spans)
+
+    @cached_property
     def domain_hint(self) -> bool:
         return may_have_domain(self.norm)
 
