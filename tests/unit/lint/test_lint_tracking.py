@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 
 from buyer_messaging.lint import lint_message, load_rules
-from buyer_messaging.lint.tracking import find_tracking
 from buyer_messaging.lint.text import Message
+from buyer_messaging.lint.tracking import find_tracking
 
 OID = "112-3345120-9981726"
 ITEMS = {"en": "Items: 1 x Lamp.", "fr": "Articles : 1 x Lampe.", "de": "Artikel: 1 x Lampe.",
