@@ -81,3 +81,38 @@ def test_spelled_out_and_dashed_phone_numbers_block(
 def test_quantities_in_words_are_not_phone_numbers(rules, locale: str, body: str) -> None:
     v = _lint(rules, body, locale)
     assert "phone_number" not in v.categories, v.violations
+
+
+SHIP_TAIL = {
+    "en": "Carrier: UPS, tracking 1Z999AA10123456784. Expected delivery: November 25, 2026.",
+    "fr": "Transporteur : UPS, suivi 1Z999AA10123456784. Livraison pr\u00e9vue le 26 novembre.",
+    "de": "Versand mit UPS, Sendungsnummer 1Z999AA10123456784. Lieferung am 26.11.2026.",
+    "es": "Transportista: UPS, seguimiento 1Z999AA10123456784. Entrega prevista: 26/11/2026.",
+    "it": "Corriere UPS, tracking 1Z999AA10123456784. Consegna prevista il 26 novembre.",
+}
+
+
+@pytest.mark.parametrize(
+    ("locale", "items", "stated"),
+    [
+        ("en-US", "Your set of four coasters has shipped.", True),
+        ("en-GB", "We sent two candles and a pair of gloves.", True),
+        ("fr-FR", "Vos deux coussins sont partis.", True),
+        ("de-DE", "Wir haben zwei Kissen verschickt.", True),
+        ("es-ES", "Sus tres cojines han salido.", True),
+        ("it-IT", "I suoi due cuscini sono partiti.", True),
+        ("en-US", "Your order has shipped and arrives in two days.", False),
+        ("fr-FR", "Votre commande arrive dans deux jours.", False),
+        ("de-DE", "Ihre Bestellung kommt in zwei Tagen.", False),
+        ("es-ES", "Su pedido llega en tres d\u00edas.", False),
+        ("it-IT", "Il suo ordine arriva tra due giorni.", False),
+    ],
+)
+def test_quantities_in_words_state_the_items(rules, locale: str, items: str, stated: bool) -> None:
+    body = f"{items} {SHIP_TAIL[locale[:2]]} ({OID})"
+    v = lint_message(rules, kind="shipment_confirmation", locale=locale, subject=OID, body=body)
+    missing = [x.excerpt for x in v.violations if x.category == "missing_required_content"]
+    if stated:
+        assert not v.blocked, v.violations
+    else:
+        assert missing and "items" in missing[0]
