@@ -16,9 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from buyer_messaging.lint.fastre import compile_rule_regex
-from buyer_messaging.lint.gate import Gate, gate_for
 from buyer_messaging.lint.links import host_matches
+from buyer_messaging.lint.prefilter import INDEX, case_flags
 from buyer_messaging.lint.text import LANGS, Message, fold_pattern
 
 PatternMap = dict[str, list[str]]
@@ -50,37 +49,40 @@ def _check_pattern_map(value: Any) -> Any:
 
 
 class CompiledMap:
-    """A pattern map compiled per pattern, each with a gate (a cheap necessary condition)."""
+    """A pattern map compiled per pattern; each (but case-sensitive ones, which read the text
+    as written) is registered with the prefilter, which tells which may match a message."""
 
     __slots__ = ("by_lang", "any", "case_sensitive")
 
     def __init__(
         self, patterns: PatternMap, *, fold: bool = True, case_sensitive: bool = False
     ) -> None:
-        flags = 0 if case_sensitive else re.IGNORECASE
         self.case_sensitive = case_sensitive
 
-        def build(items: list[str]) -> list[tuple[Gate | None, re.Pattern[str]]]:
+        def build(items: list[str]) -> list[tuple[int | None, re.Pattern[str]]]:
             out = []
             for item in items:
                 p = fold_pattern(item) if fold else item
-                regex = compile_rule_regex(p, lowercase_text=not case_sensitive)
-                out.append((None if case_sensitive else gate_for(p, flags), regex))
+                if case_sensitive:
+                    out.append((None, re.compile(p)))
+                else:
+                    flags = case_flags(p)
+                    out.append((INDEX.register(p, flags), re.compile(p, flags)))
             return out
 
         self.by_lang = {lang: build(items) for lang, items in patterns.items() if lang != "any"}
         self.any = build(patterns.get("any", []))
 
     def patterns(self, msg: Message) -> list[re.Pattern[str]]:
-        """The patterns for the message's languages whose gate is open."""
-        held = msg.held_clauses
+        """The patterns for the message's languages that may match it."""
+        may = msg.may_match
         out = []
         for lang in msg.match_langs:
-            for gate, pattern in self.by_lang.get(lang, ()):
-                if gate is None or gate.open(held):
+            for pid, pattern in self.by_lang.get(lang, ()):
+                if pid is None or pid in may:
                     out.append(pattern)
-        for gate, pattern in self.any:
-            if gate is None or gate.open(held):
+        for pid, pattern in self.any:
+            if pid is None or pid in may:
                 out.append(pattern)
         return out
 

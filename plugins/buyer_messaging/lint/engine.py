@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from buyer_messaging.lint.detectors import DETECTORS
 from buyer_messaging.lint.models import RuleFile, RuleSpec, Verdict, Violation
+from buyer_messaging.lint.prefilter import INDEX
 from buyer_messaging.lint.text import Message
 
 
@@ -163,6 +164,7 @@ def load_rules(path: Path | str | None = None) -> RuleSet:
                 )
             seen[rule.id] = str(file)
             rules.append(rule)
+    INDEX.prepare()  # the rules' regexes are registered: compile their prefilter database
     return RuleSet(rules)
 
 

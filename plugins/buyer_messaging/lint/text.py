@@ -25,9 +25,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
-from buyer_messaging.lint.gate import clauses_holding
 from buyer_messaging.lint.language import detect, scores
 from buyer_messaging.lint.links import find_emails, find_links, may_have_domain
+from buyer_messaging.lint.prefilter import INDEX
 
 LANGS = ("en", "fr", "de", "es", "it")
 
@@ -51,7 +51,7 @@ def _fold_table() -> dict[int, str]:
     for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e":
         table[ord(ch)] = ""
     table[0x00DF] = "\u00df"  # ß stays ß
-    # IGNORECASE equates these with i and s; rule regexes run without it (lint/fastre.py)
+    # IGNORECASE equates these with i and s; most rule regexes run without it (prefilter.py)
     table[0x0131] = "i"  # dotless ı
     table[0x017F] = "s"  # long ſ
     return table
@@ -298,8 +298,9 @@ class Message:
         return _WORDS.findall(self.norm)
 
     @cached_property
-    def held_clauses(self) -> set[int]:
-        return clauses_holding(self.norm, self.words)
+    def may_match(self) -> frozenset[int]:
+        """Ids of the rule regexes that may match ``norm`` (``lint.prefilter``)."""
+        return INDEX.scan(self.norm)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
