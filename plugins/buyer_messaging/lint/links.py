@@ -45,7 +45,7 @@ _SLASH = r"(?:\s*/\s*|\s+slash\s+)"
 _PATH = r"(?:" + _SLASH + r"[a-z0-9][\w\-./?=&%#~+]*)?"
 
 _DOMAIN = re.compile(
-    r"(?<![\w@.\-/])((?:www"
+    r"(?<![\w@.\-/])((?:w\s?w\s?w"
     + _DOT
     + r")?(?:"
     + _LABEL
@@ -55,7 +55,8 @@ _DOMAIN = re.compile(
     + r")(?![\w\-]|\.[a-z0-9])"
     + _PATH
 )
-_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]{}]+")
+# a scheme also defanged ("hxxps://") or spaced ("https : //")
+_URL = re.compile(r"(?:\b(?:h[tx]{2}ps?|ftp)\s?:\s?/\s?/\s?|\bwww\.)[^\s<>\"'()\[\]{}]+")
 _HTML_REF = re.compile(
     r"<\s*(?:a|img|link|iframe|area|form|source|video|audio)\b[^>]*?\b(?:href|src|action)\s*=\s*[\"']?([^\"'\s>]*)"
 )
@@ -93,7 +94,11 @@ class Link:
     form: str  # "url" (scheme or www.), "bare", "disguised", "html"
 
 
+_SPACED_WWW = re.compile(r"^w\s?w\s?w(?!\w)")
+
+
 def _undisguise(s: str) -> str:
+    s = _SPACED_WWW.sub("www", s)
     s = re.sub(r"\s*[\[({]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}]\s*", ".", s)
     s = re.sub(r"\s+" + _WORD_DOT + r"\s+", ".", s)
     s = re.sub(r"\s*" + _DOT_CHARS + r"\s*", ".", s)
@@ -175,9 +180,9 @@ def find_links(
             if target.startswith("mailto:"):
                 continue
             add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", target), "html")
-    if "://" in norm or "www." in norm:
+    if "//" in norm or "www." in norm:
         for m in _URL.finditer(norm):
-            add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", m.group(0)), "url")
+            add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", re.sub(r"\s", "", m.group(0))), "url")
     if not domain_hint:
         return links
     for m in _DOMAIN.finditer(norm):
@@ -185,7 +190,7 @@ def find_links(
         dom = m.group(1)
         disguised = _WORD_DOT_RE.search(dom) is not None
         if disguised:
-            first = re.split(r"\s|\[|\(|\{|\.", dom, maxsplit=1)[0]
+            first = re.split(r"\s|\[|\(|\{|\.", _SPACED_WWW.sub("www", dom), maxsplit=1)[0]
             if first in _PROSE_WORDS or (len(first) < 3 and first != "www"):
                 continue
         elif re.fullmatch(r"[\d.]+[a-z]*", dom.split(".")[0] + ".") and dom.split(".")[0].isdigit():

@@ -61,6 +61,7 @@ def _since_sentence_start(before: str) -> str:
     return before[cut + 1 :] if cut >= 0 else before
 
 
+_DOT_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\u00b7\u2022\u2219\u22c5\u2027\u30fb](?=\d)")
 _QUICK = re.compile(r"\d[\d()\-./ ]{4,}\d")
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 _NOT_PHONE_SHAPES = (
@@ -119,9 +120,10 @@ class PhoneFinder:
 
     def find(self, norm: str, region: str | None) -> list[tuple[int, int]]:
         """Spans of phone numbers in normalised text."""
-        if _QUICK.search(norm) is None:
+        if _QUICK.search(norm) is None and _DOT_BETWEEN_DIGITS.search(norm) is None:
             return []
-        text = mask_order_ids(norm)
+        # middle dots and bullets between digits separate groups like dots: "06·12·34·56·78"
+        text = _DOT_BETWEEN_DIGITS.sub(".", mask_order_ids(norm))
         if _QUICK.search(text) is None:
             return []
         found: list[tuple[int, int]] = []
