@@ -63,6 +63,9 @@ def test_offsets_map_back_to_the_original() -> None:
             "external_link",
             "bit\u200b.ly/abc123",
         ),
+        ("en-US", "Deals at hxxps://acmeshop.com/deals today.", "external_link", None),
+        ("en-GB", "Our site: w w w . acmeshop . co . uk", "external_link", None),
+        ("de-DE", "Alles unter https : //laden.de/angebote.", "external_link", None),
     ],
 )
 def test_disguised_contacts_are_found_in_their_own_category(
