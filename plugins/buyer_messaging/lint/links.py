@@ -140,9 +140,9 @@ _DISGUISED_AT_HINT = re.compile(
 )
 # words that precede a plain " at " in English prose, where no e-mail name would stand
 _PROSE_BEFORE_AT = frozenset(
-    """us me him her them it you online website site web store shop shops here there home
-    available find visit look looking buy order orders ordered go page now directly also
-    anytime today please more info information details offers offer deals deal catalogue
+    """us me him her them it you online website site web here there home
+    available find visit look looking buy order ordered go page now directly also
+    anytime today please more details offers offer deals deal catalogue
     catalog range products product collection everything anything something items available
     sale discounts discount prices price cheaper cheap stock sold listed shopping""".split()
 )

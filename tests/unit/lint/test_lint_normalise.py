@@ -56,6 +56,8 @@ def test_offsets_map_back_to_the_original() -> None:
         ("es-ES", "Escribanos a ventas (arroba) tienda (punto) es.", "email_address", None),
         ("en-US", "Find us online at acmeshop dot com today.", "external_link", None),
         ("en-US", "Email jane at acmeshop dot com for help.", "email_address", None),
+        ("en-GB", "Questions: info at acmeshop dot co dot uk.", "email_address", None),
+        ("en-US", "Everything is on sale at acmeshop dot com.", "external_link", None),
         ("de-DE", "Besuchen Sie \u0430mazon.de/review f\u00fcr Details.", "external_link", None),
         (
             "it-IT",
