@@ -345,7 +345,7 @@ class PhoneNumber:
         if not found and msg.digitised is not None:  # spelled out: "oh seven seven …"
             found = [
                 msg.digitised.source_span(s, e, msg.norm)
-                for s, e in self.finder.find(msg.digitised.text, region)
+                for s, e in self.finder.find(msg.digitised.text, region, spelled=True)
             ]
         known = msg.tracking_spans if found else []
         for start, end in found:

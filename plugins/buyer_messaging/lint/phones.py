@@ -118,8 +118,11 @@ class PhoneFinder:
         self.max_digits = max_digits
         self.regions = tuple(regions)
 
-    def find(self, norm: str, region: str | None) -> list[tuple[int, int]]:
-        """Spans of phone numbers in normalised text."""
+    def find(
+        self, norm: str, region: str | None, *, spelled: bool = False
+    ) -> list[tuple[int, int]]:
+        """Spans of phone numbers in normalised text (``spelled``: digits that were written in
+        words, so their grouping is the writer's reading, not a format's)."""
         if _QUICK.search(norm) is None and _DOT_BETWEEN_DIGITS.search(norm) is None:
             return []
         # middle dots and bullets between digits separate groups like dots: "06·12·34·56·78"
@@ -130,7 +133,7 @@ class PhoneFinder:
         others: set[str] = set()
         for m in _CANDIDATE.finditer(text):
             for start, end in self._pieces(text, m.start(), m.end()):
-                verdict = self._is_phone(text, start, end, region)
+                verdict = self._is_phone(text, start, end, region, spelled)
                 if verdict:
                     found.append((start, end))
                 elif verdict is None:
@@ -164,7 +167,9 @@ class PhoneFinder:
             pos = sep.end() if sep else len(cand)
         return out
 
-    def _is_phone(self, text: str, start: int, end: int, region: str | None) -> bool | None:
+    def _is_phone(
+        self, text: str, start: int, end: int, region: str | None, spelled: bool = False
+    ) -> bool | None:
         """Whether text[start:end] is a phone number; None: it is named as another number."""
         cand = text[start:end]
         digits = sum(c.isdigit() for c in cand)
@@ -183,6 +188,10 @@ class PhoneFinder:
             return False  # "0 986 494 294": a lone leading 0 group is a part number's style
         if phone_word or international:
             return self._matches(cand, self._regions_for(region), strict=False)
+        if spelled:  # a valid number spelled out digit by digit is a disguised phone number
+            return self._matches(
+                "".join(c for c in cand if c.isdigit()), self._regions_for(region), strict=True
+            )
         if not grouped:
             return False  # an unbroken run of digits without a phone word: a tracking number or so
         groups = re.findall(r"\d+", cand)

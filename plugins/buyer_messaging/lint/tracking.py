@@ -110,7 +110,7 @@ def _is_tracking(norm: str, start: int, end: int, sentences: list[tuple[int, int
     compact = _compact(norm, start, end)
     if not 8 <= len(compact) <= 34 or sum(c.isdigit() for c in compact) < 7:
         return False
-    if not (_FORMAT.fullmatch(compact) or _library(compact)):
+    if not (_FORMAT.fullmatch(compact) or _library(compact) or _after_tracking_word(norm, start)):
         return False
     # the carrier or a tracking word is named in its sentence
     before = [i for i, (s, e) in enumerate(sentences) if s <= start < e]
@@ -126,6 +126,18 @@ def _is_tracking(norm: str, start: int, end: int, sentences: list[tuple[int, int
     phone = [m.start() for m in _phone_word().finditer(norm, s_start, start)]
     ahead = [p for p in context if p < start]
     return not phone or (bool(ahead) and ahead[-1] > phone[-1])
+
+
+# "tracking", "suivi", "Sendungsnummer", … right before the number: whatever its format
+# (carriers' numbers vary, and writers shorten them), it is the tracking number
+_TRACKING_WORD = re.compile(
+    r"\b(?:track\w*|tracking|suivi|sendungs\w*|paketnummer|seguimiento|localizador|"
+    r"tracciamento|spedizione|waybill|consignment)\b\W{0,4}(?:\w+\W{1,3}){0,2}$"
+)
+
+
+def _after_tracking_word(norm: str, start: int) -> bool:
+    return _TRACKING_WORD.search(norm, max(0, start - 40), start) is not None
 
 
 @lru_cache(maxsize=1)

@@ -54,6 +54,8 @@ def test_number_words_become_digits(lang: str, text: str, digits: str) -> None:
         ("en-US", "Call (555) \u2013 123 4567 any time.", "(555) \u2013 123 4567"),
         ("en-GB", "Our line: 020 \u2013 7946 0958.", "020 \u2013 7946 0958"),
         ("fr-FR", "Ligne directe : 01 \u2013 42 68 53 00.", None),
+        ("it-IT", "Il nostro numero: tre tre tre, uno due tre, quattro cinque sei sette.", None),
+        ("de-DE", "Unsere Nummer: null drei null, eins zwei drei vier f\u00fcnf sechs sieben.", None),
         ("fr-FR", "Appelez le 06\u00b712\u00b734\u00b756\u00b778.", "06\u00b712\u00b734\u00b756\u00b778"),
         ("it-IT", "Chiamate il 333\uff0e123\uff0e4567.", "333\uff0e123\uff0e4567"),
     ],

@@ -56,6 +56,10 @@ def _ship(rules, locale: str, sentence: str):
         ("it-IT", "Corriere BRT, numero di spedizione 0612 3456 7890 123.", "0612 3456 7890 123"),
         ("it-IT", "Spedito con Poste Italiane, codice RA 123 456 785 IT.", "ra 123 456 785 it"),
         ("en-US", "Delivered by Amazon Logistics, tracking TBA 1234 5678 9000.", "tba 1234 5678 9000"),
+        # after a tracking word any carrier-like number is the tracking number, also one whose
+        # check digit a writer got wrong
+        ("en-US", "Handed to USPS. Tracking: 9400 1118 9922 3197 4284 90.", "9400 1118 9922 3197 4284 90"),
+        ("fr-FR", "Confi\u00e9 \u00e0 Colissimo ; suivi : 6A12345678901.", "6a12345678901"),
     ],
 )  # fmt: skip
 def test_grouped_tracking_numbers_pass_as_the_tracking_number(
