@@ -95,6 +95,8 @@ def _map_char(ch: str) -> str:
     nfkc = unicodedata.normalize("NFKC", ch)
     if nfkc != ch:
         return "".join(_map_char(c) for c in nfkc.lower())
+    if unicodedata.category(ch) == "Nd":
+        return str(unicodedata.digit(ch))  # other scripts' digits: "٠٦١٢" is 0612
     base = unicodedata.normalize("NFD", ch)[0]
     if base != ch and base.isascii():
         return base.lower()  # accented Latin letters beyond Latin Extended-B

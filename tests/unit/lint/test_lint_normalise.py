@@ -32,6 +32,7 @@ def test_nfkc_and_confusables_map_to_ascii() -> None:
     assert normalize("\u0430mazon") == "amazon"  # Cyrillic a (confusables data)
     assert normalize("Caf\u00e9 cr\u00e8me") == "cafe creme"
     assert normalize("\u674e\u96f7") == "\u674e\u96f7"  # CJK letters are not disguises
+    assert normalize("\u0660\u0666 \u06f1\u06f2") == "06 12"  # Arabic-Indic digits are digits
 
 
 def test_offsets_map_back_to_the_original() -> None:
