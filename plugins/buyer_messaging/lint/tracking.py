@@ -39,6 +39,7 @@ _FORMAT = re.compile("|".join(f"(?:{f})" for f in CARRIER_FORMATS.values()))
 _RUN = re.compile(
     r"(?<![\w\-+])(?:[a-z]{2,3}[ \-]?)?\d[0-9a-z]*(?:[ \-][0-9a-z]*\d[0-9a-z]*)*(?:[ \-]?[a-z]{2})?(?![\w\-])"
 )
+_DATE = re.compile(r"\d{4}[ \-]\d{1,2}[ \-]\d{1,2}|\d{1,2}[ \-]\d{1,2}[ \-]\d{4}")
 _QUICK = re.compile(r"\d[ \-]?\d[ \-]?\d[ \-]?\d")
 
 CONTEXT = re.compile(
@@ -110,6 +111,8 @@ def _is_tracking(norm: str, start: int, end: int, sentences: list[tuple[int, int
     compact = _compact(norm, start, end)
     if not 8 <= len(compact) <= 34 or sum(c.isdigit() for c in compact) < 7:
         return False
+    if _DATE.fullmatch(norm, start, end):
+        return False  # 2026-11-26, 26 11 2026: a date is not a tracking number
     if not (_FORMAT.fullmatch(compact) or _library(compact) or _after_tracking_word(norm, start)):
         return False
     # the carrier or a tracking word is named in its sentence

@@ -115,3 +115,17 @@ def test_a_known_tracking_number_is_never_a_phone(rules) -> None:
     assert "phone_number" in lint_message(rules, **args).categories
     facts = {"tracking_numbers": ["02079460958"]}
     assert not lint_message(rules, **args, facts=facts).blocked
+
+
+@pytest.mark.parametrize(
+    ("locale", "sentence"),
+    [
+        ("fr-FR", "Exp\u00e9di\u00e9 avec Mondial Relay le 2026-11-21."),
+        ("de-DE", "Versand mit DPD am 21 11 2026."),
+        ("en-GB", "Sent with Royal Mail, your order 203-4455667-8899001."),
+    ],
+)
+def test_dates_and_order_ids_are_not_the_tracking_number(rules, locale: str, sentence: str) -> None:
+    v = _ship(rules, locale, sentence)
+    missing = [x.excerpt for x in v.violations if x.category == "missing_required_content"]
+    assert missing and "tracking_number" in missing[0], v.violations
