@@ -17,7 +17,9 @@ import re
 from functools import lru_cache
 
 # Formats of carriers tracking_numbers does not cover, on the compact (no spaces) lower-case
-# form. Lengths as the carriers print them on labels and in their tracking pages' help text.
+# form: the lengths commonly printed on these carriers' labels, written from general knowledge
+# and not checked against each carrier's documentation. That is why a match here counts only
+# with the carrier or a tracking word in its sentence; no check digit is verified.
 CARRIER_FORMATS: dict[str, str] = {
     "dpd": r"\d{14}",  # DPD parcel number: 14 digits (DPD Group label, "Paketscheinnummer")
     "dhl_paket": r"\d{12}|00340\d{15}|jjd\d{16,20}",  # DHL Paket: 12 digits, SSCC 00340…, JJD…
