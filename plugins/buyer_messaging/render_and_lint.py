@@ -187,6 +187,18 @@ def product_info_for(
     return None, None
 
 
+def lint_facts(context: dict[str, Any]) -> dict[str, Any]:
+    """The order's own values the template put in: the linter reads them as data, so a product
+    called "5 Stars Deluxe" is not a review ask and a tracking number is not a phone number."""
+    return {
+        "order_id": context.get("order_id"),
+        "item_titles": [i["title"] for i in context.get("items") or [] if i.get("title")],
+        "tracking_numbers": [context["tracking_number"]] if context.get("tracking_number") else [],
+        "address": list(context.get("delivery_address") or []),
+        "buyer_name": context.get("buyer_name") or "",
+    }
+
+
 def _date(value: Any) -> date | None:
     """A date from json_build_object's timestamptz text (ISO 8601), or None."""
     if not value:
@@ -262,7 +274,7 @@ def render_and_lint(
         verdict = lint_message(
             rules, kind=row["kind"], locale=msg_locale, subject=msg.subject, body=msg.body,
             channel=CHANNEL_OF.get(row["kind"], "email_relay"), order_id=row["amazon_order_id"],
-            preferred_locale=preferred,
+            preferred_locale=preferred, facts=lint_facts(context),
         )  # fmt: skip
         codes = sorted({v.category for v in verdict.violations if v.severity == "block"})
         status = "blocked" if verdict.verdict == "block" else "ready"

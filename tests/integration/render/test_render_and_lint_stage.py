@@ -182,3 +182,28 @@ def test_product_info_says_the_sellers_text_for_the_asin_in_the_buyers_language(
         assert "Vor dem ersten Gebrauch" in body and "Bambus-Brettchen" in body
     else:  # no text configured for it: never sent empty or in another language
         assert "product_info" in error
+
+
+def test_the_rendered_facts_are_read_as_data(wh):
+    """A product called "5 Sterne ..." is the order's data, not a review ask: render_and_lint
+    passes the titles it rendered to the linter (without them the same text is blocked)."""
+    from buyer_messaging.lint import lint_message, load_rules
+
+    title = "5 Sterne Premium Bohrer-Set"
+    cancelled, item = order("302-0000000-0000003", "Canceled", START + timedelta(hours=9), title)
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, "de", [cancelled], [item])
+    day = (START, START + timedelta(days=1))
+    plan_day(wh, account_id="de", kinds=("unavailability_notice",), run_day=D, day=day,
+             now=START + timedelta(days=1, hours=1), tz="Europe/Berlin")  # fmt: skip
+    counts = render_and_lint(wh, account_id="de", locale="de-DE", seller_name="Werkzeug Schmidt")
+    assert counts == {"ready": 1}
+    with wh.cursor() as cur:
+        cur.execute(
+            "SELECT subject, body FROM messaging.outbox WHERE kind = 'unavailability_notice'"
+        )
+        subject, body = cur.fetchone()
+    assert title in body
+    bare = lint_message(load_rules(), kind="unavailability_notice", locale="de-DE", subject=subject,
+                        body=body, order_id="302-0000000-0000003")  # fmt: skip
+    assert bare.blocked  # the test would prove nothing if the title alone passed
