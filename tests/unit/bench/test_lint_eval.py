@@ -67,3 +67,24 @@ def test_score_counts_recall_false_blocks_and_categories() -> None:
     assert s["locales"]["de-DE"]["false_blocks"] == 0.0
     assert s["categories"]["review_incentive"] == {"cases": 1, "recall": 0.0}
     assert s["categories"]["promotion"] == {"cases": 2, "recall": 1.0}
+
+
+def test_bench_runner_declares_the_headline_figures(tmp_path) -> None:
+    from bench.common import Figure
+    from bench.lint_eval.figures import HEADLINE
+    from bench.run import BENCHES, merge_results, write_results
+
+    assert [tuple(x) for x in BENCHES["lint_eval"]] == HEADLINE
+    path = tmp_path / "results.json"
+    write_results(
+        [Figure("a", 1, "x"), Figure("lint_eval_block_recall", 0.5, "u", ">= 0.99")], path
+    )
+    rows = merge_results(
+        [Figure("lint_eval_block_recall", 0.995, "u", ">= 0.99"), Figure("b", 2, "y")], path
+    )
+    assert [(r["name"], r["value"], r["pass"]) for r in rows] == [
+        ("a", 1.0, None),
+        ("lint_eval_block_recall", 0.995, True),
+        ("b", 2.0, None),
+    ]
+    assert json.loads(path.read_text()) == rows
