@@ -242,7 +242,7 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((RI,), "Si publica su opinión, le devolvemos 5 €."),
         ((RI,), "A cambio de su reseña, recibirá una unidad de prueba gratuita."),
         ((RI,), "Cada reseña participa en el sorteo de un robot de cocina."),
-        ((RI,), "Mándenos una captura de su valoración y le regalamos un cupón."),
+        ((RI, PROMO), "Mándenos una captura de su valoración y le regalamos un cupón."),
         ((RI,), "Como agradecimiento por su opinión, le mandamos un obsequio."),
         ((RI, PR), "Cinco estrellas y le enviamos un regalo sorpresa."),
         ((RC,), "¿Podría modificar su reseña ahora que está resuelto?"),
