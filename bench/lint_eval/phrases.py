@@ -26,6 +26,20 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # fourth batch: other registers
+        ((PR,), "It would mean so much if you could spare us a 5/5 on the product page."),
+        ((PR,), "Reviews below four stars really hurt us, so please keep that in mind."),
+        ((PR,), "If our little shop made your day, we'd love to hear about it in a review."),
+        ((PR,), "Assuming all is well, could you pop a review up on Amazon?"),
+        ((PR,), "For any issue, please come to us rather than leaving feedback."),
+        ((RI, PROMO), "Reviewers get first dibs on our new products, free of charge."),
+        ((RI,), "We'll happily cover your return postage once your review is up."),
+        ((RI,), "Write us a review and we'll throw in an extra filter with your next order."),
+        ((RC,), "Is there any way you could revise that one-star comment?"),
+        ((RC,), "Once you've tried the replacement, please update what you wrote in your review."),
+        ((PROMO,), "Psst: our anniversary sale starts tomorrow with 40% off."),
+        ((PROMO,), "Grab two for the price of one while stocks last!"),
+        ((PROMO,), "Visit our pop-up stand at the Christmas market in Edinburgh."),
         # third batch
         ((PR,), "Rating us anything less than five stars would really hurt our small shop."),
         ((PR,), "Help a small business out with a top-notch review!"),
@@ -173,6 +187,14 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((PR,), "Une petite note de 5 sur 5 nous ferait chaud au cœur."),
+        ((PR,), "Si notre produit a répondu à vos attentes, un avis serait le bienvenu."),
+        ((PR,), "Plutôt que de laisser un avis négatif, contactez-nous."),
+        ((RI,), "En remerciement de votre avis, nous vous offrons la livraison de votre prochaine commande."),
+        ((RI,), "Votre avis sur Amazon = une surprise dans votre prochain colis !"),
+        ((RC,), "Serait-il envisageable de revoir votre commentaire ?"),
+        ((PROMO,), "Ce week-end uniquement : 1 acheté, 1 offert !"),
+        ((PROMO,), "Retrouvez-nous au salon de l'habitat de Paris, stand B12, pour découvrir nos nouveautés."),
         ((PR,), "Si vous êtes comblé, offrez-nous cinq étoiles."),
         ((PR,), "Une évaluation 5/5 de votre part serait un immense plaisir."),
         ((PR,), "Content de votre achat ? Partagez-le avec une note maximale !"),
@@ -253,6 +275,14 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Über fünf Sterne freuen wir uns riesig!"),
+        ((PR,), "Falls Sie vollauf zufrieden sind, hinterlassen Sie bitte eine Bewertung."),
+        ((PR,), "Statt einer schlechten Bewertung schreiben Sie uns bitte direkt."),
+        ((RI,), "Als Dankeschön für Ihr Feedback schicken wir Ihnen einen Ersatzbeutel gratis."),
+        ((RI,), "Bewertung schreiben, Screenshot senden, 5 € zurückbekommen!"),
+        ((RC,), "Vielleicht möchten Sie Ihre Rezension nach der Reparatur noch einmal bearbeiten?"),
+        ((PROMO,), "Nur heute: zwei Artikel kaufen, einen geschenkt!"),
+        ((PROMO,), "Besuchen Sie unseren Stand auf dem Weihnachtsmarkt in Nürnberg."),
         ((PR,), "Wir hoffen auf eine Fünf-Sterne-Bewertung von Ihnen!"),
         ((PR,), "Wenn alles zu Ihrer Zufriedenheit war, bewerten Sie uns bitte positiv."),
         ((PR,), "Zufrieden? Dann freuen wir uns über Ihre Sterne!"),
@@ -325,6 +355,14 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((PR,), "Si ha quedado contento, puntúenos con cinco estrellas."),
+        ((PR,), "Antes de opinar en Amazon, cuéntenos cualquier problema."),
+        ((PR,), "Si la compra le ha convencido, deje una opinión positiva."),
+        ((RI, PROMO), "Por cada reseña, un cupón de 5 € para su próxima compra."),
+        ((RI,), "Valórenos y le devolvemos los gastos de envío."),
+        ((RC,), "¿Sería posible que retirara su comentario negativo?"),
+        ((PROMO,), "Solo este fin de semana: compre uno y llévese otro gratis."),
+        ((PROMO,), "Le esperamos en nuestra tienda de la calle Mayor de Madrid."),
         ((PR,), "Si todo le ha parecido bien, regálenos una valoración de cinco estrellas."),
         ((PR,), "Esperamos que nos dé la máxima valoración."),
         ((PR,), "¿Le ha gustado? ¡Díganoslo con cinco estrellas!"),
@@ -396,6 +434,14 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((PR,), "Ci daresti un bel 10 e lode nella recensione?"),
+        ((PR,), "Se ti sei trovato bene, lasciaci una recensione."),
+        ((PR,), "Invece di lasciare un feedback negativo, scrivici."),
+        ((RI,), "Con ogni recensione partecipi all'estrazione di un buono da 50 €."),
+        ((RI,), "Lasciaci una recensione e ti rimborsiamo la spedizione."),
+        ((RC,), "Potresti modificare il voto che ci hai dato?"),
+        ((PROMO,), "Solo per questo weekend: compri uno, il secondo è in regalo!"),
+        ((PROMO,), "Ti aspettiamo al nostro stand alla fiera di Bologna."),
         ((PR,), "Se sei soddisfatto, lasciaci il massimo: cinque stelle!"),
         ((PR,), "Ci auguriamo una recensione entusiasta da parte tua."),
         ((PR,), "Contento dell'acquisto? Raccontalo con una recensione a cinque stelle."),
@@ -474,6 +520,9 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        ("The blades are rated for 5,000 cuts before sharpening.", ("product_info",)),
+        ("If you are happy to wait, the backordered lid ships on 2 December.", ("unavailability_notice",)),
+        ("Drop us a line here if anything is unclear.", None),
         ("Happy cooking!", None),
         ("We're thrilled the replacement arrived safely.", None),
         ("The gift wrap you selected has been refunded as well.", _REFUND),
@@ -508,6 +557,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        ("La lame est garantie cinq ans.", ("product_info",)),
+        ("Si vous préférez attendre, le couvercle partira le 2 décembre.", ("unavailability_notice",)),
         ("Bonne dégustation !", None),
         ("Le papier cadeau choisi vous a également été remboursé.", _REFUND),
         ("Si un élément manque, répondez à ce message et nous l'enverrons aussitôt.", None),
@@ -527,6 +578,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        ("Die Klingen sind für 5.000 Schnitte ausgelegt.", ("product_info",)),
+        ("Wenn Sie lieber warten möchten, versenden wir den Deckel am 2. Dezember.", ("unavailability_notice",)),
         ("Viel Freude beim Kochen!", None),
         ("Die Geschenkverpackung wurde Ihnen ebenfalls erstattet.", _REFUND),
         ("Sollte etwas fehlen, antworten Sie einfach, wir senden es sofort nach.", None),
@@ -545,6 +598,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        ("Si prefiere esperar, la tapa saldrá el 2 de diciembre.", ("unavailability_notice",)),
+        ("La garantía cubre cinco años.", ("product_info",)),
         ("¡Que disfrute cocinando!", None),
         ("El papel de regalo también le ha sido reembolsado.", _REFUND),
         ("Si falta algo, responda a este mensaje y se lo enviamos enseguida.", None),
@@ -563,6 +618,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        ("Se preferisci aspettare, il coperchio partirà il 2 dicembre.", ("unavailability_notice",)),
+        ("La garanzia copre cinque anni.", ("product_info",)),
         ("Buon divertimento in cucina!", None),
         ("Anche la confezione regalo ti è stata rimborsata.", _REFUND),
         ("Se manca qualcosa, rispondi a questo messaggio e te lo spediamo subito.", None),
