@@ -26,6 +26,24 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # fifth batch
+        ((PR,), "Kindly rate your experience with us as excellent."),
+        ((PR,), "A positive word from you on Amazon would go a long way."),
+        ((PR,), "We'd be honoured if you gave us top marks."),
+        ((PR,), "Were you pleased with the service? If so, please leave us some feedback."),
+        ((PR,), "Leave a review only if you're fully satisfied."),
+        ((PR,), "When you're 100% satisfied, head to Amazon and share your review."),
+        ((PR,), "Please don't post a negative review; message us and we'll sort it."),
+        ((RI,), "Every review earns a spot in our monthly giveaway."),
+        ((RI,), "Get 10% cashback when you review your purchase."),
+        ((RI,), "We offer a free refill to customers who rate us."),
+        ((RI,), "Your feedback qualifies you for a complimentary upgrade."),
+        ((RC,), "Could you bump your rating up now that it's fixed?"),
+        ((RC,), "Please change the stars you gave us."),
+        ((PROMO,), "Our Christmas range is 15% cheaper this week only."),
+        ((PROMO,), "Use voucher WINTER5 on your next order."),
+        ((PROMO,), "Claim 2-for-1 pricing on refills until Sunday."),
+        ((PROMO,), "New customers get an introductory price on our refills."),
         # fourth batch: other registers
         ((PR,), "It would mean so much if you could spare us a 5/5 on the product page."),
         ((PR,), "Reviews below four stars really hurt us, so please keep that in mind."),
@@ -187,6 +205,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((RI,), "Un avis contre un bon de 10 € : c'est notre façon de vous remercier."),
+        ((PROMO,), "Code FIDELE20 valable jusqu'à dimanche sur tout le catalogue."),
         ((PR,), "Une petite note de 5 sur 5 nous ferait chaud au cœur."),
         ((PR,), "Si notre produit a répondu à vos attentes, un avis serait le bienvenu."),
         ((PR,), "Plutôt que de laisser un avis négatif, contactez-nous."),
@@ -275,6 +295,17 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Vergeben Sie uns bitte die Höchstzahl an Sternen."),
+        ((PR,), "Sollten Sie zufrieden sein, freuen wir uns über eine Rezension."),
+        ((PR,), "Bevor Sie uns schlecht bewerten, sprechen Sie bitte mit uns."),
+        ((PR,), "Bitte bewerten Sie uns nur, wenn alles perfekt war."),
+        ((RI, PROMO), "Jede Bewertung belohnen wir mit einem Rabattcode."),
+        ((RI,), "Für Ihre ehrliche Meinung bekommen Sie ein Gratismuster."),
+        ((RI,), "Nach Abgabe Ihrer Rezension erstatten wir die Versandkosten."),
+        ((RC, PR), "Könnten Sie Ihre Bewertung auf fünf Sterne erhöhen?"),
+        ((PROMO,), "Sichern Sie sich jetzt unser Herbstangebot mit 30 % Ersparnis."),
+        ((PROMO,), "Bei Kauf von zwei Kissen erhalten Sie das dritte gratis."),
+        ((PROMO,), "Unser Outlet in Hamburg hat samstags geöffnet."),
         ((PR,), "Über fünf Sterne freuen wir uns riesig!"),
         ((PR,), "Falls Sie vollauf zufrieden sind, hinterlassen Sie bitte eine Bewertung."),
         ((PR,), "Statt einer schlechten Bewertung schreiben Sie uns bitte direkt."),
@@ -355,6 +386,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((RI,), "Las mejores reseñas del mes reciben un premio."),
+        ((PROMO,), "Descuento del 20 % en todo el catálogo hasta fin de mes."),
         ((PR,), "Si ha quedado contento, puntúenos con cinco estrellas."),
         ((PR,), "Antes de opinar en Amazon, cuéntenos cualquier problema."),
         ((PR,), "Si la compra le ha convencido, deje una opinión positiva."),
@@ -434,6 +467,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((RI,), "Le migliori recensioni vincono un buono regalo."),
+        ((PROMO,), "Sconto del 20% su tutto il catalogo fino a fine mese."),
         ((PR,), "Ci daresti un bel 10 e lode nella recensione?"),
         ((PR,), "Se ti sei trovato bene, lasciaci una recensione."),
         ((PR,), "Invece di lasciare un feedback negativo, scrivici."),
@@ -520,6 +555,8 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        ("The five-star hotel pan is 65 mm deep.", ("product_info",)),
+        ("The 20% restocking fee does not apply to your return.", _REFUND),
         ("The blades are rated for 5,000 cuts before sharpening.", ("product_info",)),
         ("If you are happy to wait, the backordered lid ships on 2 December.", ("unavailability_notice",)),
         ("Drop us a line here if anything is unclear.", None),
@@ -578,6 +615,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        ("Der Gutschein, mit dem Sie bezahlt haben, wurde wieder aufgeladen.", _REFUND),
         ("Die Klingen sind für 5.000 Schnitte ausgelegt.", ("product_info",)),
         ("Wenn Sie lieber warten möchten, versenden wir den Deckel am 2. Dezember.", ("unavailability_notice",)),
         ("Viel Freude beim Kochen!", None),
