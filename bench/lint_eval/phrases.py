@@ -555,6 +555,9 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        ("The flat shipping rate is free on this order, so nothing was charged.", None),
+        ("The IP rating is IPX7, and a free carry bag is included.", ("product_info",)),
+        ("The throw is covered in little stars; the matching cushion cover is free in the box.", ("product_info",)),
         ("The five-star hotel pan is 65 mm deep.", ("product_info",)),
         ("The 20% restocking fee does not apply to your return.", _REFUND),
         ("The blades are rated for 5,000 cuts before sharpening.", ("product_info",)),
@@ -594,6 +597,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        ("Note : la livraison de la pièce est gratuite.", None),
         ("La lame est garantie cinq ans.", ("product_info",)),
         ("Si vous préférez attendre, le couvercle partira le 2 décembre.", ("unavailability_notice",)),
         ("Bonne dégustation !", None),
@@ -636,6 +640,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        ("Nota: el envío de la pieza es gratuito.", None),
         ("Si prefiere esperar, la tapa saldrá el 2 de diciembre.", ("unavailability_notice",)),
         ("La garantía cubre cinco años.", ("product_info",)),
         ("¡Que disfrute cocinando!", None),
@@ -656,6 +661,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        ("Nota: la spedizione del ricambio è gratuita.", None),
         ("Se preferisci aspettare, il coperchio partirà il 2 dicembre.", ("unavailability_notice",)),
         ("La garanzia copre cinque anni.", ("product_info",)),
         ("Buon divertimento in cucina!", None),

@@ -64,6 +64,11 @@ PASSES = [
     ("en-US", "Feel free to leave an honest review, good or bad."),
     # a product called five stars, and a past refund next to a change of nothing
     ("en-US", "Your 5 Stars Deluxe Pillow is vacuum-packed; give it 24 hours to expand."),
+    # a rate, a technical rating or a "Note :" next to something free is not a review
+    ("en-US", "The flat shipping rate is free on this order, so nothing was charged."),
+    ("en-US", "The IP rating is IPX7, and a free carry bag is included."),
+    ("fr-FR", "Note : la livraison de la pièce est gratuite."),
+    ("es-ES", "Nota: el envío de la pieza es gratuito."),
 ]  # fmt: skip
 
 
