@@ -38,6 +38,9 @@ BLOCKS = [
     ("en-US", "review_incentive", "benefit", "Leave a review and we'll send a little something."),
     ("fr-FR", "review_incentive", "benefit", "Pour votre avis, un petit quelque chose vous attend."),
     ("es-ES", "review_incentive", "benefit", "Por su valoración le ampliamos la garantía un año."),
+    # a review ask conditional on the experience, whatever the words of the condition
+    ("en-US", "review_gating_conditional", "condition", "If it worked out for you, a review on Amazon would help."),
+    ("it-IT", "review_gating_conditional", "condition", "Se il regalo ha fatto centro, lascia una recensione."),
     # a change request that names the review, then says "it"
     ("en-US", "review_change_request_pronoun", "change_it", "Your review hurts our listing; could you withdraw it?"),
 ]  # fmt: skip
@@ -64,6 +67,12 @@ PASSES = [
     ("en-US", "Feel free to leave an honest review, good or bad."),
     # a product called five stars, and a past refund next to a change of nothing
     ("en-US", "Your 5 Stars Deluxe Pillow is vacuum-packed; give it 24 hours to expand."),
+    # polite conditions on a review ask are not gating
+    ("en-US", "If you have a moment, we would be grateful if you left an honest review."),
+    ("fr-FR", "Si vous le souhaitez, laissez un avis sincère sur Amazon."),
+    ("de-DE", "Wir würden uns freuen, wenn Sie eine ehrliche Bewertung schreiben."),
+    ("es-ES", "Si le apetece, deje una reseña sincera en Amazon."),
+    ("it-IT", "Se ti va, lascia una recensione sincera su Amazon."),
     # a rate, a technical rating or a "Note :" next to something free is not a review
     ("en-US", "The flat shipping rate is free on this order, so nothing was charged."),
     ("en-US", "The IP rating is IPX7, and a free carry bag is included."),
