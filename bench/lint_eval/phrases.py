@@ -26,6 +26,14 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # eighth batch
+        ((RI,), "Reviewing us gets you a mystery gift."),
+        ((RI,), "We can offer a partial refund to customers who leave feedback."),
+        ((RI,), "Happy to send a spare filter your way once you've reviewed us."),
+        ((PR,), "Help us keep our 4.9-star average!"),
+        ((PR,), "Leave us a review, but only if it's a good one!"),
+        ((PROMO,), "Refer a friend and you both get 10% off."),
+        ((PROMO,), "Check our Amazon storefront for this week's specials."),
         # seventh batch
         ((PR,), "Mind giving us a shout-out with a top rating?"),
         ((PR,), "A five-out-of-five from you would seal the deal."),
@@ -226,6 +234,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((RI,), "Un avis = une participation à notre grand jeu du mois."),
+        ((PR,), "Aidez-nous à garder notre moyenne de 4,8 étoiles !"),
+        ((PROMO,), "Parrainez un ami et profitez tous les deux de 10 % de remise."),
         # sixth batch
         ((PR,), "Vous avez apprécié votre achat ? Dites-le avec cinq étoiles !"),
         ((PR,), "Si vous êtes content, pensez à nous noter sur Amazon."),
@@ -329,6 +340,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((RI,), "Für Ihre Rezension gibt es eine Überraschung im nächsten Paket."),
+        ((PR,), "Helfen Sie uns, unseren Schnitt von 4,8 Sternen zu halten."),
+        ((PROMO,), "Werben Sie einen Freund und erhalten Sie beide 10 % Rabatt."),
         ((PR,), "Eine Rezension mit fünf Sternen wäre das schönste Dankeschön."),
         ((PR,), "Wenn Sie mit dem Kauf glücklich sind, schreiben Sie bitte eine Rezension."),
         ((PR,), "Gefällt Ihnen der Artikel, dann bewerten Sie ihn bitte."),
@@ -432,6 +446,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((RI,), "Si deja su reseña, entra en nuestro sorteo mensual."),
+        ((PR,), "Ayúdenos a mantener nuestra media de 4,8 estrellas."),
+        ((PROMO,), "Invite a un amigo y ambos obtendrán un 10 % de descuento."),
         ((PR,), "¿Ha quedado satisfecho? Valórenos en Amazon."),
         ((PR,), "Si todo ha sido perfecto, le agradeceríamos una reseña."),
         ((PR,), "Una puntuación de 5 estrellas sería el mejor regalo."),
@@ -525,6 +542,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((RI,), "Per ogni recensione c'è un piccolo omaggio per te."),
+        ((PR,), "Aiutaci a mantenere la nostra media di 4,8 stelle!"),
+        ((PROMO,), "Invita un amico e avrete entrambi il 10% di sconto."),
         ((PR,), "Se il prodotto ti è piaciuto, dacci cinque stelle."),
         ((PR,), "Sei rimasto soddisfatto? Lascia una recensione positiva!"),
         ((PR,), "Ci aiuti con una valutazione a cinque stelle?"),
