@@ -26,6 +26,14 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # ninth batch
+        ((PR,), "Good experience? Reviews help us grow."),
+        ((PR,), "If it's everything you hoped for, please tell others on Amazon."),
+        ((PR,), "Happy customers leave reviews; will you be one of them?"),
+        ((PR,), "Satisfied buyers: please rate us on Amazon."),
+        ((RI,), "Reviewers will be added to our VIP list with exclusive perks."),
+        ((RC,), "Could you give us a second chance and update your stars?"),
+        ((PROMO,), "Bundle and save: 3 candles for the price of 2."),
         # eighth batch
         ((RI,), "Reviewing us gets you a mystery gift."),
         ((RI,), "We can offer a partial refund to customers who leave feedback."),
@@ -234,6 +242,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((PR,), "En cas de satisfaction, merci de nous laisser un avis."),
+        ((PR,), "Tout s'est bien passé ? Laissez-nous un commentaire."),
+        ((RI,), "Les auteurs d'avis reçoivent un cadeau de bienvenue."),
+        ((RC,), "Pourriez-vous réviser votre note à la hausse ?"),
+        ((PROMO,), "Offre de lancement : -15 % sur la nouvelle gamme."),
         ((RI,), "Un avis = une participation à notre grand jeu du mois."),
         ((PR,), "Aidez-nous à garder notre moyenne de 4,8 étoiles !"),
         ((PROMO,), "Parrainez un ami et profitez tous les deux de 10 % de remise."),
@@ -340,6 +353,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Hat alles gepasst? Dann freuen wir uns über Ihre Bewertung."),
+        ((PR,), "Bei Zufriedenheit freuen wir uns über eine Rezension."),
+        ((RI,), "Jede Bewertung wird mit einem Geschenk belohnt."),
+        ((RC,), "Würden Sie Ihre Bewertung nach oben anpassen?"),
+        ((PROMO,), "Einführungsangebot: 15 % auf die neue Serie."),
         ((RI,), "Für Ihre Rezension gibt es eine Überraschung im nächsten Paket."),
         ((PR,), "Helfen Sie uns, unseren Schnitt von 4,8 Sternen zu halten."),
         ((PROMO,), "Werben Sie einen Freund und erhalten Sie beide 10 % Rabatt."),
@@ -446,6 +464,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((PR,), "¿Todo bien con su pedido? Déjenos su valoración."),
+        ((PR,), "En caso de estar satisfecho, valórenos en Amazon."),
+        ((RI,), "Quienes dejen su reseña recibirán un obsequio."),
+        ((RC,), "¿Podría mejorar su puntuación ahora que todo está resuelto?"),
+        ((PROMO,), "Oferta de lanzamiento: 15 % en la nueva gama."),
         ((RI,), "Si deja su reseña, entra en nuestro sorteo mensual."),
         ((PR,), "Ayúdenos a mantener nuestra media de 4,8 estrellas."),
         ((PROMO,), "Invite a un amigo y ambos obtendrán un 10 % de descuento."),
@@ -542,6 +565,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((PR,), "Tutto ok con l'ordine? Lasciaci una recensione."),
+        ((PR,), "In caso di soddisfazione, ti chiediamo una recensione."),
+        ((RI,), "Chi lascia una recensione riceverà un omaggio."),
+        ((RC,), "Potresti alzare le stelle della tua recensione?"),
+        ((PROMO,), "Offerta lancio: 15% sulla nuova linea."),
         ((RI,), "Per ogni recensione c'è un piccolo omaggio per te."),
         ((PR,), "Aiutaci a mantenere la nostra media di 4,8 stelle!"),
         ((PROMO,), "Invita un amico e avrete entrambi il 10% di sconto."),
