@@ -26,6 +26,15 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # tenth batch
+        ((PR,), "We're a small team, so every 5-star review truly counts."),
+        ((PR,), "Your positive feedback would help other families discover us."),
+        ((PR,), "If you're smiling, we're smiling; if not, tell us before you review."),
+        ((RI,), "Reviewers are eligible for our loyalty programme."),
+        ((RI,), "We send all reviewers a handwritten thank-you card and a sample."),
+        ((RC,), "Can we persuade you to soften your review?"),
+        ((PROMO,), "Take a look at what's new in our shop this season."),
+        ((PROMO,), "Pre-order our new model now at an early-bird price."),
         # ninth batch
         ((PR,), "Good experience? Reviews help us grow."),
         ((PR,), "If it's everything you hoped for, please tell others on Amazon."),
@@ -242,6 +251,10 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((PR,), "Vos cinq étoiles nous motivent chaque jour !"),
+        ((RI,), "Chaque avis laissé vous fait gagner des points fidélité."),
+        ((RC,), "Auriez-vous la gentillesse de nuancer votre avis ?"),
+        ((PROMO,), "Découvrez ce qui est nouveau dans notre boutique cette saison."),
         ((PR,), "En cas de satisfaction, merci de nous laisser un avis."),
         ((PR,), "Tout s'est bien passé ? Laissez-nous un commentaire."),
         ((RI,), "Les auteurs d'avis reçoivent un cadeau de bienvenue."),
@@ -353,6 +366,10 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Ihre fünf Sterne motivieren unser Team jeden Tag!"),
+        ((RI,), "Wer bewertet, erhält Zugang zu unserem Treueprogramm."),
+        ((RC,), "Können Sie Ihre Bewertung etwas abmildern?"),
+        ((PROMO,), "Schauen Sie sich unsere neue Saisonkollektion an."),
         ((PR,), "Hat alles gepasst? Dann freuen wir uns über Ihre Bewertung."),
         ((PR,), "Bei Zufriedenheit freuen wir uns über eine Rezension."),
         ((RI,), "Jede Bewertung wird mit einem Geschenk belohnt."),
@@ -464,6 +481,10 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((PR,), "Sus cinco estrellas motivan a todo el equipo."),
+        ((RI,), "Los clientes que dejan su opinión entran en nuestro programa de fidelidad."),
+        ((RC,), "¿Podría suavizar un poco su reseña?"),
+        ((PROMO,), "Preventa con precio especial para nuestros clientes."),
         ((PR,), "¿Todo bien con su pedido? Déjenos su valoración."),
         ((PR,), "En caso de estar satisfecho, valórenos en Amazon."),
         ((RI,), "Quienes dejen su reseña recibirán un obsequio."),
@@ -565,6 +586,10 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((PR,), "Le tue cinque stelle motivano tutto il team!"),
+        ((RI,), "Chi lascia una recensione entra nel nostro programma fedeltà."),
+        ((RC,), "Potresti ammorbidire un po' la tua recensione?"),
+        ((PROMO,), "Preordina ora il nuovo modello a prezzo speciale."),
         ((PR,), "Tutto ok con l'ordine? Lasciaci una recensione."),
         ((PR,), "In caso di soddisfazione, ti chiediamo una recensione."),
         ((RI,), "Chi lascia una recensione riceverà un omaggio."),
