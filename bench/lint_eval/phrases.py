@@ -26,6 +26,12 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # eleventh batch: across two sentences
+        ((RI,), "Write a review this week. Everyone who does gets a free gift."),
+        ((RI,), "Please review the kettle on Amazon. As a thank-you, we'll refund your shipping."),
+        ((PR,), "Five stars? That would make our week!"),
+        ((RC,), "That one-star review is unfair; would you take it back?"),
+        ((PROMO,), "All orders placed this weekend ship free with code SHIPFREE."),
         # tenth batch
         ((PR,), "We're a small team, so every 5-star review truly counts."),
         ((PR,), "Your positive feedback would help other families discover us."),
@@ -251,6 +257,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((RI,), "Laissez un avis sur Amazon. En retour, nous vous offrirons un cadeau."),
+        ((PR,), "Cinq étoiles ? Ce serait merveilleux !"),
         ((PR,), "Vos cinq étoiles nous motivent chaque jour !"),
         ((RI,), "Chaque avis laissé vous fait gagner des points fidélité."),
         ((RC,), "Auriez-vous la gentillesse de nuancer votre avis ?"),
@@ -366,6 +374,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((RI,), "Schreiben Sie eine Rezension. Als Dank erhalten Sie einen Gutschein."),
+        ((PR,), "Fünf Sterne? Das wäre wunderbar!"),
         ((PR,), "Ihre fünf Sterne motivieren unser Team jeden Tag!"),
         ((RI,), "Wer bewertet, erhält Zugang zu unserem Treueprogramm."),
         ((RC,), "Können Sie Ihre Bewertung etwas abmildern?"),
@@ -481,6 +491,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((RI,), "Deje una reseña en Amazon. A cambio, le enviaremos un regalo."),
+        ((PR,), "¿Cinco estrellas? ¡Sería fantástico!"),
         ((PR,), "Sus cinco estrellas motivan a todo el equipo."),
         ((RI,), "Los clientes que dejan su opinión entran en nuestro programa de fidelidad."),
         ((RC,), "¿Podría suavizar un poco su reseña?"),
@@ -586,6 +598,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((RI,), "Lascia una recensione su Amazon. Per ringraziarti, ti invieremo un omaggio."),
+        ((PR,), "Cinque stelle? Sarebbe fantastico!"),
         ((PR,), "Le tue cinque stelle motivano tutto il team!"),
         ((RI,), "Chi lascia una recensione entra nel nostro programma fedeltà."),
         ((RC,), "Potresti ammorbidire un po' la tua recensione?"),

@@ -28,12 +28,12 @@ def lint(rules, locale: str, body: str):
 
 BLOCKS = [
     # gating: the condition in the same sentence, or in the sentence before the ask
-    ("en-US", "review_gating", "condition", "Satisfied? Then a quick rating on Amazon would be lovely."),
+    ("en-US", "review_gating_question", "condition", "Satisfied? Then a quick rating on Amazon would be lovely."),
     ("en-US", "review_gating", "condition", "If the kettle lived up to your expectations, a review would mean a lot."),
     ("de-DE", "review_gating", "condition", "Sind Sie rundum zufrieden, dann freuen wir uns über Ihre Rezension."),
     ("it-IT", "review_gating_contact_first", "contact_first",
      "Lascia una recensione su Amazon, altrimenti scrivici: ne parliamo."),
-    ("fr-FR", "review_gating", "condition", "Vous êtes ravi ? Dites-le dans un commentaire."),
+    ("fr-FR", "review_gating_question", "condition", "Vous êtes ravi ? Dites-le dans un commentaire."),
     # incentives: the benefit in the review's sentence
     ("en-US", "review_incentive", "benefit", "Leave a review and we'll send a little something."),
     ("fr-FR", "review_incentive", "benefit", "Pour votre avis, un petit quelque chose vous attend."),
@@ -41,6 +41,8 @@ BLOCKS = [
     # a review ask conditional on the experience, whatever the words of the condition
     ("en-US", "review_gating_conditional", "condition", "If it worked out for you, a review on Amazon would help."),
     ("it-IT", "review_gating_conditional", "condition", "Se il regalo ha fatto centro, lascia una recensione."),
+    # the reward in the next sentence, tied to the review
+    ("de-DE", "review_incentive_followup", "benefit", "Schreiben Sie eine Rezension. Als Dank erhalten Sie einen Gutschein."),
     # a change request that names the review, then says "it"
     ("en-US", "review_change_request_pronoun", "change_it", "Your review hurts our listing; could you withdraw it?"),
 ]  # fmt: skip
@@ -73,6 +75,9 @@ PASSES = [
     ("de-DE", "Wir würden uns freuen, wenn Sie eine ehrliche Bewertung schreiben."),
     ("es-ES", "Si le apetece, deje una reseña sincera en Amazon."),
     ("it-IT", "Se ti va, lascia una recensione sincera su Amazon."),
+    # an if-clause about something else in the sentence before a neutral review ask
+    ("es-ES", "Si le gusta cocinar a fuego alto, use la tapa. Si le apetece, deje una reseña sincera."),
+    ("en-US", "Please leave an honest review. As a thank you for your order, here is our care guide."),
     # a rate, a technical rating or a "Note :" next to something free is not a review
     ("en-US", "The flat shipping rate is free on this order, so nothing was charged."),
     ("en-US", "The IP rating is IPX7, and a free carry bag is included."),
