@@ -26,6 +26,14 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # twelfth batch: promotions
+        ((PROMO,), "Our winter clearance is live, with up to 60% off."),
+        ((PROMO,), "Snap up a bargain in our end-of-season sale."),
+        ((PROMO,), "Spend over $40 and we'll add a free mug to your order."),
+        ((PROMO,), "Don't forget: members save an extra 10% every Tuesday."),
+        ((PROMO,), "Check out the matching tea towels while you're at it."),
+        ((PROMO,), "You can also find the matching lid in our store."),
+        ((PROMO,), "Our Black Friday prices are already live."),
         # eleventh batch: across two sentences
         ((RI,), "Write a review this week. Everyone who does gets a free gift."),
         ((RI,), "Please review the kettle on Amazon. As a thank-you, we'll refund your shipping."),
@@ -257,6 +265,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((PROMO,), "Les prix baissent cette semaine sur toute la gamme."),
+        ((PROMO,), "Pour 40 € d'achat, un mug vous est offert."),
+        ((PROMO,), "Vous trouverez aussi la housse assortie dans notre boutique."),
         ((RI,), "Laissez un avis sur Amazon. En retour, nous vous offrirons un cadeau."),
         ((PR,), "Cinq étoiles ? Ce serait merveilleux !"),
         ((PR,), "Vos cinq étoiles nous motivent chaque jour !"),
@@ -374,6 +385,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PROMO,), "Ab 40 € Bestellwert gibt es eine Tasse gratis dazu."),
+        ((PROMO,), "Die passende Hülle finden Sie ebenfalls in unserem Shop."),
+        ((PROMO,), "Diese Woche purzeln die Preise!"),
         ((RI,), "Schreiben Sie eine Rezension. Als Dank erhalten Sie einen Gutschein."),
         ((PR,), "Fünf Sterne? Das wäre wunderbar!"),
         ((PR,), "Ihre fünf Sterne motivieren unser Team jeden Tag!"),
@@ -491,6 +505,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((PROMO,), "Por compras superiores a 40 €, le regalamos una taza."),
+        ((PROMO,), "También encontrará la funda a juego en nuestra tienda."),
+        ((PROMO,), "¡Esta semana bajamos los precios!"),
         ((RI,), "Deje una reseña en Amazon. A cambio, le enviaremos un regalo."),
         ((PR,), "¿Cinco estrellas? ¡Sería fantástico!"),
         ((PR,), "Sus cinco estrellas motivan a todo el equipo."),
@@ -598,6 +615,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((PROMO,), "Per una spesa di almeno 40 € ti regaliamo una tazza."),
+        ((PROMO,), "Trovi anche la custodia abbinata nel nostro negozio."),
+        ((PROMO,), "Questa settimana abbassiamo i prezzi!"),
         ((RI,), "Lascia una recensione su Amazon. Per ringraziarti, ti invieremo un omaggio."),
         ((PR,), "Cinque stelle? Sarebbe fantastico!"),
         ((PR,), "Le tue cinque stelle motivano tutto il team!"),
