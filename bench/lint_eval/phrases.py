@@ -26,6 +26,21 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # thirteenth batch
+        ((PR,), "A 5-star tap takes two seconds and helps us enormously."),
+        ((PR,), "Our goal is 100% five-star feedback; can you help?"),
+        ((PR,), "Please share only positive experiences on our product page."),
+        ((PR,), "We hope our service earned a glowing review."),
+        ((RI,), "For honest reviewers, there's a little bonus waiting."),
+        ((RI,), "Reviewing us automatically enters you into our prize draw."),
+        ((RI,), "Post a review to receive your complimentary cleaning kit."),
+        ((RI,), "Customers who share their feedback will get early access to new colours."),
+        ((RC,), "We'd be thankful if you could reconsider those two stars."),
+        ((RC,), "Mind updating your feedback once the new part arrives?"),
+        ((PROMO,), "Our sister brand has a sale on right now."),
+        ((PROMO,), "Buy 2, save 20%, today only."),
+        ((PROMO,), "Loyal customers get a special discount code, just ask!"),
+        ((PROMO,), "Pop by our workshop in Bristol and see how we make them."),
         # twelfth batch: promotions
         ((PROMO,), "Our winter clearance is live, with up to 60% off."),
         ((PROMO,), "Snap up a bargain in our end-of-season sale."),
@@ -265,6 +280,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((PR,), "Merci de ne laisser que des avis positifs."),
+        ((RI,), "Un commentaire publié, un cadeau envoyé !"),
+        ((PROMO,), "Offre flash : -30 % pendant 24 heures."),
         ((PROMO,), "Les prix baissent cette semaine sur toute la gamme."),
         ((PROMO,), "Pour 40 € d'achat, un mug vous est offert."),
         ((PROMO,), "Vous trouverez aussi la housse assortie dans notre boutique."),
@@ -385,6 +403,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Wir freuen uns nur über positive Bewertungen."),
+        ((RI,), "Für jede Bewertung legen wir ein Extra in Ihr nächstes Paket."),
+        ((PROMO,), "Sparen Sie beim Kauf von zwei Artikeln 15 %."),
         ((PROMO,), "Ab 40 € Bestellwert gibt es eine Tasse gratis dazu."),
         ((PROMO,), "Die passende Hülle finden Sie ebenfalls in unserem Shop."),
         ((PROMO,), "Diese Woche purzeln die Preise!"),
@@ -505,6 +526,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((PR,), "Le pedimos solo valoraciones de cinco estrellas."),
+        ((RI, PROMO), "Su valoración tiene premio: un 10 % de descuento."),
+        ((PROMO,), "Oferta flash: -30 % durante 24 horas."),
         ((PROMO,), "Por compras superiores a 40 €, le regalamos una taza."),
         ((PROMO,), "También encontrará la funda a juego en nuestra tienda."),
         ((PROMO,), "¡Esta semana bajamos los precios!"),
@@ -615,6 +639,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((PR,), "Ti chiediamo solo recensioni positive."),
+        ((RI, PROMO), "La tua recensione vale uno sconto del 10%."),
+        ((PROMO,), "Offerta lampo: -30% per 24 ore."),
         ((PROMO,), "Per una spesa di almeno 40 € ti regaliamo una tazza."),
         ((PROMO,), "Trovi anche la custodia abbinata nel nostro negozio."),
         ((PROMO,), "Questa settimana abbassiamo i prezzi!"),
