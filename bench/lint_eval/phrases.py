@@ -26,6 +26,11 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # fourteenth batch
+        ((PR,), "Reviews from happy customers like you keep us going."),
+        ((RI,), "Anyone who posts a review this month gets double loyalty points."),
+        ((RC,), "Would you reconsider and raise your stars a little?"),
+        ((PROMO,), "Fancy a second one? It's 25% off for returning customers."),
         # thirteenth batch
         ((PR,), "A 5-star tap takes two seconds and helps us enormously."),
         ((PR,), "Our goal is 100% five-star feedback; can you help?"),
@@ -280,6 +285,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((PR,), "Les clients ravis nous laissent souvent un avis : et vous ?"),
+        ((RI, PROMO), "Votre avis vous rapporte 5 € sur votre prochaine commande."),
         ((PR,), "Merci de ne laisser que des avis positifs."),
         ((RI,), "Un commentaire publié, un cadeau envoyé !"),
         ((PROMO,), "Offre flash : -30 % pendant 24 heures."),
@@ -403,6 +410,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Zufriedene Kunden wie Sie bewerten uns meist mit fünf Sternen."),
+        ((RI,), "Ihre Rezension ist uns eine Gratis-Lieferung wert."),
         ((PR,), "Wir freuen uns nur über positive Bewertungen."),
         ((RI,), "Für jede Bewertung legen wir ein Extra in Ihr nächstes Paket."),
         ((PROMO,), "Sparen Sie beim Kauf von zwei Artikeln 15 %."),
@@ -526,6 +535,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((PR,), "Los clientes contentos nos dejan cinco estrellas, ¿y usted?"),
+        ((RI,), "Su reseña le da derecho a un regalo."),
         ((PR,), "Le pedimos solo valoraciones de cinco estrellas."),
         ((RI, PROMO), "Su valoración tiene premio: un 10 % de descuento."),
         ((PROMO,), "Oferta flash: -30 % durante 24 horas."),
@@ -639,6 +650,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((PR,), "I clienti soddisfatti ci lasciano cinque stelle: e tu?"),
+        ((RI,), "La tua recensione ti dà diritto a un omaggio."),
         ((PR,), "Ti chiediamo solo recensioni positive."),
         ((RI, PROMO), "La tua recensione vale uno sconto del 10%."),
         ((PROMO,), "Offerta lampo: -30% per 24 ore."),
