@@ -772,6 +772,10 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        ("Thousands of happy customers use this kettle daily, so here are the care steps.", ("product_info",)),
+        ("If the lid feels loose, tighten the screw, as reviews of the earlier model mention.", ("product_info",)),
+        ("Your loyalty points from the original order were restored.", _REFUND),
+        ("The sale price you paid is exactly what we refunded.", _REFUND),
         ("The flat shipping rate is free on this order, so nothing was charged.", None),
         ("The IP rating is IPX7, and a free carry bag is included.", ("product_info",)),
         ("The throw is covered in little stars; the matching cushion cover is free in the box.", ("product_info",)),
@@ -814,6 +818,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        ("Nos clients satisfaits utilisent ce produit au quotidien.", None),
+        ("Si le couvercle bouge, serrez la vis, comme le signalent les avis sur l'ancien modèle.", ("product_info",)),
         ("Note : la livraison de la pièce est gratuite.", None),
         ("La lame est garantie cinq ans.", ("product_info",)),
         ("Si vous préférez attendre, le couvercle partira le 2 décembre.", ("unavailability_notice",)),
@@ -836,6 +842,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        ("Wenn der Deckel wackelt, ziehen Sie die Schraube nach, wie es auch in Bewertungen steht.", ("product_info",)),
+        ("Die Sterne auf dem Etikett zeigen die Energieklasse.", ("product_info",)),
         ("Der Gutschein, mit dem Sie bezahlt haben, wurde wieder aufgeladen.", _REFUND),
         ("Die Klingen sind für 5.000 Schnitte ausgelegt.", ("product_info",)),
         ("Wenn Sie lieber warten möchten, versenden wir den Deckel am 2. Dezember.", ("unavailability_notice",)),
@@ -857,6 +865,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        ("Si la tapa se mueve, apriete el tornillo, como indican las opiniones del modelo anterior.", ("product_info",)),
         ("Nota: el envío de la pieza es gratuito.", None),
         ("Si prefiere esperar, la tapa saldrá el 2 de diciembre.", ("unavailability_notice",)),
         ("La garantía cubre cinco años.", ("product_info",)),
@@ -878,6 +887,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        ("Se il coperchio si muove, stringi la vite: lo dicono anche le recensioni del modello precedente.", ("product_info",)),
         ("Nota: la spedizione del ricambio è gratuita.", None),
         ("Se preferisci aspettare, il coperchio partirà il 2 dicembre.", ("unavailability_notice",)),
         ("La garanzia copre cinque anni.", ("product_info",)),

@@ -78,6 +78,9 @@ PASSES = [
     # an if-clause about something else in the sentence before a neutral review ask
     ("es-ES", "Si le gusta cocinar a fuego alto, use la tapa. Si le apetece, deje una reseña sincera."),
     ("en-US", "Please leave an honest review. As a thank you for your order, here is our care guide."),
+    # reviews mentioned, not asked for, next to an if-clause
+    ("en-US", "If the lid feels loose, tighten the screw, as reviews of the earlier model mention."),
+    ("it-IT", "Se il coperchio si muove, stringi la vite: lo dicono anche le recensioni del modello precedente."),
     # a rate, a technical rating or a "Note :" next to something free is not a review
     ("en-US", "The flat shipping rate is free on this order, so nothing was charged."),
     ("en-US", "The IP rating is IPX7, and a free carry bag is included."),
