@@ -40,6 +40,12 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
         ("peak_rss_mb", "MB", "< 500"),
     ],
     "lint": [("render_lint_100k_s", "s", "< 30"), ("lint_msgs_per_s", "msgs/s", ">= 5000")],
+    "lint_eval": [
+        ("lint_eval_block_recall", "blocked/must-block", ">= 0.99"),
+        ("lint_eval_false_blocks", "blocked/must-pass", "<= 0.03"),
+        ("lint_eval_category_recall", "found/expected", ">= 0.95"),
+        ("lint_eval_dev_corpus_exact", "right/cases", "== 1"),
+    ],
     "quality": [("validate_100k_s", "s", "< 60")],
     "load": [("bulk_load_speedup", "x", ">= 5"), ("load_rows_per_s", "rows/s", None)],
     "parse": [("dag_parse_ms", "ms", "< 1000")],
@@ -61,6 +67,17 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
 def write_results(figures: Iterable[Figure], path: Path = RESULTS) -> list[dict[str, Any]]:
     rows = [f.to_json() for f in figures]
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    return rows
+
+
+def merge_results(figures: Iterable[Figure], path: Path = RESULTS) -> list[dict[str, Any]]:
+    """Replace the figures of the same names in an existing results file (in place, else
+    appended), keep every other row: a partial run refreshes its own figures only."""
+    new = [f.to_json() for f in figures]
+    by_name = {r["name"]: r for r in new}
+    rows = [by_name.pop(r["name"], r) for r in json.loads(path.read_text())]
+    rows += [r for r in new if r["name"] in by_name]
     path.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     return rows
 
@@ -112,6 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--only", default="", help=f"comma-separated subset of {','.join(BENCHES)}")
     parser.add_argument("--output", type=Path, default=None, help="default bench/results.json")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="with --only: update these figures in bench/results.json, keep the others",
+    )
     args = parser.parse_args(argv)
     prepare_environment()
     names = [n for n in args.only.split(",") if n] or list(BENCHES)
@@ -123,8 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         figures.extend(run_bench(name, args.quick))
     # a partial run (--only) goes to scratch unless asked otherwise: results.json is the full set
-    output = args.output or (RESULTS if not args.only else SCRATCH / "partial.json")
-    rows = write_results(figures, output)
+    output = args.output or (RESULTS if not args.only or args.merge else SCRATCH / "partial.json")
+    if args.merge and output.is_file():
+        rows = merge_results(figures, output)
+    else:
+        rows = write_results(figures, output)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     write_results(figures, SCRATCH / f"{stamp}{'-quick' if args.quick else ''}.json")
     print(format_table(rows))

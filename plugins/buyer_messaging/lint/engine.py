@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from buyer_messaging.lint.clauses import CLAUSE_DETECTORS
 from buyer_messaging.lint.detectors import DETECTORS
 from buyer_messaging.lint.models import RuleFile, RuleSpec, Verdict, Violation
 from buyer_messaging.lint.prefilter import INDEX
@@ -91,10 +92,11 @@ def _loc(err: dict[str, Any]) -> str:
 
 
 def _compile(spec: RuleSpec, where: str) -> Rule:
-    factory = DETECTORS.get(spec.detector)
+    factory = DETECTORS.get(spec.detector) or CLAUSE_DETECTORS.get(spec.detector)
     if factory is None:
+        known = sorted([*DETECTORS, *CLAUSE_DETECTORS])
         raise RuleFileError(
-            f"{where}.detector: unknown detector {spec.detector!r}; expected one of {', '.join(sorted(DETECTORS))}"
+            f"{where}.detector: unknown detector {spec.detector!r}; expected one of {', '.join(known)}"
         )
     try:
         params = factory.params_model.model_validate(spec.params)
