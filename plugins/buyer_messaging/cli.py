@@ -1,4 +1,4 @@
-"""`buyer-messaging` command: migrate, demo, emulator, lint, explain, suppress, resolve, cases."""
+"""`buyer-messaging` command: migrate, demo, emulator, lint, explain, suppress, resolve, cases, ab-report."""
 
 from __future__ import annotations
 
@@ -112,6 +112,23 @@ def _resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ab_report(args: argparse.Namespace) -> int:
+    from buyer_messaging.experiments.report import compare_all, format_comparison
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    conn = connect(args.dsn)
+    try:
+        with transaction(conn) as cur:
+            comparisons = compare_all(cur, args.account, args.test, args.outcome)
+    finally:
+        conn.close()
+    if not comparisons:
+        print(f"no A/B test of account {args.account} has sent messages yet", file=sys.stderr)
+        return 0
+    print("\n\n".join(format_comparison(c) for c in comparisons))
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from buyer_messaging.demo import run_demo
 
@@ -180,6 +197,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--all", action="store_true", help="with list: closed cases too")
     p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
     p.set_defaults(func=_cases)
+
+    p = sub.add_parser("ab-report", help="compare the variants of an account's A/B tests by outcome")
+    p.add_argument("--account", required=True)
+    p.add_argument("--test", help="one test id (default: every test of the account)")
+    p.add_argument(
+        "--outcome",
+        default="negative_feedback",
+        choices=("negative_feedback", "negative_or_neutral_feedback", "returned_after"),
+    )
+    p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
+    p.set_defaults(func=_ab_report)
 
     p = sub.add_parser("demo", help="run the demo account's last three days against the emulator")
     p.add_argument("--days", type=int, default=3)

@@ -248,11 +248,13 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
         relay.stop()
     rows, totals = _summary(dsn, run_days)
     cases = _open_cases(dsn)
+    comparisons = _ab_comparisons(dsn)
     sent_now = _sent_total(dsn) - sent_before
     if _server is not None:
         _server.cleanup()  # stop the embedded Postgres now, so its log lines come before ours
     received["relay_mail"] = _mail_count(mail) - mails_before
     _print_cases(cases)
+    _print_ab(comparisons)
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
     if suppressed:
         print(f"suppressed: the buyer of order {suppressed} (asked not to be contacted)")
@@ -274,6 +276,28 @@ def _open_cases(dsn: str) -> list[Any]:
             return list_cases(cur, ACCOUNT, "open")
     finally:
         conn.close()
+
+
+def _ab_comparisons(dsn: str) -> list[Any]:
+    from buyer_messaging.experiments.report import compare_all
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    conn = connect(dsn)
+    try:
+        with transaction(conn) as cur:
+            return compare_all(cur, ACCOUNT, None, "negative_feedback")
+    finally:
+        conn.close()
+
+
+def _print_ab(comparisons: list[Any]) -> None:
+    from buyer_messaging.experiments.report import format_comparison
+
+    for comparison in comparisons:
+        print()
+        print(format_comparison(comparison))
+    if comparisons:
+        print(f"(any time: buyer-messaging ab-report --account {ACCOUNT}; include/policies/ab_tests.yaml)")
 
 
 def _print_cases(cases: list[Any]) -> None:

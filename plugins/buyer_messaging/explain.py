@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from buyer_messaging.plan.planner import PLANNED_KINDS, candidates_sql, decide_sql, kind_params
+from buyer_messaging.plan.planner import PLANNED_KINDS, decide_sql, kind_params
 from buyer_messaging.policies import load_pack, load_product_info, load_timing
 from buyer_messaging.warehouse import explain as sql
 
@@ -35,6 +35,12 @@ _TAKES = ("planned", "ready", "sending", "sent", "failed_retryable", "delivery_u
 def _local_day(moment: datetime, tz: str) -> tuple[date, datetime, datetime]:
     zone = ZoneInfo(tz)
     day = moment.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    return day, start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def _local_day_of(day: date, tz: str) -> tuple[date, datetime, datetime]:
+    zone = ZoneInfo(tz)
     start = datetime.combine(day, time(0), tzinfo=zone)
     return day, start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
@@ -61,13 +67,11 @@ def predict(
             kind, account_id=account_id, run_day=now.date(), day=ALL_TIME, now=ALL_TIME[1],
             order_id=order_id, **settings,
         )  # fmt: skip
-        cur.execute(
-            f"SELECT c.event, c.send_after FROM ({candidates_sql(kind)}) c WHERE c.amazon_order_id = %(order_id)s",
-            params,
-        )
-        for event, send_after in cur.fetchall():
+        # the day each event falls due as decide.sql reckons it (an A/B timing variant moves it)
+        cur.execute(f"SELECT d.event, d.due_on FROM ({decide_sql(kind)}) d", params)
+        for event, due_on in cur.fetchall():
             selected.add(kind)
-            due, start, end = _local_day(send_after, settings.get("tz", "UTC"))
+            due, start, end = _local_day_of(due_on, settings.get("tz", "UTC"))
             probes.append((due, position, kind, event, start, end))
     predictions: list[dict[str, Any]] = []
     seen = set(known)

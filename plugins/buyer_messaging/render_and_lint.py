@@ -227,12 +227,14 @@ def render_and_lint(
         planned = compose.planned_with_context(cur, account_id, WRITTEN_BY_US)
     if not planned:
         return counts
+    from buyer_messaging.experiments.policy import load_ab_tests
     from buyer_messaging.lint import lint_message, load_rules
     from buyer_messaging.policies import load_product_info
     from buyer_messaging.render import RenderError, choose_locale, render_message
 
     rules = rules or load_rules()
     product_info = load_product_info()
+    ab_tests = load_ab_tests()
     verdicts, violations = [], []
     for row in planned:
         preferred = locales(row["amazon_order_id"]) if locales is not None else None
@@ -253,6 +255,7 @@ def render_and_lint(
         try:
             msg = render_message(
                 row["kind"], msg_locale, context, account_id=account_id, html=False,
+                variant=ab_tests.template_of(row.get("ab_test"), row.get("variant")),
             )  # fmt: skip
         except RenderError as err:
             verdicts.append(

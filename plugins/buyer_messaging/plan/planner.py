@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from buyer_messaging.experiments.policy import AbTests, load_ab_tests
 from buyer_messaging.policies import (
     Exclusions,
     PolicyPack,
@@ -69,6 +70,7 @@ def kind_params(
     order_id: str | None = None,
     proactive_taken: bool = False,
     exclusions: Exclusions | None = None,
+    ab_tests: AbTests | None = None,
 ) -> dict[str, Any]:
     """Every parameter a kind's statements take, for the planner and for explain alike."""
     policy = pack.kinds.get(kind)
@@ -95,6 +97,7 @@ def kind_params(
         "order_id": order_id,
         "proactive_taken": proactive_taken,
         **(exclusions or load_exclusions()).params(kind),
+        **(ab_tests or load_ab_tests()).params(account_id, kind),
     }
 
 
@@ -113,6 +116,7 @@ def plan_day(
     product_info: ProductInfo | None = None,
     marketplace: str | None = None,
     exclusions: Exclusions | None = None,
+    ab_tests: AbTests | None = None,
 ) -> Counter[str]:
     """Plan every enabled kind for the run's day; returns counts per 'kind:status'."""
     timing = timing or load_timing()
@@ -127,7 +131,7 @@ def plan_day(
                 kind, account_id=account_id, run_day=run_day, day=day, now=now or datetime.now(UTC),
                 pack=pack, timing=timing, product_info=product_info,
                 enabled_despite_policy=enabled_despite_policy, tz=tz, marketplace=marketplace,
-                exclusions=exclusions,
+                exclusions=exclusions, ab_tests=ab_tests,
             )  # fmt: skip
             cur.execute(_insert_sql(kind), params)
             for status, n in cur.fetchall():

@@ -274,11 +274,19 @@ def _block_chain(templates_dir: str, html: bool, name: str) -> tuple[Any, ...]:
 
 
 @lru_cache(maxsize=1024)  # an account's override is looked for once per process, like the templates
-def _template_name(templates_dir: Path, kind: str, locale: str, account_id: str | None) -> str:
-    if account_id:
-        name = f"accounts/{account_id}/{kind}/{locale}.j2"
-        if (templates_dir / name).is_file():
-            return name
+def _template_name(
+    templates_dir: Path, kind: str, locale: str, account_id: str | None, variant: str | None = None
+) -> str:
+    """The account's override, else the shipped template; an A/B test's text variant
+    (`<locale>.<variant>.j2`) before either's default."""
+    stems = [f"{locale}.{variant}", locale] if variant else [locale]
+    for stem in stems:
+        if account_id:
+            name = f"accounts/{account_id}/{kind}/{stem}.j2"
+            if (templates_dir / name).is_file():
+                return name
+        if stem != locale and (templates_dir / kind / f"{stem}.j2").is_file():
+            return f"{kind}/{stem}.j2"
     return f"{kind}/{locale}.j2"
 
 
@@ -290,6 +298,7 @@ def render_message(
     account_id: str | None = None,
     templates_dir: Path | None = None,
     html: bool = False,
+    variant: str | None = None,
 ) -> RenderedMessage:
     """Subject and body of one message; raises RenderError naming order, template and variable."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
@@ -305,7 +314,9 @@ def render_message(
         )
     if kind not in KINDS and not (root / kind).is_dir():
         raise RenderError(order_id, f"{kind}/{locale}.j2", "kind", f"unknown message kind {kind!r}")
-    name = _template_name(root, kind, locale, account_id)
+    if variant is not None and not re.fullmatch(r"[a-z][a-z0-9_-]{0,40}", variant):
+        raise RenderError(order_id, f"{kind}/{locale}.j2", "variant", f"not a variant name: {variant!r}")
+    name = _template_name(root, kind, locale, account_id, variant)
     shown = f"{root}/{name}"
     values: dict[str, Any] = dict.fromkeys(CONTEXT_KEYS)
     values.update(context)

@@ -9,7 +9,7 @@ from psycopg2.extras import execute_values
 from buyer_messaging.redact import scrub
 
 PLANNED_WITH_CONTEXT = """
-SELECT m.id, m.account_id, m.kind, m.event, m.amazon_order_id, o.marketplace, o.order_status, o.currency,
+SELECT m.id, m.account_id, m.kind, m.event, m.ab_test, m.variant, m.amazon_order_id, o.marketplace, o.order_status, o.currency,
        -- Amazon drops OrderTotal once an order is cancelled: its items still carry prices
        coalesce(o.order_total,
                 (SELECT sum(i.item_price) FROM staging.order_items i

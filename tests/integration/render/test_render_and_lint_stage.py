@@ -185,11 +185,11 @@ def test_product_info_says_the_sellers_text_for_the_asin_in_the_buyers_language(
 
 
 def test_the_rendered_facts_are_read_as_data(wh):
-    """A product called "5 Sterne ..." is the order's data, not a review ask: render_and_lint
+    """A product called "... 5* Bewertung" is the order's data, not a review ask: render_and_lint
     passes the titles it rendered to the linter (without them the same text is blocked)."""
     from buyer_messaging.lint import lint_message, load_rules
 
-    title = "5 Sterne Premium Bohrer-Set"
+    title = "Bohrer-Set 5* Bewertung"
     cancelled, item = order("302-0000000-0000003", "Canceled", START + timedelta(hours=9), title)
     with transaction(wh) as cur:
         staging.upsert_orders(cur, "de", [cancelled], [item])

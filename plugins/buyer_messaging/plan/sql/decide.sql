@@ -13,15 +13,30 @@ SELECT c.marketplace_id, c.amazon_order_id, c.event,
             WHEN s.reason IS NOT NULL THEN 'skipped'
             WHEN c.send_before <= %(now)s THEN 'expired'
             ELSE 'planned' END                            AS status,
-       (c.send_after AT TIME ZONE %(tz)s)::date           AS due_on,
+       ((c.send_after + v.delay) AT TIME ZONE %(tz)s)::date AS due_on,
        c.send_before,
        CASE WHEN %(forbidden)s::text IS NOT NULL THEN %(forbidden)s::text
             WHEN coalesce(c.excluded, x.reason) IS NOT NULL THEN 'excluded: ' || coalesce(c.excluded, x.reason)
             WHEN s.reason IS NOT NULL THEN s.reason
             WHEN c.send_before <= %(now)s
             THEN 'expired: too stale to send after ' || to_char(c.send_before AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
-       END                                                AS reason
+       END                                                AS reason,
+       v.ab_test,
+       v.variant
 FROM candidates c
+-- the kind's A/B test (include/policies/ab_tests.yaml): the order's variant from a stable hash
+-- of (test id, order id), so a re-run or a backfill assigns it the same one; a timing variant
+-- moves the day the message falls due
+CROSS JOIN LATERAL (
+    SELECT %(ab_test)s::text AS ab_test,
+           (SELECT t.name FROM unnest(%(ab_names)s::text[], %(ab_bounds)s::int[]) AS t(name, bound)
+            WHERE t.bound > ('x' || substr(md5(%(ab_test)s::text || ':' || c.amazon_order_id), 1, 8))::bit(32)::bigint %% 10000
+            ORDER BY t.bound LIMIT 1) AS variant,
+           make_interval(days => coalesce(
+               (SELECT t.delay FROM unnest(%(ab_bounds)s::int[], %(ab_delays)s::int[]) AS t(bound, delay)
+                WHERE t.bound > ('x' || substr(md5(%(ab_test)s::text || ':' || c.amazon_order_id), 1, 8))::bit(32)::bigint %% 10000
+                ORDER BY t.bound LIMIT 1), 0)) AS delay
+) v
 -- the seller's exclusions (include/policies/exclusions.yaml; `excl_*` are empty or false for a
 -- kind a rule does not cover): the first that holds is the reason
 LEFT JOIN LATERAL (
@@ -76,5 +91,7 @@ LEFT JOIN LATERAL (
     ORDER BY why.rank
     LIMIT 1
 ) s ON true
-WHERE c.send_after <= %(now)s  -- a day still in progress plans only what is due already
+WHERE c.send_after + v.delay <= %(now)s  -- a day still in progress plans only what is due already
+  -- and a day plans only what fell due by its end (a timing variant's message, by its own day)
+  AND c.send_after + v.delay < %(day_end)s
   AND (%(order_id)s::text IS NULL OR c.amazon_order_id = %(order_id)s)
