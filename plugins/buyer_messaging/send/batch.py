@@ -22,6 +22,7 @@ from buyer_messaging.warehouse.connection import transaction
 log = logging.getLogger(__name__)
 
 CLAIM_CHUNK = 10
+TRIES_PER_BATCH = 4
 
 
 def worker_name() -> str:
@@ -105,12 +106,16 @@ def send_batch(
         conn, lambda _: channel, account_id=account_id, kinds={kind}, worker=worker
     )
     done = 0
+    tried: Counter[int] = Counter()
     while done < limit:
         with transaction(conn) as cur:
+            # a message that keeps failing retryably (a greylisting relay, an Amazon outage)
+            # waits for the next batch or run once it has had its tries in this one
             rows = outbox.claim(
                 cur, account_id=account_id, kind=kind, limit=min(CLAIM_CHUNK, limit - done),
-                worker=worker,
+                worker=worker, skip=sorted(i for i, n in tried.items() if n >= TRIES_PER_BATCH),
             )  # fmt: skip
+            tried.update(row.id for row in rows)
         for row in rows:
 
             def dispatch(message_id: str | None, row: outbox.Claimed = row) -> None:

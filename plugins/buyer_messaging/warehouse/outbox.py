@@ -11,6 +11,7 @@ can no longer dispatch or finish it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +61,9 @@ WITH picked AS MATERIALIZED (
     WHERE account_id = %(account_id)s AND kind = %(kind)s
       AND status IN ('ready', 'failed_retryable')
       AND (send_before IS NULL OR send_before > now())
-    ORDER BY id
+      AND id <> ALL(%(skip)s::bigint[])
+    -- earliest deadline first: what Amazon's window closes on soonest goes before the rest
+    ORDER BY send_before NULLS LAST, id
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED
 ), locked AS MATERIALIZED (
@@ -156,13 +159,21 @@ GROUP BY kind ORDER BY kind
 
 
 def claim(
-    cur: Any, *, account_id: str, kind: str, limit: int, worker: str, lease: float = LEASE_SECONDS
+    cur: Any,
+    *,
+    account_id: str,
+    kind: str,
+    limit: int,
+    worker: str,
+    lease: float = LEASE_SECONDS,
+    skip: Sequence[int] = (),
 ) -> list[Claimed]:
-    """Claim up to `limit` rows and hold their advisory locks (caller commits at once)."""
+    """Claim up to `limit` rows (not those in `skip`) and hold their advisory locks (caller
+    commits at once)."""
     cur.execute(
         _CLAIM,
         {"account_id": account_id, "kind": kind, "limit": limit, "worker": worker,
-         "lease": lease, "ambiguous": list(AMBIGUOUS_OUTCOMES)},
+         "lease": lease, "ambiguous": list(AMBIGUOUS_OUTCOMES), "skip": list(skip)},
     )  # fmt: skip
     rows = [Claimed(*row) for row in cur.fetchall()]
     for row in rows:

@@ -20,7 +20,7 @@ from sp_api.api.orders.orders_v0 import OrdersV0
 
 from buyer_messaging.extract.parse import parse_item, parse_order
 from buyer_messaging.retention import purge_pii
-from buyer_messaging.send.batch import send_batch
+from buyer_messaging.send.batch import TRIES_PER_BATCH, send_batch
 from buyer_messaging.send.channels import EmailRelay, SmtpSettings
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.spapi.client import build_client
@@ -200,8 +200,8 @@ def test_purge_leaves_no_buyer_data_in_any_column(wh, emulator, refusing_relay):
         build_client(Tokens, creds(emulator.url)),
     )  # fmt: skip
     counts = send_batch(wh, channel, account_id=ACCOUNT, kind="shipment_confirmation", limit=10)
-    # (a 450 for the only recipient ends `failed`, not `failed_retryable`: send/ is h16's)
-    assert counts["sent"] == 1 and sum(counts.values()) == 4, counts
+    # the greylisted one is tried a few times, then waits as failed_retryable for the next batch
+    assert counts == {"sent": 1, "failed": 2, "failed_retryable": TRIES_PER_BATCH}, counts
 
     # blocked verdicts that quote the body
     outbox(wh, old + recent, "issue_resolution", "planned", now - timedelta(days=45))
@@ -219,8 +219,9 @@ def test_purge_leaves_no_buyer_data_in_any_column(wh, emulator, refusing_relay):
             " WHERE m.status LIKE 'failed%%'"
         )
         errors = cur.fetchall()
-    assert len(errors) == 3 and all(
-        "Recipient address rejected" in e for row in errors for e in row
+    # the relay's refusal is named by its code and stage, never by the text that quotes it
+    assert len(errors) == 2 + TRIES_PER_BATCH and all(  # one row per attempt
+        ("SMTP 550" in e or "SMTP 450" in e) and "@" not in e for row in errors for e in row
     )
     places = {column for column, _ in scan(wh, emails)}
     stored_texts = {
