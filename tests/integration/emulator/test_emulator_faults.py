@@ -41,7 +41,9 @@ def test_error_rates_are_repeatable_for_a_seed(make_server):
     first = outcomes(make_server(time_scale=1e6, faults=faults, seed=5))
     second = outcomes(make_server(time_scale=1e6, faults=faults, seed=5))
     assert first == second
-    assert {"ok", "SellingApiServerException", "SellingApiTemporarilyUnavailableException"} <= set(first)
+    assert {"ok", "SellingApiServerException", "SellingApiTemporarilyUnavailableException"} <= set(
+        first
+    )
     other = outcomes(make_server(time_scale=1e6, faults=faults, seed=6))
     assert other != first
 
@@ -51,19 +53,33 @@ def test_empty_error_body_is_a_502_with_html(make_server, admin):
     client = Orders(**client_kwargs(srv.url))
     # sp_api swallows a non-JSON 502: an empty payload and no exception; callers must check
     assert client.get_orders(**WINDOW).payload.get("Orders") is None
-    token = httpx.post(f"{srv.url}/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": "r"},
-                       trust_env=False).json()["access_token"]
-    raw = httpx.get(f"{srv.url}/orders/v0/orders", params={**WINDOW, "MarketplaceIds": US},
-                    headers={"x-amz-access-token": token}, trust_env=False)
+    token = httpx.post(
+        f"{srv.url}/auth/o2/token",
+        data={"grant_type": "refresh_token", "refresh_token": "r"},
+        trust_env=False,
+    ).json()["access_token"]
+    raw = httpx.get(
+        f"{srv.url}/orders/v0/orders",
+        params={**WINDOW, "MarketplaceIds": US},
+        headers={"x-amz-access-token": token},
+        trust_env=False,
+    )
     assert raw.status_code == 502 and raw.headers["content-type"].startswith("text/html")
 
 
 def test_truncated_pages_are_200s_that_do_not_parse(make_server):
     srv = make_server(time_scale=1e6, faults={"truncated_pages": 1.0})
-    token = httpx.post(f"{srv.url}/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": "r"},
-                       trust_env=False).json()["access_token"]
-    raw = httpx.get(f"{srv.url}/orders/v0/orders", params={**WINDOW, "MarketplaceIds": US},
-                    headers={"x-amz-access-token": token}, trust_env=False)
+    token = httpx.post(
+        f"{srv.url}/auth/o2/token",
+        data={"grant_type": "refresh_token", "refresh_token": "r"},
+        trust_env=False,
+    ).json()["access_token"]
+    raw = httpx.get(
+        f"{srv.url}/orders/v0/orders",
+        params={**WINDOW, "MarketplaceIds": US},
+        headers={"x-amz-access-token": token},
+        trust_env=False,
+    )
     assert raw.status_code == 200
     with pytest.raises(json.JSONDecodeError):
         raw.json()
@@ -85,11 +101,55 @@ def test_malformed_orders_are_the_same_orders_every_time(make_server, admin):
     for order in bad:
         if "PurchaseDate" not in order:
             kinds.add("missing PurchaseDate")
-        elif order["OrderStatus"] not in ("Pending", "Unshipped", "PartiallyShipped", "Shipped", "Canceled"):
+        elif order["OrderStatus"] not in (
+            "Pending",
+            "Unshipped",
+            "PartiallyShipped",
+            "Shipped",
+            "Canceled",
+        ):
             kinds.add("unknown status")
         elif order["OrderTotal"]["CurrencyCode"] != "USD":
             kinds.add("wrong currency")
     assert kinds == {"missing PurchaseDate", "unknown status", "wrong currency"}
+
+
+def test_malformed_kinds_break_orders_as_named_and_the_admin_api_says_which(make_server, admin):
+    from sp_api.api import OrdersV20260101
+
+    from spapi_emulator.faults import MALFORMED_KINDS
+
+    faults = {"malformed_order": 0.8, "malformed_kinds": list(MALFORMED_KINDS)}
+    srv = make_server(time_scale=1e6, faults=faults, orders_per_day=90)
+    truth = admin(srv).get("/_emulator/orders", params={"day": DAY.isoformat()}).json()
+    kinds = {oid: life["malformed"] for oid, life in truth["lifecycle"].items()}
+    assert set(kinds.values()) == {None, *MALFORMED_KINDS}
+    v0 = Orders(**client_kwargs(srv.url)).get_orders(**WINDOW).payload["Orders"]
+    new = OrdersV20260101(**client_kwargs(srv.url)).search_orders(
+        createdAfter=WINDOW["CreatedAfter"], createdBefore=WINDOW["CreatedBefore"],
+        marketplaceIds=[US], includedData=["FULFILLMENT", "PROCEEDS"],
+    ).payload["orders"]  # fmt: skip
+    assert len(v0) == len(new) == len(kinds)
+    by_kind = {
+        kind: [o for o in v0 if isinstance(o, dict) and kinds.get(o.get("AmazonOrderId")) == kind]
+        for kind in MALFORMED_KINDS
+    }
+    assert all(
+        o["BuyerInfo"] == "buyer@marketplace.amazon.com" for o in by_kind["buyer_info_not_object"]
+    )
+    assert all("\x00" in o["ShipServiceLevel"] for o in by_kind["nul_byte"])
+    assert all(isinstance(o["OrderStatus"], list) for o in by_kind["unhashable_status"])
+    assert sum(not isinstance(o, dict) for o in v0) == list(kinds.values()).count(
+        "order_not_object"
+    )
+    assert sum(isinstance(o, dict) and o.get("AmazonOrderId") == "9" * 200_000 for o in v0) == list(
+        kinds.values()
+    ).count("huge_order_id")
+    assert sum(not isinstance(o, dict) for o in new) == list(kinds.values()).count(
+        "order_not_object"
+    )
+    with pytest.raises(ValueError, match="malformed_kinds must be"):
+        make_server(faults={"malformed_order": 0.1, "malformed_kinds": ["bogus"]})
 
 
 def test_latency(make_server):
@@ -102,7 +162,9 @@ def test_latency(make_server):
 
 
 def test_throttle_storm_then_calm(make_server):
-    srv = make_server(time_scale=1e6, faults={"throttle_storm": {"every_s": 1.0, "duration_s": 0.5}})
+    srv = make_server(
+        time_scale=1e6, faults={"throttle_storm": {"every_s": 1.0, "duration_s": 0.5}}
+    )
     client = Solicitations(**client_kwargs(srv.url))
     results = []
     for _ in range(25):
@@ -134,7 +196,9 @@ def test_faults_from_a_yaml_file_and_at_run_time(make_server, admin, tmp_path):
     with pytest.raises(SellingApiServerException):
         client.get_orders(**WINDOW)
     api = admin(srv)
-    assert api.post("/_emulator/faults", json={"error_rate_503": 1.0}).json() == {"error_rate_503": 1.0}
+    assert api.post("/_emulator/faults", json={"error_rate_503": 1.0}).json() == {
+        "error_rate_503": 1.0
+    }
     with pytest.raises(SellingApiTemporarilyUnavailableException):
         client.get_orders(**WINDOW)
     assert api.post("/_emulator/faults", json={"no_such_fault": 1}).status_code == 400
