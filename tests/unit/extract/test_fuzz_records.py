@@ -16,8 +16,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from hypothesis import given
-from record_mutations import FUZZ, ITEM_V0, ORDER_2026, ORDER_V0, PII, RETURN_ROW, mutated
+from hypothesis import given, settings
+from record_mutations import FUZZ, ITEM_V0, JUNK, ORDER_2026, ORDER_V0, PII, RETURN_ROW, mutated
 
 from buyer_messaging.extract import records
 from buyer_messaging.extract.orders_2026 import parse_order_2026
@@ -136,3 +136,22 @@ def _assert_subtree(part: Any, whole: Any, where: str = "") -> None:
             _assert_subtree(value, whole[n], f"{where}[{n}]")
     else:
         assert part == whole, where
+
+
+@settings(FUZZ, max_examples=1000)
+@given(JUNK | mutated(ORDER_2026))
+def test_the_fast_storage_check_agrees_with_the_full_walk(value):
+    slow = records._walk(value, 0, [records.MAX_RECORD_CHARS])
+    assert (records.storage_problem(value) is None) == (slow is None)
+
+
+def test_deep_nesting_is_caught_by_either_path():
+    deep: Any = "bottom"
+    for _ in range(records.MAX_DEPTH + 2):
+        deep = [deep]
+    assert records.storage_problem({"a": deep}) == (
+        "a" + "[0]" * records.MAX_DEPTH,
+        "nested deeper than 32 levels",
+    )
+    wide = {"items": [{"x": [n]} for n in range(50)]}  # many brackets, shallow
+    assert records.storage_problem(wide) is None
