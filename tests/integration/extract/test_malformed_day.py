@@ -88,7 +88,10 @@ def test_a_day_with_malformed_records_completes_and_rejects_exactly_them(
     result = _run_day(monkeypatch, tmp_path, fresh_warehouse, faulty.url, account, api)
     assert (result["orders"], result["rejected"]) == (len(day) - len(malformed), len(malformed))
     logged = "".join(capfd.readouterr())  # Airflow's logging writes the task log to stdout
-    assert f"{result['orders']} orders" in logged and f"{len(malformed)} rejected" in logged
+    assert (
+        f"{result['orders']} orders" in logged
+        and f"{len(malformed)} rejected (by field: " in logged
+    )
     staged = rows(wh, "SELECT amazon_order_id FROM staging.orders WHERE account_id = %s", account)
     assert {r["amazon_order_id"] for r in staged} == day - malformed
     rejected = rows(
