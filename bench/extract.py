@@ -63,6 +63,7 @@ def _window() -> tuple[datetime, datetime]:
 def _ours(emu: Emulator, dsn: str, seconds: float) -> tuple[float, float]:
     """Run extract_orders until the deadline; returns (start, end) on our clock."""
     from buyer_messaging.extract import orders as extract
+    from buyer_messaging.extract import parse  # noqa: F401 - nor is importing the parsers (models)
     from buyer_messaging.spapi.calls import SpApiCaller
 
     conn = connect(dsn)

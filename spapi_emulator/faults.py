@@ -36,10 +36,20 @@ KNOWN = {
     "operations",
     "reply_loss",
     "deny_restricted_data",
+    "malformed_kinds",
 }
 LOSS_MODES = ("bad_gateway", "reset", "slow")
 # the server reads this header off a processed response and loses the reply accordingly
 LOSS_HEADER = "X-Emulator-Lose-Reply"
+# What a malformed order looks like. The first three are the default; the others, chosen with
+# `malformed_kinds`, are the ones that crashed extraction before records were validated.
+MALFORMED_KINDS = (
+    "missing_purchase_date", "unknown_status", "wrong_currency",
+    "buyer_info_not_object", "order_not_object", "huge_number", "nul_byte",
+    "wrong_type_integer", "wrong_type_boolean", "unhashable_status", "huge_order_id",
+    "sql_order_id",
+)
+DEFAULT_MALFORMED_KINDS = MALFORMED_KINDS[:3]
 
 
 def _read(source: dict | str | Path | None) -> dict:
@@ -91,6 +101,9 @@ def _check(config: dict) -> None:
     deny = config.get("deny_restricted_data")
     if deny is not None and not isinstance(deny, bool):
         raise ValueError(f"deny_restricted_data must be true or false, not {deny!r}")
+    kinds = config.get("malformed_kinds")
+    if kinds is not None and not (isinstance(kinds, list) and kinds and set(kinds) <= set(MALFORMED_KINDS)):
+        raise ValueError(f"malformed_kinds must be a non-empty list of {', '.join(MALFORMED_KINDS)}")
     only = config.get("operations")
     if only is not None and not (isinstance(only, list) and all(isinstance(o, str) for o in only)):
         raise ValueError("operations must be a list of operation names")
@@ -267,25 +280,82 @@ class Faults:
         with self._lock:
             return self._rng.random() / rate
 
-    def mangle_order(self, order: dict, facts: object) -> dict:
-        """A malformed order: the same orders are malformed on every call (keyed by order id)."""
+    def malformed_kind(self, order_id: str) -> str | None:
+        """How this order is malformed, or None: the same orders the same way on every call."""
         rate = float(self.config.get("malformed_order") or 0.0)
         if rate <= 0:
-            return order
-        oid = order.get("AmazonOrderId", "")
-        roll = random.Random(f"malformed:{self.seed}:{oid}")
+            return None
+        roll = random.Random(f"malformed:{self.seed}:{order_id}")
         if roll.random() >= rate:
+            return None
+        return roll.choice(tuple(self.config.get("malformed_kinds") or DEFAULT_MALFORMED_KINDS))
+
+    def mangle_order(self, order: dict, facts: object) -> Any:
+        """A v0 Order as `malformed_kind` says (getOrders/getOrder)."""
+        kind = self.malformed_kind(order.get("AmazonOrderId", ""))
+        if kind is None:
             return order
         order = dict(order)
-        kind = roll.choice(("missing_purchase_date", "unknown_status", "wrong_currency"))
         if kind == "missing_purchase_date":
             order.pop("PurchaseDate", None)
         elif kind == "unknown_status":
             order["OrderStatus"] = "Processing"
-        else:
+        elif kind == "wrong_currency":
             total = dict(order.get("OrderTotal") or {"Amount": "10.00"})
             total["CurrencyCode"] = "JPY" if total.get("CurrencyCode") != "JPY" else "USD"
             order["OrderTotal"] = total
+        elif kind == "buyer_info_not_object":
+            order["BuyerInfo"] = "buyer@marketplace.amazon.com"
+        elif kind == "order_not_object":
+            return f"Order {order.get('AmazonOrderId')}"
+        elif kind == "huge_number":
+            order["NumberOfItemsShipped"] = 10**20
+        elif kind == "nul_byte":
+            order["ShipServiceLevel"] = "Std\x00Cont"
+        elif kind == "wrong_type_integer":
+            order["NumberOfItemsUnshipped"] = "2"
+        elif kind == "wrong_type_boolean":
+            order["IsPrime"] = "false"
+        elif kind == "unhashable_status":
+            order["OrderStatus"] = [order.get("OrderStatus")]
+        elif kind == "huge_order_id":
+            order["AmazonOrderId"] = "9" * 200_000
+        elif kind == "sql_order_id":
+            order["AmazonOrderId"] = "'); DROP TABLE x;--"
+        return order
+
+    def mangle_order_2026(self, order: dict) -> Any:
+        """A 2026-01-01 order as `malformed_kind` says (searchOrders), in the 2026 shapes."""
+        kind = self.malformed_kind(order.get("orderId", ""))
+        if kind is None:
+            return order
+        order = json.loads(json.dumps(order))  # a deep copy
+        fulfillment = order.setdefault("fulfillment", {})
+        if kind == "missing_purchase_date":
+            order.pop("createdTime", None)
+        elif kind == "unknown_status":
+            fulfillment["fulfillmentStatus"] = "PROCESSING"
+        elif kind == "wrong_currency":
+            total = order.setdefault("proceeds", {}).setdefault("grandTotal", {"amount": "10.00"})
+            total["currencyCode"] = "JPY" if total.get("currencyCode") != "JPY" else "USD"
+        elif kind == "buyer_info_not_object":
+            order["buyer"] = "buyer@marketplace.amazon.com"
+        elif kind == "order_not_object":
+            return [order.get("orderId")]
+        elif kind == "huge_number":
+            order["orderItems"][0]["quantityOrdered"] = 10**20
+        elif kind == "nul_byte":
+            order["salesChannel"]["channelName"] = "AMA\x00ZON"
+        elif kind == "wrong_type_integer":
+            order["orderItems"][0]["quantityOrdered"] = "2"
+        elif kind == "wrong_type_boolean":
+            order["programs"] = "PRIME"
+        elif kind == "unhashable_status":
+            fulfillment["fulfillmentStatus"] = {"status": fulfillment.get("fulfillmentStatus")}
+        elif kind == "huge_order_id":
+            order["orderId"] = "9" * 200_000
+        elif kind == "sql_order_id":
+            order["orderId"] = "'); DROP TABLE x;--"
         return order
 
 

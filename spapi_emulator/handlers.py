@@ -447,6 +447,7 @@ def admin_orders(emu: Emulator, request: Request) -> Response:
         orders.append(order_v0(facts, now))
         items[facts.amazon_order_id] = [order_item_v0(facts, n, now) for n in range(len(facts.items))]
         lifecycle[facts.amazon_order_id] = lifecycle_of(facts)
+        lifecycle[facts.amazon_order_id]["malformed"] = emu.faults.malformed_kind(facts.amazon_order_id)
     return Response.json(200, {"day": day.isoformat(), "count": emu.catalog.count(day), "now": iso(now),
                                "orders": orders, "items": items, "lifecycle": lifecycle})
 

@@ -196,7 +196,8 @@ def search_orders(emu: Emulator, request: Request) -> Response:
         spec = orders_query(_V0View(request), now, markets)  # type: ignore[arg-type]
         day, index, snapshot = first_purchase_day(spec), 0, now
     found, nxt = emu.scan_orders(spec, day, index, snapshot, spec["max"])
-    body: dict[str, Any] = {"orders": [order_2026(f, snapshot, included) for f in found]}
+    body: dict[str, Any] = {
+        "orders": [emu.faults.mangle_order_2026(order_2026(f, snapshot, included)) for f in found]}
     if nxt is not None:
         body["pagination"] = {"nextToken": emu.encode_token(
             {"q": spec, "d": nxt[0].isoformat(), "i": nxt[1], "n": snapshot.isoformat()})}

@@ -75,8 +75,8 @@ Amount = Annotated[StrictStr | StrictInt | StrictFloat, AfterValidator(_amount)]
 
 
 class _Amazon(BaseModel):
-    # extra fields are Amazon's business, kept in raw
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+    # fields staging does not read stay in raw, unchecked here (records.storage_problem checks them)
+    model_config = ConfigDict(extra="ignore", strict=True, frozen=True)
 
 
 # --- Orders API v0 -------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,11 +29,19 @@ class ExtractStats:
     items: int = 0
     rejected: int = 0
     rejected_keys: list[str] = field(default_factory=list)
+    rejected_fields: Counter[str] = field(default_factory=Counter)  # field -> records rejected
 
     def summary(self) -> str:
+        fields = ", ".join(f"{name} {n}" for name, n in self.rejected_fields.most_common(5))
+        more = ", …" if len(self.rejected_fields) > 5 else ""
         return (
             f"orders window {self.window_start:%Y-%m-%d %H:%M} .. {self.window_end:%Y-%m-%d %H:%M} UTC:"
             f" {self.pages} pages, {self.orders} orders, {self.items} items, {self.rejected} rejected"
+            + (
+                f" (by field: {fields}{more}; reasons in staging.rejected_records)"
+                if fields
+                else ""
+            )
         )
 
 

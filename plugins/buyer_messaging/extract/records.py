@@ -26,8 +26,8 @@ from typing import Any
 
 MAX_DEPTH = 32
 MAX_RECORD_CHARS = 1_000_000
-# ints beyond this are not an order's data, and past ~4,300 digits Python cannot print them
-MAX_INT_BITS = 256
+# past ~4,300 digits Python cannot print an int (Postgres' numeric could store it)
+MAX_INT_BITS = 14_000
 # the order id as Amazon's models define it ("in 3-7-7 format"); ASCII digits only
 ORDER_ID = re.compile(r"[0-9]{3}-[0-9]{7}-[0-9]{7}")
 
@@ -87,56 +87,89 @@ def _string_problem(text: str) -> str | None:
 
 def storage_problem(record: Any) -> tuple[str, str] | None:
     """(field path, problem) of the first part of `record` Postgres could not store, or None."""
+    try:  # the common case in C: a record JSON prints, without NUL, surrogates or deep nesting
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        text = None
+    if (
+        text is not None
+        and len(text) <= MAX_RECORD_CHARS
+        and "\\u0000" not in text
+        and (text.isascii() or not _string_problem(text))
+        and (text.count("{") + text.count("[") <= MAX_DEPTH or _depth(record) <= MAX_DEPTH)
+    ):
+        return None
     budget = [MAX_RECORD_CHARS]
+    found = _walk(record, 0, budget)
+    if found is None:
+        return (
+            ("(record)", f"larger than {MAX_RECORD_CHARS:,} characters") if budget[0] < 0 else None
+        )
+    parts, problem = found
+    path = ""
+    for part in reversed(parts):  # the path is built only for a record that has a problem
+        path = (
+            f"{path}[{part}]"
+            if isinstance(part, int)
+            else f"{path}.{_segment(part)}"
+            if path
+            else _segment(part)
+        )
+    return path or "(record)", problem
 
-    def walk(node: Any, path: str, depth: int) -> tuple[str, str] | None:
-        if depth > MAX_DEPTH:
-            return path or "(record)", f"nested deeper than {MAX_DEPTH} levels"
-        if isinstance(node, str):
-            budget[0] -= len(node)
-            problem = _string_problem(node)
-            return (path or "(record)", problem) if problem else None
-        if isinstance(node, bool) or node is None:
-            return None
-        if isinstance(node, int):
-            if node.bit_length() > MAX_INT_BITS:
-                return path or "(record)", f"a {node.bit_length()}-bit integer"
-            return None
-        if isinstance(node, float):
-            return (
-                None
-                if math.isfinite(node)
-                else (path or "(record)", f"{node!r} is not a JSON number")
-            )
-        if isinstance(node, dict):
-            for key, value in node.items():
-                here = f"{path}.{_segment(key)}" if path else _segment(key)
-                if not isinstance(key, str):
-                    return here, "a key that is not a string"
-                budget[0] -= len(key)
-                problem = _string_problem(key)
-                if problem:
-                    return here, f"its name {problem}"
-                found = walk(value, here, depth + 1)
-                if found:
-                    return found
-                if budget[0] < 0:
-                    return "(record)", f"larger than {MAX_RECORD_CHARS:,} characters"
-            return None
-        if isinstance(node, list):
-            for index, value in enumerate(node):
-                found = walk(value, f"{path}[{index}]", depth + 1)
-                if found:
-                    return found
-                if budget[0] < 0:
-                    return "(record)", f"larger than {MAX_RECORD_CHARS:,} characters"
-            return None
-        return path or "(record)", f"a {type(node).__name__}, not a JSON value"
 
-    found = walk(record, "", 0)
-    if found is None and budget[0] < 0:
-        return "(record)", f"larger than {MAX_RECORD_CHARS:,} characters"
-    return found
+def _depth(node: Any) -> int:
+    if isinstance(node, dict):
+        return 1 + max((_depth(v) for v in node.values() if isinstance(v, (dict, list))), default=0)
+    if isinstance(node, list):
+        return 1 + max((_depth(v) for v in node if isinstance(v, (dict, list))), default=0)
+    return 0
+
+
+def _walk(node: Any, depth: int, budget: list[int]) -> tuple[list[Any], str] | None:
+    """([innermost key, ..., outermost key], problem) of the first unstorable part, or None."""
+    if isinstance(node, str):
+        budget[0] -= len(node)
+        problem = _string_problem(node)
+        return ([], problem) if problem else None
+    if depth > MAX_DEPTH:
+        return [], f"nested deeper than {MAX_DEPTH} levels"
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not isinstance(key, str):
+                return [key], "a key that is not a string"
+            budget[0] -= len(key)
+            problem = _string_problem(key)
+            if problem:
+                return [key], f"its name {problem}"
+            if value.__class__ is not str or "\x00" in value or not value.isascii():
+                found = _walk(value, depth + 1, budget)
+                if found:
+                    found[0].append(key)
+                    return found
+            else:
+                budget[0] -= len(value)
+            if budget[0] < 0:
+                return [], f"larger than {MAX_RECORD_CHARS:,} characters"
+        return None
+    if isinstance(node, list):
+        for index, value in enumerate(node):
+            found = _walk(value, depth + 1, budget)
+            if found:
+                found[0].append(index)
+                return found
+            if budget[0] < 0:
+                return [], f"larger than {MAX_RECORD_CHARS:,} characters"
+        return None
+    if node is None or isinstance(node, bool):
+        return None
+    if isinstance(node, int):
+        return (
+            ([], f"a {node.bit_length()}-bit integer") if node.bit_length() > MAX_INT_BITS else None
+        )
+    if isinstance(node, float):
+        return None if math.isfinite(node) else ([], f"{node!r} is not a JSON number")
+    return [], f"a {type(node).__name__}, not a JSON value"
 
 
 def mask_emails(text: str) -> str:

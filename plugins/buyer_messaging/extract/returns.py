@@ -497,17 +497,25 @@ def extract_returns(
     return stats
 
 
-def _storable_return(row: dict[str, str], account_id: str, *, tz: str) -> dict[str, Any]:
-    """parse_return, and a ReturnRecordError for what Postgres would refuse (NUL characters,
-    integers and amounts beyond their columns, keys too long to index)."""
+def _storable_return(row: dict[str, str], account_id: str, **parse: Any) -> dict[str, Any]:
+    """parse_return (given `parse` too), and a ReturnRecordError for what Postgres would refuse
+    (NUL characters, integers and amounts beyond their columns, keys too long to index)."""
     found = records.storage_problem(row)
     if found is not None:
         raise ReturnRecordError(record_key(row), *found)
-    parsed = parse_return(row, account_id, tz=tz)
+    parsed = parse_return(row, account_id, **parse)
     found = records.column_problem(parsed, returns_sql.RETURN_KEY)
     if found is not None:
         raise ReturnRecordError(record_key(row), *found)
     return parsed
+
+
+def rejected_return(err: ReturnRecordError, row: dict[str, str]) -> tuple[str, str, Any]:
+    """(key, reason, kept row) for staging.rejected_records: bounded and storable."""
+    key = records.bounded_key(err.record_key)
+    problem = err.problem if len(err.problem) <= 300 else f"{err.problem[:300]}…"
+    reason = f"return {key}: field {err.field}: {problem}"
+    return key, records.mask_emails(records.kept(reason)), records.kept(dict(row))
 
 
 def _load(
@@ -564,10 +572,7 @@ def _load(
             try:
                 batch.append(_storable_return(row, account_id, tz=tz))
             except ReturnRecordError as err:
-                key = records.bounded_key(err.record_key)
-                problem = err.problem if len(err.problem) <= 300 else f"{err.problem[:300]}…"
-                reason = f"return {key}: field {err.field}: {problem}"
-                rejects.append((key, records.mask_emails(reason), records.kept(dict(row))))
+                rejects.append(rejected_return(err, row))
         if len(batch) + len(rejects) >= batch_size:
             flush()
     flush()

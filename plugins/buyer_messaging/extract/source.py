@@ -9,6 +9,7 @@ value `orders_api`: `v0` (getOrders + getOrderItems, `V0OrderSource`) or `2026-0
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +37,8 @@ ORDERS_APIS = ("v0", "2026-01-01")
 # hashed; BuyerName, for the greeting), shippingAddress the delivery address a shipment
 # confirmation quotes; both are kept only until the retention purge.
 V0_DATA_ELEMENTS = ("buyerInfo", "shippingAddress")
+# the field a rejection names: "order <key>: field <field>: <problem>" (parse.RecordError)
+_FIELD = re.compile(r"order [^:]*: field (.*?): ")
 
 
 @dataclass
@@ -46,6 +49,11 @@ class OrderPage:
     items: list[dict[str, Any]] = field(default_factory=list)
     shipments: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+
+
+def _field_of(reason: str) -> str:
+    found = _FIELD.match(reason)
+    return found[1] if found else "?"
 
 
 def page_entries(payload: Any, name: str, page: OrderPage) -> list[Any]:
@@ -224,6 +232,7 @@ def load_orders(
         shipments += len(page.shipments)
         stats.rejected += len(page.rejects)
         stats.rejected_keys.extend(key for key, _, _ in page.rejects)
+        stats.rejected_fields.update(_field_of(reason) for _, reason, _ in page.rejects)
         for _, reason, _ in page.rejects:
             log.warning("kept raw in staging.rejected_records: %s", reason)
         log.info(

@@ -11,13 +11,14 @@ from psycopg2.extras import execute_values
 # ~5-30 ms each, and numeric(14, 2) values compare the same as doubles.
 ORDERS_IN_WINDOW = """
 SELECT amazon_order_id, marketplace_id, marketplace, currency, order_status, purchase_date,
-       order_total::float8 AS order_total, earliest_ship_date, latest_ship_date, earliest_delivery_date, latest_delivery_date
+       order_total::float8 AS order_total, earliest_ship_date, latest_ship_date, earliest_delivery_date, latest_delivery_date,
+       number_of_items_shipped, number_of_items_unshipped
 FROM staging.orders
 WHERE account_id = {account} AND last_update_date >= {start} AND last_update_date < {end}
 """
 
 ORDER_ITEMS_IN_WINDOW = """
-SELECT i.amazon_order_id, i.order_item_id, i.quantity_ordered, i.item_price::float8 AS item_price, o.marketplace,
+SELECT i.amazon_order_id, i.order_item_id, i.quantity_ordered, i.quantity_shipped, i.item_price::float8 AS item_price, o.marketplace,
        i.currency
 FROM staging.order_items i
 JOIN staging.orders o ON o.account_id = i.account_id AND o.amazon_order_id = i.amazon_order_id
@@ -34,7 +35,11 @@ LEFT JOIN staging.orders o ON o.account_id = r.account_id AND o.amazon_order_id 
 WHERE r.account_id = {account} AND r.return_request_date >= {start} AND r.return_request_date < {end}
 """
 
-QUERIES = {"orders": ORDERS_IN_WINDOW, "order_items": ORDER_ITEMS_IN_WINDOW, "returns": RETURNS_IN_WINDOW}
+QUERIES = {
+    "orders": ORDERS_IN_WINDOW,
+    "order_items": ORDER_ITEMS_IN_WINDOW,
+    "returns": RETURNS_IN_WINDOW,
+}
 # the suites whose bad rows quarantine the order, and the one that quarantines returns
 ORDER_SUITES = ("orders", "order_items")
 
@@ -152,20 +157,32 @@ def quarantine_returns_matching(
     return int(found), int(flagged)
 
 
-def quarantined_counts(cur: Any, account_id: str, window: tuple[datetime, datetime]) -> tuple[int, int]:
+def quarantined_counts(
+    cur: Any, account_id: str, window: tuple[datetime, datetime]
+) -> tuple[int, int]:
     """Quarantined orders updated in `window`, and orders with quarantined returns requested in it."""
     cur.execute(_QUARANTINED_COUNTS, {"account": account_id, "start": window[0], "end": window[1]})
     orders, returns = cur.fetchone()
     return int(orders), int(returns)
 
 
-def quarantined_orders(cur: Any, account_id: str, window: tuple[datetime, datetime], *, limit: int) -> dict[str, str]:
-    cur.execute(_QUARANTINED_ORDERS, {"account": account_id, "start": window[0], "end": window[1], "limit": limit})
+def quarantined_orders(
+    cur: Any, account_id: str, window: tuple[datetime, datetime], *, limit: int
+) -> dict[str, str]:
+    cur.execute(
+        _QUARANTINED_ORDERS,
+        {"account": account_id, "start": window[0], "end": window[1], "limit": limit},
+    )
     return dict(cur.fetchall())
 
 
-def quarantined_returns(cur: Any, account_id: str, window: tuple[datetime, datetime], *, limit: int) -> dict[str, str]:
-    cur.execute(_QUARANTINED_RETURNS, {"account": account_id, "start": window[0], "end": window[1], "limit": limit})
+def quarantined_returns(
+    cur: Any, account_id: str, window: tuple[datetime, datetime], *, limit: int
+) -> dict[str, str]:
+    cur.execute(
+        _QUARANTINED_RETURNS,
+        {"account": account_id, "start": window[0], "end": window[1], "limit": limit},
+    )
     return dict(cur.fetchall())
 
 

@@ -115,6 +115,44 @@ def test_malformed_orders_are_the_same_orders_every_time(make_server, admin):
     assert kinds == {"missing PurchaseDate", "unknown status", "wrong currency"}
 
 
+def test_malformed_kinds_break_orders_as_named_and_the_admin_api_says_which(make_server, admin):
+    from sp_api.api import OrdersV20260101
+
+    from spapi_emulator.faults import MALFORMED_KINDS
+
+    faults = {"malformed_order": 0.8, "malformed_kinds": list(MALFORMED_KINDS)}
+    srv = make_server(time_scale=1e6, faults=faults, orders_per_day=90)
+    truth = admin(srv).get("/_emulator/orders", params={"day": DAY.isoformat()}).json()
+    kinds = {oid: life["malformed"] for oid, life in truth["lifecycle"].items()}
+    assert set(kinds.values()) == {None, *MALFORMED_KINDS}
+    v0 = Orders(**client_kwargs(srv.url)).get_orders(**WINDOW).payload["Orders"]
+    new = OrdersV20260101(**client_kwargs(srv.url)).search_orders(
+        createdAfter=WINDOW["CreatedAfter"], createdBefore=WINDOW["CreatedBefore"],
+        marketplaceIds=[US], includedData=["FULFILLMENT", "PROCEEDS"],
+    ).payload["orders"]  # fmt: skip
+    assert len(v0) == len(new) == len(kinds)
+    by_kind = {
+        kind: [o for o in v0 if isinstance(o, dict) and kinds.get(o.get("AmazonOrderId")) == kind]
+        for kind in MALFORMED_KINDS
+    }
+    assert all(
+        o["BuyerInfo"] == "buyer@marketplace.amazon.com" for o in by_kind["buyer_info_not_object"]
+    )
+    assert all("\x00" in o["ShipServiceLevel"] for o in by_kind["nul_byte"])
+    assert all(isinstance(o["OrderStatus"], list) for o in by_kind["unhashable_status"])
+    assert sum(not isinstance(o, dict) for o in v0) == list(kinds.values()).count(
+        "order_not_object"
+    )
+    assert sum(isinstance(o, dict) and o.get("AmazonOrderId") == "9" * 200_000 for o in v0) == list(
+        kinds.values()
+    ).count("huge_order_id")
+    assert sum(not isinstance(o, dict) for o in new) == list(kinds.values()).count(
+        "order_not_object"
+    )
+    with pytest.raises(ValueError, match="malformed_kinds must be"):
+        make_server(faults={"malformed_order": 0.1, "malformed_kinds": ["bogus"]})
+
+
 def test_latency(make_server):
     srv = make_server(time_scale=1e6, faults={"latency_ms": [150, 200]})
     client = Orders(**client_kwargs(srv.url))

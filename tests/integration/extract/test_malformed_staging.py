@@ -1,24 +1,20 @@
 """Malformed records next to valid ones: the page is written, the malformed ones land in
 staging.rejected_records with their reasons and no buyer PII, and a re-run changes nothing.
 
-The valid records are Amazon's getOrders example (ordersV0.json), see
-tests/unit/extract/test_malformed_records.py."""
+The valid records are Amazon's examples (ordersV0.json), see tests/record_mutations.py."""
 
 from __future__ import annotations
 
 import copy
 import json
-import sys
-from pathlib import Path
+
+from extract_helpers import ORDERS_WINDOW, rows, staging_hashes
+from record_mutations import ITEM_V0, ORDER_V0, PII
 
 from buyer_messaging.extract.parse import RecordError, parse_item, parse_order, rejection
 from buyer_messaging.extract.returns import ReturnsStats, _load, read_flat_file
 from buyer_messaging.extract.source import OrderPage, write_page
 from buyer_messaging.warehouse.connection import transaction
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "extract"))
-from extract_helpers import ORDERS_WINDOW, rows, staging_hashes  # noqa: E402
-from test_malformed_records import ITEM_V0, ORDER_V0, PII  # noqa: E402
 
 
 def _order(n: int, **change):

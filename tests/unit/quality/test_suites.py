@@ -18,4 +18,4 @@ def test_every_expectation_translates_to_sql(suite, class_name, kwargs):
 
 def test_an_expectation_without_sql_is_refused_not_skipped():
     with pytest.raises(ValueError, match="no SQL"):
-        unexpected_keys("SELECT 1", "ExpectColumnValuesToMatchRegex", {"column": "x", "regex": "a"})
+        unexpected_keys("SELECT 1", "ExpectColumnValuesToBeIncreasing", {"column": "x"})
