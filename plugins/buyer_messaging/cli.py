@@ -21,9 +21,22 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _emulator(args: argparse.Namespace) -> int:
-    from spapi_emulator.__main__ import main as emulator_main  # a dev tool, not the package
-
+    try:
+        from spapi_emulator.__main__ import main as emulator_main
+    except ModuleNotFoundError as err:
+        return _needs_checkout(err)
     return int(emulator_main(args.rest) or 0)
+
+
+def _needs_checkout(err: ModuleNotFoundError) -> int:
+    # the emulator and the demo are development tools: not in the wheel, nor in its dependencies
+    print(
+        f"error: {err.name} is not installed: the SP-API emulator and the demo run from a source"
+        " checkout (`make demo`), or after `pip install 'buyer-messaging[demo]'` with the"
+        " checkout's root on PYTHONPATH",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -47,10 +60,15 @@ def _suppress(args: argparse.Namespace) -> int:
         with transaction(conn) as cur:
             if args.remove:
                 done = unsuppress(cur, args.account, args.order)
-                print(f"buyer of order {args.order}: " + ("no longer suppressed" if done else "was not suppressed"))
+                print(
+                    f"buyer of order {args.order}: "
+                    + ("no longer suppressed" if done else "was not suppressed")
+                )
             else:
                 suppress(cur, args.account, args.order, args.reason)
-                print(f"buyer of order {args.order} ({args.account}): critical messages only from now on")
+                print(
+                    f"buyer of order {args.order} ({args.account}): critical messages only from now on"
+                )
     except UnknownBuyer as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -60,6 +78,15 @@ def _suppress(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    import importlib.util
+    import os
+
+    needed = ["spapi_emulator", "aiosmtpd"]
+    if not os.environ.get("AIRFLOW_CONN_MESSAGING_WAREHOUSE"):
+        needed.append("pgserver")  # the embedded warehouse
+    for name in needed:
+        if importlib.util.find_spec(name) is None:
+            return _needs_checkout(ModuleNotFoundError(name=name))
     from buyer_messaging.demo import run_demo
 
     return run_demo(days=args.days, orders_per_day=args.orders_per_day, seed=args.seed)
@@ -73,7 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
     p.set_defaults(func=_migrate)
 
-    p = sub.add_parser("emulator", help="run the local SP-API emulator (see python -m spapi_emulator -h)")
+    p = sub.add_parser(
+        "emulator", help="run the local SP-API emulator (see python -m spapi_emulator -h)"
+    )
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_emulator)
 
@@ -88,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=_explain)
 
     p = sub.add_parser(
-        "suppress", help="send the buyer of an order critical messages only (they asked not to be contacted)"
+        "suppress",
+        help="send the buyer of an order critical messages only (they asked not to be contacted)",
     )
     p.add_argument("--account", required=True)
     p.add_argument("--order", required=True, help="any order of the buyer")

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from buyer_messaging.config import Account, include_dir, read_accounts
+from buyer_messaging.config import Account, read_accounts
 
 log = logging.getLogger("buyer_messaging")
 
@@ -174,9 +174,9 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def docs_dir() -> Any:
-    from pathlib import Path
+    from buyer_messaging.config import data_docs_dir
 
-    return Path(os.environ.get("BUYER_MESSAGING_DATA_DOCS") or include_dir().parent / "var" / "data_docs")
+    return data_docs_dir()
 
 
 def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
