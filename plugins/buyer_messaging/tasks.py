@@ -88,7 +88,9 @@ def migrate_warehouse() -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn):
         applied = migrate(conn)
-    log.info("summary: warehouse migrations applied now: %s", ", ".join(applied) or "none (up to date)")
+    log.info(
+        "summary: warehouse migrations applied now: %s", ", ".join(applied) or "none (up to date)"
+    )
     return {"applied": applied}
 
 
@@ -113,7 +115,12 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
         )
         stats = load_orders(conn, source, caller, account_id=acc.id, window=window)
     log.info("summary: orders API %s: %s; %s", acc.orders_api, stats.summary(), caller.summary())
-    return {"orders": stats.orders, "items": stats.items, "rejected": stats.rejected, "pages": stats.pages}
+    return {
+        "orders": stats.orders,
+        "items": stats.items,
+        "rejected": stats.rejected,
+        "pages": stats.pages,
+    }
 
 
 def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +135,11 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn):
         window = returns_window(
-            conn, acc.id, interval, lookback_days=acc.lookback_days, refresh_days=acc.returns_refresh_days
+            conn,
+            acc.id,
+            interval,
+            lookback_days=acc.lookback_days,
+            refresh_days=acc.returns_refresh_days,
         )
         caller = SpApiCaller()
         stats = extract(
@@ -210,7 +221,9 @@ def render_and_lint(account_id: str, context: dict[str, Any]) -> dict[str, int]:
     acc = account(account_id)
     conn, _ = _warehouse()
     with closing(conn):
-        counts = prepare(conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name)
+        counts = prepare(
+            conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name
+        )
     log.info("summary: %s", dict(counts) or "nothing to prepare")
     return dict(counts)
 
@@ -233,8 +246,12 @@ def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any
         n = math.ceil(count / acc.batch_size)
         for i in range(n):
             size = min(acc.batch_size, count - i * acc.batch_size)
-            batches.append({"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"})
-    log.info("summary: %d batches for %s; %d expired before sending", len(batches), pending, expired)
+            batches.append(
+                {"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"}
+            )
+    log.info(
+        "summary: %d batches for %s; %d expired before sending", len(batches), pending, expired
+    )
     return batches
 
 
@@ -251,9 +268,13 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
     with closing(conn):
         channel = channel_for(batch["kind"], pack, caller, lambda name: _client(acc, name))
-        counts = send_batch(conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"]))
+        counts = send_batch(
+            conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"])
+        )
     caller.close()
-    log.info("summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary())
+    log.info(
+        "summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary()
+    )
     return dict(counts)
 
 
@@ -267,7 +288,12 @@ def _client(acc: Account, name: str) -> Any:
     from sp_api.api import Messaging, Solicitations, Tokens
     from sp_api.api.orders.orders_v0 import OrdersV0
 
-    apis = {"solicitations": Solicitations, "messaging": Messaging, "orders": OrdersV0, "tokens": Tokens}
+    apis = {
+        "solicitations": Solicitations,
+        "messaging": Messaging,
+        "orders": OrdersV0,
+        "tokens": Tokens,
+    }
     return _spapi(acc, apis[name])
 
 
@@ -280,13 +306,39 @@ def report(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn), transaction(conn) as cur:
         rows = outbox.day_summary(cur, acc.id, day)
-    totals: dict[str, int] = {}
-    for _, status, n in rows:
-        totals[status] = totals.get(status, 0) + n
-    log.info(
-        "summary: %s %s: %s",
-        acc.id,
-        day,
-        ", ".join(f"{k} {s}={n}" for k, s, n in rows) or "no messages planned for this day",
+    dry_run = bool((context.get("params") or {}).get("dry_run"))
+    message, result = day_report(rows, dry_run=dry_run)
+    log.info("summary: %s %s: %s", acc.id, day, message)
+    return {"day": day.isoformat(), **result}
+
+
+# statuses only a send (or send_batches' expiry) sets: a dry run never produces them
+DELIVERY_STATUSES = frozenset({"sending", "sent", "failed_retryable", "failed", "expired"})
+
+
+def day_report(rows: list[tuple[str, str, int]], *, dry_run: bool) -> tuple[str, dict[str, Any]]:
+    """The report task's log line and XCom from the day's (kind, status, count) rows.
+
+    A dry run sends nothing, so the day's sent (or failed, expired) messages are from earlier
+    runs and are reported as such, apart from what the dry run planned and prepared.
+    """
+
+    def listed(part: list[tuple[str, str, int]]) -> str:
+        return ", ".join(f"{k} {s}={n}" for k, s, n in part)
+
+    def totals(part: list[tuple[str, str, int]]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for _, status, n in part:
+            found[status] = found.get(status, 0) + n
+        return found
+
+    if not dry_run:
+        return listed(rows) or "no messages planned for this day", totals(rows)
+    earlier = [r for r in rows if r[1] in DELIVERY_STATUSES]
+    prepared = [r for r in rows if r[1] not in DELIVERY_STATUSES]
+    message = "dry run: nothing sent by this run; planned and prepared, not sent: " + (
+        listed(prepared) or "nothing"
     )
-    return {"day": day.isoformat(), **totals}
+    if earlier:
+        message += f"; from earlier runs of this day: {listed(earlier)}"
+    return message, {"dry_run": True, **totals(prepared), "earlier": totals(earlier)}

@@ -19,6 +19,19 @@ from buyer_messaging.warehouse.connection import transaction
 log = logging.getLogger(__name__)
 
 
+class _NoPublicApiRegistryNoise(logging.Filter):
+    """Drops GX's "Skipping registering function ... closure" lines: importing GX logs one per
+    decorated closure at INFO, ~200 of a validate task's ~230 log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Skipping registering function")
+
+
+# before any GX import (they are all inside the functions below); the logger's other
+# messages still pass
+logging.getLogger("great_expectations._docs_decorators").addFilter(_NoPublicApiRegistryNoise())
+
+
 class QualityGateFailed(RuntimeError):
     pass
 
@@ -100,7 +113,9 @@ def _definition(context: Any, source: Any, suite_name: str, query: str, run_day:
 SAMPLES = 20
 
 
-def _run_checkpoint(context: Any, definitions: list[Any], name: str, site: Path | None) -> dict[str, Any]:
+def _run_checkpoint(
+    context: Any, definitions: list[Any], name: str, site: Path | None
+) -> dict[str, Any]:
     """Every suite in one Checkpoint; with `site`, GX's Data Docs (HTML) are written there."""
     import great_expectations as gx
 
@@ -111,7 +126,10 @@ def _run_checkpoint(context: Any, definitions: list[Any], name: str, site: Path 
             site_config={
                 "class_name": "SiteBuilder",
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site)},
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(site),
+                },
             },
         )
         actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["run"]))
@@ -163,7 +181,11 @@ def validate_orders(
     import great_expectations as gx
 
     outcome = ValidationOutcome("orders")
-    bounds = {"account": _literal(account_id), "start": _literal(window[0]), "end": _literal(window[1])}
+    bounds = {
+        "account": _literal(account_id),
+        "start": _literal(window[0]),
+        "end": _literal(window[1]),
+    }
     with transaction(conn) as cur:
         cur.execute(f"SELECT count(*) FROM ({quality_sql.ORDERS_IN_WINDOW.format(**bounds)}) q")
         outcome.rows_checked = int(cur.fetchone()[0])
@@ -173,7 +195,10 @@ def validate_orders(
         outcome.returns_checked = int(cur.fetchone()[0])
         counts = None
         if day is not None:
-            cur.execute(quality_sql.DAY_COUNTS, {"account_id": account_id, "day_start": day[0], "day_end": day[1]})
+            cur.execute(
+                quality_sql.DAY_COUNTS,
+                {"account_id": account_id, "day_start": day[0], "day_end": day[1]},
+            )
             counts = cur.fetchone()
 
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -206,7 +231,8 @@ def validate_orders(
             rows.append((name, column, bool(res.success), count, [i for i in ids[:SAMPLES] if i]))
             if not res.success:
                 error = _raised(res.exception_info)
-                if error is not None:  # an expectation that could not run is a broken suite, not bad data
+                # an expectation that could not run is a broken suite, not bad data
+                if error is not None:
                     raise RuntimeError(f"{name}({column}) did not run: {error}")
                 outcome.failures.append((name, column, count))
                 batch_sql = quality_sql.QUERIES[suite_name].format(**bounds)
@@ -215,9 +241,16 @@ def validate_orders(
     if counts is not None:
         today, yesterday = counts
         dropped = yesterday > 0 and today == 0
-        rows.append(("orders.row_count_vs_day_before", f"{today} vs {yesterday}", not dropped, 0, []))
+        rows.append(
+            ("orders.row_count_vs_day_before", f"{today} vs {yesterday}", not dropped, 0, [])
+        )
         if dropped:
-            log.warning("ALERT %s %s: no orders updated this day, %d the day before: check extraction", account_id, run_day, yesterday)
+            log.warning(
+                "ALERT %s %s: no orders updated this day, %d the day before: check extraction",
+                account_id,
+                run_day,
+                yesterday,
+            )
             outcome.alerts.append(f"row count dropped to 0 (day before: {yesterday})")
     if docs_dir is not None:
         if site is not None:
@@ -233,14 +266,22 @@ def validate_orders(
             if suite_name in quality_sql.ORDER_SUITES:
                 found, _ = quality_sql.quarantine_matching(cur, account_id, reason, keys)
             else:
-                found, _ = quality_sql.quarantine_returns_matching(cur, account_id, reason, keys, window)
+                found, _ = quality_sql.quarantine_returns_matching(
+                    cur, account_id, reason, keys, window
+                )
             if found != gx_count:  # the data moved since GX ran, or the SQL and GX disagree
-                log.warning("%s: GX counted %d unexpected rows, its SQL finds %d", reason, gx_count, found)
-                outcome.alerts.append(f"{reason}: GX counted {gx_count} unexpected rows, quarantine found {found}")
+                log.warning(
+                    "%s: GX counted %d unexpected rows, its SQL finds %d", reason, gx_count, found
+                )
+                outcome.alerts.append(
+                    f"{reason}: GX counted {gx_count} unexpected rows, quarantine found {found}"
+                )
         bad_orders, bad_returns = quality_sql.quarantined_counts(cur, account_id, window)
         outcome.bad_order_count, outcome.bad_return_count = bad_orders, bad_returns
         outcome.bad_rows = quality_sql.quarantined_orders(cur, account_id, window, limit=MAX_LISTED)
-        outcome.bad_returns = quality_sql.quarantined_returns(cur, account_id, window, limit=MAX_LISTED)
+        outcome.bad_returns = quality_sql.quarantined_returns(
+            cur, account_id, window, limit=MAX_LISTED
+        )
         quality_sql.record_run(
             cur,
             account_id,
@@ -267,7 +308,9 @@ def _raised(info: Any) -> str | None:
     """The error of an expectation that raised (GX nests exception_info per metric, or not)."""
     if not isinstance(info, dict):
         return None
-    entries = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    entries = (
+        [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    )
     for entry in entries:
         if entry.get("raised_exception"):
             return str(entry.get("exception_message") or "an exception")
