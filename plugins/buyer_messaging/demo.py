@@ -67,7 +67,7 @@ def _start_relay(var: Path) -> tuple[Any, Path]:
     controller = Controller(Mailbox(str(mail)), hostname="127.0.0.1", port=port)
     controller.start()
     os.environ["AIRFLOW_CONN_SMTP_RELAY"] = json.dumps(
-        {"conn_type": "smtp", "host": "127.0.0.1", "port": port, "extra": {"from_email": "demo-kitchen@seller.example"}}
+        {"conn_type": "smtp", "host": "127.0.0.1", "port": port, "extra": {"from_email": "demo-kitchen@seller.example", "disable_tls": True}}
     )
     return controller, mail
 

@@ -327,6 +327,7 @@ def test_smtp_relay_connection(services: dict, common_env: dict) -> None:
     assert str(conn.port) in [str(p) for p in services["mail-relay"]["expose"]]
     settings = smtp_settings_from_connection(conn)
     assert settings.sender == "demo-kitchen@seller.example"
+    assert settings.starttls is False  # the demo's mailpit has no TLS: the URI says so
 
 
 def test_demo_spapi_connection_points_at_the_emulator(services: dict, common_env: dict) -> None:
