@@ -32,7 +32,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_emulator(var: Path, *, seed: int, orders_per_day: int) -> tuple[subprocess.Popen[str], str]:
+def _start_emulator(
+    var: Path, *, seed: int, orders_per_day: int
+) -> tuple[subprocess.Popen[str], str]:
     port = _free_port()
     log = open(var / "emulator.log", "w")  # noqa: SIM115 - lives as long as the emulator
     proc = subprocess.Popen(
@@ -67,7 +69,12 @@ def _start_relay(var: Path) -> tuple[Any, Path]:
     controller = Controller(Mailbox(str(mail)), hostname="127.0.0.1", port=port)
     controller.start()
     os.environ["AIRFLOW_CONN_SMTP_RELAY"] = json.dumps(
-        {"conn_type": "smtp", "host": "127.0.0.1", "port": port, "extra": {"from_email": "demo-kitchen@seller.example", "disable_tls": True}}
+        {
+            "conn_type": "smtp",
+            "host": "127.0.0.1",
+            "port": port,
+            "extra": {"from_email": "demo-kitchen@seller.example", "disable_tls": True},
+        }
     )
     return controller, mail
 
@@ -139,7 +146,10 @@ def _sent_total(dsn: str) -> int:
             cur.execute("SELECT to_regclass('reporting.message_log') IS NOT NULL")
             if not cur.fetchone()[0]:
                 return 0
-            cur.execute("SELECT count(*) FROM reporting.message_log WHERE account_id = %s AND status = 'sent'", (ACCOUNT,))
+            cur.execute(
+                "SELECT count(*) FROM reporting.message_log WHERE account_id = %s AND status = 'sent'",
+                (ACCOUNT,),
+            )
             return int(cur.fetchone()[0])
     finally:
         conn.close()
@@ -206,7 +216,9 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
     received["relay_mail"] = _mail_count(mail) - mails_before
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
     if failed:
-        print(f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see {var / 'airflow' / 'dag-runs.log'}")
+        print(
+            f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see {var / 'airflow' / 'dag-runs.log'}"
+        )
         return 1
     return 0
 
@@ -282,13 +294,24 @@ def _print_report(
         print(f"{day!s:<12}{kind:<24}{status:<10}{int(n):>9}")
     print()
     if sent_now == 0:
-        print("nothing new was sent on this run: every due message was already handled by an earlier run")
+        print(
+            "nothing new was sent on this run: every due message was already handled by an earlier run"
+        )
     else:
         print(f"sent on this run: {sent_now}")
     print(f"warehouse:  {where}")
     print(f"airflow logs: {var / 'airflow' / 'dag-runs.log'}")
     n_received = len(received.get("solicitations", [])) + len(received.get("messages", []))
-    print(f"emulator record: {var / 'emulator-received.json'} ({n_received} received this run; log {var / 'emulator.log'})")
-    print(f"e-mail relay: {var / 'mail'} ({received.get('relay_mail', 0)} e-mails received this run)")
+    print(
+        f"emulator record: {var / 'emulator-received.json'} ({n_received} received this run; log {var / 'emulator.log'})"
+    )
+    print(
+        f"e-mail relay: {var / 'mail'} ({received.get('relay_mail', 0)} e-mails received this run)"
+    )
     print(f"demo took {seconds:.0f} s")
-    print("total " + " ".join(f"{s}={totals.get(s, 0)}" for s in ("sent", "blocked", "skipped", "expired", "failed")))
+    print(
+        "total "
+        + " ".join(
+            f"{s}={totals.get(s, 0)}" for s in ("sent", "blocked", "skipped", "expired", "failed")
+        )
+    )
