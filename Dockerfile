@@ -17,7 +17,7 @@ USER airflow
 WORKDIR /tmp/build
 COPY --chown=airflow:0 pyproject.toml uv.lock README.md ./
 COPY --chown=airflow:0 plugins/ ./plugins/
-COPY --chown=airflow:0 spapi_emulator/ ./spapi_emulator/
+COPY --chown=airflow:0 include/ ./include/
 
 # Airflow itself (apache-airflow, -core and the task SDK) is left out: the base image provides
 # exactly these versions, and reinstalling them could only break the image's own constraints.
@@ -43,13 +43,17 @@ RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" \
 COPY --from=build /tmp/build/dist/ /tmp/buyer-messaging/dist/
 RUN pip install --no-cache-dir --no-deps /tmp/buyer-messaging/dist/*.whl
 
-# DAGs, Airflow plugins (the UI plugin; plugins/.airflowignore keeps the package out of the
-# plugin scan) and configuration baked in, so the image also runs without the compose bind
+# DAGs, plugins/ (the package's source, for the compose PYTHONPATH; the UI plugin itself comes
+# from the wheel's airflow.plugins entry point, and plugins/.airflowignore keeps the package out
+# of the plugin scan) and configuration baked in, so the image also runs without the compose bind
 # mounts, which overlay these folders in development.
 COPY --chown=airflow:0 dags/ /opt/airflow/dags/
 COPY --chown=airflow:0 plugins/ /opt/airflow/plugins/
 COPY --chown=airflow:0 include/ /opt/airflow/include/
 COPY --chown=airflow:0 docker/airflow-init.sh /opt/buyer-messaging/airflow-init.sh
+# The SP-API emulator of the compose `demo` profile: a development tool, not in the wheel
+# (the spapi-emulator service puts /opt/buyer-messaging on its PYTHONPATH).
+COPY --chown=airflow:0 spapi_emulator/ /opt/buyer-messaging/spapi_emulator/
 
 # Folders that docker-compose.yaml mounts named volumes on: created here, owned by airflow, so
 # a fresh volume starts with the right owner.

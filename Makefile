@@ -10,7 +10,7 @@ comma := ,
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --locked --python 3.11
+	$(UV) sync --locked --all-extras --python 3.11
 	@touch $@
 
 venv: .venv/.synced

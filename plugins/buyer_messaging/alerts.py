@@ -36,13 +36,35 @@ def notify_failure(recipients: tuple[str, ...], tz: str | None = None) -> Any:
         log.error("%s\n%s", subject, body)
         if not recipients:
             return
-        from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-
         try:
-            SmtpNotifier(
-                to=list(recipients), subject=subject, html_content=f"<pre>{body}</pre>", smtp_conn_id="smtp_relay"
-            ).notify(context)
-        except Exception:  # an alert that cannot be sent must not hide the original failure
-            log.exception("could not send the failure e-mail through smtp_relay")
+            send_alert(recipients, subject, body)
+        except Exception as err:  # an alert that cannot be sent must not hide the original failure
+            log.error(
+                "could not send the failure e-mail through smtp_relay: %s: %s",
+                type(err).__name__,
+                err,
+            )
 
     return callback
+
+
+def send_alert(recipients: tuple[str, ...], subject: str, body: str) -> None:
+    """By the same connection, read the same way (TLS by default), as the buyer mail."""
+    import smtplib
+    import ssl
+    from email.message import EmailMessage
+
+    from airflow.sdk import BaseHook
+
+    from buyer_messaging.send.wiring import SMTP_CONN_ID, smtp_settings_from_connection
+
+    smtp = smtp_settings_from_connection(BaseHook.get_connection(SMTP_CONN_ID))
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = smtp.sender, ", ".join(recipients), subject
+    msg.set_content(body)
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as server:
+        if smtp.starttls:
+            server.starttls(context=ssl.create_default_context())
+        if smtp.login:
+            server.login(smtp.login, smtp.password or "")
+        server.send_message(msg)

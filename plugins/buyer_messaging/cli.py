@@ -21,9 +21,22 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _emulator(args: argparse.Namespace) -> int:
-    from spapi_emulator.__main__ import main as emulator_main  # a dev tool, not the package
-
+    try:
+        from spapi_emulator.__main__ import main as emulator_main
+    except ModuleNotFoundError as err:
+        return _needs_checkout(err)
     return int(emulator_main(args.rest) or 0)
+
+
+def _needs_checkout(err: ModuleNotFoundError) -> int:
+    # the emulator and the demo are development tools: not in the wheel, nor in its dependencies
+    print(
+        f"error: {err.name} is not installed: the SP-API emulator and the demo run from a source"
+        " checkout (`make demo`), or after `pip install 'buyer-messaging[demo]'` with the"
+        " checkout's root on PYTHONPATH",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -130,6 +143,15 @@ def _ab_report(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    import importlib.util
+    import os
+
+    needed = ["spapi_emulator", "aiosmtpd"]
+    if not os.environ.get("AIRFLOW_CONN_MESSAGING_WAREHOUSE"):
+        needed.append("pgserver")  # the embedded warehouse
+    for name in needed:
+        if importlib.util.find_spec(name) is None:
+            return _needs_checkout(ModuleNotFoundError(name=name))
     from buyer_messaging.demo import run_demo
 
     return run_demo(days=args.days, orders_per_day=args.orders_per_day, seed=args.seed)

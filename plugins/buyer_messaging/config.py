@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,8 +34,49 @@ def project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+# the wheel carries include/ here as package data; a source checkout has it at its root
+PACKAGE_INCLUDE = Path(__file__).with_name("include")
+
+
 def include_dir() -> Path:
-    return Path(os.environ.get("BUYER_MESSAGING_INCLUDE") or project_root() / "include")
+    """Templates, policies and the example accounts: `$BUYER_MESSAGING_INCLUDE` when set, else
+    the installed package's copy, else the source checkout's include/."""
+    return _include_dir(os.environ.get("BUYER_MESSAGING_INCLUDE"))
+
+
+@lru_cache(maxsize=8)
+def _include_dir(env: str | None) -> Path:
+    # resolving costs system calls, and the renderer asks once per message; errors are not cached
+    if env:
+        path = Path(env).expanduser().resolve()
+        if not path.is_dir():
+            raise ConfigError(
+                f"BUYER_MESSAGING_INCLUDE={env}: no such directory (it must hold templates/ and"
+                " policies/, like the project's include/)"
+            )
+        return path
+    candidates = (PACKAGE_INCLUDE, project_root() / "include")
+    for path in candidates:
+        if path.is_dir():
+            return path.resolve()
+    raise ConfigError(
+        "no include directory (templates, policies, accounts) at "
+        + " or ".join(str(c) for c in candidates)
+        + ": set BUYER_MESSAGING_INCLUDE to yours"
+    )
+
+
+def data_docs_dir() -> Path:
+    """Where validation writes Great Expectations' data docs: `$BUYER_MESSAGING_DATA_DOCS`,
+    else var/data_docs beside a checkout's include/, else under AIRFLOW_HOME (never inside
+    an installed package)."""
+    if os.environ.get("BUYER_MESSAGING_DATA_DOCS"):
+        return Path(os.environ["BUYER_MESSAGING_DATA_DOCS"])
+    include = include_dir()
+    if include != PACKAGE_INCLUDE.resolve():
+        return include.parent / "var" / "data_docs"
+    home = Path(os.environ.get("AIRFLOW_HOME") or "~/airflow").expanduser()
+    return home / "buyer_messaging" / "data_docs"
 
 
 def accounts_path() -> Path:

@@ -80,7 +80,7 @@ def _start_relay(var: Path) -> tuple[Any, Path]:
             "conn_type": "smtp",
             "host": "127.0.0.1",
             "port": port,
-            "extra": {"from_email": "demo-kitchen@seller.example"},
+            "extra": {"from_email": "demo-kitchen@seller.example", "disable_tls": True},
         }
     )
     return controller, mail

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from buyer_messaging.config import Account, include_dir, read_accounts
+from buyer_messaging.config import Account, read_accounts
 
 log = logging.getLogger("buyer_messaging")
 
@@ -233,11 +233,9 @@ def signals(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def docs_dir() -> Any:
-    from pathlib import Path
+    from buyer_messaging.config import data_docs_dir
 
-    return Path(
-        os.environ.get("BUYER_MESSAGING_DATA_DOCS") or include_dir().parent / "var" / "data_docs"
-    )
+    return data_docs_dir()
 
 
 def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
@@ -406,13 +404,39 @@ def report(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn), transaction(conn) as cur:
         rows = outbox.day_summary(cur, acc.id, day)
-    totals: dict[str, int] = {}
-    for _, status, n in rows:
-        totals[status] = totals.get(status, 0) + n
-    log.info(
-        "summary: %s %s: %s",
-        acc.id,
-        day,
-        ", ".join(f"{k} {s}={n}" for k, s, n in rows) or "no messages planned for this day",
+    dry_run = bool((context.get("params") or {}).get("dry_run"))
+    message, result = day_report(rows, dry_run=dry_run)
+    log.info("summary: %s %s: %s", acc.id, day, message)
+    return {"day": day.isoformat(), **result}
+
+
+# statuses only a send (or send_batches' expiry) sets: a dry run never produces them
+DELIVERY_STATUSES = frozenset({"sending", "sent", "failed_retryable", "failed", "expired"})
+
+
+def day_report(rows: list[tuple[str, str, int]], *, dry_run: bool) -> tuple[str, dict[str, Any]]:
+    """The report task's log line and XCom from the day's (kind, status, count) rows.
+
+    A dry run sends nothing, so the day's sent (or failed, expired) messages are from earlier
+    runs and are reported as such, apart from what the dry run planned and prepared.
+    """
+
+    def listed(part: list[tuple[str, str, int]]) -> str:
+        return ", ".join(f"{k} {s}={n}" for k, s, n in part)
+
+    def totals(part: list[tuple[str, str, int]]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for _, status, n in part:
+            found[status] = found.get(status, 0) + n
+        return found
+
+    if not dry_run:
+        return listed(rows) or "no messages planned for this day", totals(rows)
+    earlier = [r for r in rows if r[1] in DELIVERY_STATUSES]
+    prepared = [r for r in rows if r[1] not in DELIVERY_STATUSES]
+    message = "dry run: nothing sent by this run; planned and prepared, not sent: " + (
+        listed(prepared) or "nothing"
     )
-    return {"day": day.isoformat(), **totals}
+    if earlier:
+        message += f"; from earlier runs of this day: {listed(earlier)}"
+    return message, {"dry_run": True, **totals(prepared), "earlier": totals(earlier)}

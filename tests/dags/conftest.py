@@ -24,7 +24,12 @@ def smtp_relay(monkeypatch):
 
     class Keep:
         async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-            received.append({"to": ",".join(envelope.rcpt_tos), "data": envelope.content.decode("utf-8", "replace")})
+            received.append(
+                {
+                    "to": ",".join(envelope.rcpt_tos),
+                    "data": envelope.content.decode("utf-8", "replace"),
+                }
+            )
             return "250 OK"
 
     with socket.socket() as s:
@@ -34,7 +39,14 @@ def smtp_relay(monkeypatch):
     controller.start()
     monkeypatch.setenv(
         "AIRFLOW_CONN_SMTP_RELAY",
-        json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": port, "extra": {"from_email": "seller@seller.example"}}),
+        json.dumps(
+            {
+                "conn_type": "smtp",
+                "host": "127.0.0.1",
+                "port": port,
+                "extra": {"from_email": "seller@seller.example", "disable_tls": True},
+            }
+        ),
     )
     yield received
     controller.stop()

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +33,7 @@ def demo_env(monkeypatch, emulator_factory, fresh_warehouse, smtp_relay):
     return emulator, fresh_warehouse
 
 
-def run_day(day):
+def run_day(day, dry_run=False):
     from airflow.dag_processing.dagbag import DagBag
 
     from buyer_messaging.config import project_root
@@ -40,7 +41,8 @@ def run_day(day):
     dag = DagBag(dag_folder=str(project_root() / "dags")).dags["buyer_messaging_demo"]
     tz = ZoneInfo("America/Los_Angeles")
     nxt = day + timedelta(days=1)
-    return dag.test(logical_date=datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz))
+    logical_date = datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz)
+    return dag.test(logical_date=logical_date, run_conf={"dry_run": dry_run})
 
 
 def message_log(dsn):
@@ -52,7 +54,7 @@ def message_log(dsn):
         return dict(cur.fetchall())
 
 
-def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
+def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd, caplog):
     emulator, dsn = demo_env
     day = datetime.now(UTC).date() - timedelta(days=1)
 
@@ -114,8 +116,21 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd):
             )
             assert cur.fetchone()[0] == 0, f"{schema}.{table} holds a secret"
 
+    # a dry run of the same day: its report does not present the day's sends as its own
+    run = run_day(day, dry_run=True)
+    assert str(run.state).endswith("success")
+    out, err = capfd.readouterr()
+    logged = out + err + caplog.text
+    assert "dry run: nothing sent by this run" in logged
+    assert re.search(r"from earlier runs of this day: .*\bsent=[1-9]", logged)
+    assert len(httpx.get(f"{emulator.url}/_emulator/received").json()["solicitations"]) == len(
+        received
+    )
 
-def test_a_run_without_logical_date_covers_the_last_complete_local_day(airflow_db, demo_env, capfd):
+
+def test_a_run_without_logical_date_covers_the_last_complete_local_day(
+    airflow_db, demo_env, capfd, caplog
+):
     """`airflow dags trigger <dag> --conf '{"dry_run": true}'`: Airflow 3 queues the run with no
     logical date, so no task context has a data interval."""
     emulator, dsn = demo_env
@@ -137,9 +152,14 @@ def test_a_run_without_logical_date_covers_the_last_complete_local_day(airflow_d
         cur.execute("SELECT count(*) FROM staging.orders WHERE account_id = 'demo'")
         assert cur.fetchone()[0] > 0
     out, err = capfd.readouterr()
-    assert "KeyError" not in out + err
-    assert "has no data interval (triggered without a logical date): it covers the last complete day in America/Los_Angeles" in out + err
-    assert str(yesterday) in out + err
+    logged = out + err + caplog.text
+    assert "KeyError" not in logged
+    assert (
+        "has no data interval (triggered without a logical date): it covers the last complete day in America/Los_Angeles"
+        in logged
+    )
+    assert str(yesterday) in logged
+    assert "dry run: nothing sent by this run" in logged
     # a dry run: Amazon got nothing
     assert httpx.get(f"{emulator.url}/_emulator/received").json()["solicitations"] == []
 

@@ -128,3 +128,18 @@ def test_fifty_accounts_parse_into_fifty_dags_in_their_time_zones(tmp_path, monk
     [seconds] = _parse_times(bag).values()
     with capsys.disabled():  # the target (< 1 s) is checked by `make bench`, not a timed test
         print(f"\n50 accounts: buyer_messaging_accounts.py parsed in {seconds * 1000:.0f} ms")
+
+
+def test_airflow_keeps_no_dag_of_a_file_that_raises_after_defining_them(tmp_path):
+    """Why the invalid accounts raise from a DAG file of their own (dag_factory.py)."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    (tmp_path / "defines_then_raises.py").write_text(
+        "from airflow.sdk import DAG\n"
+        "dag = DAG('defined_first', schedule=None)\n"
+        "raise ValueError('accounts.yaml: accounts[1] (id=x).marketplace: bad')\n"
+    )
+    bag = DagBag(dag_folder=str(tmp_path))
+    assert bag.dag_ids == []
+    [error] = bag.import_errors.values()
+    assert "accounts[1] (id=x).marketplace" in error

@@ -11,7 +11,15 @@ WAREHOUSE_CONN_ID = "messaging_warehouse"
 
 
 def dsn_from_connection(conn: Any) -> str:
-    """A libpq DSN from an Airflow Connection (host, port, login, password, schema = database)."""
+    """A psycopg2 (libpq) DSN from an Airflow Postgres connection, read as the Postgres
+    provider reads it: host, port, login, password, schema (the database), and every extra as
+    a libpq parameter (sslmode, sslrootcert, sslcert, sslkey, options, target_session_attrs,
+    ...) except the provider's own keys (PostgresHook.ignored_extra_options: iam, cursor, ...).
+
+    Not PostgresHook.get_conn(): with provider 7.x that returns a psycopg 3 connection, and the
+    warehouse code is psycopg2.
+    """
+    from airflow.providers.postgres.hooks.postgres import PostgresHook
     from psycopg2.extensions import make_dsn
 
     parts: dict[str, Any] = {
@@ -24,10 +32,21 @@ def dsn_from_connection(conn: Any) -> str:
         parts["password"] = conn.password
     from buyer_messaging.masking import connection_extras
 
-    extra = connection_extras(conn)
-    for key in ("sslmode", "connect_timeout", "application_name"):
-        if key in extra:
-            parts[key] = extra[key]
+    extra = connection_extras(conn)  # extra_dejson warns for every short extra
+    if extra.get("iam"):
+        raise ValueError(
+            f"connection {conn.conn_id!r}: extra iam (cloud IAM tokens) is not supported for the"
+            " warehouse: use a password or a client certificate (sslcert, sslkey)"
+        )
+    for key, value in extra.items():
+        if key in PostgresHook.ignored_extra_options:
+            continue
+        if isinstance(value, bool):
+            value = int(value)  # libpq's booleans (keepalives, ...) are 0 and 1
+        elif not isinstance(value, str | int | float):
+            # names the key, never the value: it may be a secret
+            raise ValueError(f"connection {conn.conn_id!r}: extra {key!r} is not a libpq value")
+        parts[key] = value
     return make_dsn(**parts)
 
 

@@ -58,7 +58,9 @@ def common_env(compose: dict) -> dict:
 
 
 def _compose_spec_schema() -> dict:
-    pytest.importorskip("check_jsonschema", reason="dev dependency check-jsonschema ships compose-spec.json")
+    pytest.importorskip(
+        "check_jsonschema", reason="dev dependency check-jsonschema ships compose-spec.json"
+    )
     schema = resources.files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json"
     return json.loads(schema.read_text())
 
@@ -72,7 +74,9 @@ def test_validates_against_the_compose_specification(stage: str) -> None:
     document = compose_raw() if stage == "as written" else compose_resolved()
     validator = jsonschema.validators.validator_for(schema)(schema)
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors)
+    assert not errors, "\n".join(
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors
+    )
 
 
 def test_the_schema_check_catches_a_broken_file() -> None:
@@ -81,7 +85,9 @@ def test_the_schema_check_catches_a_broken_file() -> None:
 
     schema = _compose_spec_schema()
     broken = compose_raw()
-    broken["services"]["warehouse"]["healthchek"] = broken["services"]["warehouse"].pop("healthcheck")
+    broken["services"]["warehouse"]["healthchek"] = broken["services"]["warehouse"].pop(
+        "healthcheck"
+    )
     validator = jsonschema.validators.validator_for(schema)(schema)
     assert any("healthchek" in e.message for e in validator.iter_errors(broken))
 
@@ -93,7 +99,9 @@ def test_every_promised_service_exists(services: dict) -> None:
     missing = [name for name in ALL_SERVICES if name not in services]
     assert not missing, f"docker-compose.yaml lost services {missing}"
     unexpected = sorted(set(services) - set(ALL_SERVICES))
-    assert not unexpected, f"services {unexpected} are not described in docs/compose.md (add them there and here)"
+    assert not unexpected, (
+        f"services {unexpected} are not described in docs/compose.md (add them there and here)"
+    )
 
 
 def test_docs_describe_every_service() -> None:
@@ -106,7 +114,10 @@ def test_profiles(services: dict) -> None:
     assert services["mail-relay"]["profiles"] == ["demo"]
     assert services["flower"]["profiles"] == ["flower"]
     assert services["airflow-cli"]["profiles"] == ["debug"]
-    always = [*BACKING_SERVICES, *(s for s in AIRFLOW_SERVICES if s not in ("flower", "airflow-cli"))]
+    always = [
+        *BACKING_SERVICES,
+        *(s for s in AIRFLOW_SERVICES if s not in ("flower", "airflow-cli")),
+    ]
     assert [name for name in always if services[name].get("profiles")] == []
 
 
@@ -135,7 +146,13 @@ def test_the_emulator_runs_as_documented(services: dict) -> None:
     from spapi_emulator.__main__ import build_parser
 
     args = build_parser().parse_args(argv[3:])
-    assert (args.host, args.port, args.seed, args.orders_per_day, args.time_scale) == ("0.0.0.0", 8000, 42, 50, 100.0)
+    assert (args.host, args.port, args.seed, args.orders_per_day, args.time_scale) == (
+        "0.0.0.0",
+        8000,
+        42,
+        50,
+        100.0,
+    )
     # the same image as Airflow: the emulator is in the project's wheel
     assert emulator["image"] == compose_resolved()["x-airflow-common"]["image"]
 
@@ -152,7 +169,10 @@ def test_airflow_init_runs_the_script_the_image_ships(services: dict) -> None:
 
 
 def _ports(services: dict, name: str) -> dict[int, tuple[str | None, str | None]]:
-    return {p.container_port: (p.host_ip, p.host_port) for p in map(parse_port, services[name].get("ports", []))}
+    return {
+        p.container_port: (p.host_ip, p.host_port)
+        for p in map(parse_port, services[name].get("ports", []))
+    }
 
 
 def test_published_ports(services: dict) -> None:
@@ -178,7 +198,12 @@ def test_docs_name_the_published_ports() -> None:
 
 
 def test_host_ports_follow_env(services: dict) -> None:
-    env = {**example_env(), "AIRFLOW_API_PORT": "18080", "WAREHOUSE_PORT": "15433", "SPAPI_EMULATOR_PORT": "18000"}
+    env = {
+        **example_env(),
+        "AIRFLOW_API_PORT": "18080",
+        "WAREHOUSE_PORT": "15433",
+        "SPAPI_EMULATOR_PORT": "18000",
+    }
     moved = compose_resolved(env)["services"]
     assert _ports(moved, "airflow-apiserver") == {8080: (None, "18080")}
     assert _ports(moved, "warehouse") == {5432: ("127.0.0.1", "15433")}
@@ -195,7 +220,9 @@ def test_project_folders_are_mounted_like_the_official_file(compose: dict) -> No
         assert mount.source == f"./{folder}"
         assert (ROOT / folder).is_dir()
     assert mounts["/opt/airflow/include"].read_only
-    assert not mounts["/opt/airflow/logs"].is_bind, "logs live in a named volume, not in the work tree"
+    assert not mounts["/opt/airflow/logs"].is_bind, (
+        "logs live in a named volume, not in the work tree"
+    )
 
 
 def test_databases_keep_their_data_in_named_volumes(compose: dict) -> None:
@@ -223,7 +250,7 @@ def test_paths_the_package_reads_are_mounted(compose: dict, common_env: dict) ->
     def host_path(container_path: str):
         for mount in mounts:
             if container_path == mount.target or container_path.startswith(mount.target + "/"):
-                return ROOT / mount.source / container_path[len(mount.target):].lstrip("/")
+                return ROOT / mount.source / container_path[len(mount.target) :].lstrip("/")
         raise AssertionError(f"{container_path} is not in a bind mount")
 
     assert host_path(common_env["BUYER_MESSAGING_ACCOUNTS"]).is_file()
@@ -248,10 +275,14 @@ def test_every_airflow_service_merges_the_common_anchor() -> None:
         assert node is not None, name
         assert common in merged_from(node), f"{name} does not merge <<: *airflow-common"
         env = mapping_get(node, "environment")
-        assert env is None or common_env in merged_from(env), f"{name}: environment does not merge *airflow-common-env"
+        assert env is None or common_env in merged_from(env), (
+            f"{name}: environment does not merge *airflow-common-env"
+        )
 
 
-def test_every_airflow_service_runs_the_same_image_and_settings(compose: dict, services: dict, common_env: dict) -> None:
+def test_every_airflow_service_runs_the_same_image_and_settings(
+    compose: dict, services: dict, common_env: dict
+) -> None:
     common = compose["x-airflow-common"]
     assert common["build"] == "."
     assert common["image"] == "buyer-messaging-airflow:latest"
@@ -271,7 +302,10 @@ def test_celery_executor_and_airflow_3_settings(common_env: dict) -> None:
     assert urlsplit(common_env["AIRFLOW__CELERY__BROKER_URL"]).hostname == "redis"
     assert urlsplit(common_env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]).hostname == "postgres"
     assert urlsplit(common_env["AIRFLOW__CELERY__RESULT_BACKEND"]).hostname == "postgres"
-    assert common_env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/"
+    assert (
+        common_env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"]
+        == "http://airflow-apiserver:8080/execution/"
+    )
     assert common_env["AIRFLOW__API_AUTH__JWT_SECRET"], "components need one shared JWT secret"
     assert common_env["AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK"] == "true"
     assert common_env["AIRFLOW__CORE__LOAD_EXAMPLES"] == "false"
@@ -296,23 +330,33 @@ def test_auth_manager_is_airflow_3s_own(common_env: dict) -> None:
     module, _, name = path.rpartition(".")
     assert isinstance(getattr(importlib.import_module(module), name), type)
     assert common_env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == "admin:admin"
-    assert common_env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"].startswith("/opt/airflow/auth/")
+    assert common_env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"].startswith(
+        "/opt/airflow/auth/"
+    )
 
 
 # --- connections -----------------------------------------------------------------------------
 
 
-def test_warehouse_connection_reaches_the_warehouse_service(services: dict, common_env: dict) -> None:
+def test_warehouse_connection_reaches_the_warehouse_service(
+    services: dict, common_env: dict
+) -> None:
     from airflow.models.connection import Connection
 
     from buyer_messaging.warehouse.connection import dsn_from_connection
 
-    conn = Connection(conn_id="messaging_warehouse", uri=common_env["AIRFLOW_CONN_MESSAGING_WAREHOUSE"])
+    conn = Connection(
+        conn_id="messaging_warehouse", uri=common_env["AIRFLOW_CONN_MESSAGING_WAREHOUSE"]
+    )
     assert conn.conn_type == "postgres"
     assert (conn.host, conn.port) == ("warehouse", 5432)
     assert 5432 in _ports(services, "warehouse")
     db = services["warehouse"]["environment"]
-    assert (conn.login, conn.password, conn.schema) == (db["POSTGRES_USER"], db["POSTGRES_PASSWORD"], db["POSTGRES_DB"])
+    assert (conn.login, conn.password, conn.schema) == (
+        db["POSTGRES_USER"],
+        db["POSTGRES_PASSWORD"],
+        db["POSTGRES_DB"],
+    )
     assert "host=warehouse" in dsn_from_connection(conn)
 
 
@@ -327,6 +371,7 @@ def test_smtp_relay_connection(services: dict, common_env: dict) -> None:
     assert str(conn.port) in [str(p) for p in services["mail-relay"]["expose"]]
     settings = smtp_settings_from_connection(conn)
     assert settings.sender == "demo-kitchen@seller.example"
+    assert settings.starttls is False  # the demo's mailpit has no TLS: the URI says so
 
 
 def test_demo_spapi_connection_points_at_the_emulator(services: dict, common_env: dict) -> None:
@@ -335,7 +380,9 @@ def test_demo_spapi_connection_points_at_the_emulator(services: dict, common_env
     from buyer_messaging.config import load_accounts
     from buyer_messaging.spapi.credentials import credentials_from_connection
 
-    assert "spapi_demo" in {a.spapi_conn_id for a in load_accounts(ROOT / "include" / "accounts.yaml")}
+    assert "spapi_demo" in {
+        a.spapi_conn_id for a in load_accounts(ROOT / "include" / "accounts.yaml")
+    }
     raw = json.loads(common_env["AIRFLOW_CONN_SPAPI_DEMO"])
     assert raw["conn_type"] == "amazon_sp_api"
     conn = Connection.from_json(common_env["AIRFLOW_CONN_SPAPI_DEMO"], conn_id="spapi_demo")
@@ -343,17 +390,26 @@ def test_demo_spapi_connection_points_at_the_emulator(services: dict, common_env
     creds = credentials_from_connection(conn)
     env = example_env()
     assert (creds.refresh_token, creds.lwa_app_id, creds.lwa_client_secret) == (
-        env["SPAPI_DEMO_REFRESH_TOKEN"], env["SPAPI_DEMO_LWA_APP_ID"], env["SPAPI_DEMO_LWA_CLIENT_SECRET"])
+        env["SPAPI_DEMO_REFRESH_TOKEN"],
+        env["SPAPI_DEMO_LWA_APP_ID"],
+        env["SPAPI_DEMO_LWA_CLIENT_SECRET"],
+    )
     assert creds.marketplace == "US"
     for url in (creds.base_url, creds.lwa_endpoint):
         parts = urlsplit(url)
-        assert parts.hostname == "spapi-emulator" and parts.port in _ports(services, "spapi-emulator"), url
+        assert parts.hostname == "spapi-emulator" and parts.port in _ports(
+            services, "spapi-emulator"
+        ), url
     assert urlsplit(creds.lwa_endpoint).path == "/auth/o2/token"
 
 
 def test_connection_json_survives_the_secrets_it_is_given() -> None:
     """The interpolated JSON stays valid for credentials shaped like Amazon's."""
-    env = {**example_env(), "SPAPI_DEMO_REFRESH_TOKEN": "Atzr|IwEBIA-x_y.z+/=", "SPAPI_DEMO_LWA_CLIENT_SECRET": "amzn1.oa2-cs.v1.0f9e"}
+    env = {
+        **example_env(),
+        "SPAPI_DEMO_REFRESH_TOKEN": "Atzr|IwEBIA-x_y.z+/=",
+        "SPAPI_DEMO_LWA_CLIENT_SECRET": "amzn1.oa2-cs.v1.0f9e",
+    }
     value = compose_resolved(env)["x-airflow-common"]["environment"]["AIRFLOW_CONN_SPAPI_DEMO"]
     assert json.loads(value)["extra"]["refresh_token"] == "Atzr|IwEBIA-x_y.z+/="
 
@@ -374,9 +430,15 @@ def test_secrets_are_required_from_env() -> None:
 def test_env_example_defines_what_the_file_reads_and_nothing_else() -> None:
     env = example_env()
     read = variables(compose_raw())
-    assert sorted(set(read) - set(env)) == [], "variables docker-compose.yaml reads but docker/.env.example lacks"
-    assert sorted(set(env) - set(read)) == [], "docker/.env.example settings docker-compose.yaml never reads"
-    empty_required = [name for name, op in read.items() if op and op.endswith("?") and not env[name]]
+    assert sorted(set(read) - set(env)) == [], (
+        "variables docker-compose.yaml reads but docker/.env.example lacks"
+    )
+    assert sorted(set(env) - set(read)) == [], (
+        "docker/.env.example settings docker-compose.yaml never reads"
+    )
+    empty_required = [
+        name for name, op in read.items() if op and op.endswith("?") and not env[name]
+    ]
     assert empty_required == []
 
 
@@ -385,8 +447,14 @@ def test_env_example_holds_placeholders_only() -> None:
     for name in ("AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_DB_PASSWORD", "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY",
                  "WAREHOUSE_PASSWORD"):  # fmt: skip
         assert env[name].startswith("change-me"), name
-    for name in ("SPAPI_DEMO_REFRESH_TOKEN", "SPAPI_DEMO_LWA_APP_ID", "SPAPI_DEMO_LWA_CLIENT_SECRET"):
-        assert "emulator" in env[name], f"{name} must be an emulator placeholder, never a real credential"
+    for name in (
+        "SPAPI_DEMO_REFRESH_TOKEN",
+        "SPAPI_DEMO_LWA_APP_ID",
+        "SPAPI_DEMO_LWA_CLIENT_SECRET",
+    ):
+        assert "emulator" in env[name], (
+            f"{name} must be an emulator placeholder, never a real credential"
+        )
 
 
 # --- healthchecks and start-up order ---------------------------------------------------------
@@ -434,19 +502,26 @@ def test_depends_on_conditions_are_sane(services: dict) -> None:
             assert target in services, f"{name} depends on unknown {target}"
             condition = spec["condition"]
             if condition == "service_healthy":
-                assert "healthcheck" in services[target], f"{name} waits for {target} to be healthy: no healthcheck"
+                assert "healthcheck" in services[target], (
+                    f"{name} waits for {target} to be healthy: no healthcheck"
+                )
             elif condition == "service_completed_successfully":
                 assert target == "airflow-init", f"{name} waits for {target} to exit"
             else:
                 assert condition == "service_started", f"{name} -> {target}: {condition}"
             own = set(service.get("profiles", []))
             theirs = set(services[target].get("profiles", []))
-            assert not theirs or theirs & own, f"{name} depends on {target}, which only runs in profiles {theirs}"
+            assert not theirs or theirs & own, (
+                f"{name} depends on {target}, which only runs in profiles {theirs}"
+            )
 
 
 def test_start_up_order(services: dict) -> None:
     def needs(name: str) -> dict[str, str]:
-        return {target: spec["condition"] for target, spec in services[name].get("depends_on", {}).items()}
+        return {
+            target: spec["condition"]
+            for target, spec in services[name].get("depends_on", {}).items()
+        }
 
     for name in AIRFLOW_SERVICES:
         assert needs(name).get("postgres") == "service_healthy", name
@@ -493,7 +568,9 @@ def _compose_cli() -> list[str]:
         candidates.append(["docker-compose"])
     for argv in candidates:
         try:
-            done = subprocess.run([*argv, "version", "--short"], capture_output=True, text=True, timeout=30)
+            done = subprocess.run(
+                [*argv, "version", "--short"], capture_output=True, text=True, timeout=30
+            )
         except OSError:
             continue
         if done.returncode == 0 and done.stdout.strip().lstrip("v").startswith("2."):
@@ -521,7 +598,9 @@ def test_docker_compose_config_accepts_the_file(services: dict) -> None:
     assert set(loaded) == set(ALL_SERVICES)
     # Compose's own interpolation agrees with the one these tests use
     for name in ("airflow-worker", "airflow-init", "warehouse"):
-        assert loaded[name]["environment"] == {k: str(v) for k, v in services[name]["environment"].items()}, name
+        assert loaded[name]["environment"] == {
+            k: str(v) for k, v in services[name]["environment"].items()
+        }, name
 
 
 def test_docker_compose_config_demands_the_secrets() -> None:
