@@ -26,6 +26,19 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # sixteenth batch
+        ((PR,), "Show us some love with a five-star rating!"),
+        ((PR,), "We're counting on you for a stellar review."),
+        ((PR,), "If we exceeded your expectations, a quick review would be amazing."),
+        ((PR,), "Not 100% happy? Reach out before reviewing so we can help."),
+        ((PR,), "Give us the thumbs up on Amazon!"),
+        ((RI,), "Reviewers get a bonus gift card worth $5."),
+        ((RI,), "Rate your purchase and unlock a mystery reward."),
+        ((RI,), "We'll say thanks with a free upgrade once your review is live."),
+        ((RC,), "Any chance of deleting that review now?"),
+        ((PROMO,), "Returning customers always get our best price."),
+        ((PROMO,), "Our new autumn scents are in, and you'll love them!"),
+        ((PROMO,), "Visit our brand page on Amazon for more."),
         # fourteenth batch
         ((PR,), "Reviews from happy customers like you keep us going."),
         ((RI,), "Anyone who posts a review this month gets double loyalty points."),
