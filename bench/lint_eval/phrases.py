@@ -423,6 +423,15 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        # seventeenth batch
+        ((PR,), "Wir würden uns über eine glänzende 5-Sterne-Bewertung freuen."),
+        ((PR,), "Sie waren zufrieden? Dann lassen Sie es die Welt wissen!"),
+        ((PR,), "Bevor Sie eine negative Bewertung abgeben, kontaktieren Sie uns bitte."),
+        ((RI,), "Jeder Rezensent erhält von uns ein Dankeschön-Paket."),
+        ((RI, PROMO), "Sie bewerten, wir belohnen: 10 % auf Ihren nächsten Einkauf."),
+        ((RC,), "Es wäre schön, wenn Sie die Bewertung anpassen könnten."),
+        ((PROMO,), "Jetzt im Angebot: unser Kaffeeset zum Sonderpreis."),
+        ((PROMO,), "Mit dem Gutscheincode SOMMER gibt es 10 % Rabatt."),
         ((PR,), "Zufriedene Kunden wie Sie bewerten uns meist mit fünf Sternen."),
         ((RI,), "Ihre Rezension ist uns eine Gratis-Lieferung wert."),
         ((PR,), "Wir freuen uns nur über positive Bewertungen."),
@@ -785,6 +794,8 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        ("We're happy to confirm your refund of $12.00.", _REFUND),
+        ("If you're happy with the replacement, no further action is needed.", None),
         ("Thousands of happy customers use this kettle daily, so here are the care steps.", ("product_info",)),
         ("If the lid feels loose, tighten the screw, as reviews of the earlier model mention.", ("product_info",)),
         ("Your loyalty points from the original order were restored.", _REFUND),
@@ -855,6 +866,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        ("Wenn Sie mit dem Ersatz zufrieden sind, müssen Sie nichts weiter tun.", None),
         ("Wenn der Deckel wackelt, ziehen Sie die Schraube nach, wie es auch in Bewertungen steht.", ("product_info",)),
         ("Die Sterne auf dem Etikett zeigen die Energieklasse.", ("product_info",)),
         ("Der Gutschein, mit dem Sie bezahlt haben, wurde wieder aufgeladen.", _REFUND),
