@@ -22,6 +22,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from spapi_emulator.auth import DEFAULT_REFRESH_TOKEN
+
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_DSN = os.environ.get(
     "BUYER_MESSAGING_BENCH_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
@@ -312,7 +314,7 @@ def credentials(url: str, marketplace: str = "US") -> Any:
     from buyer_messaging.spapi.credentials import SpApiCredentials
 
     return SpApiCredentials(
-        refresh_token="Atzr|bench-refresh",
+        refresh_token=DEFAULT_REFRESH_TOKEN,  # the one the emulator accepts
         lwa_app_id="amzn1.application-oa2-client.bench",
         lwa_client_secret="bench-client-secret",
         marketplace=marketplace,

@@ -71,10 +71,22 @@ def context(n: int, locale: str) -> dict[str, Any]:
         "refund_date": date(2026, 11, 22),
         "adjusted_amount": None,
         "product_info": "Wash by hand before first use; the coating needs no seasoning.",
+        "delivery_address": [
+            NAMES[n % len(NAMES)],
+            f"{1 + n % 250} Main Street",
+            "Seattle, WA 98101",
+        ],
     }
 
 
-MARKET_OF = {"en-US": "US", "en-GB": "GB", "fr-FR": "FR", "de-DE": "DE", "es-ES": "ES", "it-IT": "IT"}
+MARKET_OF = {
+    "en-US": "US",
+    "en-GB": "GB",
+    "fr-FR": "FR",
+    "de-DE": "DE",
+    "es-ES": "ES",
+    "it-IT": "IT",
+}
 
 
 def _render(render: Any, kind: str, locale: str, n: int) -> tuple[str, str]:

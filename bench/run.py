@@ -54,6 +54,13 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
         ("lost", "messages", "== 0"),
         ("concurrent_throttled_share", "429s/requests", None),
     ],
+    "reply_loss": [
+        ("reply_loss_duplicates", "orders", "== 0"),
+        ("reply_loss_lost", "messages", "== 0"),
+        ("reply_loss_unknown_share_solicitations", "rows", "== 0"),
+        ("reply_loss_unknown_share_messaging", "rows", None),
+        ("reply_loss_unknown_share_email", "rows", None),
+    ],
 }
 
 

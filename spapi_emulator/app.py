@@ -163,9 +163,17 @@ class Emulator:
         token_lifetime_s: float = 3600.0,
         log_requests: bool = False,
         models_dir: str | None = None,
+        returns_format: str = "amazon",
+        refresh_token: str = auth.DEFAULT_REFRESH_TOKEN,
     ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
+        from .reports import FORMATS
+
+        if returns_format not in FORMATS:
+            raise ValueError(f"returns_format must be one of {', '.join(FORMATS)}")
+        # the returns report's form: Amazon's documented one unless a test asks otherwise
+        self.returns_format = returns_format
         if now is not None and now.tzinfo is None:
             raise ValueError("now must be an aware datetime")
         self.seed = seed
@@ -178,6 +186,9 @@ class Emulator:
         # Not divided by time_scale: the stock python-amazon-sp-api client caches a token for
         # ~53 minutes whatever expires_in says. Expiry is tested through the fault instead.
         self.token_lifetime_s = token_lifetime_s
+        if not refresh_token:
+            raise ValueError("refresh_token must not be empty")
+        self.refresh_token = refresh_token  # the one LWA grant this seller gave
         self.log_requests = log_requests
         self.base_url = ""  # set by the server once bound: documents are served from it
         # called with (operation, status, body) for every SP-API answer (conformance tests)
@@ -348,6 +359,15 @@ class Emulator:
         if facts is None or not facts.visible(self.now()):
             raise not_found(f"Order {order_id}")
         return facts
+
+    def require_markets(self, ids: list[str]) -> None:
+        """Refuse marketplaces this seller account does not sell in, as Amazon does: 403
+        Unauthorized (ordersV0.json: "Access Denied, Unauthorized"), with the details Amazon
+        gives for a marketplace its endpoint does not serve (selling-partner-api-models
+        issue 5126). An empty answer would pass for a quiet day."""
+        served = {m.marketplace_id for m in self.markets}
+        if any(i not in served for i in ids):
+            raise ApiError(403, "Unauthorized", DENIED, "The marketplaces you provided are not valid for region.")
 
     def market_of_request(self, request: Request, name: str = "marketplaceIds") -> Marketplace:
         ids = request.listed(name)

@@ -19,7 +19,11 @@ _KEY = b"spapi-emulator/not-a-secret"  # signing only tells our tokens from rand
 
 
 def _sign(kind: str, claims: dict) -> str:
-    body = base64.urlsafe_b64encode(json.dumps(claims, separators=(",", ":")).encode()).decode().rstrip("=")
+    body = (
+        base64.urlsafe_b64encode(json.dumps(claims, separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )
     mac = hmac.new(_KEY, f"{kind}.{body}".encode(), hashlib.sha256).hexdigest()[:32]
     return f"{kind}.{body}.{mac}"
 
@@ -37,19 +41,31 @@ def _verify(kind: str, token: str) -> dict | None:
         return None
 
 
+# The refresh token an emulator accepts unless started with another (`refresh_token=`,
+# `--refresh-token`, $SPAPI_EMULATOR_REFRESH_TOKEN): a wrong token is then seen before production.
+DEFAULT_REFRESH_TOKEN = "Atzr|emulator-refresh-token"
+
 ACCESS_KIND = "Atza|emu"
 RDT_KIND = "Atz.sprdt|emu"
 
 
 def issue_access_token(refresh_token: str, lifetime_s: float) -> str:
-    claims = {"iat": time.time(), "exp": time.time() + lifetime_s,
-              "rt": hashlib.sha256(refresh_token.encode()).hexdigest()[:12], "n": secrets.token_hex(4)}
+    claims = {
+        "iat": time.time(),
+        "exp": time.time() + lifetime_s,
+        "rt": hashlib.sha256(refresh_token.encode()).hexdigest()[:12],
+        "n": secrets.token_hex(4),
+    }
     return _sign(ACCESS_KIND, claims)
 
 
 def issue_rdt(resources: list[dict], lifetime_s: float) -> str:
-    claims = {"iat": time.time(), "exp": time.time() + lifetime_s, "res": resources,
-              "n": secrets.token_hex(4)}
+    claims = {
+        "iat": time.time(),
+        "exp": time.time() + lifetime_s,
+        "res": resources,
+        "n": secrets.token_hex(4),
+    }
     return _sign(RDT_KIND, claims)
 
 

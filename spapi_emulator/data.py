@@ -148,6 +148,7 @@ class ItemFacts:
     quantity: int
     unit_price: float
     shipped_at: datetime | None  # None: never ships (the order is cancelled first)
+    cancelled: bool = False  # cancelled by the seller when the rest of the order shipped
 
 
 @dataclass
@@ -228,6 +229,7 @@ class OrderFacts:
     shipping_price: float
     ret: ReturnFacts | None = None
     late: bool = False
+    buyer_cancelled: bool = False  # the buyer asked for the (seller's) cancellation
     malformed: str | None = field(default=None)  # set by fault injection only
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -278,7 +280,17 @@ class OrderFacts:
 
 
 _M64 = (1 << 64) - 1
-_TAGS = {"count": 1, "p": 2, "pre": 3, "chk": 4, "ret": 5, "tier": 6, "t": 7, "o": 8, "item": 9}
+_TAGS = {"count": 1, "p": 2, "pre": 3, "chk": 4, "ret": 5, "tier": 6, "t": 7, "o": 8, "item": 9, "rep": 10, "pcx": 11, "brc": 12}
+# One order in REPEAT_EVERY comes from one of REGULARS returning buyers of its marketplace (same
+# anonymised address across orders), so suppression and repeat-buyer rules have buyers to act on.
+# Decided by a hash, not the order's random stream, so every other fact stays as it was.
+REPEAT_EVERY = 12
+REGULARS = 6
+# One multi-line merchant-fulfilled order in PARTIAL_CANCEL_EVERY ships without its last line,
+# which the seller cancels (NO_INVENTORY) when the rest ships; one seller-side cancellation in
+# BUYER_CANCEL_EVERY is one the buyer asked for. Hash-decided, like the repeat buyers.
+PARTIAL_CANCEL_EVERY = 6
+BUYER_CANCEL_EVERY = 3
 
 
 def _h(*parts: int) -> int:
@@ -520,6 +532,11 @@ class Catalog:
         last = rng.choice(_LAST[lang])
         name = f"{first} {last}" if rng.random() > 0.02 else rng.choice(_NASTY_NAMES)
         email_user = "".join(rng.choices(string.ascii_lowercase + string.digits, k=15))
+        repeat = _mix(self.seed, day, index, "rep")
+        if repeat % REPEAT_EVERY == 0:
+            regular = (repeat >> 8) % REGULARS
+            email_user = f"regular{regular}x{_h(self.seed, regular, *map(ord, market.code)) % 10**9:09d}"
+            name = f"{_FIRST[lang][regular % len(_FIRST[lang])]} {_LAST[lang][regular % len(_LAST[lang])]}"
         locale = market.locale if rng.random() < 0.88 else rng.choice(_LOCALES)
         opted_out = rng.random() < 0.03
         city, state, postal = rng.choice(_CITIES[market.code])
@@ -542,6 +559,12 @@ class Catalog:
             address_line=address_line, phone=phone, carrier=carrier, tracking_number=tracking,
             shipping_price=shipping_price, late=late,
         )
+        if (fulfillment == "MFN" and canceled_at is None and len(items) > 1
+                and len({i.shipped_at for i in items}) == 1
+                and _mix(self.seed, day, index, "pcx") % PARTIAL_CANCEL_EVERY == 0):
+            items[-1].cancelled = True
+        facts.buyer_cancelled = (canceled_at is not None and authorized_at is not None
+                                 and _mix(self.seed, day, index, "brc") % BUYER_CANCEL_EVERY == 0)
         # ~8% of delivered orders come back; their refund lands days later
         if delivered_at is not None and self.may_be_returned(day, index):
             facts.ret = _make_return(rng, facts, delivered_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -33,8 +34,10 @@ def order_v0(facts: OrderFacts, now: datetime, pii: set[str] | frozenset[str] = 
     """An Order as getOrders/getOrder return it at `now`. `pii` holds the RDT data elements."""
     status, updated = facts.status_at(now)
     market = facts.marketplace
-    shipped_qty = sum(i.quantity for i in facts.items if i.shipped_at and i.shipped_at <= now)
-    total_qty = sum(i.quantity for i in facts.items)
+    done = [i for i in facts.items if i.shipped_at and i.shipped_at <= now]
+    shipped_qty = sum(i.quantity for i in done if not i.cancelled)
+    # a line the seller cancelled when the rest shipped is neither shipped nor to ship
+    total_qty = sum(i.quantity for i in facts.items) - sum(i.quantity for i in done if i.cancelled)
     order: dict[str, Any] = {
         "AmazonOrderId": facts.amazon_order_id,
         "SellerOrderId": facts.amazon_order_id,
@@ -95,6 +98,7 @@ def order_item_v0(facts: OrderFacts, line: int, now: datetime) -> dict[str, Any]
     item = facts.items[line]
     status, _ = facts.status_at(now)
     shipped = item.shipped_at is not None and item.shipped_at <= now and status != "Canceled"
+    shipped = shipped and not item.cancelled
     out: dict[str, Any] = {
         "ASIN": item.asin,
         "SellerSKU": item.sku,
@@ -108,7 +112,9 @@ def order_item_v0(facts: OrderFacts, line: int, now: datetime) -> dict[str, Any]
         "ConditionSubtypeId": "New",
         "IsTransparency": False,
         "SerialNumberRequired": False,
-        "BuyerRequestedCancel": {"IsBuyerRequestedCancel": "false", "BuyerCancelReason": ""},
+        "BuyerRequestedCancel": {"IsBuyerRequestedCancel": "true", "BuyerCancelReason": "Ordered by mistake."}
+        if facts.buyer_cancelled and status == "Canceled"
+        else {"IsBuyerRequestedCancel": "false", "BuyerCancelReason": ""},
     }
     # Pricing is not available while the order is Pending (Amazon's documented behaviour).
     if status != "Pending":
@@ -141,7 +147,9 @@ def lwa_token(emu: Emulator, request: Request) -> Response:
 
     if grant == "refresh_token":
         refresh = form.get("refresh_token", "")
-        if not refresh:
+        # Amazon's answer to an empty, unknown or revoked refresh token (Login with Amazon
+        # "Access token request" errors: 400 invalid_grant)
+        if not refresh or not hmac.compare_digest(refresh.encode(), emu.refresh_token.encode()):
             return lwa_error("invalid_grant", "The request has an invalid grant parameter : refresh_token")
         token = auth.issue_access_token(refresh, emu.token_lifetime_s)
         return Response.json(200, {"access_token": token, "refresh_token": refresh,
@@ -168,6 +176,7 @@ def get_orders(emu: Emulator, request: Request) -> Response:
             raise invalid(f"Invalid MarketplaceIds value {market!r}.")
     if len(markets) > 50:
         raise invalid("MarketplaceIds accepts at most 50 values.")
+    emu.require_markets(markets)
     token = request.first("NextToken")
     if token:
         # Like Amazon, a NextToken carries the whole query; the other filters are ignored.

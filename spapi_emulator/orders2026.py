@@ -35,6 +35,8 @@ def order_2026(facts: OrderFacts, now: datetime, included: set[str]) -> dict[str
     items = []
     for line, item in enumerate(facts.items):
         shipped = item.shipped_at is not None and item.shipped_at <= now and status != "Canceled"
+        cut = item.cancelled and shipped  # cancelled by the seller when the rest shipped
+        shipped = shipped and not item.cancelled
         entry: dict[str, Any] = {
             "orderItemId": item.order_item_id,
             "quantityOrdered": item.quantity,
@@ -46,18 +48,22 @@ def order_2026(facts: OrderFacts, now: datetime, included: set[str]) -> dict[str
         }
         if "FULFILLMENT" in included:
             entry["fulfillment"] = {"quantityFulfilled": item.quantity if shipped else 0,
-                                    "quantityUnfulfilled": 0 if shipped or status == "Canceled" else item.quantity}
+                                    "quantityUnfulfilled": 0 if shipped or cut or status == "Canceled" else item.quantity}
         if "PROCEEDS" in included and status not in ("Pending", "Canceled"):
             subtotal = item.unit_price * item.quantity
             shipping = facts.shipping_price if line == 0 else 0.0
             entry["proceeds"] = {"proceedsTotal": money(subtotal + shipping, currency),
                                  "breakdowns": [{"type": "ITEM", "subtotal": money(subtotal, currency)},
                                                 {"type": "SHIPPING", "subtotal": money(shipping, currency)}]}
-        if "CANCELLATION" in included and status == "Canceled":
+        if "CANCELLATION" in included and (status == "Canceled" or cut):
             by = "AMAZON" if facts.authorized_at is None else "MERCHANT"
             entry["cancellation"] = {"cancellationExecution": {
                 "cancelledBy": by,
                 "cancelReason": "PAYMENT_NOT_AUTHORIZED" if by == "AMAZON" else "NO_INVENTORY"}}
+            if facts.buyer_cancelled and status == "Canceled":
+                entry["cancellation"] = {
+                    "cancellationRequest": {"requester": "BUYER", "cancelReason": "ORDERED_BY_MISTAKE"},
+                    "cancellationExecution": {"cancelledBy": "MERCHANT", "cancelReason": "BUYER_REQUESTED"}}
         items.append(entry)
     order: dict[str, Any] = {
         "orderId": facts.amazon_order_id,
@@ -104,7 +110,7 @@ def packages(facts: OrderFacts, now: datetime) -> list[dict[str, Any]]:
     """One package per shipment time; tracking numbers differ per package."""
     by_time: dict[datetime, list[int]] = {}
     for line, item in enumerate(facts.items):
-        if item.shipped_at is not None and item.shipped_at <= now:
+        if item.shipped_at is not None and item.shipped_at <= now and not item.cancelled:
             by_time.setdefault(item.shipped_at, []).append(line)
     out = []
     for number, (shipped, lines) in enumerate(sorted(by_time.items()), start=1):
@@ -186,6 +192,7 @@ def search_orders(emu: Emulator, request: Request) -> Response:
         for market in markets:
             if market not in BY_ID:
                 raise invalid(f"Invalid marketplaceIds value {market!r}.")
+        emu.require_markets(markets)
         spec = orders_query(_V0View(request), now, markets)  # type: ignore[arg-type]
         day, index, snapshot = first_purchase_day(spec), 0, now
     found, nxt = emu.scan_orders(spec, day, index, snapshot, spec["max"])

@@ -2,10 +2,21 @@
 
 A report moves IN_QUEUE -> IN_PROGRESS -> DONE over (scaled) wall-clock time, or ends
 CANCELLED when it holds no data, as Amazon does. Its content is fixed when it is requested.
+
+The document comes in one of two forms (`Emulator.returns_format`, CLI `--returns-format`,
+admin `POST /_emulator/report-format`):
+- `amazon` (default): the form Amazon documents and serves, as in a real US document (2025),
+  the header listed on amzn/selling-partner-api-models issue #284 and Airbyte's connector
+  schema: title-case names (`Order ID`, `Return request date`, ...), dates `dd-Mon-yyyy` with
+  English month abbreviations (`10-Jul-2025`, the marketplace's calendar day), an empty field
+  as a single space.
+- `hyphenated`: the lower-case hyphenated names of Seller Central downloads and some tools
+  (`order-id`, ...), with ISO 8601 timestamps.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import itertools
 import threading
@@ -13,6 +24,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from .app import Request, Response, invalid, not_found, parse_time
 from .data import MAX_RETURN_LAG, OrderFacts, days_between, iso
@@ -22,6 +34,7 @@ if TYPE_CHECKING:
     from .app import Emulator
 
 RETURNS = "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"
+# the hyphenated form (Seller Central downloads, some tools)
 COLUMNS = [
     "order-id", "order-date", "return-request-date", "return-request-status", "amazon-rma-id",
     "seller-rma-id", "label-type", "label-cost", "currency-code", "return-carrier", "tracking-id",
@@ -31,6 +44,22 @@ COLUMNS = [
     "safet-claim-state", "safet-claim-creation-time", "safet-claim-reimbursement-amount",
     "refunded-amount",
 ]
+# Amazon's documented form, column for column the same as COLUMNS (sources: module docstring)
+AMAZON_COLUMNS = [
+    "Order ID", "Order date", "Return request date", "Return request status", "Amazon RMA ID",
+    "Merchant RMA ID", "Label type", "Label cost", "Currency code", "Return carrier", "Tracking ID",
+    "Label to be paid by", "A-to-Z Claim", "Is prime", "ASIN", "Merchant SKU", "Item Name",
+    "Return quantity", "Return Reason", "In policy", "Return type", "Resolution", "Invoice number",
+    "Return delivery date", "Order Amount", "Order quantity", "SafeT Action reason", "SafeT claim id",
+    "SafeT claim state", "SafeT claim creation time", "SafeT claim reimbursement amount",
+    "Refunded Amount",
+]
+FORMATS = ("amazon", "hyphenated")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# where a marketplace's calendar day is reckoned (the seller's local day)
+_ZONES = {"ATVPDKIKX0DER": "America/Los_Angeles", "A1F83G8C2ARO7P": "Europe/London",
+          "A13V1IB3VIYZZH": "Europe/Paris", "A1PA6795UKMFR9": "Europe/Berlin",
+          "A1RKKUPIHCS9HS": "Europe/Madrid", "APJ6JRA9NG5V4": "Europe/Rome"}
 QUEUE_S = 15.0  # seconds IN_QUEUE at time_scale 1
 PROCESS_S = 30.0  # seconds IN_PROGRESS at time_scale 1
 MAX_SPAN = timedelta(days=60)  # Amazon: up to 60 days of returns data per report
@@ -41,7 +70,13 @@ def _flat_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def return_rows(emu: Emulator, start: datetime, end: datetime, markets: set[str], now: datetime):
+def _amazon_date(moment: datetime, marketplace_id: str) -> str:
+    local = moment.astimezone(ZoneInfo(_ZONES.get(marketplace_id, "UTC")))
+    return f"{local.day:02d}-{_MONTHS[local.month - 1]}-{local.year}"
+
+
+def return_rows(emu: Emulator, start: datetime, end: datetime, markets: set[str], now: datetime,
+                form: str = "hyphenated"):
     """Rows of returns requested in [start, end] and by `now`, one purchase day at a time."""
     catalog = emu.catalog
     first = (start - MAX_RETURN_LAG).date()
@@ -56,42 +91,56 @@ def return_rows(emu: Emulator, start: datetime, end: datetime, markets: set[str]
                 continue
             if not (start <= ret.requested_at <= end) or ret.requested_at > now:
                 continue
-            yield _row(facts, now)
+            yield _row(facts, now, form)
 
 
-def _row(facts: OrderFacts, now: datetime) -> list[str]:
+def _row(facts: OrderFacts, now: datetime, form: str = "hyphenated") -> list[str]:
     ret = facts.ret
     assert ret is not None
+    market = facts.marketplace.marketplace_id
+
+    def stamp(moment: datetime) -> str:
+        return _amazon_date(moment, market) if form == "amazon" else _flat_time(moment)
+
     item = facts.items[ret.item_index]
     refunded = ret.refund_at <= now
     delivered_back = ret.delivered_back_at is not None and ret.delivered_back_at <= now
     prepaid = ret.reason in ("CR-DEFECTIVE", "CR-DAMAGED_BY_CARRIER", "AMZ-PG-BAD-DESC", "CR-SWITCHEROO")
     return [
-        facts.amazon_order_id, _flat_time(facts.purchase), _flat_time(ret.requested_at),
+        facts.amazon_order_id, stamp(facts.purchase), stamp(ret.requested_at),
         ret.status if refunded else "Authorized", ret.rma_id, "",
         "AmazonPrePaidLabel" if prepaid else "AmazonUnPaidLabel",
         "4.50" if prepaid else "", facts.currency, ret.carrier, ret.tracking_id,
         "Seller" if prepaid else "Customer", "N", "Y" if facts.is_prime else "N",
         item.asin, item.sku, item.title, str(ret.quantity), ret.reason,
         "Y" if ret.in_policy else "N", "C-Returns", "StandardRefund", "",
-        _flat_time(ret.delivered_back_at) if delivered_back and ret.delivered_back_at else "",
+        stamp(ret.delivered_back_at) if delivered_back and ret.delivered_back_at else "",
         f"{facts.total():.2f}", str(sum(i.quantity for i in facts.items)), "", "", "", "", "",
         f"{ret.refunded_amount:.2f}" if refunded else "",
     ]
 
 
-def _clean(value: str) -> str:
-    return value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+def _clean(value: str, form: str) -> str:
+    value = value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return value or (" " if form == "amazon" else "")  # Amazon's documents: a space for empty
 
 
 def build_returns_document(emu: Emulator, start: datetime, end: datetime, markets: set[str],
-                           now: datetime) -> tuple[bytes, int]:
-    lines = ["\t".join(COLUMNS)]
+                           now: datetime, form: str | None = None) -> tuple[bytes, int]:
+    form = form or emu.returns_format
+    lines = ["\t".join(AMAZON_COLUMNS if form == "amazon" else COLUMNS)]
     count = 0
-    for row in return_rows(emu, start, end, markets, now):
-        lines.append("\t".join(_clean(v) for v in row))
+    for row in return_rows(emu, start, end, markets, now, form):
+        lines.append("\t".join(_clean(v, form) for v in row))
         count += 1
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0), count
+
+
+def _builders() -> dict[str, Any]:
+    from .feedback import REPORT_TYPE as FEEDBACK
+    from .feedback import build_feedback_document
+
+    return {RETURNS: build_returns_document, FEEDBACK: build_feedback_document}
 
 
 def _report_view(emu: Emulator, report: dict) -> dict[str, Any]:
@@ -136,9 +185,11 @@ def create_report(emu: Emulator, request: Request) -> Response:
     for market in markets:
         if market not in BY_ID:
             raise invalid(f"Invalid marketplaceIds value {market!r}.")
-    if report_type != RETURNS:
+    emu.require_markets(markets)
+    builder = _builders().get(report_type)
+    if builder is None:
         raise invalid(f"Report type {report_type} is not supported by the emulator.",
-                      f"Supported: {RETURNS}.")
+                      f"Supported: {', '.join(_builders())}.")
     now = emu.now()
     end = parse_time(body["dataEndTime"], "dataEndTime") if body.get("dataEndTime") else now
     start = parse_time(body["dataStartTime"], "dataStartTime") if body.get("dataStartTime") else end - timedelta(days=30)
@@ -149,6 +200,9 @@ def create_report(emu: Emulator, request: Request) -> Response:
     if start > now:
         raise invalid("dataStartTime must not be in the future.")
     report_id = str(next(_ids))
+    form = emu.returns_format  # fixed when requested, as the content is
+    if report_type == RETURNS:
+        builder = functools.partial(build_returns_document, form=form)
     document_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}.T{report_id}"
     report = {
         "reportId": report_id, "reportType": report_type, "marketplaceIds": list(markets),
@@ -162,7 +216,7 @@ def create_report(emu: Emulator, request: Request) -> Response:
         # in the background: at a million orders a day the scan takes minutes, and the report
         # simply stays IN_PROGRESS until it is done, as a big report does on Amazon
         try:
-            document, rows = build_returns_document(emu, start, end, set(markets), now)
+            document, rows = builder(emu, start, end, set(markets), now)
         except Exception:  # a report that cannot be built ends FATAL, as on Amazon
             report["rows"] = -1
             return
@@ -225,6 +279,16 @@ def download_document(emu: Emulator, request: Request) -> Response:
     return Response(200, document["content"], {"Content-Type": "text/plain; charset=UTF-8"})
 
 
+def admin_report_format(emu: Emulator, request: Request) -> Response:
+    """GET: the returns report's form; POST {"returns": "amazon"|"hyphenated"}: set it."""
+    if request.method == "POST":
+        form = request.json_body().get("returns")
+        if form not in FORMATS:
+            raise invalid(f"returns must be one of {', '.join(FORMATS)}, not {form!r}.")
+        emu.returns_format = form
+    return Response.json(200, {"returns": emu.returns_format})
+
+
 ROUTES = [
     ("GET", "/reports/2021-06-30/reports", "getReports", get_reports, "spapi"),
     ("POST", "/reports/2021-06-30/reports", "createReport", create_report, "spapi"),
@@ -233,4 +297,6 @@ ROUTES = [
     ("GET", "/reports/2021-06-30/documents/(?P<document_id>[^/]+)", "getReportDocument",
      get_report_document, "spapi"),
     ("GET", "/_emulator/documents/(?P<document_id>[^/]+)", "document", download_document, "document"),
+    ("GET", "/_emulator/report-format", "admin", admin_report_format, "admin"),
+    ("POST", "/_emulator/report-format", "admin", admin_report_format, "admin"),
 ]

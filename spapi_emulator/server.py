@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from . import auth
 from .app import Emulator, Response
+from .faults import LOSS_HEADER
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -31,12 +34,30 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             response = emulator.handle(self.command, self.path, dict(self.headers.items()), body)
         except Exception as exc:  # a bug in the emulator must still answer like Amazon would
-            response = Response.json(500, {"errors": [{"code": "InternalFailure",
-                                                       "message": "We encountered an internal error. Please try again.",
-                                                       "details": f"{type(exc).__name__}: {exc}"}]})
+            response = Response.json(
+                500,
+                {
+                    "errors": [
+                        {
+                            "code": "InternalFailure",
+                            "message": "We encountered an internal error. Please try again.",
+                            "details": f"{type(exc).__name__}: {exc}",
+                        }
+                    ]
+                },
+            )
         delay = response.headers.pop("X-Emulator-Delay", None)
         if delay:
             threading.Event().wait(float(delay))
+        lose = response.headers.pop(LOSS_HEADER, None)
+        if lose == "reset":  # processed, then the connection dies: the client reads a reset
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        if lose:  # processed, then answered after the client gave up waiting
+            threading.Event().wait(float(lose.split(":", 1)[1]))
+            self.close_connection = True
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -73,14 +94,23 @@ class EmulatorServer:
         items_page_size: int = 100,
         token_lifetime_s: float = 3600.0,
         log_requests: bool = False,
+        returns_format: str = "amazon",
+        refresh_token: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.emulator = Emulator(
-            seed=seed, orders_per_day=orders_per_day, time_scale=time_scale,
-            faults=str(faults) if isinstance(faults, Path) else faults, now=now,
-            marketplaces=marketplaces, items_page_size=items_page_size,
-            token_lifetime_s=token_lifetime_s, log_requests=log_requests,
+            seed=seed,
+            orders_per_day=orders_per_day,
+            time_scale=time_scale,
+            faults=str(faults) if isinstance(faults, Path) else faults,
+            now=now,
+            marketplaces=marketplaces,
+            items_page_size=items_page_size,
+            token_lifetime_s=token_lifetime_s,
+            log_requests=log_requests,
+            refresh_token=refresh_token or auth.DEFAULT_REFRESH_TOKEN,
+            returns_format=returns_format,
         )
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -98,8 +128,12 @@ class EmulatorServer:
         self._httpd.emulator = self.emulator  # type: ignore[attr-defined]
         self.port = self._httpd.server_address[1]
         self.emulator.base_url = self.url
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name=f"spapi-emulator:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"spapi-emulator:{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 

@@ -1,8 +1,8 @@
 """Build python-amazon-sp-api clients that talk to an emulator, in one line.
 
-    from sp_api.api import Orders
-    from spapi_emulator.testing import client_kwargs
-    orders = Orders(**client_kwargs(srv.url))
+from sp_api.api import Orders
+from spapi_emulator.testing import client_kwargs
+orders = Orders(**client_kwargs(srv.url))
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from .auth import DEFAULT_REFRESH_TOKEN
+
 CREDENTIALS = {
-    "refresh_token": "Atzr|emulator-refresh-token",
+    "refresh_token": DEFAULT_REFRESH_TOKEN,
     "lwa_app_id": "amzn1.application-oa2-client.emulator",
     "lwa_client_secret": "emulator-client-secret",
 }
@@ -27,7 +29,9 @@ def _bypass_proxies(host: str) -> None:
             os.environ[name] = ",".join([*hosts, host])
 
 
-def client_kwargs(url: str, marketplace: str = "US", refresh_token: str | None = None) -> dict[str, Any]:
+def client_kwargs(
+    url: str, marketplace: str = "US", refresh_token: str | None = None
+) -> dict[str, Any]:
     """`marketplace`, `credentials` and `auth_token_client_class` for any sp_api client."""
     from sp_api.auth import AccessTokenClient, AccessTokenResponse
     from sp_api.base import Marketplaces
@@ -67,5 +71,8 @@ def client_kwargs(url: str, marketplace: str = "US", refresh_token: str | None =
     credentials = dict(CREDENTIALS)
     if refresh_token is not None:
         credentials["refresh_token"] = refresh_token
-    return {"marketplace": _Marketplace, "credentials": credentials,
-            "auth_token_client_class": EmulatorTokenClient}
+    return {
+        "marketplace": _Marketplace,
+        "credentials": credentials,
+        "auth_token_client_class": EmulatorTokenClient,
+    }

@@ -1,4 +1,4 @@
-"""`buyer-messaging` command: migrate, demo, emulator, lint, explain, suppress."""
+"""`buyer-messaging` command: migrate, demo, emulator, lint, explain, suppress, resolve, cases."""
 
 from __future__ import annotations
 
@@ -47,15 +47,68 @@ def _suppress(args: argparse.Namespace) -> int:
         with transaction(conn) as cur:
             if args.remove:
                 done = unsuppress(cur, args.account, args.order)
-                print(f"buyer of order {args.order}: " + ("no longer suppressed" if done else "was not suppressed"))
+                print(
+                    f"buyer of order {args.order}: "
+                    + ("no longer suppressed" if done else "was not suppressed")
+                )
             else:
                 suppress(cur, args.account, args.order, args.reason)
-                print(f"buyer of order {args.order} ({args.account}): critical messages only from now on")
+                print(
+                    f"buyer of order {args.order} ({args.account}): critical messages only from now on"
+                )
     except UnknownBuyer as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     finally:
         conn.close()
+    return 0
+
+
+def _cases(args: argparse.Namespace) -> int:
+    from buyer_messaging.signals.cases import close_case, list_cases
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    conn = connect(args.dsn)
+    try:
+        with transaction(conn) as cur:
+            if args.action == "close":
+                case = close_case(cur, args.account, args.order, by=args.by, resolution=args.resolution)
+                if case is None:
+                    print(f"error: order {args.order} ({args.account}) has no open case", file=sys.stderr)
+                    return 1
+                print(f"case {case.id} (order {case.amazon_order_id}) closed by {case.closed_by}: {case.resolution}")
+                return 0
+            cases = list_cases(cur, args.account, None if args.all else "open")
+    finally:
+        conn.close()
+    for c in cases:
+        closed = f"  closed {c.closed_at:%Y-%m-%d} by {c.closed_by}: {c.resolution}" if c.closed_at else ""
+        print(f"{c.id}\t{c.amazon_order_id}\t{c.status}\t{c.signal}\topened {c.opened_at:%Y-%m-%d}{closed}")
+    print(f"{len(cases)} case(s)", file=sys.stderr)
+    return 0
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    from buyer_messaging.send.resolve import ResolveError, resolve
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    decision = "delivered" if args.delivered else "requeued"
+    conn = connect(args.dsn)
+    try:
+        with transaction(conn) as cur:
+            at = resolve(
+                cur, account_id=args.account, order_id=args.order, kind=args.kind,
+                decision=decision, by=args.by, reason=args.reason,
+            )  # fmt: skip
+    except ResolveError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    finally:
+        conn.close()
+    then = "recorded as sent" if args.delivered else "back to ready: the next run sends it"
+    print(
+        f"{args.kind} for order {args.order} ({args.account}): {then}; decided by {args.by} at {at:%Y-%m-%d %H:%M:%S %Z}"
+    )
     return 0
 
 
@@ -73,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
     p.set_defaults(func=_migrate)
 
-    p = sub.add_parser("emulator", help="run the local SP-API emulator (see python -m spapi_emulator -h)")
+    p = sub.add_parser(
+        "emulator", help="run the local SP-API emulator (see python -m spapi_emulator -h)"
+    )
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_emulator)
 
@@ -88,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=_explain)
 
     p = sub.add_parser(
-        "suppress", help="send the buyer of an order critical messages only (they asked not to be contacted)"
+        "suppress",
+        help="send the buyer of an order critical messages only (they asked not to be contacted)",
     )
     p.add_argument("--account", required=True)
     p.add_argument("--order", required=True, help="any order of the buyer")
@@ -97,6 +153,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
     p.set_defaults(func=_suppress)
 
+    p = sub.add_parser(
+        "resolve", help="settle a delivery_unknown message: it was delivered, or send it again"
+    )
+    p.add_argument("--account", required=True)
+    p.add_argument("--order", required=True)
+    p.add_argument("--kind", required=True, help="e.g. unavailability_notice")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--delivered", action="store_true", help="the buyer has it (e.g. seen in Seller Central)"
+    )
+    which.add_argument(
+        "--requeue", action="store_true", help="it never arrived: send it in the next run"
+    )
+    p.add_argument("--by", required=True, help="who decides (recorded)")
+    p.add_argument("--reason", required=True, help="why (recorded)")
+    p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
+    p.set_defaults(func=_resolve)
+
+    p = sub.add_parser("cases", help="issue-resolution cases opened by negative signals: list, close")
+    p.add_argument("action", choices=("list", "close"))
+    p.add_argument("--account", required=True)
+    p.add_argument("--order", help="with close: the case's order")
+    p.add_argument("--by", help="with close: who resolved it")
+    p.add_argument("--resolution", help="with close: how it was resolved")
+    p.add_argument("--all", action="store_true", help="with list: closed cases too")
+    p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
+    p.set_defaults(func=_cases)
+
     p = sub.add_parser("demo", help="run the demo account's last three days against the emulator")
     p.add_argument("--days", type=int, default=3)
     p.add_argument("--orders-per-day", type=int, default=12)
@@ -104,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=_demo)
 
     args = parser.parse_args(argv)
+    if args.command == "cases" and args.action == "close" and not (args.order and args.by and args.resolution):
+        parser.error("cases close needs --order, --by and --resolution")
     return int(args.func(args) or 0)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -19,6 +20,7 @@ Kind = Literal[
     "return_confirmation",
     "review_request",
     "product_info",
+    "issue_resolution",
 ]
 ALL_KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 
@@ -54,7 +56,14 @@ class Account(BaseModel):
     policy_pack: str | None = None
     enabled_despite_policy: tuple[Kind, ...] = ()
     alert_emails: tuple[str, ...] = ()
+    # Airflow notifiers told of new negative signals, besides alert_emails: each
+    # {notifier: "package.module.NotifierClass", params: {...}}; templated params may use
+    # {{ case_subject }} and {{ case_summary }}
+    case_notifiers: tuple[dict[str, Any], ...] = ()
     orders_api: Literal["v0", "2026-01-01"] = "v0"
+    # write each message in the buyer's preferred language (Messaging getAttributes, one call
+    # per rendered message at 1/s); off: the marketplace's language
+    buyer_locale: bool = True
     # a return's arrival and refund reach the report days after its request: each run
     # re-reads this many days of it so staging catches up
     returns_refresh_days: int = Field(default=14, ge=0, le=60)
@@ -91,13 +100,36 @@ class Account(BaseModel):
 
 
 class AccountsFile(BaseModel):
+    """The file's shape; each account is validated on its own (see read_accounts)."""
+
     model_config = ConfigDict(extra="forbid")
 
+    accounts: list[object]
+
+
+@dataclass(frozen=True)
+class AccountsRead:
+    """The valid accounts of a file and, one message each, the accounts that are not."""
+
+    path: Path
     accounts: list[Account]
+    problems: list[str]
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise ConfigError("\n".join(self.problems))
 
 
 def load_accounts(path: Path | str | None = None) -> list[Account]:
     """Parse and validate the accounts file; errors name the file and the offending key."""
+    read = read_accounts(path)
+    read.raise_problems()
+    return read.accounts
+
+
+def read_accounts(path: Path | str | None = None) -> AccountsRead:
+    """Every valid account, and a problem per invalid one: a typo in one account must not
+    take every other account's DAG down. A file that cannot be read at all still raises."""
     path = Path(path) if path else accounts_path()
     try:
         raw = yaml.safe_load(path.read_text())
@@ -106,18 +138,29 @@ def load_accounts(path: Path | str | None = None) -> list[Account]:
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: not valid YAML: {err}") from None
     try:
-        parsed = AccountsFile.model_validate(raw)
+        entries = AccountsFile.model_validate(raw).accounts
     except ValidationError as err:
-        problems = []
-        for e in err.errors():
-            loc = _location(raw, e["loc"])
-            problems.append(f"{path}: {loc}: {e['msg']}")
-        raise ConfigError("\n".join(problems)) from None
-    ids = [a.id for a in parsed.accounts]
+        raise ConfigError(_problems(path, raw, (), err)) from None
+    accounts: list[Account] = []
+    problems: list[str] = []
+    for i, entry in enumerate(entries):
+        try:
+            accounts.append(Account.model_validate(entry))
+        except ValidationError as err:
+            problems.append(_problems(path, raw, ("accounts", i), err))
+    ids = [a.id for a in accounts]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise ConfigError(f"{path}: accounts: duplicate id {', '.join(dupes)}")
-    return parsed.accounts
+        # which of two accounts with one id is meant is anyone's guess: neither runs
+        problems.append(f"{path}: accounts: duplicate id {', '.join(dupes)}")
+        accounts = [a for a in accounts if a.id not in dupes]
+    return AccountsRead(path, accounts, problems)
+
+
+def _problems(path: Path, raw: object, prefix: tuple[object, ...], err: ValidationError) -> str:
+    return "\n".join(
+        f"{path}: {_location(raw, prefix + e['loc'])}: {e['msg']}" for e in err.errors()
+    )
 
 
 def _location(raw: object, loc: tuple[object, ...]) -> str:

@@ -6,25 +6,46 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from buyer_messaging.config import Account, load_accounts
+from buyer_messaging.config import Account, ConfigError, read_accounts
 
 DOC = """\
 ### Buyer messaging for `{id}` ({marketplace})
 
 Every day, for the interval [D, D+1) in `{tz}`: extract the orders updated that day (Orders
-API {orders_api}) and the returns requested that day from SP-API (connection `spapi_{id}`),
-validate them (bad rows are quarantined, not dropped), plan the messages due that day ({kinds}), render and lint them, send them in rate-limited
+API {orders_api}), the returns requested that day and the seller feedback (1-3 star ratings)
+from SP-API (connection `spapi_{id}`),
+validate them (bad rows are quarantined, not dropped), open an issue-resolution case for each
+negative signal (a 1-2 star rating, a defective or not-as-described return: an alert goes out,
+and the order and its buyer get no further non-critical message), plan the messages due that day ({kinds}), render and lint them, send them in rate-limited
 batches, and report. Every outcome lands in the warehouse (connection `messaging_warehouse`):
-`messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`.
+`messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`. Amazon answers only up
+to two minutes before now: each extraction starts where the previous run really stopped
+(`staging.extract_watermarks`), so no update between two runs is missed.
 
-**Backfill** a missed range with
-`airflow backfill create --dag-id {dag_id} --from-date 2026-01-01 --to-date 2026-01-07`:
-each day plans what was due that day; what is too stale to send now is recorded as
-`expired`, never sent. Re-running or clearing any task is safe: the outbox holds at most one
-message per (order, kind), and a message is never sent twice.
+**Backfill** a missed range, one day after the other, with
+`{backfill}`:
+both ends are local midnights in `{tz}` with their UTC offset (a bare date is UTC midnight,
+which is not a day boundary here, and loses a day), and `--max-active-runs 1` because a
+backfill does not follow the DAG's own limit (Airflow defaults it to 10 runs at once) while
+each day's plan depends on the days before it (in the UI's *Backfill* dialog: *Max Active
+Runs* 1). Each day plans what was due that day; what is too stale to send now is recorded
+as `expired`, never sent. Re-running or clearing any task is safe: the outbox holds at most one
+message per (order, kind, event), and a message is never sent twice.
 
 Trigger with `dry_run` = true to plan, render and lint without sending.
 """
+
+
+def backfill_example(acc: Account, days: int = 7) -> str:
+    """The CLI command that backfills the account's first `days` local days, in order."""
+    zone = ZoneInfo(acc.tz)
+    first = datetime(acc.start_date.year, acc.start_date.month, acc.start_date.day, tzinfo=zone)
+    last_day = acc.start_date + timedelta(days=days - 1)
+    last = datetime(last_day.year, last_day.month, last_day.day, tzinfo=zone)
+    return (
+        f"airflow backfill create --dag-id {acc.dag_id} --from-date {first.isoformat()}"
+        f" --to-date {last.isoformat()} --max-active-runs 1"
+    )
 
 
 def build_dag(acc: Account) -> Any:
@@ -44,16 +65,27 @@ def build_dag(acc: Account) -> Any:
     with DAG(
         dag_id=acc.dag_id,
         schedule=CronDataIntervalTimetable("0 0 * * *", timezone=acc.tz),
-        start_date=datetime(acc.start_date.year, acc.start_date.month, acc.start_date.day, tzinfo=ZoneInfo(acc.tz)),
+        start_date=datetime(
+            acc.start_date.year, acc.start_date.month, acc.start_date.day, tzinfo=ZoneInfo(acc.tz)
+        ),
         catchup=False,
         max_active_runs=1,
         default_args=default_args,
         tags=["buyer-messaging", f"account:{acc.id}", f"marketplace:{acc.marketplace}"],
         doc_md=DOC.format(
-            id=acc.id, marketplace=acc.marketplace, tz=acc.tz, kinds=", ".join(acc.kinds), dag_id=acc.dag_id,
+            id=acc.id,
+            marketplace=acc.marketplace,
+            tz=acc.tz,
+            kinds=", ".join(acc.kinds),
+            dag_id=acc.dag_id,
             orders_api=acc.orders_api,
+            backfill=backfill_example(acc),
         ),
-        params={"dry_run": Param(False, type="boolean", description="Plan, render and lint; send nothing.")},
+        params={
+            "dry_run": Param(
+                False, type="boolean", description="Plan, render and lint; send nothing."
+            )
+        },
     ) as dag:
         account_id = acc.id
 
@@ -70,8 +102,16 @@ def build_dag(acc: Account) -> Any:
             return tasks.extract_returns(account_id, get_current_context())
 
         @task
+        def extract_feedback() -> dict[str, Any]:
+            return tasks.extract_feedback(account_id, get_current_context())
+
+        @task
         def validate() -> dict[str, Any]:
             return tasks.validate(account_id, get_current_context())
+
+        @task
+        def signals() -> dict[str, Any]:
+            return tasks.signals(account_id, get_current_context())
 
         @task
         def plan() -> dict[str, int]:
@@ -96,10 +136,10 @@ def build_dag(acc: Account) -> Any:
         def report() -> dict[str, Any]:
             return tasks.report(account_id, get_current_context())
 
-        extracted = [extract_orders(), extract_returns()]
+        extracted = [extract_orders(), extract_returns(), extract_feedback()]
         migrate_warehouse() >> extracted
         planned = plan()
-        extracted >> validate() >> planned
+        extracted >> validate() >> signals() >> planned
         prepared = render_and_lint()
         batches = send_batches()
         planned >> prepared >> batches
@@ -109,4 +149,19 @@ def build_dag(acc: Account) -> Any:
 
 
 def build_dags(path: str | None = None) -> dict[str, Any]:
-    return {acc.dag_id: build_dag(acc) for acc in load_accounts(path)}
+    """A DAG per valid account; the invalid ones are raise_account_problems()' business."""
+    return {acc.dag_id: build_dag(acc) for acc in read_accounts(path).accounts}
+
+
+def raise_account_problems(path: str | None = None) -> None:
+    """Raise naming the file, account and key of every invalid account.
+
+    Called from a DAG file of its own: Airflow keeps no DAG of a file that raises, so the file
+    that builds the valid accounts' DAGs must not raise, while this one shows the typo as an
+    import error in the UI.
+    """
+    try:
+        read = read_accounts(path)
+    except ConfigError:
+        return  # a file that cannot be read at all: buyer_messaging_accounts.py says so
+    read.raise_problems()

@@ -26,19 +26,28 @@ DAG_ID = f"buyer_messaging_{ACCOUNT}"
 STATUSES = ("sent", "blocked", "skipped", "expired", "failed", "planned")
 
 
+# the emulator is started with it, so its LWA accepts this token and no other
+DEMO_REFRESH_TOKEN = "Atzr|demo-refresh-token"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _start_emulator(var: Path, *, seed: int, orders_per_day: int) -> tuple[subprocess.Popen[str], str]:
+def _start_emulator(
+    var: Path, *, seed: int, orders_per_day: int
+) -> tuple[subprocess.Popen[str], str]:
     port = _free_port()
     log = open(var / "emulator.log", "w")  # noqa: SIM115 - lives as long as the emulator
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "spapi_emulator", "--host", "127.0.0.1", "--port", str(port),
             "--seed", str(seed), "--orders-per-day", str(orders_per_day), "--time-scale", "100",
+            # a 1-star rating every purchase day, so each demo shows a negative signal at work
+            "--feedback-min-per-day", "1",
+            "--refresh-token", DEMO_REFRESH_TOKEN,
         ],
         stdout=subprocess.PIPE, stderr=log, text=True,
     )  # fmt: skip
@@ -67,7 +76,12 @@ def _start_relay(var: Path) -> tuple[Any, Path]:
     controller = Controller(Mailbox(str(mail)), hostname="127.0.0.1", port=port)
     controller.start()
     os.environ["AIRFLOW_CONN_SMTP_RELAY"] = json.dumps(
-        {"conn_type": "smtp", "host": "127.0.0.1", "port": port, "extra": {"from_email": "demo-kitchen@seller.example"}}
+        {
+            "conn_type": "smtp",
+            "host": "127.0.0.1",
+            "port": port,
+            "extra": {"from_email": "demo-kitchen@seller.example"},
+        }
     )
     return controller, mail
 
@@ -116,10 +130,9 @@ def _airflow_env(var: Path, emulator_url: str) -> None:
                 {
                     "conn_type": "amazon_sp_api",
                     "extra": {
-                        "refresh_token": "Atzr|demo-refresh-token",
+                        "refresh_token": DEMO_REFRESH_TOKEN,
                         "lwa_app_id": "amzn1.application-oa2-client.demo",
                         "lwa_client_secret": "demo-client-secret",
-                        "marketplace": "US",
                         "endpoint": emulator_url,
                         "lwa_endpoint": f"{emulator_url}/auth/o2/token",
                     },
@@ -139,8 +152,37 @@ def _sent_total(dsn: str) -> int:
             cur.execute("SELECT to_regclass('reporting.message_log') IS NOT NULL")
             if not cur.fetchone()[0]:
                 return 0
-            cur.execute("SELECT count(*) FROM reporting.message_log WHERE account_id = %s AND status = 'sent'", (ACCOUNT,))
+            cur.execute(
+                "SELECT count(*) FROM reporting.message_log WHERE account_id = %s AND status = 'sent'",
+                (ACCOUNT,),
+            )
             return int(cur.fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _suppress_a_returning_buyer(dsn: str) -> str | None:
+    """Suppress the buyer with the most orders (the emulator has a few returning buyers);
+    returns the order it was recorded from, or None when no buyer has two orders."""
+    from buyer_messaging.warehouse import suppressions
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    conn = connect(dsn)
+    try:
+        with transaction(conn) as cur:
+            cur.execute(
+                "SELECT max(amazon_order_id) FROM staging.orders WHERE account_id = %s"
+                " AND buyer_hash IS NOT NULL GROUP BY buyer_hash HAVING count(*) > 1"
+                " ORDER BY count(*) DESC, 1 LIMIT 1",
+                (ACCOUNT,),
+            )
+            row = cur.fetchone()
+            if row is None:
+                return None
+            suppressions.suppress(
+                cur, ACCOUNT, row[0], "asked not to be contacted (demo)", source="demo"
+            )
+            return str(row[0])
     finally:
         conn.close()
 
@@ -192,7 +234,12 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
 
         today = datetime.now(ZoneInfo(account(ACCOUNT).tz)).date()  # yesterday is the account's
         run_days = [today - timedelta(days=n) for n in range(days, 0, -1)]
-        failed = _run_days(run_days, var)
+        # the first day extracts the onboarding backlog; then a returning buyer asks not to
+        # be contacted (as a seller would record with `buyer-messaging suppress`), so the
+        # later days show their non-critical messages skipped as suppressed
+        failed = _run_days(run_days[:1], var)
+        suppressed = _suppress_a_returning_buyer(dsn)
+        failed += _run_days(run_days[1:], var)
         received = _fetch(url + "/_emulator/received")
         (var / "emulator-received.json").write_text(json.dumps(received, indent=2))
     finally:
@@ -200,15 +247,47 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
         emulator.wait(timeout=30)
         relay.stop()
     rows, totals = _summary(dsn, run_days)
+    cases = _open_cases(dsn)
     sent_now = _sent_total(dsn) - sent_before
     if _server is not None:
         _server.cleanup()  # stop the embedded Postgres now, so its log lines come before ours
     received["relay_mail"] = _mail_count(mail) - mails_before
+    _print_cases(cases)
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
+    if suppressed:
+        print(f"suppressed: the buyer of order {suppressed} (asked not to be contacted)")
     if failed:
-        print(f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see {var / 'airflow' / 'dag-runs.log'}")
+        print(
+            f"FAILED: DAG runs for {', '.join(map(str, failed))} did not succeed; see {var / 'airflow' / 'dag-runs.log'}"
+        )
         return 1
     return 0
+
+
+def _open_cases(dsn: str) -> list[Any]:
+    from buyer_messaging.signals.cases import list_cases
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    conn = connect(dsn)
+    try:
+        with transaction(conn) as cur:
+            return list_cases(cur, ACCOUNT, "open")
+    finally:
+        conn.close()
+
+
+def _print_cases(cases: list[Any]) -> None:
+    if not cases:
+        return
+    print()
+    print(f"negative signals: {len(cases)} open issue-resolution case(s); their orders and buyers get")
+    print("no further review request (skipped, with the case as the reason), one apology each:")
+    for case in cases[-5:]:
+        print(f"  case {case.id}: order {case.amazon_order_id}, {case.signal} ({case.signalled_on})")
+    print(
+        f"close one: buyer-messaging cases close --account {ACCOUNT} --order ORDER --by NAME"
+        " --resolution TEXT (list them: buyer-messaging cases list --account demo)"
+    )
 
 
 @contextmanager
@@ -282,13 +361,24 @@ def _print_report(
         print(f"{day!s:<12}{kind:<24}{status:<10}{int(n):>9}")
     print()
     if sent_now == 0:
-        print("nothing new was sent on this run: every due message was already handled by an earlier run")
+        print(
+            "nothing new was sent on this run: every due message was already handled by an earlier run"
+        )
     else:
         print(f"sent on this run: {sent_now}")
     print(f"warehouse:  {where}")
     print(f"airflow logs: {var / 'airflow' / 'dag-runs.log'}")
     n_received = len(received.get("solicitations", [])) + len(received.get("messages", []))
-    print(f"emulator record: {var / 'emulator-received.json'} ({n_received} received this run; log {var / 'emulator.log'})")
-    print(f"e-mail relay: {var / 'mail'} ({received.get('relay_mail', 0)} e-mails received this run)")
+    print(
+        f"emulator record: {var / 'emulator-received.json'} ({n_received} received this run; log {var / 'emulator.log'})"
+    )
+    print(
+        f"e-mail relay: {var / 'mail'} ({received.get('relay_mail', 0)} e-mails received this run)"
+    )
     print(f"demo took {seconds:.0f} s")
-    print("total " + " ".join(f"{s}={totals.get(s, 0)}" for s in ("sent", "blocked", "skipped", "expired", "failed")))
+    print(
+        "total "
+        + " ".join(
+            f"{s}={totals.get(s, 0)}" for s in ("sent", "blocked", "skipped", "expired", "failed")
+        )
+    )

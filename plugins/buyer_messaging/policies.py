@@ -23,6 +23,8 @@ class KindPolicy(BaseModel):
     message_type: str | None = None
     critical: bool = False
     proactive: bool = False
+    # sent because of a negative signal (issue resolution): the signal's case does not stop it
+    answers_signal: bool = False
     rule: str | None = None
     why: str | None = None
 
@@ -64,7 +66,9 @@ class KindTiming(BaseModel):
     stale_after_days: int | None = Field(default=None, ge=0, le=60)
     # per marketplace (US, GB, FR, DE, ES, IT): e.g. a later review request where delivery
     # is slower; only the keys given replace the kind's
-    by_marketplace: dict[Literal["US", "GB", "FR", "DE", "ES", "IT"], TimingOverride] = Field(default_factory=dict)
+    by_marketplace: dict[Literal["US", "GB", "FR", "DE", "ES", "IT"], TimingOverride] = Field(
+        default_factory=dict
+    )
     # per ASIN (review requests): an order waits for the longest delay among its items
     by_asin: dict[str, AsinDelay] = Field(default_factory=dict)
 
@@ -117,6 +121,67 @@ class ProductInfo(BaseModel):
         return None
 
 
+class Unavailability(BaseModel):
+    """include/policies/unavailability.yaml: the reason an unavailability notice gives."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default_reason: str = Field(default="cancelled", min_length=1, max_length=300)
+    cancel_reasons: dict[str, str] = Field(default_factory=dict)
+    by_account: dict[str, str] = Field(default_factory=dict)
+
+    def reason_for(self, amazon_reasons: list[str | None], account_id: str | None = None) -> str:
+        """The first of Amazon's cancel reasons this file maps, else the seller's default."""
+        for code in amazon_reasons:
+            if code and code in self.cancel_reasons:
+                return self.cancel_reasons[code]
+        return self.by_account.get(account_id or "", self.default_reason)
+
+
+class _ExclusionRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kinds: tuple[str, ...] = ()
+
+
+class ProductExclusion(_ExclusionRule):
+    asins: tuple[str, ...] = ()
+    skus: tuple[str, ...] = ()
+
+
+class OrderExclusion(_ExclusionRule):
+    orders: tuple[str, ...] = ()
+
+
+class RepeatBuyers(_ExclusionRule):
+    within_days: int = Field(default=365, ge=1, le=3650)
+
+
+class Exclusions(BaseModel):
+    """include/policies/exclusions.yaml: orders that get no message of a kind, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    late_shipment: _ExclusionRule = _ExclusionRule(kinds=("review_request",))
+    products: ProductExclusion = ProductExclusion()
+    do_not_contact: OrderExclusion = OrderExclusion()
+    repeat_buyers: RepeatBuyers = RepeatBuyers()
+
+    def params(self, kind: str) -> dict[str, object]:
+        """The planner's parameters for `kind` (empty lists and zero turn a rule off)."""
+
+        def on(rule: _ExclusionRule) -> bool:
+            return kind in rule.kinds
+
+        return {
+            "excl_late": on(self.late_shipment),
+            "excl_asins": list(self.products.asins) if on(self.products) else [],
+            "excl_skus": list(self.products.skus) if on(self.products) else [],
+            "excl_orders": list(self.do_not_contact.orders) if on(self.do_not_contact) else [],
+            "excl_repeat_days": self.repeat_buyers.within_days if on(self.repeat_buyers) else 0,
+        }
+
+
 def _load(path: Path, model: type[BaseModel]) -> BaseModel:
     try:
         raw = yaml.safe_load(path.read_text())
@@ -163,3 +228,27 @@ def load_product_info(policies_dir: Path | None = None) -> ProductInfo:
     info = _load(path, ProductInfo)
     assert isinstance(info, ProductInfo)
     return info
+
+
+@lru_cache(maxsize=8)
+def load_unavailability(policies_dir: Path | None = None) -> Unavailability:
+    path = (policies_dir or include_dir() / "policies") / "unavailability.yaml"
+    if not path.exists():
+        return Unavailability()
+    loaded = _load(path, Unavailability)
+    assert isinstance(loaded, Unavailability)
+    return loaded
+
+
+@lru_cache(maxsize=8)
+def load_exclusions(policies_dir: Path | None = None) -> Exclusions:
+    path = (policies_dir or include_dir() / "policies") / "exclusions.yaml"
+    if not path.exists():
+        return Exclusions()
+    loaded = _load(path, Exclusions)
+    assert isinstance(loaded, Exclusions)
+    for name in ("late_shipment", "products", "do_not_contact", "repeat_buyers"):
+        unknown = sorted(set(getattr(loaded, name).kinds) - set(ALL_KINDS))
+        if unknown:
+            raise ConfigError(f"{path}: {name}.kinds: unknown kind {', '.join(unknown)}")
+    return loaded

@@ -81,8 +81,10 @@ def build_maintenance_dag() -> Any:
         tags=["buyer-messaging", "maintenance"],
         default_args={"owner": "data-engineering", "retries": 2},
         doc_md=(
-            "Purges buyer PII (message texts, buyer hashes, raw buyer fields, rejected raw records)"
-            f" {DEFAULT_DAYS} days after delivery (`pii_retention_days` in include/policies/timing.yaml)."
+            "Purges buyer PII (message texts, lint excerpts, buyer hashes, raw buyer fields of"
+            " orders and items, the buyer's values in error texts, rejected raw records)"
+            f" {DEFAULT_DAYS} days after delivery (`pii_retention_days` in include/policies/timing.yaml);"
+            " a rejected record goes at the latest that long after it was first seen."
             " Statuses and counts stay, so the reporting views keep their numbers. Deletes GX Data"
             f" Docs pages older than {DEFAULT_DOCS_DAYS} days (`data_docs_retention_days`) from this"
             " worker's `$BUYER_MESSAGING_DATA_DOCS` (a shared volume on a multi-worker deployment)."
@@ -105,7 +107,9 @@ def build_maintenance_dag() -> Any:
             folder = docs_dir()
             days = data_docs_retention_days()
             removed = prune_data_docs(folder, days, datetime.now(UTC).date())
-            log.info("summary: removed Data Docs older than %d days from %s: %s", days, folder, removed)
+            log.info(
+                "summary: removed Data Docs older than %d days from %s: %s", days, folder, removed
+            )
             return removed
 
         purge_buyer_pii()

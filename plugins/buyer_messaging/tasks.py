@@ -14,20 +14,50 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from buyer_messaging.config import Account, include_dir, load_accounts
+from buyer_messaging.config import Account, include_dir, read_accounts
 
 log = logging.getLogger("buyer_messaging")
 
 
 def account(account_id: str) -> Account:
-    for acc in load_accounts():
+    read = read_accounts()  # another account's typo must not stop this one
+    for acc in read.accounts:
         if acc.id == account_id:
             return acc
-    raise KeyError(f"account {account_id!r} is not in the accounts file")
+    read.raise_problems()
+    raise KeyError(f"account {account_id!r} is not in the accounts file {read.path}")
 
 
-def interval_of(context: dict[str, Any]) -> tuple[datetime, datetime]:
-    start, end = context["data_interval_start"], context["data_interval_end"]
+def interval_of(context: dict[str, Any], acc: Account) -> tuple[datetime, datetime]:
+    """The run's data interval; a run without one gets the last complete local day.
+
+    Airflow 3 triggers a run with no logical date (the CLI's and the UI's default), and then the
+    context has no data interval at all.
+    """
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    if start is not None and end is not None:
+        return _utc(start), _utc(end)
+    run_after = getattr(context.get("dag_run"), "run_after", None) or datetime.now(UTC)
+    start, end = last_complete_day(acc.tz, run_after)
+    log.info(
+        "this run has no data interval (triggered without a logical date): it covers the last"
+        " complete day in %s before it was queued, %s [%s, %s)",
+        acc.tz, start.astimezone(ZoneInfo(acc.tz)).date(), start.isoformat(), end.isoformat(),
+    )  # fmt: skip
+    return start, end
+
+
+def last_complete_day(tz: str, moment: datetime) -> tuple[datetime, datetime]:
+    """The local day before `moment` in `tz`, as a UTC interval.
+
+    Callers pass the run's run_after, not now: every task of one run then covers the same day,
+    even when the run crosses midnight.
+    """
+    zone = ZoneInfo(tz)
+    today = _utc(moment).astimezone(zone).date()
+    yesterday = today - timedelta(days=1)
+    end = datetime(today.year, today.month, today.day, tzinfo=zone)
+    start = datetime(yesterday.year, yesterday.month, yesterday.day, tzinfo=zone)
     return _utc(start), _utc(end)
 
 
@@ -58,7 +88,9 @@ def migrate_warehouse() -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn):
         applied = migrate(conn)
-    log.info("summary: warehouse migrations applied now: %s", ", ".join(applied) or "none (up to date)")
+    log.info(
+        "summary: warehouse migrations applied now: %s", ", ".join(applied) or "none (up to date)"
+    )
     return {"applied": applied}
 
 
@@ -68,7 +100,7 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
-    interval = interval_of(context)
+    interval = interval_of(context, acc)
     conn, _ = _warehouse()
     with closing(conn):
         window = extraction_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
@@ -83,30 +115,66 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
         )
         stats = load_orders(conn, source, caller, account_id=acc.id, window=window)
     log.info("summary: orders API %s: %s; %s", acc.orders_api, stats.summary(), caller.summary())
-    return {"orders": stats.orders, "items": stats.items, "rejected": stats.rejected, "pages": stats.pages}
+    return {
+        "orders": stats.orders,
+        "items": stats.items,
+        "rejected": stats.rejected,
+        "pages": stats.pages,
+    }
 
 
 def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from sp_api.api import Reports
 
+    from buyer_messaging.extract.returns import UnreadableReport, returns_window
     from buyer_messaging.extract.returns import extract_returns as extract
-    from buyer_messaging.extract.returns import returns_window
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
-    interval = interval_of(context)
+    interval = interval_of(context, acc)
     conn, _ = _warehouse()
     with closing(conn):
         window = returns_window(
-            conn, acc.id, interval, lookback_days=acc.lookback_days, refresh_days=acc.returns_refresh_days
+            conn,
+            acc.id,
+            interval,
+            lookback_days=acc.lookback_days,
+            refresh_days=acc.returns_refresh_days,
         )
+        caller = SpApiCaller()
+        try:
+            stats = extract(
+                conn, _spapi(acc, Reports), caller, account_id=acc.id, window=window,
+                marketplace_id=acc.market.marketplace_id, tz=acc.tz,
+            )  # fmt: skip
+        except UnreadableReport as err:
+            from airflow.sdk.exceptions import AirflowFailException
+
+            raise AirflowFailException(str(err)) from None  # the same document again: no retry
+    log.info("summary: %s; %s", stats.summary(), caller.summary())
+    return {"returns": stats.returns, "rejected": stats.rejected, "reports": len(stats.reports)}
+
+
+def extract_feedback(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from sp_api.api import Reports
+
+    from buyer_messaging.extract.feedback import extract_feedback as extract
+    from buyer_messaging.extract.feedback import feedback_window
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    acc = account(account_id)
+    interval = interval_of(context, acc)
+    conn, _ = _warehouse()
+    with closing(conn):
+        window = feedback_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
         caller = SpApiCaller()
         stats = extract(
             conn, _spapi(acc, Reports), caller, account_id=acc.id, window=window,
-            marketplace_id=acc.market.marketplace_id,
+            marketplace=acc.marketplace, marketplace_id=acc.market.marketplace_id,
+            salt=_buyer_salt(acc),
         )  # fmt: skip
     log.info("summary: %s; %s", stats.summary(), caller.summary())
-    return {"returns": stats.returns, "rejected": stats.rejected, "reports": len(stats.reports)}
+    return {"ratings": stats.loaded, "negative": stats.negative, "rejected": stats.rejected}
 
 
 def _buyer_salt(acc: Account) -> str:
@@ -120,7 +188,7 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from buyer_messaging.quality.validate import QualityGateFailed, validate_orders
 
     acc = account(account_id)
-    interval = interval_of(context)
+    interval = interval_of(context, acc)
     day = run_day(acc, interval)
     conn, dsn = _warehouse()
     with closing(conn):
@@ -143,10 +211,33 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def signals(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    from buyer_messaging.config import ALL_KINDS
+    from buyer_messaging.policies import load_pack, load_timing
+    from buyer_messaging.signals.stage import alert_new_cases, open_signal_cases
+
+    acc = account(account_id)
+    pack = load_pack(acc.policy_pack or load_timing().default_pack)
+    noncritical = [k for k in ALL_KINDS if not (k in pack.kinds and pack.kinds[k].critical)]
+    conn, _ = _warehouse()
+    with closing(conn):
+        cases, skipped = open_signal_cases(conn, acc.id, tz=acc.tz, noncritical_kinds=noncritical)
+    sent = alert_new_cases(
+        acc.id, cases, recipients=acc.alert_emails, notifiers=acc.case_notifiers, context=context
+    )
+    log.info(
+        "summary: %d new issue-resolution case(s), %d pending message(s) skipped, alert sent"
+        " through %d notifier(s)", len(cases), skipped, sent,
+    )  # fmt: skip
+    return {"new_cases": len(cases), "skipped": skipped, "alerts": sent}
+
+
 def docs_dir() -> Any:
     from pathlib import Path
 
-    return Path(os.environ.get("BUYER_MESSAGING_DATA_DOCS") or include_dir().parent / "var" / "data_docs")
+    return Path(
+        os.environ.get("BUYER_MESSAGING_DATA_DOCS") or include_dir().parent / "var" / "data_docs"
+    )
 
 
 def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
@@ -154,7 +245,7 @@ def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
     from buyer_messaging.policies import load_pack, load_timing
 
     acc = account(account_id)
-    interval = interval_of(context)
+    interval = interval_of(context, acc)
     conn, _ = _warehouse()
     with closing(conn):
         timing = load_timing()
@@ -179,14 +270,43 @@ def render_and_lint(account_id: str, context: dict[str, Any]) -> dict[str, int]:
 
     acc = account(account_id)
     conn, _ = _warehouse()
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    caller = SpApiCaller()
+    addresses, locales = None, None
+    if "shipment_confirmation" in acc.kinds:
+        from buyer_messaging.extract.source import client_class
+        from buyer_messaging.render.address import DeliveryAddresses
+
+        tokens = _client(acc, "tokens") if acc.orders_api == "v0" else None
+        orders = _spapi(acc, client_class(acc.orders_api))
+        addresses = DeliveryAddresses(acc.orders_api, orders, caller, tokens)
+    if acc.buyer_locale and set(acc.kinds) - {"review_request"}:
+        from buyer_messaging.render.buyer_locale import BuyerLocales
+
+        locales = BuyerLocales(_client(acc, "messaging"), caller, acc.market.marketplace_id)
     with closing(conn):
-        counts = prepare(conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name)
-    log.info("summary: %s", dict(counts) or "nothing to prepare")
+        counts = prepare(
+            conn, account_id=acc.id, locale=acc.market.locale, seller_name=acc.seller_name,
+            addresses=addresses, locales=locales,
+        )  # fmt: skip
+    log.info(
+        "summary: %s%s",
+        dict(counts) or "nothing to prepare",
+        f"; {caller.summary()}",
+    )
     return dict(counts)
 
 
 def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any]]:
-    """One mapped `send` per batch of ready messages, labelled for the UI."""
+    """Settle every orphaned `sending` row of the account (all kinds, each through its own
+    channel), expire what is too stale, then one mapped `send` per batch of ready messages,
+    labelled for the UI. Settling first means no orphan outlives a run, and a re-queued one
+    is sent in this run's batches."""
+    from buyer_messaging.policies import load_pack, load_timing
+    from buyer_messaging.send.batch import settle_orphans
+    from buyer_messaging.send.wiring import channel_for
+    from buyer_messaging.spapi.calls import SpApiCaller
     from buyer_messaging.warehouse import outbox
     from buyer_messaging.warehouse.connection import transaction
 
@@ -194,17 +314,31 @@ def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any
     if (context.get("params") or {}).get("dry_run"):
         log.info("summary: dry run: nothing will be sent")
         return []
-    conn, _ = _warehouse()
-    with closing(conn), transaction(conn) as cur:
-        expired = outbox.expire_stale(cur, acc.id)
-        pending = outbox.pending_by_kind(cur, acc.id)
+    conn, dsn = _warehouse()
+    caller = SpApiCaller(shared=(dsn, acc.id))
+    pack = load_pack(acc.policy_pack or load_timing().default_pack)
+    with closing(conn):
+        settled = settle_orphans(
+            conn, lambda kind: channel_for(kind, pack, caller, lambda name: _client(acc, name)),
+            account_id=acc.id,
+        )  # fmt: skip
+        caller.close()
+        with transaction(conn) as cur:
+            expired = outbox.expire_stale(cur, acc.id)
+            pending = outbox.pending_by_kind(cur, acc.id)
+    if settled:
+        log.warning("summary: interrupted sends settled before batching: %s", dict(settled))
     batches = []
     for kind, count in pending.items():
         n = math.ceil(count / acc.batch_size)
         for i in range(n):
             size = min(acc.batch_size, count - i * acc.batch_size)
-            batches.append({"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"})
-    log.info("summary: %d batches for %s; %d expired before sending", len(batches), pending, expired)
+            batches.append(
+                {"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"}
+            )
+    log.info(
+        "summary: %d batches for %s; %d expired before sending", len(batches), pending, expired
+    )
     return batches
 
 
@@ -221,9 +355,26 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
     with closing(conn):
         channel = channel_for(batch["kind"], pack, caller, lambda name: _client(acc, name))
-        counts = send_batch(conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"]))
+        counts = send_batch(
+            conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"])
+        )
     caller.close()
-    log.info("summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary())
+    log.info(
+        "summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary()
+    )
+    unknown = counts.get("delivery_unknown", 0)
+    if unknown and pack.kinds[batch["kind"]].critical:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        # the buyer may not know their order is cancelled: the run fails and its alert says so
+        # (not retried: a retry cannot tell either; the batch's other outcomes are recorded)
+        raise AirflowFailException(
+            f"{unknown} {batch['kind']} message(s) of account {acc.id} ended delivery_unknown: the"
+            " reply was lost and Amazon cannot tell whether they arrived. Check Seller Central and"
+            " settle each with `buyer-messaging resolve --account ... --order ... --kind"
+            f" {batch['kind']} (--delivered | --requeue) --by NAME --reason TEXT`; the list is in"
+            " reporting.message_log (status delivery_unknown)."
+        )
     return dict(counts)
 
 
@@ -237,7 +388,12 @@ def _client(acc: Account, name: str) -> Any:
     from sp_api.api import Messaging, Solicitations, Tokens
     from sp_api.api.orders.orders_v0 import OrdersV0
 
-    apis = {"solicitations": Solicitations, "messaging": Messaging, "orders": OrdersV0, "tokens": Tokens}
+    apis = {
+        "solicitations": Solicitations,
+        "messaging": Messaging,
+        "orders": OrdersV0,
+        "tokens": Tokens,
+    }
     return _spapi(acc, apis[name])
 
 
@@ -246,7 +402,7 @@ def report(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     from buyer_messaging.warehouse.connection import transaction
 
     acc = account(account_id)
-    day = run_day(acc, interval_of(context))
+    day = run_day(acc, interval_of(context, acc))
     conn, _ = _warehouse()
     with closing(conn), transaction(conn) as cur:
         rows = outbox.day_summary(cur, acc.id, day)

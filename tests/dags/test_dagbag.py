@@ -25,12 +25,16 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
     assert {t.task_id for t in maintenance.tasks} == {"purge_buyer_pii", "prune_old_data_docs"}
     dag = bag.dags["buyer_messaging_demo"]
     assert {t.task_id for t in dag.tasks} >= {
-        "migrate_warehouse", "extract_orders", "extract_returns", "validate", "plan",
+        "migrate_warehouse", "extract_orders", "extract_returns", "extract_feedback", "validate", "plan",
         "render_and_lint", "send_batches", "send", "report",
     }  # fmt: skip
-    # DESIGN.md's shape: both extracts feed validate, which gates planning
-    assert dag.get_task("validate").upstream_task_ids == {"extract_orders", "extract_returns"}
-    assert dag.get_task("plan").upstream_task_ids == {"validate"}
+    # DESIGN.md's shape: the extracts feed validate, which gates planning
+    assert dag.get_task("validate").upstream_task_ids == {
+        "extract_orders", "extract_returns", "extract_feedback",
+    }  # fmt: skip
+    # negative signals open their cases before planning, so the plan already skips them
+    assert dag.get_task("signals").upstream_task_ids == {"validate"}
+    assert dag.get_task("plan").upstream_task_ids == {"signals"}
     assert dag.doc_md and "backfill" in dag.doc_md
     assert "buyer-messaging" in dag.tags
     assert dag.owner == "demo"
@@ -47,7 +51,12 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
 
 def _parse_times(bag) -> dict[str, float]:
     stats = getattr(bag, "dagbag_stats", None) or []
-    return {s.file: s.duration.total_seconds() if hasattr(s.duration, "total_seconds") else float(s.duration) for s in stats}
+    return {
+        s.file: s.duration.total_seconds()
+        if hasattr(s.duration, "total_seconds")
+        else float(s.duration)
+        for s in stats
+    }
 
 
 def test_parsing_the_dag_file_does_not_import_heavy_stage_libraries():
@@ -70,16 +79,35 @@ def test_parsing_the_dag_file_does_not_import_heavy_stage_libraries():
     assert "heavy=\n" in out or out.strip().endswith("heavy=")
 
 
-def test_a_bad_accounts_file_is_an_import_error_naming_file_and_key(tmp_path, monkeypatch):
+def test_a_bad_account_is_an_import_error_naming_file_account_and_key_and_hides_no_other(
+    tmp_path, monkeypatch
+):
     from airflow.dag_processing.dagbag import DagBag
 
     bad = tmp_path / "accounts.yaml"
-    bad.write_text("accounts:\n  - id: shop\n    marketplace: XX\n")
+    bad.write_text(
+        "accounts:\n  - id: shop\n    marketplace: XX\n  - id: good_one\n    marketplace: GB\n"
+        "  - {id: good_two, marketplace: US, kinds: [review_request]}\n"
+    )
     monkeypatch.setenv("BUYER_MESSAGING_ACCOUNTS", str(bad))
     bag = DagBag(dag_folder=str(ROOT / "dags"))
     [(path, error)] = bag.import_errors.items()
-    assert "buyer_messaging_accounts.py" in path
+    assert Path(path).name == "buyer_messaging_account_errors.py"
     assert str(bad) in error and "accounts[0] (id=shop).marketplace" in error
+    assert {"buyer_messaging_good_one", "buyer_messaging_good_two"} <= set(bag.dag_ids)
+    assert "buyer_messaging_shop" not in bag.dag_ids
+
+
+def test_an_unreadable_accounts_file_is_one_import_error_naming_it(tmp_path, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    bad = tmp_path / "accounts.yaml"
+    bad.write_text("accounts: [\n")
+    monkeypatch.setenv("BUYER_MESSAGING_ACCOUNTS", str(bad))
+    bag = DagBag(dag_folder=str(ROOT / "dags"))
+    [(path, error)] = bag.import_errors.items()
+    assert Path(path).name == "buyer_messaging_accounts.py"
+    assert str(bad) in error and "not valid YAML" in error
 
 
 def test_fifty_accounts_parse_into_fifty_dags_in_their_time_zones(tmp_path, monkeypatch, capsys):
@@ -87,7 +115,8 @@ def test_fifty_accounts_parse_into_fifty_dags_in_their_time_zones(tmp_path, monk
 
     markets = ["US", "GB", "FR", "DE", "ES", "IT"]
     lines = ["accounts:"] + [
-        f"  - {{id: shop_{i:02d}, marketplace: {markets[i % 6]}, kinds: [review_request]}}" for i in range(50)
+        f"  - {{id: shop_{i:02d}, marketplace: {markets[i % 6]}, kinds: [review_request]}}"
+        for i in range(50)
     ]
     accounts = tmp_path / "accounts.yaml"
     accounts.write_text("\n".join(lines) + "\n")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from buyer_messaging.extract.watermark import resume_start
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
@@ -43,10 +44,14 @@ def extraction_window(
     lookback_days: int,
     now: datetime | None = None,
 ) -> tuple[datetime, datetime]:
-    """The day's interval; on an account's first run, widened back by the onboarding lookback."""
+    """The day's interval, from where the previous run really ended (`extract.watermark`), up
+    to two minutes before now; on an account's first run, widened back by the onboarding
+    lookback."""
     start, end = interval
     with transaction(conn) as cur:
         first_run = not staging.has_loaded(cur, account_id, STREAM)
+        if not first_run:
+            start = resume_start(cur, account_id, STREAM, start, lookback_days=lookback_days)
     if first_run and lookback_days:
         start = start - timedelta(days=lookback_days)
     end = min(end, (now or datetime.now(UTC)) - _AMAZON_LAG)
@@ -63,9 +68,20 @@ def _order_items(caller: SpApiCaller, client: Any, order_id: str) -> list[dict[s
     while True:
         kwargs = {"NextToken": token} if token else {}
         res = caller.call(
-            "getOrderItems", client.get_order_items, order_id, client=client, subject=order_id, **kwargs
+            "getOrderItems",
+            client.get_order_items,
+            order_id,
+            client=client,
+            subject=order_id,
+            **kwargs,
         )
-        items.extend(res.payload.get("OrderItems") or [])
+        page = res.payload.get("OrderItems") or []
+        if not isinstance(page, list):
+            from buyer_messaging.extract.parse import RecordError
+            from buyer_messaging.extract.records import short
+
+            raise RecordError(order_id, "OrderItems", f"not a JSON array but {short(page)}")
+        items.extend(page)
         token = res.payload.get("NextToken")
         if not token:
             return items

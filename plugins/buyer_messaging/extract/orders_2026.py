@@ -1,9 +1,15 @@
 """Orders API 2026-01-01 (searchOrders) as an `OrderSource`: the same staging rows as v0.
 
 searchOrders by lastUpdatedAfter/Before with includedData FULFILLMENT (status, channel, ship and
-delivery windows, quantities), PROCEEDS (the order total) and PACKAGES (carrier, tracking
-number, ship time per package; merchant-fulfilled orders only). No BUYER or RECIPIENT: buyer
-PII stays at Amazon, as with v0 without a restricted data token.
+delivery windows, quantities), PROCEEDS (the order total), PACKAGES (carrier, tracking number,
+ship time per package; merchant-fulfilled orders only), CANCELLATION (who cancelled which item
+and why) and BUYER, for `buyer.buyerEmail`: the anonymised address is hashed with the account's
+salt into `buyer_hash` (as v0 does with BuyerInfo.BuyerEmail) and never stored. Amazon's "Access
+Orders PII" guide: v2026-01-01 needs no Restricted Data Token for PII (a restricted role
+instead), and gives buyerEmail only for merchant-fulfilled orders (the model says so too), so
+Amazon-fulfilled orders keep an empty buyer_hash on this API. The buyer's name (greeting) and
+RECIPIENT's delivery address (shipment confirmations) stay in `raw`, without the phone, until
+the retention purge removes `buyer` and `recipient`.
 
 Each 2026 order is mapped to the v0 fields and parsed by `extract.parse` (one set of rules for
 both APIs); errors name the 2026 field. `raw` keeps the 2026 order as Amazon sent it.
@@ -20,14 +26,23 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from buyer_messaging.extract import models, records
 from buyer_messaging.extract.orders import _iso
-from buyer_messaging.extract.parse import RecordError, parse_item, parse_order
-from buyer_messaging.extract.source import OrderPage
+from buyer_messaging.extract.parse import (
+    RecordError,
+    checked,
+    parse_item,
+    parse_order,
+    rejection,
+    storable,
+    unique_items,
+)
+from buyer_messaging.extract.source import OrderPage, page_entries
 from buyer_messaging.spapi.calls import SpApiCaller
 
 log = logging.getLogger(__name__)
 
-INCLUDED_DATA = ("FULFILLMENT", "PROCEEDS", "PACKAGES")
+INCLUDED_DATA = ("FULFILLMENT", "PROCEEDS", "PACKAGES", "CANCELLATION", "BUYER", "RECIPIENT")
 PAGE_SIZE = 100
 STATUS_V0 = {
     "PENDING": "Pending", "UNSHIPPED": "Unshipped", "PARTIALLY_SHIPPED": "PartiallyShipped",
@@ -47,9 +62,13 @@ FIELD_2026 = {
     "EarliestDeliveryDate": "fulfillment.deliverByWindow.earliestDateTime",
     "LatestDeliveryDate": "fulfillment.deliverByWindow.latestDateTime",
     "OrderTotal": "proceeds.grandTotal",
+    "OrderTotal.Amount": "proceeds.grandTotal.amount",
     "OrderTotal.CurrencyCode": "proceeds.grandTotal.currencyCode",
+    "NumberOfItemsShipped": "orderItems[].fulfillment.quantityFulfilled",
+    "NumberOfItemsUnshipped": "orderItems[].fulfillment.quantityUnfulfilled",
     "OrderItems[].OrderItemId": "orderItems[].orderItemId",
     "OrderItems[].ItemPrice": "orderItems[].product.price.unitPrice",
+    "OrderItems[].ItemPrice.Amount": "orderItems[].product.price.unitPrice.amount",
 }
 
 
@@ -128,7 +147,21 @@ def as_v0_item(item: dict[str, Any], order_status: str | None) -> dict[str, Any]
 
 
 def _without_pii(order: dict[str, Any]) -> dict[str, Any]:
+    """No buyer data at all (a rejected record)."""
     return {k: v for k, v in order.items() if k not in ("buyer", "recipient")}
+
+
+def _kept(order: dict[str, Any]) -> dict[str, Any]:
+    """The order for staging: no e-mail (hashed) or phone; the buyer's name and the delivery
+    address messages quote stay until the retention purge."""
+    kept = _without_pii(order)
+    name = _get(order, "buyer", "buyerName")
+    if name:
+        kept["buyer"] = {"buyerName": name}
+    address = _get(order, "recipient", "deliveryAddress")
+    if isinstance(address, dict) and address.get("addressLine1"):
+        kept["recipient"] = {"deliveryAddress": {k: v for k, v in address.items() if k != "phone"}}
+    return kept
 
 
 def _timestamp(value: Any, key: str, field: str) -> datetime | None:
@@ -183,24 +216,41 @@ def parse_shipments(order: dict[str, Any], account_id: str) -> list[dict[str, An
 
 
 def parse_order_2026(
-    order: dict[str, Any], account_id: str, *, salt: str = ""
+    order: Any, account_id: str, *, salt: str = ""
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """(order row, item rows, shipment rows) of one 2026 order; RecordError names the 2026 field."""
+    """(order row, item rows, shipment rows) of one 2026 order; RecordError names the 2026 field.
+
+    The order is checked against the 2026 model first, so the mapping to v0 meets only the
+    types Amazon declares; what parse_order then rejects is named by its 2026 field."""
+    key = records.record_key(order, "orderId")
+    if not isinstance(order, dict):
+        raise RecordError(key, "(record)", f"not a JSON object but {records.short(order)}")
+    storable(order, key)
+    checked(models.Order2026, order, key)
     try:
-        row = parse_order(as_v0_order(order), account_id, salt=salt)
-        row["raw"] = _without_pii(order)
+        row = parse_order(as_v0_order(order), account_id, salt=salt, check_storable=False)
+        row["raw"] = _kept(order)
         items = []
-        for raw_item in order.get("orderItems") or []:
+        for entry, raw_item in enumerate(order["orderItems"]):
             item = parse_item(
-                as_v0_item(raw_item, row["order_status"]), account_id, row["amazon_order_id"]
-            )
+                as_v0_item(raw_item, row["order_status"]), account_id, row["amazon_order_id"],
+                entry=entry, check_storable=False,
+            )  # fmt: skip
             item["raw"] = raw_item
             items.append(item)
+        unique_items(key, items)
     except RecordError as err:
         raise RecordError(
             err.record_key, FIELD_2026.get(err.field, err.field), err.problem
         ) from None
-    return row, items, parse_shipments(order, account_id)
+    shipments = parse_shipments(order, account_id)
+    refs = [s["package_reference_id"] for s in shipments]
+    if len(set(refs)) != len(refs):
+        twice = next(r for r in refs if refs.count(r) > 1)
+        raise RecordError(
+            key, "packages[].packageReferenceId", f"{records.short(twice)} appears twice"
+        )
+    return row, items, shipments
 
 
 class Orders2026Source:
@@ -243,11 +293,11 @@ class Orders2026Source:
                 "searchOrders", self.client.search_orders, client=self.client, **kwargs
             )
             page = OrderPage()
-            for raw in res.payload.get("orders") or []:
+            for raw in page_entries(res.payload, "orders", page):
                 try:
                     order, items, shipments = parse_order_2026(raw, self.account_id, salt=self.salt)
                 except RecordError as err:
-                    page.rejects.append((err.record_key, str(err), _without_pii(raw)))
+                    page.rejects.append(rejection(err, raw))
                     continue
                 page.orders.append(order)
                 page.items.extend(items)
@@ -260,4 +310,5 @@ class Orders2026Source:
 
 def _next_token(res: Any) -> str | None:
     pagination = getattr(res, "pagination", None) or (res.payload or {}).get("pagination") or {}
-    return pagination.get("nextToken") or None
+    token = pagination.get("nextToken") if isinstance(pagination, dict) else None
+    return token if isinstance(token, str) and token else None

@@ -1,13 +1,20 @@
-"""Turn SP-API order JSON into staging rows; a bad record raises an error naming its field."""
+"""Turn SP-API order JSON into staging rows; a bad record raises an error naming its field.
+
+A record is checked for what Postgres can store (`records.storage_problem`), then against the
+types Amazon's model declares (`models`), then for what staging needs (a known status and
+marketplace, the marketplace's currency); what is left cannot fail in SQL."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any
+import re
+from typing import Any, TypeVar
 
+from buyer_messaging.extract import models, records
 from buyer_messaging.marketplaces import BY_ID
+
+T = TypeVar("T")
+_INDEX = re.compile(r"\[(\d+)\]")
 
 ORDER_STATUSES = frozenset(
     {
@@ -25,28 +32,33 @@ class RecordError(ValueError):
         self.problem = problem
 
 
-def _timestamp(raw: dict[str, Any], key: str, field: str, *, required: bool) -> datetime | None:
-    value = raw.get(field)
-    if value in (None, ""):
-        if required:
-            raise RecordError(key, field, "missing")
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise RecordError(key, field, f"not an ISO 8601 timestamp: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise RecordError(key, field, f"timestamp without a time zone: {value!r}")
-    return parsed
+Reject = tuple[str, str, Any]  # (record key, reason naming the field, what is kept of the record)
 
 
-def _money(raw: dict[str, Any] | None, key: str, field: str) -> tuple[Decimal | None, str | None]:
-    if not raw:
-        return None, None
+def rejection(err: RecordError, raw: Any) -> Reject:
+    """What staging.rejected_records keeps of a record `err` rejected: no buyer PII, storable."""
+    return err.record_key, records.mask_emails(str(err)), records.kept(raw)
+
+
+def checked(model: type[T], raw: Any, key: str, *, prefix: str = "") -> T:
+    """`raw` as `model`, or a RecordError naming the record and the field."""
+    from pydantic import ValidationError
+
     try:
-        return Decimal(str(raw["Amount"])), raw.get("CurrencyCode")
-    except (KeyError, InvalidOperation):
-        raise RecordError(key, field, f"not a Money object: {raw!r}") from None
+        return model.model_validate(raw)
+    except ValidationError as err:
+        field, problem = models.first_problem(err, prefix)
+        raise RecordError(key, field, problem) from None
+
+
+def storable(raw: Any, key: str, *, prefix: str = "") -> None:
+    found = records.storage_problem(raw)
+    if found is not None:
+        path, problem = found
+        entries = _INDEX.findall(path)
+        if entries:  # named like the model's errors: orderItems[].title (entry 2)
+            path, problem = _INDEX.sub("[]", path), f"{problem} (entry {', '.join(entries)})"
+        raise RecordError(key, f"{prefix}{path}" if path != "(record)" else path, problem)
 
 
 def buyer_hash(email: str | None, salt: str) -> str | None:
@@ -55,67 +67,115 @@ def buyer_hash(email: str | None, salt: str) -> str | None:
     return hashlib.sha256(f"{salt}:{email.strip().lower()}".encode()).hexdigest()
 
 
-def parse_order(raw: dict[str, Any], account_id: str, *, salt: str = "") -> dict[str, Any]:
-    key = raw.get("AmazonOrderId")
-    if not key or not isinstance(key, str):
-        raise RecordError("?", "AmazonOrderId", "missing")
-    status = raw.get("OrderStatus")
-    if status not in ORDER_STATUSES:
-        raise RecordError(key, "OrderStatus", f"unknown status {status!r}")
-    marketplace = BY_ID.get(raw.get("MarketplaceId", ""))
+def parse_order(
+    raw: Any, account_id: str, *, salt: str = "", check_storable: bool = True
+) -> dict[str, Any]:
+    """The staging.orders row of a v0 Order; RecordError (naming the field) when it is not one."""
+    key = records.record_key(raw, "AmazonOrderId")
+    if not isinstance(raw, dict):
+        raise RecordError(key, "(record)", f"not a JSON object but {records.short(raw)}")
+    if check_storable:
+        storable(raw, key)
+    order = checked(models.OrderV0, raw, key)
+    if order.OrderStatus not in ORDER_STATUSES:
+        raise RecordError(key, "OrderStatus", f"unknown status {records.short(order.OrderStatus)}")
+    marketplace = BY_ID.get(order.MarketplaceId or "")
     if marketplace is None:
-        raise RecordError(key, "MarketplaceId", f"unknown marketplace {raw.get('MarketplaceId')!r}")
-    total, currency = _money(raw.get("OrderTotal"), key, "OrderTotal")
+        raise RecordError(
+            key, "MarketplaceId", f"unknown marketplace {records.short(order.MarketplaceId)}"
+        )
+    total = order.OrderTotal.Amount if order.OrderTotal else None
+    currency = order.OrderTotal.CurrencyCode if order.OrderTotal else None
     if currency and currency != marketplace.currency:
         raise RecordError(
             key,
             "OrderTotal.CurrencyCode",
-            f"{currency} is not the currency of marketplace {marketplace.code} ({marketplace.currency})",
+            f"{records.short(currency)} is not the currency of marketplace {marketplace.code} ({marketplace.currency})",
         )
-    email = (raw.get("BuyerInfo") or {}).get("BuyerEmail")
     return {
         "account_id": account_id,
-        "amazon_order_id": key,
+        "amazon_order_id": order.AmazonOrderId,
         "marketplace_id": marketplace.marketplace_id,
         "marketplace": marketplace.code,
-        "order_status": status,
-        "fulfillment_channel": raw.get("FulfillmentChannel"),
-        "purchase_date": _timestamp(raw, key, "PurchaseDate", required=True),
-        "last_update_date": _timestamp(raw, key, "LastUpdateDate", required=True),
-        "earliest_ship_date": _timestamp(raw, key, "EarliestShipDate", required=False),
-        "latest_ship_date": _timestamp(raw, key, "LatestShipDate", required=False),
-        "earliest_delivery_date": _timestamp(raw, key, "EarliestDeliveryDate", required=False),
-        "latest_delivery_date": _timestamp(raw, key, "LatestDeliveryDate", required=False),
+        "order_status": order.OrderStatus,
+        "fulfillment_channel": order.FulfillmentChannel,
+        "purchase_date": order.PurchaseDate,
+        "last_update_date": order.LastUpdateDate,
+        "earliest_ship_date": order.EarliestShipDate,
+        "latest_ship_date": order.LatestShipDate,
+        "earliest_delivery_date": order.EarliestDeliveryDate,
+        "latest_delivery_date": order.LatestDeliveryDate,
         "order_total": total,
         "currency": currency or marketplace.currency,
-        "is_prime": raw.get("IsPrime"),
-        "number_of_items_shipped": raw.get("NumberOfItemsShipped"),
-        "number_of_items_unshipped": raw.get("NumberOfItemsUnshipped"),
-        "buyer_hash": buyer_hash(email, salt),
+        "is_prime": order.IsPrime,
+        "number_of_items_shipped": order.NumberOfItemsShipped,
+        "number_of_items_unshipped": order.NumberOfItemsUnshipped,
+        "buyer_hash": buyer_hash(order.BuyerInfo.BuyerEmail if order.BuyerInfo else None, salt),
         "raw": _without_pii(raw),
     }
 
 
 def _without_pii(raw: dict[str, Any]) -> dict[str, Any]:
-    """Staging keeps the order as Amazon sent it, minus buyer PII (hashed above)."""
+    """Staging keeps the order as Amazon sent it, minus the buyer's e-mail (hashed above) and
+    phone; the name and delivery address messages quote stay until the retention purge."""
+    kept = {k: v for k, v in raw.items() if k not in ("BuyerInfo", "ShippingAddress")}
+    name = (raw.get("BuyerInfo") or {}).get("BuyerName")
+    if name:
+        kept["BuyerInfo"] = {"BuyerName": name}
+    address = raw.get("ShippingAddress")
+    if isinstance(address, dict) and address.get("AddressLine1"):
+        kept["ShippingAddress"] = {k: v for k, v in address.items() if k != "Phone"}
+    return kept
+
+
+def without_any_pii(raw: dict[str, Any]) -> dict[str, Any]:
+    """A rejected v0 record as kept in staging.rejected_records: no buyer data at all."""
     return {k: v for k, v in raw.items() if k not in ("BuyerInfo", "ShippingAddress")}
 
 
-def parse_item(raw: dict[str, Any], account_id: str, order_id: str) -> dict[str, Any]:
-    item_id = raw.get("OrderItemId")
-    if not item_id:
-        raise RecordError(order_id, "OrderItems[].OrderItemId", "missing")
-    price, currency = _money(raw.get("ItemPrice"), order_id, "OrderItems[].ItemPrice")
+def parse_item(
+    raw: Any,
+    account_id: str,
+    order_id: str,
+    *,
+    entry: int | None = None,
+    check_storable: bool = True,
+) -> dict[str, Any]:
+    """The staging.order_items row of a v0 OrderItem of order `order_id` (already validated)."""
+    where = f" (entry {entry})" if entry is not None else ""
+    if not isinstance(raw, dict):
+        raise RecordError(
+            order_id, "OrderItems[]", f"not a JSON object but {records.short(raw)}{where}"
+        )
+    try:
+        if check_storable:
+            storable(raw, order_id, prefix="OrderItems[].")
+        item = checked(models.OrderItemV0, raw, order_id, prefix="OrderItems[].")
+    except RecordError as err:
+        raise RecordError(order_id, err.field, err.problem + where) from None
     return {
         "account_id": account_id,
         "amazon_order_id": order_id,
-        "order_item_id": item_id,
-        "asin": raw.get("ASIN"),
-        "seller_sku": raw.get("SellerSKU"),
-        "title": raw.get("Title"),
-        "quantity_ordered": raw.get("QuantityOrdered"),
-        "quantity_shipped": raw.get("QuantityShipped"),
-        "item_price": price,
-        "currency": currency,
+        "order_item_id": item.OrderItemId,
+        "asin": item.ASIN,
+        "seller_sku": item.SellerSKU,
+        "title": item.Title,
+        "quantity_ordered": item.QuantityOrdered,
+        "quantity_shipped": item.QuantityShipped,
+        "item_price": item.ItemPrice.Amount if item.ItemPrice else None,
+        "currency": item.ItemPrice.CurrencyCode if item.ItemPrice else None,
         "raw": raw,
     }
+
+
+def unique_items(
+    order_id: str, items: list[dict[str, Any]], field: str = "OrderItems[].OrderItemId"
+) -> None:
+    """An order listing one item id twice is not an order staging can hold (its key repeats)."""
+    seen: set[str] = set()
+    for item in items:
+        if item["order_item_id"] in seen:
+            raise RecordError(
+                order_id, field, f"{records.short(item['order_item_id'])} appears twice"
+            )
+        seen.add(item["order_item_id"])

@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from buyer_messaging.extract import records, returns_format
+from buyer_messaging.extract.watermark import resume_start
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import returns as returns_sql
 from buyer_messaging.warehouse import staging
@@ -37,8 +39,8 @@ STREAM = "returns"
 REPORT_TYPE = "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"
 MAX_REPORT_SPAN = timedelta(days=60)  # Amazon: at most 60 days of returns per report
 _AMAZON_LAG = timedelta(minutes=2)
-# Columns of Amazon's returns flat file that the staging row cannot do without.
-REQUIRED_COLUMNS = ("order-id", "order-date", "return-request-date", "return-quantity")
+# Columns of Amazon's returns flat file (canonical names) that the staging row cannot do without.
+REQUIRED_COLUMNS = returns_format.REQUIRED
 
 
 class ReportFailed(RuntimeError):
@@ -53,6 +55,11 @@ class ReportFailed(RuntimeError):
         )
         self.report_id = report_id
         self.status = status
+
+
+class UnreadableReport(ReportFailed):
+    """The document is in no form we know: the next report would be the same, so retrying
+    cannot help (the task fails at once, naming the header seen and the forms accepted)."""
 
 
 class ReturnRecordError(ValueError):
@@ -100,6 +107,8 @@ def returns_window(
     start, end = interval
     with transaction(conn) as cur:
         first_run = not staging.has_loaded(cur, account_id, STREAM)
+        if not first_run:  # from where the previous run really ended (`extract.watermark`)
+            start = resume_start(cur, account_id, STREAM, start, lookback_days=lookback_days)
     back = max(refresh_days, lookback_days if first_run else 0)
     start = start - timedelta(days=back)
     end = min(end, (now or datetime.now(UTC)) - _AMAZON_LAG)
@@ -124,19 +133,18 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _timestamp(row: dict[str, str], key: str, column: str, *, required: bool) -> datetime | None:
+def _timestamp(
+    row: dict[str, str], key: str, column: str, *, required: bool, tz: str
+) -> datetime | None:
     value = (row.get(column) or "").strip()
     if not value:
         if required:
             raise ReturnRecordError(key, column, "missing")
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ReturnRecordError(key, column, f"not an ISO 8601 timestamp: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise ReturnRecordError(key, column, f"timestamp without a time zone: {value!r}")
-    return parsed
+        return returns_format.parse_report_date(value, tz)
+    except returns_format.DateProblem as err:
+        raise ReturnRecordError(key, column, str(err)) from None
 
 
 def _decimal(row: dict[str, str], key: str, column: str) -> Decimal | None:
@@ -199,8 +207,9 @@ def record_key(row: dict[str, str]) -> str:
     return f"{order}/{rma}/{line}"
 
 
-def parse_return(row: dict[str, str], account_id: str) -> dict[str, Any]:
-    """One staging.returns row from one flat-file row (column name -> text)."""
+def parse_return(row: dict[str, str], account_id: str, *, tz: str = "UTC") -> dict[str, Any]:
+    """One staging.returns row from one flat-file row (canonical column name -> text); a
+    date without a zone is read in `tz`, the account's time zone (see `returns_format`)."""
     key = record_key(row)
     order_id = _text(row, "order-id")
     if not order_id:
@@ -208,7 +217,7 @@ def parse_return(row: dict[str, str], account_id: str) -> dict[str, Any]:
     sku, asin = _text(row, "merchant-sku"), _text(row, "asin")
     if not sku and not asin:
         raise ReturnRecordError(key, "merchant-sku", "missing (and no asin either)")
-    requested = _timestamp(row, key, "return-request-date", required=True)
+    requested = _timestamp(row, key, "return-request-date", required=True, tz=tz)
     assert requested is not None
     rma = _text(row, "amazon-rma-id")
     return {
@@ -222,10 +231,10 @@ def parse_return(row: dict[str, str], account_id: str) -> dict[str, Any]:
         "merchant_sku": sku,
         "asin": asin,
         "item_name": _text(row, "item-name"),
-        "order_date": _timestamp(row, key, "order-date", required=True),
+        "order_date": _timestamp(row, key, "order-date", required=True, tz=tz),
         "return_request_date": requested,
         "return_request_status": _text(row, "return-request-status"),
-        "return_delivery_date": _timestamp(row, key, "return-delivery-date", required=False),
+        "return_delivery_date": _timestamp(row, key, "return-delivery-date", required=False, tz=tz),
         "return_quantity": _integer(row, key, "return-quantity", required=True, positive=True),
         "return_reason": _text(row, "return-reason"),
         "return_type": _text(row, "return-type"),
@@ -265,26 +274,34 @@ def decode_document(content: bytes, compression: str | None, *, charset: str | N
 def read_flat_file(
     text: str,
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str] | None, list[str]]]]:
-    """(header, rows): each row as (line number, {column: value} or None if its width is wrong, cells)."""
+    """(header, rows): the header in canonical names (`returns_format`), each row as (line
+    number, {column: value} or None if its width is wrong, cells). A row may lack or add
+    trailing cells only where they are columns we do not know or blank."""
+    # a cell past csv's default 128 KiB limit is a bad row to reject, not a reason to stop reading
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     try:
-        header = [h.strip() for h in next(reader)]
+        seen = next(reader)
     except StopIteration:
         return [], iter(())
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise ValueError(
-            f"returns report lacks columns {', '.join(missing)} (header: {header[:8]}...)"
-        )
+    header = returns_format.resolve_header(seen)
+    width = len(header)
+    known = [i for i, name in enumerate(header) if name in returns_format.COLUMNS]
+    needed = max(known) + 1  # a row may stop after the last column we read
 
     def rows() -> Iterator[tuple[int, dict[str, str] | None, list[str]]]:
         for line, cells in enumerate(reader, start=2):
             if not cells or all(not c.strip() for c in cells):
                 continue
-            if len(cells) != len(header):
+            fitted = cells
+            if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                fitted = cells[:width]
+            elif needed <= len(cells) < width:
+                fitted = cells + [""] * (width - len(cells))
+            if len(fitted) != width:
                 yield line, None, cells
             else:
-                yield line, dict(zip(header, cells, strict=True)), cells
+                yield line, dict(zip(header, fitted, strict=True)), cells
 
     return header, rows()
 
@@ -423,9 +440,18 @@ def extract_returns(
     batch_size: int = 500,
     polling: Polling | None = None,
     cancelled_is_empty: bool = True,
+    tz: str | None = None,
 ) -> ReturnsStats:
-    """Load the returns requested in `window` into staging.returns, one transaction per batch."""
+    """Load the returns requested in `window` into staging.returns, one transaction per batch.
+
+    `tz`: the account's time zone, in which the report's calendar dates are read (default the
+    marketplace's)."""
     stats = ReturnsStats(*window)
+    if tz is None:
+        from buyer_messaging.marketplaces import BY_ID
+
+        market = BY_ID.get(marketplace_id)
+        tz = market.timezone if market else "UTC"
     if window[1] <= window[0]:
         log.info("returns window is empty (%s .. %s): nothing to extract", *window)
         return stats
@@ -442,7 +468,7 @@ def extract_returns(
         try:
             header, rows = read_flat_file(text)
         except ValueError as err:
-            raise ReportFailed(report_id, "DONE", str(err)) from None
+            raise UnreadableReport(report_id, "DONE", str(err)) from None
         _load(
             conn,
             header,
@@ -451,6 +477,7 @@ def extract_returns(
             account_id=account_id,
             report_id=report_id,
             batch_size=batch_size,
+            tz=tz,
         )
     with transaction(conn) as cur:
         staging.record_extract_run(
@@ -470,6 +497,19 @@ def extract_returns(
     return stats
 
 
+def _storable_return(row: dict[str, str], account_id: str, *, tz: str) -> dict[str, Any]:
+    """parse_return, and a ReturnRecordError for what Postgres would refuse (NUL characters,
+    integers and amounts beyond their columns, keys too long to index)."""
+    found = records.storage_problem(row)
+    if found is not None:
+        raise ReturnRecordError(record_key(row), *found)
+    parsed = parse_return(row, account_id, tz=tz)
+    found = records.column_problem(parsed, returns_sql.RETURN_KEY)
+    if found is not None:
+        raise ReturnRecordError(record_key(row), *found)
+    return parsed
+
+
 def _load(
     conn: Any,
     header: list[str],
@@ -479,6 +519,7 @@ def _load(
     account_id: str,
     report_id: str,
     batch_size: int,
+    tz: str,
 ) -> None:
     width = len(header)
     batch: list[dict[str, Any]] = []
@@ -508,7 +549,7 @@ def _load(
         if row is None:
             # named by its content, not its report or line, so a re-run rejects the same record
             digest = hashlib.sha1("\t".join(cells).encode()).hexdigest()[:12]
-            key = f"{(cells[0].strip() if cells else '') or '?'}/row-{digest}"
+            key = records.bounded_key(f"{(cells[0].strip() if cells else '') or '?'}/row-{digest}")
             log.warning(
                 "returns report %s line %d: %d columns, not %d", report_id, line, len(cells), width
             )
@@ -516,14 +557,17 @@ def _load(
                 (
                     key,
                     f"return {key}: row has {len(cells)} columns, the header has {width}",
-                    {"cells": cells},
+                    records.kept({"cells": cells}),
                 )
             )
         else:
             try:
-                batch.append(parse_return(row, account_id))
+                batch.append(_storable_return(row, account_id, tz=tz))
             except ReturnRecordError as err:
-                rejects.append((err.record_key, str(err), dict(row)))
+                key = records.bounded_key(err.record_key)
+                problem = err.problem if len(err.problem) <= 300 else f"{err.problem[:300]}…"
+                reason = f"return {key}: field {err.field}: {problem}"
+                rejects.append((key, records.mask_emails(reason), records.kept(dict(row))))
         if len(batch) + len(rejects) >= batch_size:
             flush()
     flush()

@@ -15,8 +15,16 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from buyer_messaging.extract.orders import STREAM, ExtractStats, _iso, _order_items
-from buyer_messaging.extract.parse import RecordError, parse_item, parse_order
-from buyer_messaging.spapi.calls import SpApiCaller
+from buyer_messaging.extract.parse import (
+    RecordError,
+    Reject,
+    parse_item,
+    parse_order,
+    rejection,
+    unique_items,
+)
+from buyer_messaging.extract.records import record_key, short
+from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
 from buyer_messaging.warehouse import returns as shipments_sql
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
@@ -24,8 +32,10 @@ from buyer_messaging.warehouse.connection import transaction
 log = logging.getLogger(__name__)
 
 ORDERS_APIS = ("v0", "2026-01-01")
-
-Reject = tuple[str, str, dict[str, Any]]  # (record key, reason naming the field, raw record)
+# Tokens API model (dataElements): buyerInfo is the order-level buyer identity (BuyerEmail,
+# hashed; BuyerName, for the greeting), shippingAddress the delivery address a shipment
+# confirmation quotes; both are kept only until the retention purge.
+V0_DATA_ELEMENTS = ("buyerInfo", "shippingAddress")
 
 
 @dataclass
@@ -36,6 +46,16 @@ class OrderPage:
     items: list[dict[str, Any]] = field(default_factory=list)
     shipments: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+
+
+def page_entries(payload: Any, name: str, page: OrderPage) -> list[Any]:
+    """The page's records; a page whose list is not a list is kept as one rejection."""
+    entries = payload.get(name) if isinstance(payload, dict) else None
+    if entries is None or isinstance(entries, list):
+        return entries or []
+    err = RecordError(record_key(entries, ""), name, f"not a JSON array but {short(entries)}")
+    page.rejects.append(rejection(err, entries))
+    return []
 
 
 @runtime_checkable
@@ -70,6 +90,7 @@ class V0OrderSource:
         self.account_id = account_id
         self.salt = salt
         self.page_size = page_size  # None: Amazon's default (100)
+        self.restricted = True  # ask for the buyer data through an RDT until Amazon refuses
 
     def pages(self, window: tuple[datetime, datetime]) -> Iterator[OrderPage]:
         params: dict[str, Any] = {
@@ -81,19 +102,19 @@ class V0OrderSource:
         token: str | None = None
         while True:
             kwargs = {"NextToken": token, **params} if token else dict(params)
-            res = self.caller.call(
-                "getOrders", self.client.get_orders, client=self.client, **kwargs
-            )
+            res = self._get_orders(kwargs)
             page = OrderPage()
-            for raw in res.payload.get("Orders") or []:
+            for raw in page_entries(res.payload, "Orders", page):
                 try:
                     order = parse_order(raw, self.account_id, salt=self.salt)
+                    order_id = order["amazon_order_id"]
                     items = [
-                        parse_item(item, self.account_id, order["amazon_order_id"])
-                        for item in _order_items(self.caller, self.client, order["amazon_order_id"])
+                        parse_item(item, self.account_id, order_id, entry=n)
+                        for n, item in enumerate(_order_items(self.caller, self.client, order_id))
                     ]
+                    unique_items(order_id, items)
                 except RecordError as err:
-                    page.rejects.append((err.record_key, str(err), raw))
+                    page.rejects.append(rejection(err, raw))
                     continue
                 page.orders.append(order)
                 page.items.extend(items)
@@ -101,6 +122,34 @@ class V0OrderSource:
             token = res.payload.get("NextToken")
             if not token:
                 return
+
+    def _get_orders(self, kwargs: dict[str, Any]) -> Any:
+        """A page of getOrders. BuyerInfo (the e-mail hashed into buyer_hash) and the address
+        are restricted data in v0: python-amazon-sp-api fetches an RDT for /orders/v0/orders
+        with these data elements first (one createRestrictedDataToken per page, far below its
+        1 call/s). An application without the restricted roles gets a 403 for the token: the
+        account is extracted without buyer data (no suppression by order, no greeting by name,
+        addresses fetched when rendering), said once in the log."""
+        if self.restricted:
+            try:
+                return self.caller.call(
+                    "getOrders", self.client.get_orders, client=self.client,
+                    RestrictedResources=list(V0_DATA_ELEMENTS), **kwargs,
+                )  # fmt: skip
+            except SpApiCallError as err:
+                if not _is_denied(err):
+                    raise
+                self.restricted = False
+                log.warning(
+                    "orders v0: no restricted data for this application (%s): extracting without"
+                    " buyer data; suppression by order needs the buyer hash",
+                    err,
+                )
+        return self.caller.call("getOrders", self.client.get_orders, client=self.client, **kwargs)
+
+
+def _is_denied(err: SpApiCallError) -> bool:
+    return err.status == 403
 
 
 def order_source(

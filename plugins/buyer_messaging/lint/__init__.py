@@ -3,6 +3,8 @@
     from buyer_messaging.lint import load_rules, lint_message
     rules = load_rules()                      # default include/policies/lint/*.yaml
     v = lint_message(rules, kind="review_request", locale="de-DE", subject=s, body=b)
+    v = lint_message(rules, ..., facts={"item_titles": [...], "tracking_numbers": [...]})
+                                              # the renderer's values, read as the order's data
     v.verdict        # "pass" | "block" (block when any violation has severity block)
     v.violations     # [Violation(rule, category, severity, excerpt)]
 

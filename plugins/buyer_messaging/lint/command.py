@@ -1,7 +1,9 @@
 """`buyer-messaging lint --jsonl FILE`: lint messages one JSON object a line.
 
 Input lines: {"id", "kind", "locale", "subject", "body"} (optional: "channel",
-"preferred_locale", "message_type", "order_id"). Output, one line per input line, in order:
+"preferred_locale", "message_type", "order_id", and "facts": an object of the values the
+renderer put in, e.g. {"order_id", "item_titles": [...], "tracking_numbers": [...],
+"address"}, read as the order's own data; see ``lint.facts``). Output, one line per input line, in order:
 {"id", "verdict": "pass"|"block", "violations": [{"rule", "category", "severity", "excerpt"}]}.
 
 A line that is not a valid message is reported on stderr ("line N: field 'body': …") and
@@ -55,6 +57,10 @@ def parse_line(line: str, lineno: int) -> dict[str, Any]:
     for key in OPTIONAL:
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise InputError(f"line {lineno}: field {key!r} must be a string")
+    if obj.get("facts") is not None and not isinstance(obj["facts"], dict):
+        raise InputError(
+            f"line {lineno}: field 'facts' must be an object, got {type(obj['facts']).__name__}"
+        )
     return obj
 
 
@@ -73,6 +79,7 @@ def lint_lines(lines: Any, out: TextIO, err: TextIO, rules: RuleSet) -> int:
             rules, kind=obj["kind"], locale=obj["locale"], subject=obj["subject"], body=obj["body"],
             channel=obj.get("channel"), preferred_locale=obj.get("preferred_locale"),
             message_type=obj.get("message_type"), order_id=obj.get("order_id"),
+            facts=obj.get("facts"),
         )  # fmt: skip
         blocked = blocked or verdict.verdict == "block"
         out.write(json.dumps({"id": obj["id"], **verdict.to_json()}, ensure_ascii=False) + "\n")

@@ -16,9 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from buyer_messaging.lint.fastre import compile_rule_regex
-from buyer_messaging.lint.gate import Gate, gate_for
 from buyer_messaging.lint.links import host_matches
+from buyer_messaging.lint.prefilter import INDEX, case_flags
 from buyer_messaging.lint.text import LANGS, Message, fold_pattern
 
 PatternMap = dict[str, list[str]]
@@ -50,37 +49,40 @@ def _check_pattern_map(value: Any) -> Any:
 
 
 class CompiledMap:
-    """A pattern map compiled per pattern, each with a gate (a cheap necessary condition)."""
+    """A pattern map compiled per pattern; each (but case-sensitive ones, which read the text
+    as written) is registered with the prefilter, which tells which may match a message."""
 
     __slots__ = ("by_lang", "any", "case_sensitive")
 
     def __init__(
         self, patterns: PatternMap, *, fold: bool = True, case_sensitive: bool = False
     ) -> None:
-        flags = 0 if case_sensitive else re.IGNORECASE
         self.case_sensitive = case_sensitive
 
-        def build(items: list[str]) -> list[tuple[Gate | None, re.Pattern[str]]]:
+        def build(items: list[str]) -> list[tuple[int | None, re.Pattern[str]]]:
             out = []
             for item in items:
                 p = fold_pattern(item) if fold else item
-                regex = compile_rule_regex(p, lowercase_text=not case_sensitive)
-                out.append((None if case_sensitive else gate_for(p, flags), regex))
+                if case_sensitive:
+                    out.append((None, re.compile(p)))
+                else:
+                    flags = case_flags(p)
+                    out.append((INDEX.register(p, flags), re.compile(p, flags)))
             return out
 
         self.by_lang = {lang: build(items) for lang, items in patterns.items() if lang != "any"}
         self.any = build(patterns.get("any", []))
 
     def patterns(self, msg: Message) -> list[re.Pattern[str]]:
-        """The patterns for the message's languages whose gate is open."""
-        held = msg.held_clauses
+        """The patterns for the message's languages that may match it."""
+        may = msg.may_match
         out = []
         for lang in msg.match_langs:
-            for gate, pattern in self.by_lang.get(lang, ()):
-                if gate is None or gate.open(held):
+            for pid, pattern in self.by_lang.get(lang, ()):
+                if pid is None or pid in may:
                     out.append(pattern)
-        for gate, pattern in self.any:
-            if gate is None or gate.open(held):
+        for pid, pattern in self.any:
+            if pid is None or pid in may:
                 out.append(pattern)
         return out
 
@@ -140,7 +142,9 @@ class Phrase:
         primary = self.primary.patterns(msg)
         if not primary:
             return None
-        text = msg.text if self.case_sensitive else msg.norm
+        # case-sensitive rules read the message as written, the others its normalised form
+        cs = self.case_sensitive
+        text = msg.text if cs else msg.norm
         # cheap whole-message checks first: every "also" must match somewhere at all
         if self.also and not all(c.patterns(msg) for c in self.also):
             return None
@@ -148,21 +152,35 @@ class Phrase:
             return None
         if self.message_unless and self.message_unless.search(msg, text):
             return None
-        spans = msg.field_spans(self.fields)
+        spans = msg.text_field_spans(self.fields) if cs else msg.field_spans(self.fields)
         for pattern in primary:
             for f_start, f_end in spans:
                 for m in pattern.finditer(text, f_start, f_end):
                     if self._context_ok(msg, text, m.start(), f_start, f_end):
+                        if cs:
+                            return msg.excerpt_text(m.start(), m.end())
                         return msg.excerpt(m.start(), m.end())
         return None
 
     def _context_ok(self, msg: Message, text: str, pos: int, f_start: int, f_end: int) -> bool:
         if not self.also and not self.unless:
             return True
-        start, end = msg.sentence_at(pos) if self.sentence else (f_start, f_end)
+        if not self.sentence:
+            start, end = f_start, f_end
+        elif self.case_sensitive:
+            start, end = _sentence_in(msg.text_sentences, pos)
+        else:
+            start, end = msg.sentence_at(pos)
         if self.unless and self.unless.search(msg, text, start, end):
             return False
         return all(c.search(msg, text, start, end) for c in self.also)
+
+
+def _sentence_in(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for start, end in spans:
+        if start <= pos < end:
+            return start, end
+    return pos, pos
 
 
 # ------------------------------------------------------------------------------ links, e-mail
@@ -210,10 +228,14 @@ class ExternalLink:
 
     def __call__(self, msg: Message) -> str | None:
         for link in self._links(msg):
-            if host_matches(link.host, self.allowed) or host_matches(link.host, self.excluded):
+            if self._allowed(msg, link) or host_matches(link.host, self.excluded):
                 continue
-            return msg.text[link.start : link.end].strip()
+            return msg.quote(link.start, link.end)
         return None
+
+    def _allowed(self, msg: Message, link: Any) -> bool:
+        # a host spelled with look-alike letters (Cyrillic "а", full-width "ａ") is not Amazon's
+        return host_matches(link.host, self.allowed) and msg.quote(link.start, link.end).isascii()
 
 
 class AmazonLinkParams(LinkParams):
@@ -231,7 +253,7 @@ class AmazonLink(ExternalLink):
 
     def __call__(self, msg: Message) -> str | None:
         for link in self._links(msg):
-            if not host_matches(link.host, self.allowed):
+            if not self._allowed(msg, link):
                 continue
             rest = (
                 link.url[link.url.find(link.host) + len(link.host) :]
@@ -239,7 +261,7 @@ class AmazonLink(ExternalLink):
                 else ""
             )
             if self.paths.search(rest):
-                return msg.text[link.start : link.end].strip()
+                return msg.quote(link.start, link.end)
         return None
 
 
@@ -259,12 +281,12 @@ class WebsiteAddress(ExternalLink):
     def __call__(self, msg: Message) -> str | None:
         for link in self._links(msg):
             if (
-                host_matches(link.host, self.allowed)
+                self._allowed(msg, link)
                 or host_matches(link.host, self.excluded)
                 or host_matches(link.host, self.shorteners)
             ):
                 continue
-            return msg.text[link.start : link.end].strip()
+            return msg.quote(link.start, link.end)
         return None
 
 
@@ -282,7 +304,7 @@ class EmailAddress:
         spans = msg.field_spans(self.fields)
         for start, end in msg.emails:
             if any(s <= start < e for s, e in spans):
-                return msg.text[start:end].strip()
+                return msg.quote(start, end)
         return None
 
 
@@ -319,16 +341,29 @@ class PhoneNumber:
     def __call__(self, msg: Message) -> str | None:
         region = msg.locale.split("-")[-1].upper() if "-" in msg.locale else None
         spans = msg.field_spans(self.fields)
-        for start, end in self.finder.find(msg.norm, region):
+        found = self.finder.find(msg.norm, region)
+        if not found and msg.digitised is not None:  # spelled out: "oh seven seven …"
+            found = [
+                msg.digitised.source_span(s, e, msg.norm)
+                for s, e in self.finder.find(msg.digitised.text, region, spelled=True)
+            ]
+        known = msg.tracking_spans if found else []
+        for start, end in found:
+            if any(s < end and start < e for s, e in known):
+                continue  # a tracking number (by its format, or the renderer put it there)
             if any(s <= start < e for s, e in spans):
-                return msg.text[start:end].strip()
+                return msg.quote(start, end)
         return None
 
 
 # ------------------------------------------------------------------------ required content
 # A requirement is a regex map (one of its patterns matches), a list of requirements (all of
-# them hold) or {one_of: [requirement, ...]} (at least one holds).
+# them hold), {one_of: [requirement, ...]} (at least one holds) or {detected: name}: what a
+# recogniser found (a tracking number in a carrier's format, also written in groups).
 Requirement = Any
+_DETECTED: dict[str, Callable[[Message], list[tuple[int, int]]]] = {
+    "tracking_number": lambda msg: msg.tracking_spans,
+}
 
 
 def _check_requirement(req: Any) -> None:
@@ -342,6 +377,11 @@ def _check_requirement(req: Any) -> None:
         if set(req) != {"one_of"} or not isinstance(req["one_of"], list):
             raise ValueError("one_of: expected {one_of: [requirement, ...]} and no other key")
         _check_requirement(req["one_of"])
+    elif isinstance(req, dict) and "detected" in req:
+        if set(req) != {"detected"} or req["detected"] not in _DETECTED:
+            raise ValueError(
+                f"detected: expected {{detected: one of {', '.join(sorted(_DETECTED))}}}"
+            )
     else:
         _check_pattern_map(req)
 
@@ -353,6 +393,9 @@ def _compile_requirement(req: Any) -> Callable[[Message, list[tuple[int, int]]],
     if isinstance(req, dict) and "one_of" in req:
         parts = [_compile_requirement(r) for r in req["one_of"]]
         return lambda msg, spans: any(p(msg, spans) for p in parts)
+    if isinstance(req, dict) and "detected" in req:
+        found = _DETECTED[req["detected"]]
+        return lambda msg, spans: any(s <= a < e for a, _ in found(msg) for s, e in spans)
     cm = CompiledMap(req)
     return lambda msg, spans: any(cm.search(msg, msg.norm, s, e) for s, e in spans)
 
@@ -383,7 +426,7 @@ class RequiredContent:
 
     def __call__(self, msg: Message) -> str | None:
         # subject and body are searched as one text (they are joined by a newline)
-        spans = [(0, len(msg.text))] if len(self.fields) == 2 else msg.field_spans(self.fields)
+        spans = [(0, len(msg.norm))] if len(self.fields) == 2 else msg.field_spans(self.fields)
         missing = [name for name, holds in self.require if not holds(msg, spans)]
         return "missing: " + ", ".join(missing) if missing else None
 
@@ -428,10 +471,10 @@ class Emoji:
         self.fields = tuple(p.fields)
 
     def __call__(self, msg: Message) -> str | None:
-        for s, e in msg.field_spans(self.fields):
+        for s, e in msg.text_field_spans(self.fields):
             m = _EMOJI.search(msg.text, s, e)
             if m:
-                return msg.excerpt(m.start(), m.end())
+                return msg.excerpt_text(m.start(), m.end())
         return None
 
 

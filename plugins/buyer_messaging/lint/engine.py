@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from buyer_messaging.lint.clauses import CLAUSE_DETECTORS
 from buyer_messaging.lint.detectors import DETECTORS
 from buyer_messaging.lint.models import RuleFile, RuleSpec, Verdict, Violation
+from buyer_messaging.lint.prefilter import INDEX
 from buyer_messaging.lint.text import Message
 
 
@@ -165,6 +166,7 @@ def load_rules(path: Path | str | None = None) -> RuleSet:
                 )
             seen[rule.id] = str(file)
             rules.append(rule)
+    INDEX.prepare()  # the rules' regexes are registered: compile their prefilter database
     return RuleSet(rules)
 
 
@@ -179,12 +181,15 @@ def lint_message(
     preferred_locale: str | None = None,
     message_type: str | None = None,
     order_id: str | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> Verdict:
+    """``facts``: the values the renderer put in (see ``lint.facts``), read as the order's data."""
     if channel is None and message_type:
         channel = "messaging"  # message types are the Messaging API's
     msg = Message(
         kind=kind, locale=locale, subject=subject, body=body, channel=channel,
         preferred_locale=preferred_locale, message_type=message_type, order_id=order_id,
+        facts=facts,
     )  # fmt: skip
     violations: list[Violation] = []
     for rule in rules.applicable(kind, locale, channel):

@@ -31,8 +31,11 @@ _TLD = "(?:" + "|".join(re.escape(t) for t in TLDS) + ")"
 # a dot, plainly or in disguise; word forms need spaces (or brackets) around them
 _DOT_WORDS = ("dot", "punkt", "point", "punto")
 _WORD_DOT = "(?:" + "|".join(_DOT_WORDS) + ")"
+# dots a reader takes for the dot of a domain when nothing separates them from its labels
+# (normalisation has already made "․", "．" and "。" plain dots)
+_DOT_CHARS = "[.\u00b7\u2022\u2219\u22c5\u2027\u30fb]"
 _DOT = (
-    r"(?:\.(?!\s)"  # shop.com (a dot followed by a space ends a sentence)
+    r"(?:" + _DOT_CHARS + r"(?!\s)"  # shop.com, shop·com (a dot and a space end a sentence)
     r"|\s+\.\s+"  # www . shop . fr
     r"|\s*[\[({]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}]\s*"  # shop[.]com, shop (dot) com
     r"|\s+" + _WORD_DOT + r"\s+)"  # shop dot com, shop punkt de
@@ -42,7 +45,7 @@ _SLASH = r"(?:\s*/\s*|\s+slash\s+)"
 _PATH = r"(?:" + _SLASH + r"[a-z0-9][\w\-./?=&%#~+]*)?"
 
 _DOMAIN = re.compile(
-    r"(?<![\w@.\-/])((?:www"
+    r"(?<![\w@.\-/])((?:w\s?w\s?w"
     + _DOT
     + r")?(?:"
     + _LABEL
@@ -52,7 +55,8 @@ _DOMAIN = re.compile(
     + r")(?![\w\-]|\.[a-z0-9])"
     + _PATH
 )
-_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]{}]+")
+# a scheme also defanged ("hxxps://") or spaced ("https : //")
+_URL = re.compile(r"(?:\b(?:h[tx]{2}ps?|ftp)\s?:\s?/\s?/\s?|\bwww\.)[^\s<>\"'()\[\]{}]+")
 _HTML_REF = re.compile(
     r"<\s*(?:a|img|link|iframe|area|form|source|video|audio)\b[^>]*?\b(?:href|src|action)\s*=\s*[\"']?([^\"'\s>]*)"
 )
@@ -61,8 +65,9 @@ _HTML_REF = re.compile(
 _EMAIL_PLAIN = re.compile(
     r"(?:mailto:)?[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
 )
-_AT_BRACKET = r"(?:\s*[\[({<]\s*(?:at|@|a|ät|arroba|chiocciola)\s*[\])}>]\s*)"
-_AT_WORD = r"(?:\s+(?:at|arroba|chiocciola|chiocciolina|klammeraffe|ät|a\s+commerciale)\s+)"
+_AT_WORDS = r"arroba|arobase|arobas|chiocciola|chiocciolina|klammeraffe|ät|a\s+commerciale"
+_AT_BRACKET = r"(?:\s*[\[({<]\s*(?:at|@|a|" + _AT_WORDS + r")\s*[\])}>]\s*)"
+_AT_WORD = r"(?:\s+(?:at|" + _AT_WORDS + r")\s+)"
 _EMAIL_DISGUISED = re.compile(
     r"(?<![\w.\-])[a-z0-9][a-z0-9._%+\-]*(?:" + _AT_BRACKET + r"|\s*@\s+|\s+@\s*|" + _AT_WORD + r")"
     r"((?:" + _LABEL + _DOT + r")+" + _TLD + r")(?![\w\-])"
@@ -89,10 +94,14 @@ class Link:
     form: str  # "url" (scheme or www.), "bare", "disguised", "html"
 
 
+_SPACED_WWW = re.compile(r"^w\s?w\s?w(?!\w)")
+
+
 def _undisguise(s: str) -> str:
+    s = _SPACED_WWW.sub("www", s)
     s = re.sub(r"\s*[\[({]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}]\s*", ".", s)
     s = re.sub(r"\s+" + _WORD_DOT + r"\s+", ".", s)
-    s = re.sub(r"\s*\.\s*", ".", s)
+    s = re.sub(r"\s*" + _DOT_CHARS + r"\s*", ".", s)
     s = re.sub(_SLASH, "/", s)
     return s
 
@@ -115,8 +124,11 @@ def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, i
     for m in _EMAIL_DISGUISED.finditer(norm):
         whole = m.group(0)
         plain_at = re.search(r"\s+at\s+", whole) is not None and not re.search(_AT_BRACKET, whole)
-        # "visit us at shop.com" is a link, not an address: a plain " at " needs a disguised dot
-        if plain_at and not _WORD_DOT_RE.search(m.group(1)):
+        # "visit us at shop.com" and "find us online at shop dot com" are links, not
+        # addresses: a plain " at " needs a disguised dot and a name before it, not prose
+        if plain_at and (
+            not _WORD_DOT_RE.search(m.group(1)) or whole.split()[0] in _PROSE_BEFORE_AT
+        ):
             continue
         if not any(s <= m.start() < e for s, e in spans):
             spans.append(m.span())
@@ -124,7 +136,15 @@ def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, i
 
 
 _DISGUISED_AT_HINT = re.compile(
-    r"\(at\)|\[at\]|\{at\}|\sat\s|arroba|chiocciola|klammeraffe|\bat\b|\(@\)|\[@\]|\bät\b"
+    r"\(at\)|\[at\]|\{at\}|\sat\s|arroba|arobas|chiocciola|klammeraffe|\bat\b|\(@\)|\[@\]|\bät\b"
+)
+# words that precede a plain " at " in English prose, where no e-mail name would stand
+_PROSE_BEFORE_AT = frozenset(
+    """us me him her them it you online website site web here there home
+    available find visit look looking buy order ordered go page now directly also
+    anytime today please more details offers offer deals deal catalogue
+    catalog range products product collection everything anything something items available
+    sale discounts discount prices price cheaper cheap stock sold listed shopping""".split()
 )
 
 
@@ -132,7 +152,9 @@ def _has_disguised_at(norm: str) -> bool:
     return _DISGUISED_AT_HINT.search(norm) is not None
 
 
-def find_links(norm: str, emails: list[tuple[int, int]], domain_hint: bool | None = None) -> list[Link]:
+def find_links(
+    norm: str, emails: list[tuple[int, int]], domain_hint: bool | None = None
+) -> list[Link]:
     """Every web address in the text, outside e-mail addresses."""
     if domain_hint is None:
         domain_hint = may_have_domain(norm)
@@ -158,9 +180,9 @@ def find_links(norm: str, emails: list[tuple[int, int]], domain_hint: bool | Non
             if target.startswith("mailto:"):
                 continue
             add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", target), "html")
-    if "://" in norm or "www." in norm:
+    if "//" in norm or "www." in norm:
         for m in _URL.finditer(norm):
-            add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", m.group(0)), "url")
+            add(m.start(), m.end(), re.sub(r"^[a-z]+://", "", re.sub(r"\s", "", m.group(0))), "url")
     if not domain_hint:
         return links
     for m in _DOMAIN.finditer(norm):
@@ -168,7 +190,7 @@ def find_links(norm: str, emails: list[tuple[int, int]], domain_hint: bool | Non
         dom = m.group(1)
         disguised = _WORD_DOT_RE.search(dom) is not None
         if disguised:
-            first = re.split(r"\s|\[|\(|\{|\.", dom, maxsplit=1)[0]
+            first = re.split(r"\s|\[|\(|\{|\.", _SPACED_WWW.sub("www", dom), maxsplit=1)[0]
             if first in _PROSE_WORDS or (len(first) < 3 and first != "www"):
                 continue
         elif re.fullmatch(r"[\d.]+[a-z]*", dom.split(".")[0] + ".") and dom.split(".")[0].isdigit():
@@ -185,7 +207,7 @@ _SLASH_WORD = re.compile(r"\s+slash\s+")
 # regex engine scans for quickly (a pattern starting with \s is tried at every space).
 _END = r"(?![\w\-])"
 _HINTS = (
-    re.compile(r"\." + _TLD + _END),
+    re.compile(_DOT_CHARS + _TLD + _END),
     re.compile(r"[\])}]\s*" + _TLD + _END),
     re.compile(r"\.(?<=\s\.)\s+" + _TLD),
 )

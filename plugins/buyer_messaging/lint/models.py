@@ -13,6 +13,7 @@ KINDS = (
     "return_confirmation",
     "review_request",
     "product_info",
+    "issue_resolution",
 )
 LOCALES = ("en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "it-IT")
 LANGUAGES = ("en", "fr", "de", "es", "it")

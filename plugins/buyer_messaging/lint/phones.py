@@ -44,6 +44,24 @@ def mask_order_ids(text: str) -> str:
 
 _CANDIDATE = re.compile(r"(?<![\w+\-/.,])(?:\+|\(\+?|00)?\d[\d()\-./ ]{4,24}\d(?![\w])")
 _SPLIT = re.compile(r"\s{2,}|\s[-/]\s")
+_AREA_CODE = re.compile(r"\(?(?:\+\d{1,3}|0\d{1,4}|\d{3})\)?")
+# abbreviations whose dot does not end a sentence: "part no. 0 986 494 294", "tel. 030 …"
+_ABBREV = frozenset("no nr n num tel ref art cod rif fax mob ph approx ca vs st".split())
+_SENTENCE_STOP = re.compile(r"(\w*)[.!?]\s|\n")
+# a trunk "0" written as its own group before a non-"8" digit: part numbers (Bosch
+# "0 986 494 294"), not phone numbers (French toll-free "0 800 …" keeps its own shape)
+_PART_NUMBER = re.compile(r"0 [0-79]\d{2} \d{3} \d{3}")
+
+
+def _since_sentence_start(before: str) -> str:
+    cut = -1
+    for m in _SENTENCE_STOP.finditer(before):
+        if m.group(0) == "\n" or m.group(1) not in _ABBREV:
+            cut = m.end() - 1
+    return before[cut + 1 :] if cut >= 0 else before
+
+
+_DOT_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\u00b7\u2022\u2219\u22c5\u2027\u30fb](?=\d)")
 _QUICK = re.compile(r"\d[\d()\-./ ]{4,}\d")
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 _NOT_PHONE_SHAPES = (
@@ -70,7 +88,13 @@ DEFAULT_OTHER_NUMBER_WORDS = (
     r"|compte|cuenta|conto|code|codice|codigo|id|nr|no|n|ups|usps|fedex|dhl|dpd|gls|hermes|evri|yodel"
     r"|colissimo|chronopost|seur|mrw|correos|brt|sda|nexive|inpost|ontrac|tnt|relay|royal mail"
     r"|parcelforce|poste|lieferschein|waybill|awb|consignment|vat|ust|tva|iva|siret|steuer\w*"
+    r"|teil\w*|ersatzteil\w*|bauteil\w*|hersteller\w*|oem|pieza\w*|recambio\w*|repuesto\w*"
+    r"|referencia|ricambi\w*|articolo|piece|pieces|reference|riferimento|spare|replacement"
 )
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
 
 
 class PhoneFinder:
@@ -94,25 +118,36 @@ class PhoneFinder:
         self.max_digits = max_digits
         self.regions = tuple(regions)
 
-    def find(self, norm: str, region: str | None) -> list[tuple[int, int]]:
-        """Spans of phone numbers in normalised text."""
-        if _QUICK.search(norm) is None:
+    def find(
+        self, norm: str, region: str | None, *, spelled: bool = False
+    ) -> list[tuple[int, int]]:
+        """Spans of phone numbers in normalised text (``spelled``: digits that were written in
+        words, so their grouping is the writer's reading, not a format's)."""
+        if _QUICK.search(norm) is None and _DOT_BETWEEN_DIGITS.search(norm) is None:
             return []
-        text = mask_order_ids(norm)
+        # middle dots and bullets between digits separate groups like dots: "06·12·34·56·78"
+        text = _DOT_BETWEEN_DIGITS.sub(".", mask_order_ids(norm))
         if _QUICK.search(text) is None:
             return []
         found: list[tuple[int, int]] = []
+        others: set[str] = set()
         for m in _CANDIDATE.finditer(text):
             for start, end in self._pieces(text, m.start(), m.end()):
-                if self._is_phone(text, start, end, region):
+                verdict = self._is_phone(text, start, end, region, spelled)
+                if verdict:
                     found.append((start, end))
-        return found
+                elif verdict is None:
+                    others.add(_digits(text[start:end]))
+        # a number named as something else anywhere ("Teilenummer 0 986 494 294") is that
+        # thing wherever it stands
+        return [(s, e) for s, e in found if _digits(text[s:e]) not in others]
 
     def _pieces(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """Split a candidate at wide gaps (" - ", "  ") and drop a date it swallowed in front."""
         cand = text[start:end]
         out: list[tuple[int, int]] = []
         pos = 0
+        sep_before: re.Match[str] | None = None
         for sep in [*_SPLIT.finditer(cand), None]:
             p_start, p_end = pos, (sep.start() if sep else len(cand))
             d = _DATE.match(cand, p_start, p_end)
@@ -123,29 +158,40 @@ class PhoneFinder:
             while p_end > p_start and cand[p_end - 1] in " .-/(":
                 p_end -= 1
             if p_end > p_start:
-                out.append((start + p_start, start + p_end))
+                piece = (start + p_start, start + p_end)
+                # "020 – 7946 0958", "(555) - 123 4567": an area code, a dash, the number
+                if out and sep_before is not None and _AREA_CODE.fullmatch(text, *out[-1]):
+                    piece = (out.pop()[0], piece[1])
+                out.append(piece)
+            sep_before = sep if sep and sep.group(0).strip() else None
             pos = sep.end() if sep else len(cand)
         return out
 
-    def _is_phone(self, text: str, start: int, end: int, region: str | None) -> bool:
+    def _is_phone(
+        self, text: str, start: int, end: int, region: str | None, spelled: bool = False
+    ) -> bool | None:
+        """Whether text[start:end] is a phone number; None: it is named as another number."""
         cand = text[start:end]
         digits = sum(c.isdigit() for c in cand)
         if not self.min_digits <= digits <= self.max_digits:
             return False
         if any(p.fullmatch(cand) for p in _NOT_PHONE_SHAPES):
             return False
-        before = text[max(0, start - 48) : start]
-        cut = max(before.rfind("\n"), before.rfind(". "), before.rfind("! "), before.rfind("? "))
-        if cut >= 0:
-            before = before[cut + 1 :]
+        before = _since_sentence_start(text[max(0, start - 48) : start])
         international = cand.startswith("+") or cand.startswith("00") or cand.startswith("(+")
         phone_word = self.phone_before.search(before)
         other_word = self.other_before.search(before)
         if other_word and (not phone_word or other_word.start() > phone_word.start()):
-            return False
+            return None  # named as another kind of number
         grouped = any(not c.isdigit() for c in cand)
+        if _PART_NUMBER.match(cand) and not phone_word:
+            return False  # "0 986 494 294": a lone leading 0 group is a part number's style
         if phone_word or international:
             return self._matches(cand, self._regions_for(region), strict=False)
+        if spelled:  # a valid number spelled out digit by digit is a disguised phone number
+            return self._matches(
+                "".join(c for c in cand if c.isdigit()), self._regions_for(region), strict=True
+            )
         if not grouped:
             return False  # an unbroken run of digits without a phone word: a tracking number or so
         groups = re.findall(r"\d+", cand)

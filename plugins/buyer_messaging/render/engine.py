@@ -22,6 +22,7 @@ KINDS = (
     "return_confirmation",
     "review_request",
     "product_info",
+    "issue_resolution",
 )
 LOCALES = ("en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "it-IT")
 MARKETPLACE_LOCALES = {
@@ -47,7 +48,7 @@ MARKETPLACE_CURRENCIES = {
 CONTEXT_KEYS = (
     "order_id", "buyer_name", "marketplace", "items", "carrier", "tracking_number",
     "estimated_delivery", "ship_date", "reason", "refund_amount", "currency", "refund_date",
-    "adjusted_amount", "seller_name", "product_info",
+    "adjusted_amount", "seller_name", "product_info", "delivery_address",
 )  # fmt: skip
 MAX_TITLE = 120
 MAX_ITEMS = 10

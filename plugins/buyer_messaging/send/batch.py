@@ -1,4 +1,10 @@
-"""send: one batch of one kind, claimed from the outbox, delivered exactly once."""
+"""send: one batch of one kind, claimed from the outbox, delivered exactly once.
+
+Before anything is sent, `sending` rows no live sender holds (dead sender: its advisory lock is
+free; hung or vanished sender: its lease ran out) are settled through their own kind's channel.
+The daily run settles every kind of its account in `send_batches`, before it plans batches;
+each batch settles its own kind again (a peer may have died since).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,10 @@ import logging
 import os
 import socket
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
-from buyer_messaging.send.channels import Channel
+from buyer_messaging.send.channels import Channel, Delivery
 from buyer_messaging.warehouse import outbox
 from buyer_messaging.warehouse.connection import transaction
 
@@ -21,21 +28,37 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def reconcile_orphans(conn: Any, channel: Channel, *, account_id: str, kind: str) -> Counter[str]:
-    """Settle `sending` rows whose sender died, before anything is sent again."""
+def settle_orphans(
+    conn: Any,
+    channel_for: Callable[[str], Channel],
+    *,
+    account_id: str,
+    kinds: set[str] | None = None,
+    worker: str | None = None,
+    lease: float = outbox.LEASE_SECONDS,
+) -> Counter[str]:
+    """Settle the account's orphaned `sending` rows (of `kinds`, default all), each through
+    `channel_for(row.kind)`; returns counts `reconciled_<status>`."""
+    worker = worker or worker_name()
     counts: Counter[str] = Counter()
-    rows = []
     with transaction(conn) as cur:
-        for row, was_dispatched in outbox.orphans(cur, account_id):
-            if row.kind == kind:
-                rows.append((row, was_dispatched))
-            else:  # another kind's batch settles it, with its own channel
-                outbox.release(cur, row.id)
-    for row, was_dispatched in rows:
-        result = channel.reconcile(row) if was_dispatched else None
+        rows = outbox.orphans(
+            cur, account_id, worker=worker, lease=lease, kinds=sorted(kinds) if kinds else None
+        )
+    channels: dict[str, Channel | None] = {}
+    for row, was_dispatched, locked in rows:
+        result: Delivery | None = None
+        if was_dispatched:
+            if row.kind not in channels:
+                channels[row.kind] = _channel(channel_for, row.kind)
+            channel = channels[row.kind]
+            # no channel (e.g. its connection is missing): left `sending` for its batch to settle
+            result = channel.reconcile(row) if channel else Delivery("sending", "reconcile_failed")
         with transaction(conn) as cur:
             if result is None or result.status == "ready":
-                outbox.back_to_ready(cur, row, "reconciled_unsent" if result is None else result.outcome)
+                outbox.back_to_ready(
+                    cur, row, "reconciled_not_dispatched" if result is None else result.outcome
+                )
                 status = "ready"
             elif result.status != "sending":
                 outbox.finish(
@@ -45,10 +68,26 @@ def reconcile_orphans(conn: Any, channel: Channel, *, account_id: str, kind: str
                 status = result.status
             else:
                 status = "sending"
-            outbox.release(cur, row.id)
+            if locked:
+                outbox.release(cur, row.id)
         counts[f"reconciled_{status}"] += 1
-        log.warning("order %s %s: interrupted send reconciled as %s", row.amazon_order_id, row.kind, status)
+        log.warning(
+            "order %s %s: interrupted send reconciled as %s", row.amazon_order_id, row.kind, status
+        )
     return counts
+
+
+def _channel(channel_for: Callable[[str], Channel], kind: str) -> Channel | None:
+    try:
+        return channel_for(kind)
+    except Exception:  # one kind's broken wiring must not keep the others unsettled
+        log.exception("cannot build the channel of %s to settle its interrupted sends", kind)
+        return None
+
+
+def reconcile_orphans(conn: Any, channel: Channel, *, account_id: str, kind: str) -> Counter[str]:
+    """Settle orphaned `sending` rows of `kind` with `channel` (other kinds are left alone)."""
+    return settle_orphans(conn, lambda _: channel, account_id=account_id, kinds={kind})
 
 
 def send_batch(
@@ -62,25 +101,42 @@ def send_batch(
 ) -> Counter[str]:
     """Claim and deliver up to `limit` ready messages of `kind`; returns counts per status."""
     worker = worker or worker_name()
-    counts: Counter[str] = reconcile_orphans(conn, channel, account_id=account_id, kind=kind)
+    counts: Counter[str] = settle_orphans(
+        conn, lambda _: channel, account_id=account_id, kinds={kind}, worker=worker
+    )
     done = 0
     while done < limit:
         with transaction(conn) as cur:
             rows = outbox.claim(
-                cur, account_id=account_id, kind=kind, limit=min(CLAIM_CHUNK, limit - done), worker=worker
-            )
+                cur, account_id=account_id, kind=kind, limit=min(CLAIM_CHUNK, limit - done),
+                worker=worker,
+            )  # fmt: skip
         for row in rows:
 
             def dispatch(message_id: str | None, row: outbox.Claimed = row) -> None:
                 with transaction(conn) as cur:
-                    outbox.dispatched(cur, row, message_id)
+                    outbox.dispatched(cur, row, message_id, worker=worker)
 
-            result = channel.send(row, dispatch)
+            try:
+                result = channel.send(row, dispatch)
+            except outbox.LeaseLost:
+                # taken over while we waited (our lease ran out): its new holder settles it
+                log.warning(
+                    "order %s %s: lease lost, not sent by this worker", row.amazon_order_id, kind
+                )
+                with transaction(conn) as cur:
+                    outbox.release(cur, row.id)
+                counts["lease_lost"] += 1
+                done += 1
+                continue
             with transaction(conn) as cur:
-                outbox.finish(
-                    cur, row, status=result.status, outcome=result.outcome,
-                    http_status=result.http_status, response=result.response, error=result.error,
-                )  # fmt: skip
+                if result.status == "ready":  # reply lost, and Amazon shows it never arrived
+                    outbox.back_to_ready(cur, row, result.outcome, error=result.error)
+                else:
+                    outbox.finish(
+                        cur, row, status=result.status, outcome=result.outcome,
+                        http_status=result.http_status, response=result.response, error=result.error,
+                    )  # fmt: skip
                 outbox.release(cur, row.id)
             counts[result.status] += 1
             done += 1

@@ -1,10 +1,12 @@
 """Delivery channels: Solicitations, Messaging API and the e-mail relay.
 
 Each channel checks eligibility first, marks the attempt dispatched (committed) right before
-the request leaves, and maps the answer to an outbox status. `reconcile` settles a row whose
-sender died after dispatching: where Amazon lets us tell whether the message went out, it
-asks; where nobody can tell (a critical message, an SMTP transaction), it records the row as
-failed with the reason instead of risking a duplicate.
+the request's bytes leave, and maps the answer to an outbox status. A send whose reply is lost
+after the request may have arrived (SP-API 5xx, timeout, reset; SMTP anything after DATA) is
+*ambiguous* and never sent again blindly. It is settled like a row whose sender died after
+dispatching (`reconcile`): where Amazon lets us tell whether the message went out
+(solicitations, non-critical message types), we ask; where nobody can tell (critical message
+types, the SMTP relay), the row ends `delivery_unknown` for an operator to settle.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ Dispatch = Callable[[str | None], None]
 class Delivery:
     """What happened to one message: the outbox status it ends in, and why."""
 
-    status: str  # sent | skipped | failed | failed_retryable
+    status: str  # sent | skipped | failed | failed_retryable | delivery_unknown | ready | sending
     outcome: str
     http_status: int | None = None
     error: str | None = None
@@ -34,11 +36,16 @@ class Delivery:
 
 
 UNKNOWN = Delivery(
-    "failed",
     "delivery_unknown",
-    error="the sender died after the request left and the channel cannot tell whether it arrived;"
-    " not resent, to avoid a duplicate: check Seller Central, then re-queue it if needed",
+    "delivery_unknown",
+    error="the request left but its reply was lost (or the sender died), and the channel cannot"
+    " tell whether it arrived; not resent, to avoid a duplicate: check Seller Central, then"
+    " settle it with `buyer-messaging resolve --delivered` or `--requeue`",
 )
+
+
+def _unknown(why: str, http_status: int | None = None) -> Delivery:
+    return Delivery("delivery_unknown", "delivery_unknown", http_status, f"{why}; {UNKNOWN.error}")
 
 
 class Channel(Protocol):
@@ -48,6 +55,8 @@ class Channel(Protocol):
 
 
 def _from_error(err: SpApiCallError, *, ineligible_403: bool) -> Delivery:
+    if err.ambiguous:  # the request may have been processed: never resent
+        return _unknown(str(err), err.status or None)
     if err.status == 403 and err.code == "Unauthorized" and ineligible_403:
         return Delivery("skipped", "not_eligible", 403, f"not eligible: {err.code}: {err.message}")
     if err.status == 429 or err.status >= 500 or err.status == 0:
@@ -83,18 +92,36 @@ class Solicitations:
     def send(self, row: Claimed, dispatch: Dispatch) -> Delivery:
         try:
             if not self.offered(row):
-                return Delivery("skipped", "not_offered", error="not eligible: Amazon offers no review request for this order now")
-            dispatch(None)
+                if row.after_ambiguous:  # our earlier request arrived after all
+                    return CONFIRMED_BY_REFUSAL
+                return Delivery(
+                    "skipped",
+                    "not_offered",
+                    error="not eligible: Amazon offers no review request for this order now",
+                )
             # Amazon requires marketplaceIds in the query; the library only adds it to the body
             self.caller.call(
                 "createProductReviewAndSellerFeedbackSolicitation",
                 self.client.create_product_review_and_seller_feedback_solicitation,
                 row.amazon_order_id, client=self.client, subject=row.amazon_order_id,
-                marketplaceIds=row.marketplace_id,
+                before_send=lambda: dispatch(None), marketplaceIds=row.marketplace_id,
             )  # fmt: skip
         except SpApiCallError as err:
+            if err.ambiguous:
+                return self.settle(row, err)
+            if err.status == 403 and row.after_ambiguous:
+                return CONFIRMED_BY_REFUSAL
             return _from_error(err, ineligible_403=True)
         return Delivery("sent", "sent", 201)
+
+    def settle(self, row: Claimed, err: SpApiCallError) -> Delivery:
+        """After a lost reply: Amazon withdraws the action once a request is recorded."""
+        result = self.reconcile(row)
+        if result.status == "ready":  # not recorded: safe to send again, in a later claim
+            return Delivery(
+                "ready", "ambiguous_unsent", err.status or None, f"reply lost, not delivered: {err}"
+            )
+        return result
 
     def reconcile(self, row: Claimed) -> Delivery:
         # Amazon offers the action until one is sent: still offered means ours never arrived
@@ -103,7 +130,16 @@ class Solicitations:
                 return Delivery("ready", "reconciled_unsent")
         except SpApiCallError as err:
             return Delivery("sending", "reconcile_failed", err.status, str(err))
-        return Delivery("sent", "reconciled_sent", error="reconciled: Amazon no longer offers the action")
+        return Delivery(
+            "sent", "reconciled_sent", error="reconciled: Amazon no longer offers the action"
+        )
+
+
+CONFIRMED_BY_REFUSAL = Delivery(
+    "sent", "confirmed_by_refusal",
+    error="reconciled: an earlier request's reply was lost and Amazon now refuses or no longer"
+    " offers the action, so that request arrived",
+)  # fmt: skip
 
 
 class Messaging:
@@ -113,7 +149,11 @@ class Messaging:
     TYPES: dict[str, tuple[str, str, int]] = {
         "createUnexpectedProblem": ("unexpectedProblem", "create_unexpected_problem", 2000),
         "CreateWarranty": ("warranty", "create_warranty", 2000),
-        "createConfirmDeliveryDetails": ("confirmDeliveryDetails", "create_confirm_delivery_details", 2000),
+        "createConfirmDeliveryDetails": (
+            "confirmDeliveryDetails",
+            "create_confirm_delivery_details",
+            2000,
+        ),
     }
     CRITICAL = {"createUnexpectedProblem"}
 
@@ -133,16 +173,38 @@ class Messaging:
         if not text.strip():
             return Delivery("failed", "no_text", error="no rendered text to send")
         if len(text) > self.limit:
-            return Delivery("failed", "too_long", error=f"text is {len(text)} characters; {self.operation} takes {self.limit}")
+            return Delivery(
+                "failed",
+                "too_long",
+                error=f"text is {len(text)} characters; {self.operation} takes {self.limit}",
+            )
         try:
             if not self.offered(row):
-                return Delivery("skipped", "not_offered", error=f"not eligible: Amazon offers no {self.action} message for this order now")
-            dispatch(None)
+                if row.after_ambiguous and self.operation not in self.CRITICAL:
+                    return CONFIRMED_BY_REFUSAL
+                return Delivery(
+                    "skipped",
+                    "not_offered",
+                    error=f"not eligible: Amazon offers no {self.action} message for this order now",
+                )
             self.caller.call(
                 self.operation, getattr(self.client, self.method), row.amazon_order_id,
                 client=self.client, subject=row.amazon_order_id, body={"text": text},
+                before_send=lambda: dispatch(None),
             )  # fmt: skip
         except SpApiCallError as err:
+            if err.ambiguous:
+                if self.operation in self.CRITICAL:
+                    return _from_error(err, ineligible_403=True)
+                result = self.reconcile(row)
+                if result.status == "ready":
+                    return Delivery(
+                        "ready",
+                        "ambiguous_unsent",
+                        err.status or None,
+                        f"reply lost, not delivered: {err}",
+                    )
+                return result
             return _from_error(err, ineligible_403=True)
         return Delivery("sent", "sent", 201)
 
@@ -154,7 +216,9 @@ class Messaging:
                 return Delivery("ready", "reconciled_unsent")
         except SpApiCallError as err:
             return Delivery("sending", "reconcile_failed", err.status, str(err))
-        return Delivery("sent", "reconciled_sent", error="reconciled: Amazon no longer offers the action")
+        return Delivery(
+            "sent", "reconciled_sent", error="reconciled: Amazon no longer offers the action"
+        )
 
 
 @dataclass(frozen=True)
@@ -171,8 +235,15 @@ class SmtpSettings:
 class EmailRelay:
     """Amazon's buyer-seller messaging relay: SMTP to the buyer's anonymised address."""
 
-    def __init__(self, caller: SpApiCaller, orders_client: Any, smtp: SmtpSettings, tokens_client: Any) -> None:
-        self.caller, self.orders, self.smtp, self.tokens = caller, orders_client, smtp, tokens_client
+    def __init__(
+        self, caller: SpApiCaller, orders_client: Any, smtp: SmtpSettings, tokens_client: Any
+    ) -> None:
+        self.caller, self.orders, self.smtp, self.tokens = (
+            caller,
+            orders_client,
+            smtp,
+            tokens_client,
+        )
 
     def buyer_address(self, row: Claimed) -> str | None:
         # PII on demand through a Restricted Data Token; never stored in the warehouse
@@ -200,29 +271,75 @@ class EmailRelay:
         except SpApiCallError as err:
             return _from_error(err, ineligible_403=False)
         if not to:
-            return Delivery("skipped", "no_address", error="Amazon gave no buyer e-mail address for this order")
+            return Delivery(
+                "skipped", "no_address", error="Amazon gave no buyer e-mail address for this order"
+            )
         msg = EmailMessage()
         msg["From"], msg["To"], msg["Subject"] = self.smtp.sender, to, row.subject
-        msg["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=self.smtp.sender.rsplit("@", 1)[-1])
+        msg["Message-ID"] = make_msgid(
+            idstring=f"outbox-{row.id}", domain=self.smtp.sender.rsplit("@", 1)[-1]
+        )
         msg.set_content(row.body)
+        return self._transact(msg, to, dispatch)
+
+    def _transact(self, msg: EmailMessage, to: str, dispatch: Dispatch) -> Delivery:
+        """One SMTP transaction. Errors before DATA are retryable; after DATA was issued the
+        relay may hold the message whatever happens next, so a lost reply is ambiguous.
+        Error texts carry SMTP codes, never the recipient's address."""
+        data_issued = False
         try:
-            with smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=self.smtp.timeout) as server:
-                if self.smtp.starttls:
-                    server.starttls()
-                if self.smtp.login:
-                    server.login(self.smtp.login, self.smtp.password or "")
-                dispatch(msg["Message-ID"])
-                refused = server.send_message(msg)
-        except smtplib.SMTPRecipientsRefused as err:
-            return Delivery("failed", "refused", error=f"relay refused the recipient: {err.recipients}")
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, TimeoutError, ConnectionError) as err:
-            return Delivery("failed_retryable", "retryable", error=f"SMTP: {err}")
-        except smtplib.SMTPResponseException as err:
-            status = "failed_retryable" if 400 <= err.smtp_code < 500 else "failed"
-            return Delivery(status, "smtp_error", error=f"SMTP {err.smtp_code}: {err.smtp_error!r}")
-        if refused:
-            return Delivery("failed", "refused", error=f"relay refused: {refused}")
+            server = smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=self.smtp.timeout)
+        except (smtplib.SMTPException, OSError) as err:
+            return Delivery(
+                "failed_retryable", "retryable", error=f"SMTP: {type(err).__name__} on connect"
+            )
+        try:
+            server.ehlo_or_helo_if_needed()
+            if self.smtp.starttls:
+                server.starttls()
+                server.ehlo()
+            if self.smtp.login:
+                server.login(self.smtp.login, self.smtp.password or "")
+            code, _ = server.mail(self.smtp.sender)
+            if code != 250:
+                return _smtp_refusal("MAIL FROM", code)
+            code, _ = server.rcpt(to)
+            if code not in (250, 251):
+                return Delivery("failed" if code >= 500 else "failed_retryable", "refused",
+                                error=f"relay refused the recipient: SMTP {code} to RCPT TO")  # fmt: skip
+            # marked as leaving as late as possible: only DATA can deliver the message
+            dispatch(msg["Message-ID"])
+            data_issued = True
+            code, _ = server.data(msg.as_bytes())
+        except smtplib.SMTPDataError as err:  # DATA itself refused (no 354): nothing went
+            return _smtp_refusal("DATA", err.smtp_code)
+        except (smtplib.SMTPException, OSError) as err:  # disconnects, resets, timeouts, codes
+            what = (
+                f"SMTP {err.smtp_code}"
+                if isinstance(err, smtplib.SMTPResponseException)
+                else f"SMTP: {type(err).__name__}"
+            )
+            if data_issued:
+                return _unknown(f"{what} after DATA, before the relay's reply")
+            return Delivery("failed_retryable", "retryable", error=f"{what} before DATA")
+        finally:
+            _quit(server)
+        if code != 250:
+            return _smtp_refusal("the message", code)
         return Delivery("sent", "sent", response={"message_id": msg["Message-ID"]})
 
     def reconcile(self, row: Claimed) -> Delivery:
         return UNKNOWN
+
+
+def _quit(server: smtplib.SMTP) -> None:
+    # the outcome is decided by then: a failing QUIT changes nothing
+    try:
+        server.quit()
+    except (smtplib.SMTPException, OSError):
+        server.close()
+
+
+def _smtp_refusal(stage: str, code: int) -> Delivery:
+    status = "failed_retryable" if 400 <= code < 500 else "failed"
+    return Delivery(status, "smtp_error", error=f"SMTP {code}: relay refused {stage}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from buyer_messaging.masking import connection_extras
 from buyer_messaging.policies import PolicyPack
 from buyer_messaging.send.channels import (
     Channel,
@@ -18,10 +19,12 @@ SMTP_CONN_ID = "smtp_relay"
 
 
 def smtp_settings_from_connection(conn: Any) -> SmtpSettings:
-    extra = conn.extra_dejson or {}
+    extra = connection_extras(conn)  # extra_dejson warns for every short extra
     sender = extra.get("from_email") or conn.login
     if not sender or "@" not in sender:
-        raise ValueError(f"connection {conn.conn_id!r}: set extra from_email (the seller's relay sender)")
+        raise ValueError(
+            f"connection {conn.conn_id!r}: set extra from_email (the seller's relay sender)"
+        )
     return SmtpSettings(
         host=conn.host or "127.0.0.1",
         port=int(conn.port or 25),
@@ -39,5 +42,7 @@ def channel_for(kind: str, pack: PolicyPack, caller: SpApiCaller, clients: Any) 
     if policy.channel == "solicitations":
         return Solicitations(caller, clients("solicitations"))
     if policy.channel == "messaging":
-        return Messaging(caller, clients("messaging"), policy.message_type or "createUnexpectedProblem")
+        return Messaging(
+            caller, clients("messaging"), policy.message_type or "createUnexpectedProblem"
+        )
     return EmailRelay(caller, clients("orders"), clients("smtp"), clients("tokens"))

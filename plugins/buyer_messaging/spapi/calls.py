@@ -1,8 +1,11 @@
 """Paced, retried SP-API calls: one place that knows Amazon's failure classes.
 
-429 -> empty the bucket and back off with jitter; 5xx, timeouts and unreadable bodies -> retry
-with exponential back-off and jitter; an expired access token -> refresh once; any other 4xx ->
-fail with the operation and the order named.
+429 -> empty the bucket and back off with jitter; an expired access token -> refresh once; any
+other 4xx -> fail with the operation and the order named. 5xx, timeouts, resets and unreadable
+bodies are retried with exponential back-off and jitter only for operations that are safe to
+repeat (reads). For an operation that changes something (a message, a solicitation) they may
+come after Amazon processed the request, so they raise `SpApiAmbiguousError` at once: the
+caller settles the attempt by asking Amazon or surfacing it, never by sending again.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from buyer_messaging.masking import redact
 from buyer_messaging.spapi.client import SpApiHttpError, invalidate_token
 from buyer_messaging.spapi.limits import usage_plan
 from buyer_messaging.spapi.ratelimit import SharedTokenBucket, TokenBucket
@@ -36,6 +40,25 @@ class SpApiCallError(RuntimeError):
         self.code = code
         self.message = message
 
+    ambiguous = False
+
+
+class SpApiAmbiguousError(SpApiCallError):
+    """A non-idempotent request may have reached Amazon and been processed: its reply was lost
+    (5xx, read timeout, reset, unreadable body). Never retried; settled by reconciliation."""
+
+    ambiguous = True
+
+
+# POSTs whose repetition reaches no buyer: a second token, or a second report of the same window.
+SAFE_TO_REPEAT = frozenset({"createRestrictedDataToken", "createReport"})
+_READ_PREFIXES = ("get", "list", "search", "download")
+
+
+def is_idempotent(operation: str) -> bool:
+    """Reads and the few harmless POSTs; anything else (create*, send*, ...) is not."""
+    return operation.startswith(_READ_PREFIXES) or operation in SAFE_TO_REPEAT
+
 
 class SpApiCaller:
     """Calls SP-API operations for one account at the pace Amazon allows."""
@@ -49,10 +72,14 @@ class SpApiCaller:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         shared: tuple[str, str] | None = None,
+        unreachable_budget_s: float = 20.0,
     ) -> None:
         """`shared=(dsn, account_id)` keeps the buckets in the warehouse, shared by every
-        batch and worker of the account; without it they live in this process."""
+        batch and worker of the account; without it they live in this process.
+        `unreachable_budget_s` caps the time spent waiting on an endpoint that cannot be
+        reached at all: past it the call fails and Airflow's task retry takes over."""
         self.max_attempts = max_attempts
+        self.unreachable_budget_s = unreachable_budget_s
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self._sleep = sleep
@@ -73,7 +100,9 @@ class SpApiCaller:
                     dsn, account_id, operation, rate, burst, sleep=self._sleep
                 )
             else:
-                self.buckets[operation] = TokenBucket(rate, burst, clock=self._clock, sleep=self._sleep)
+                self.buckets[operation] = TokenBucket(
+                    rate, burst, clock=self._clock, sleep=self._sleep
+                )
         return self.buckets[operation]
 
     def close(self) -> None:
@@ -91,17 +120,41 @@ class SpApiCaller:
         *args: Any,
         client: Any = None,
         subject: str | None = None,
+        idempotent: bool | None = None,
+        before_send: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run `fn(*args, **kwargs)` (one SP-API operation) with pacing and retries."""
+        """Run `fn(*args, **kwargs)` (one SP-API operation) with pacing and retries.
+
+        `idempotent` defaults to `is_idempotent(operation)`. `before_send` runs after the rate
+        bucket granted a token, right before the request leaves (the outbox marks the attempt
+        dispatched there, so the window between that mark and the bytes is as short as can be).
+        """
         from sp_api.base import SellingApiException
 
+        repeatable = is_idempotent(operation) if idempotent is None else idempotent
         bucket = self.bucket(operation)
         refreshed = False
         last: tuple[int, str, str] = (0, "", "")
+        unreachable_waited = 0.0
         for attempt in range(1, self.max_attempts + 1):
             bucket.acquire()
             self.calls[operation] += 1
+            try:
+                if not repeatable:
+                    # fetch the access token first: a failure there is not our request's
+                    _warm_token(client)
+                if before_send is not None:
+                    before_send()
+            except SellingApiException as err:
+                raise SpApiCallError(
+                    operation, subject, 0, type(err).__name__, redact(str(err))
+                ) from err
+            except _transport_errors() as err:
+                last = (0, type(err).__name__, str(err))
+                self.retries[operation] += 1
+                self._sleep(self._backoff(attempt))
+                continue
             try:
                 response = fn(*args, **kwargs)
             except SpApiHttpError as err:
@@ -111,6 +164,10 @@ class SpApiCaller:
                     bucket.throttled(max(1.0 / bucket.rate, 0.05) * min(attempt, 4))
                     continue
                 if err.status >= 500 or err.code == "InvalidResponse":
+                    if not repeatable:
+                        raise SpApiAmbiguousError(
+                            operation, subject, err.status, err.code, err.message
+                        ) from err
                     self.retries[operation] += 1
                     self._sleep(self._backoff(attempt))
                     continue
@@ -118,15 +175,48 @@ class SpApiCaller:
                     invalidate_token(client)
                     refreshed = True
                     continue
-                raise SpApiCallError(operation, subject, err.status, err.code, err.message) from err
+                message = err.message
+                if err.status in (401, 403) and subject is None and client is not None:
+                    # an account-wide call refused: say which account, marketplace and endpoint
+                    message = f"{message} [{_account_context(client)}]"
+                raise SpApiCallError(operation, subject, err.status, err.code, message) from err
             except SellingApiException as err:
                 raise SpApiCallError(
-                    operation, subject, int(getattr(err, "code", 0) or 0), type(err).__name__, str(err)
+                    operation,
+                    subject,
+                    int(getattr(err, "code", 0) or 0),
+                    type(err).__name__,
+                    redact(str(err)),
                 ) from err
             except _transport_errors() as err:
-                last = (0, type(err).__name__, str(err))
+                text = redact(str(err))
+                if not text.startswith("LWA "):  # the token client names its own endpoint
+                    text = f"cannot reach {_where(client)}: {type(err).__name__}: {text}"
+                last = (0, type(err).__name__, text)
+                if not repeatable and not _never_left(err):
+                    # the request may have reached Amazon: settled by reconciliation, never resent
+                    raise SpApiAmbiguousError(
+                        operation, subject, 0, type(err).__name__, text
+                    ) from err
+                wait = self._backoff(attempt)
+                if (
+                    attempt == self.max_attempts
+                    or unreachable_waited + wait > self.unreachable_budget_s
+                ):
+                    raise SpApiCallError(
+                        operation,
+                        subject,
+                        0,
+                        "Unreachable",
+                        f"gave up after {attempt} attempts over {unreachable_waited:.0f} s: {last[2]}",
+                    ) from None
+                log.warning(
+                    "%s: %s (attempt %d of %d); retrying in %.1f s",
+                    operation, last[2], attempt, self.max_attempts, wait,
+                )  # fmt: skip
+                unreachable_waited += wait
                 self.retries[operation] += 1
-                self._sleep(self._backoff(attempt))
+                self._sleep(wait)
                 continue
             rate = _header_rate(getattr(response, "headers", None))
             if rate:
@@ -134,15 +224,37 @@ class SpApiCaller:
             return response
         status, code, message = last
         raise SpApiCallError(
-            operation, subject, status, code, f"gave up after {self.max_attempts} attempts: {message}"
+            operation,
+            subject,
+            status,
+            code,
+            f"gave up after {self.max_attempts} attempts: {message}",
         )
 
     def summary(self) -> str:
         ops = sorted(self.calls)
-        return ", ".join(
-            f"{op}: {self.calls[op]} calls, {self.throttled[op]} throttled, {self.retries[op]} retried"
-            for op in ops
-        ) or "no calls"
+        return (
+            ", ".join(
+                f"{op}: {self.calls[op]} calls, {self.throttled[op]} throttled, {self.retries[op]} retried"
+                for op in ops
+            )
+            or "no calls"
+        )
+
+
+def _where(client: Any) -> str:
+    """The endpoint and the account's connection, for an error a newcomer can act on."""
+    endpoint = getattr(client, "endpoint", None) or "the SP-API endpoint"
+    conn_id = getattr(client, "conn_id", None)
+    return f"{endpoint} (connection {conn_id!r})" if conn_id else str(endpoint)
+
+
+def _account_context(client: Any) -> str:
+    marketplace = getattr(client, "marketplace_id", None)
+    return (
+        f"{_where(client)}, marketplace {marketplace}: is the seller registered in that"
+        " marketplace, does the endpoint serve its region, and does the app hold the role?"
+    )
 
 
 def _header_rate(headers: Any) -> float | None:
@@ -159,3 +271,18 @@ def _transport_errors() -> tuple[type[BaseException], ...]:
     import httpx
 
     return (httpx.TransportError,)
+
+
+def _never_left(err: BaseException) -> bool:
+    """True when the request provably never reached the server: refused connection, DNS, TLS
+    handshake (httpx.ConnectError), connect timeout, or no free connection in the pool. A write
+    error, read timeout, reset or a server that hangs up may come after it was processed."""
+    import httpx
+
+    return isinstance(err, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
+def _warm_token(client: Any) -> None:
+    auth = getattr(client, "_auth", None)
+    if auth is not None and hasattr(auth, "get_auth"):
+        auth.get_auth()

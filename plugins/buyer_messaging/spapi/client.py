@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from buyer_messaging.marketplaces import marketplace as lookup_marketplace
+from buyer_messaging.masking import guard_library_logs, mask, redact
 from buyer_messaging.spapi.credentials import SpApiCredentials
 
 T = TypeVar("T")
@@ -36,6 +37,11 @@ class SpApiHttpError(Exception):
         return self.status == 403 and "expired" in self.message.lower()
 
 
+class LwaError(SpApiHttpError):
+    """Login with Amazon did not exchange the refresh token: the message names the account
+    and the token endpoint, and never holds what was sent (an endpoint may echo it)."""
+
+
 @dataclass(frozen=True)
 class _Marketplace:
     """What the client library reads from its Marketplaces enum."""
@@ -53,7 +59,10 @@ def _check_status(res: Any) -> None:
                 json.loads(res.content)
             except ValueError:
                 raise SpApiHttpError(
-                    status, "InvalidResponse", "the body is not valid JSON (truncated?)", res.headers
+                    status,
+                    "InvalidResponse",
+                    "the body is not valid JSON (truncated?)",
+                    res.headers,
                 ) from None
         return
     code, message = "HttpError", (res.text or "")[:200] or "empty body"
@@ -67,7 +76,7 @@ def _check_status(res: Any) -> None:
                 message = f"{message} ({details})"
     except (ValueError, AttributeError):
         pass
-    raise SpApiHttpError(status, code, message, res.headers)
+    raise SpApiHttpError(status, code, redact(message), res.headers)
 
 
 class _CheckedMixin:
@@ -101,12 +110,48 @@ def _token_client_class(creds: SpApiCredentials) -> type:
         def get_auth(self) -> AccessTokenResponse:
             with self._lock:
                 if self._token is None or time.monotonic() >= self._expires_at:
-                    token = self._request(self.scheme + self.host + self.path, self.data, self.headers)
+                    token = self._exchange()
+                    mask(token["access_token"])
                     lifetime = float(token.get("expires_in", 3600))
                     # refresh a little early so a token never expires in flight
                     self._expires_at = time.monotonic() + max(1.0, lifetime * 0.9)
                     self._token = token
                 return AccessTokenResponse(**self._token)
+
+        def _exchange(self) -> dict[str, Any]:
+            """POST the refresh token to LWA. The library's own `_request` raises with the
+            endpoint's error_description verbatim, which an echoing endpoint fills with the
+            refresh token and client secret."""
+            import httpx
+
+            url = self.scheme + self.host + self.path
+            where = f"LWA token exchange for {creds.account} at {url}"
+            try:
+                res = self._transport.request("POST", url, data=self.data, headers=self.headers)
+            except httpx.TransportError as err:
+                raise type(err)(f"{where}: {type(err).__name__}: {redact(str(err))}") from None
+            try:
+                body = res.json()
+            except ValueError:
+                body = None
+            if res.status_code == 200 and isinstance(body, dict) and body.get("access_token"):
+                return body
+            if res.status_code == 200:
+                raise LwaError(
+                    200,
+                    "InvalidResponse",
+                    f"{where}: the answer holds no access_token",
+                    res.headers,
+                )
+            if isinstance(body, dict):
+                code = str(body.get("error") or "HttpError")
+                detail = str(body.get("error_description") or "")
+            else:
+                code, detail = "HttpError", res.text[:200]
+            detail = redact(detail, creds.secrets())
+            raise LwaError(
+                res.status_code, code, f"{where} failed: {detail or 'no description'}", res.headers
+            )
 
         def invalidate(self) -> None:
             with self._lock:
@@ -130,6 +175,10 @@ def checked_class(api_cls: type) -> type:
 def build_client(api_cls: type[T], creds: SpApiCredentials, *, timeout: float = 30.0) -> T:
     """A client of `api_cls` (e.g. OrdersV0, Solicitations) for these credentials."""
     mp = lookup_marketplace(creds.marketplace)
+    # credentials built without a connection too; and the masker's import (about a second)
+    # is paid here, not inside the first paced call
+    mask(*creds.secrets())
+    guard_library_logs()
     cls = checked_class(api_cls)
     client = cls(
         marketplace=_Marketplace(creds.base_url, mp.marketplace_id, mp.region),
@@ -142,6 +191,7 @@ def build_client(api_cls: type[T], creds: SpApiCredentials, *, timeout: float = 
         auth_token_client_class=_token_client_class(creds),
         timeout=timeout,
     )
+    client.conn_id = creds.conn_id  # named by SpApiCaller when the endpoint cannot be reached
     # SP_API_DEFAULT_MARKETPLACE in the environment silently replaces the argument: undo that.
     client.endpoint, client.marketplace_id, client.region = (
         creds.base_url,

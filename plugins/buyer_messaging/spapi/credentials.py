@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from buyer_messaging.marketplaces import marketplace as lookup_marketplace
+from buyer_messaging.masking import connection_extras, mask
 
 DEFAULT_LWA_ENDPOINT = "https://api.amazon.com/auth/o2/token"
 REQUIRED_EXTRAS = ("refresh_token", "lwa_app_id", "lwa_client_secret")
@@ -24,6 +25,7 @@ class SpApiCredentials:
     marketplace: str = "US"
     endpoint: str = ""
     lwa_endpoint: str = DEFAULT_LWA_ENDPOINT
+    conn_id: str = ""  # named in errors: which account's credentials failed
 
     @property
     def base_url(self) -> str:
@@ -40,14 +42,20 @@ class SpApiCredentials:
     def secrets(self) -> tuple[str, ...]:
         return (self.refresh_token, self.lwa_client_secret)
 
+    @property
+    def account(self) -> str:
+        return f"connection {self.conn_id!r}" if self.conn_id else "these SP-API credentials"
+
 
 def credentials_from_connection(conn: Any, *, marketplace: str | None = None) -> SpApiCredentials:
-    extra = conn.extra_dejson or {}
+    extra = connection_extras(conn)
     missing = [key for key in REQUIRED_EXTRAS if not extra.get(key)]
     if missing:
         raise CredentialsError(
             f"connection {conn.conn_id!r}: extras {', '.join(missing)} are required"
         )
+    # whatever the extras' names, these two are secrets (the masker matches names only)
+    mask(extra["refresh_token"], extra["lwa_client_secret"])
     return SpApiCredentials(
         refresh_token=extra["refresh_token"],
         lwa_app_id=extra["lwa_app_id"],
@@ -55,4 +63,5 @@ def credentials_from_connection(conn: Any, *, marketplace: str | None = None) ->
         marketplace=extra.get("marketplace") or marketplace or "US",
         endpoint=extra.get("endpoint") or "",
         lwa_endpoint=extra.get("lwa_endpoint") or DEFAULT_LWA_ENDPOINT,
+        conn_id=conn.conn_id or "",
     )

@@ -22,7 +22,9 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
+from buyer_messaging.redact import scrub_tree
 from buyer_messaging.ui import queries
+from buyer_messaging.warehouse.migrate import pending
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +108,10 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
             conn.set_session(readonly=True)
             with conn.cursor() as cur:
                 cur.execute("SET statement_timeout = '20s'")
-            yield conn
+            missing = pending(conn)
+            # before the first DAG run the tables do not exist yet: an empty page that says
+            # why, not a 500 (the dashboard is read-only and never migrates)
+            yield NotMigrated(missing) if missing else conn
         finally:
             conn.rollback()
             conn.close()
@@ -152,8 +157,9 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
         str | None, Query(description="seller account id (default: all you may read)")
     ]
 
-    def scope(accounts: list[str], days: tuple[date, date]) -> dict[str, Any]:
-        return {"accounts": accounts, "from": days[0].isoformat(), "to": days[1].isoformat()}
+    def scope(accounts: list[str], days: tuple[date, date], conn: Any) -> dict[str, Any]:
+        found = {"accounts": accounts, "from": days[0].isoformat(), "to": days[1].isoformat()}
+        return found | notice_of(conn)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(user: PageUser) -> FileResponse:
@@ -169,13 +175,13 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
 
     @app.get("/accounts")
     def list_accounts(user: User, conn: Warehouse) -> dict[str, Any]:
-        return {"accounts": readable_accounts(user, conn, None)}
+        return {"accounts": readable_accounts(user, conn, None)} | notice_of(conn)
 
     @app.get("/summary")
     def summary(user: User, conn: Warehouse, days: Days, account: Account = None) -> dict[str, Any]:
         """Messages per day, kind and status (reporting.daily_summary), with totals."""
         accounts = readable_accounts(user, conn, account)
-        return scope(accounts, days) | queries.summary(conn, accounts, *days)
+        return scope(accounts, days, conn) | queries.summary(conn, accounts, *days)
 
     @app.get("/violations")
     def violations(
@@ -187,13 +193,13 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         """The lint rules that caught most messages (reporting.lint_violations)."""
         accounts = readable_accounts(user, conn, account)
-        return scope(accounts, days) | queries.violations(conn, accounts, *days, limit=limit)
+        return scope(accounts, days, conn) | queries.violations(conn, accounts, *days, limit=limit)
 
     @app.get("/quality")
     def quality(user: User, conn: Warehouse, days: Days, account: Account = None) -> dict[str, Any]:
         """Data-quality verdicts per day and suite (reporting.quality_summary) and pass rates."""
         accounts = readable_accounts(user, conn, account)
-        return scope(accounts, days) | queries.quality(conn, accounts, *days)
+        return scope(accounts, days, conn) | queries.quality(conn, accounts, *days)
 
     @app.get("/throttling")
     def throttling(
@@ -201,7 +207,7 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         """Calls and HTTP 429 answers per stage and operation (reporting.throttling)."""
         accounts = readable_accounts(user, conn, account)
-        return scope(accounts, days) | queries.throttling(conn, accounts, *days)
+        return scope(accounts, days, conn) | queries.throttling(conn, accounts, *days)
 
     @app.get("/order/{amazon_order_id}")
     def order(
@@ -211,13 +217,17 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
         violations, and per account the explanation of ``buyer_messaging.explain``."""
         accounts = readable_accounts(user, conn, account)
         found = queries.order(conn, accounts, amazon_order_id)
-        if account:
+        if isinstance(conn, NotMigrated):
+            explain_for = []
+        elif account:
             explain_for = [account]
         else:
             explain_for = queries.order_accounts(conn, accounts, amazon_order_id)
         found["accounts"] = accounts
         found["explanations"] = [_explain(conn, a, amazon_order_id) for a in explain_for]
-        return found
+        # error texts and lint excerpts may quote the buyer: never hand them to a browser
+        buyer = queries.buyer_values(conn, accounts, amazon_order_id)
+        return scrub_tree(found, buyer) | notice_of(conn)  # type: ignore[no-any-return]
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
@@ -226,6 +236,52 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
         )
 
     return app
+
+
+class NotMigrated:
+    """Stands in for the connection to a warehouse whose tables are not all there yet: every
+    query answers no rows, so every route keeps its usual shape, empty, plus a notice."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+
+    def cursor(self) -> "_NoRows":
+        return _NoRows()
+
+    def rollback(self) -> None:
+        pass
+
+    @property
+    def notice(self) -> str:
+        return (
+            "The warehouse has no data yet: it lacks the migrations "
+            f"{', '.join(self.missing)}. The first task of every buyer_messaging_<account> DAG"
+            " (migrate_warehouse) applies them, so trigger a DAG once, or run"
+            " `buyer-messaging migrate`."
+        )
+
+
+class _NoRows:
+    description: list[Any] = []
+
+    def __enter__(self) -> "_NoRows":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def execute(self, sql: str, params: Any = None) -> None:
+        pass
+
+    def fetchall(self) -> list[Any]:
+        return []
+
+    def fetchone(self) -> None:
+        return None
+
+
+def notice_of(conn: Any) -> dict[str, str]:
+    return {"notice": conn.notice} if isinstance(conn, NotMigrated) else {}
 
 
 def _explain(conn: Any, account_id: str, amazon_order_id: str) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-STATUSES = ("sent", "blocked", "expired", "failed", "skipped", "planned")
+# delivery_unknown: a reply was lost where the channel offers no read-back (settled by an operator)
+STATUSES = ("sent", "blocked", "expired", "failed", "skipped", "planned", "delivery_unknown")
 
 ACCOUNTS = """
 SELECT account_id FROM messaging.outbox
@@ -80,6 +81,17 @@ ORDER BY 1
 ORDER_ATTEMPTS = """
 SELECT a.outbox_id, a.attempt_no, a.started_at, a.finished_at, a.outcome, a.http_status, a.error
 FROM messaging.attempts a WHERE a.outbox_id = ANY(%(ids)s) ORDER BY a.outbox_id, a.attempt_no
+"""
+
+# The order's raw buyer fields, only to cut them out of the answer (never returned).
+ORDER_BUYER_RAW = """
+SELECT o.raw FROM staging.orders o
+WHERE o.account_id = ANY(%(accounts)s) AND o.amazon_order_id = %(order)s
+"""
+
+ORDER_ITEMS_RAW = """
+SELECT i.raw FROM staging.order_items i
+WHERE i.account_id = ANY(%(accounts)s) AND i.amazon_order_id = %(order)s
 """
 
 ORDER_VIOLATIONS = """
@@ -211,6 +223,22 @@ def order(conn: Any, accounts: list[str], amazon_order_id: str) -> dict[str, Any
         o["attempt_log"] = [_without(a, "outbox_id") for a in attempts if a["outbox_id"] == o["id"]]
         o["lint_violations"] = [_without(v, "outbox_id") for v in lint if v["outbox_id"] == o["id"]]
     return {"amazon_order_id": amazon_order_id, "messages": messages, "outbox": outbox}
+
+
+def buyer_values(conn: Any, accounts: list[str], amazon_order_id: str) -> set[str]:
+    """The order's buyer name, e-mail and address as the warehouse holds them (until purged)."""
+    from buyer_messaging.redact import ITEM_PII_KEYS, buyer_values
+
+    params = {"accounts": accounts, "order": amazon_order_id}
+    found: set[str] = set()
+    with conn.cursor() as cur:
+        cur.execute(ORDER_BUYER_RAW, params)
+        for (raw,) in cur.fetchall():
+            found |= buyer_values(raw)
+        cur.execute(ORDER_ITEMS_RAW, params)
+        for (raw,) in cur.fetchall():
+            found |= buyer_values(raw, ITEM_PII_KEYS)
+    return found
 
 
 def order_accounts(conn: Any, accounts: list[str], amazon_order_id: str) -> list[str]:

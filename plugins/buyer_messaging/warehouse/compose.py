@@ -6,14 +6,22 @@ from typing import Any
 
 from psycopg2.extras import execute_values
 
+from buyer_messaging.redact import scrub
+
 PLANNED_WITH_CONTEXT = """
-SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.currency,
+SELECT m.id, m.account_id, m.kind, m.event, m.amazon_order_id, o.marketplace, o.order_status, o.currency,
        -- Amazon drops OrderTotal once an order is cancelled: its items still carry prices
        coalesce(o.order_total,
                 (SELECT sum(i.item_price) FROM staging.order_items i
                  WHERE i.account_id = m.account_id AND i.amazon_order_id = m.amazon_order_id)) AS order_total,
        o.purchase_date, o.latest_ship_date, o.earliest_delivery_date, o.latest_delivery_date,
        o.last_update_date,
+       -- buyer PII kept until the retention purge (extraction drops e-mail and phone): the
+       -- name for the greeting, the delivery address for a shipment confirmation
+       coalesce(o.raw #>> '{BuyerInfo,BuyerName}', o.raw #>> '{buyer,buyerName}') AS buyer_name,
+       CASE WHEN m.kind = 'shipment_confirmation'
+            THEN coalesce(o.raw -> 'ShippingAddress', o.raw #> '{recipient,deliveryAddress}')
+       END AS stored_address,
        -- the first package (Orders API 2026-01-01): what a shipment confirmation quotes
        t.carrier, t.tracking_number, t.ship_date,
        coalesce(t.estimated_delivery_end, o.latest_delivery_date) AS estimated_delivery,
@@ -36,7 +44,22 @@ SELECT m.id, m.kind, m.amazon_order_id, o.marketplace, o.order_status, o.currenc
                        'refund_date', max(r.return_delivery_date))
             FROM staging.returns r
             WHERE r.account_id = m.account_id AND r.amazon_order_id = m.amazon_order_id)
-       END AS returned
+       END AS returned,
+       -- an unavailability notice names the lines it is about: what was cancelled (and why,
+       -- per Amazon) or is still unshipped, with their prices for the refund
+       CASE WHEN m.kind = 'unavailability_notice' THEN
+           (SELECT json_agg(json_build_object('title', i.title, 'quantity', i.quantity_ordered,
+                                              'asin', i.asin, 'sku', i.seller_sku,
+                                              'shipped', i.quantity_shipped, 'price', i.item_price,
+                                              'cancelled', c.quantity_cancelled,
+                                              'cancel_reason', c.cancel_reason)
+                            ORDER BY i.order_item_id)
+            FROM staging.order_items i
+            JOIN staging.order_item_cancellations c
+              ON c.account_id = i.account_id AND c.amazon_order_id = i.amazon_order_id
+             AND c.order_item_id = i.order_item_id
+            WHERE i.account_id = m.account_id AND i.amazon_order_id = m.amazon_order_id)
+       END AS lines
 FROM messaging.outbox m
 JOIN staging.orders o ON o.account_id = m.account_id AND o.amazon_order_id = m.amazon_order_id
 LEFT JOIN staging.order_tracking t ON t.account_id = m.account_id AND t.amazon_order_id = m.amazon_order_id
@@ -64,8 +87,12 @@ def planned_with_context(cur: Any, account_id: str, kinds: list[str]) -> list[di
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def apply_verdicts(cur: Any, rows: list[tuple[Any, ...]], violations: list[tuple[Any, ...]]) -> None:
+def apply_verdicts(
+    cur: Any, rows: list[tuple[Any, ...]], violations: list[tuple[Any, ...]]
+) -> None:
     """rows: (id, status, locale, subject, body, codes list, error); violations: (id, rule, category, severity, excerpt)."""
+    # a blocking verdict's error quotes the body, which may hold an e-mail address
+    rows = [(*row[:6], scrub(row[6])) for row in rows]
     if rows:
         execute_values(cur, _APPLY, rows, template="(%s, %s, %s, %s, %s, %s, %s)")
     if violations:

@@ -22,7 +22,9 @@ def dsn_from_connection(conn: Any) -> str:
     }
     if conn.password:
         parts["password"] = conn.password
-    extra = conn.extra_dejson if hasattr(conn, "extra_dejson") else {}
+    from buyer_messaging.masking import connection_extras
+
+    extra = connection_extras(conn)
     for key in ("sslmode", "connect_timeout", "application_name"):
         if key in extra:
             parts[key] = extra[key]

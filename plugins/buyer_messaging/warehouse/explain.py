@@ -23,9 +23,14 @@ FROM staging.returns WHERE account_id = %s AND amazon_order_id = %s ORDER BY ret
 """
 
 MESSAGES = """
-SELECT id, kind, channel, status, due_on, send_before, reason, error, violation_codes,
+SELECT id, kind, event, channel, status, due_on, send_before, reason, error, violation_codes,
        attempts, sent_at
-FROM messaging.outbox WHERE account_id = %s AND amazon_order_id = %s ORDER BY kind
+FROM messaging.outbox WHERE account_id = %s AND amazon_order_id = %s ORDER BY kind, due_on, id
+"""
+
+ITEMS = """
+SELECT order_item_id, asin, seller_sku, quantity_ordered, quantity_shipped
+FROM staging.order_items WHERE account_id = %s AND amazon_order_id = %s ORDER BY order_item_id
 """
 
 ATTEMPTS = """
@@ -36,5 +41,10 @@ FROM messaging.attempts a WHERE a.outbox_id = %s ORDER BY a.attempt_no
 
 def fetch(cur: Any, sql: str, *params: Any) -> list[dict[str, Any]]:
     cur.execute(sql, params)
+    return rows(cur)
+
+
+def rows(cur: Any) -> list[dict[str, Any]]:
+    """The last statement's rows as dicts."""
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

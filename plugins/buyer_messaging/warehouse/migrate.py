@@ -57,6 +57,18 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
+def pending(conn: Any, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """The migrations not applied yet, read-only (for readers such as the dashboard)."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('public.buyer_messaging_migrations') IS NOT NULL")
+        if cur.fetchone()[0]:
+            cur.execute("SELECT version FROM public.buyer_messaging_migrations")
+            done = {v for (v,) in cur.fetchall()}
+        else:
+            done = set()
+    return [f"{m.version:04d}_{m.name}" for m in discover(directory) if m.version not in done]
+
+
 def migrate(conn: Any, directory: Path = MIGRATIONS_DIR) -> list[str]:
     """Apply pending migrations; returns the names applied (empty when up to date)."""
     applied_now: list[str] = []

@@ -1,9 +1,12 @@
 """SQL of the `messaging` schema: the outbox state machine and its attempts.
 
-Exactly-once hinges on two things: a row is marked `sending` (committed) before any call is
-made, and the sender holds a session advisory lock on the row's id until its outcome is
-committed. A `sending` row whose lock can be taken therefore belongs to a dead sender and is
-reconciled before anything is sent again.
+Exactly-once hinges on three things: a row is marked `sending` (committed) before any call is
+made; the sender holds a session advisory lock on the row's id until its outcome is committed;
+and its claim is a lease (`lease_until`) renewed when the request leaves. A `sending` row whose
+lock can be taken belongs to a dead sender; one whose lease ran out belongs to a sender that
+hangs or whose host vanished while Postgres still holds its session. Either is taken over and
+reconciled before anything is sent again, and the old sender, fenced by (claimed_by, attempts),
+can no longer dispatch or finish it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from psycopg2.extras import Json
+
+from buyer_messaging.redact import scrub
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,27 @@ class Claimed:
     subject: str | None
     body: str | None
     attempt_no: int
+    # an earlier attempt may have arrived (reply lost, or sender died after dispatching): a
+    # refusal or a missing action now most likely means that attempt was delivered
+    after_ambiguous: bool = False
+
+
+# Long enough for one chunk of claimed rows at Amazon's slowest send rate with retries; the
+# lease is renewed when each request leaves.
+LEASE_SECONDS = 600
+
+# attempt outcomes after which the message may have reached the buyer
+AMBIGUOUS_OUTCOMES = ("ambiguous_unsent", "reconciled_unsent")
+
+
+class LeaseLost(RuntimeError):
+    """This sender's claim on the row was taken over: it must not send it."""
+
+    def __init__(self, row: Claimed) -> None:
+        super().__init__(
+            f"outbox row {row.id} (order {row.amazon_order_id}, {row.kind}) was taken over"
+        )
+        self.row = row
 
 
 _CLAIM = """
@@ -42,11 +68,14 @@ WITH picked AS MATERIALIZED (
 )
 UPDATE messaging.outbox o
 SET status = 'sending', attempts = o.attempts + 1, claimed_by = %(worker)s,
-    claimed_at = now(), updated_at = now()
+    claimed_at = now(), updated_at = now(),
+    lease_until = now() + %(lease)s * interval '1 second'
 FROM locked
 WHERE o.id = locked.id
 RETURNING o.id, o.account_id, o.marketplace_id, o.amazon_order_id, o.kind, o.channel,
-          o.locale, o.subject, o.body, o.attempts
+          o.locale, o.subject, o.body, o.attempts,
+          EXISTS (SELECT 1 FROM messaging.attempts a
+                  WHERE a.outbox_id = o.id AND a.outcome = ANY(%(ambiguous)s))
 """
 
 _START_ATTEMPT = """
@@ -57,7 +86,7 @@ _FINISH = """
 UPDATE messaging.outbox
 SET status = %(status)s, error = %(error)s, updated_at = now(),
     sent_at = CASE WHEN %(status)s = 'sent' THEN coalesce(%(sent_at)s, now()) ELSE sent_at END
-WHERE id = %(id)s AND status = 'sending'
+WHERE id = %(id)s AND status = 'sending' AND attempts = %(attempt_no)s
 """
 
 _FINISH_ATTEMPT = """
@@ -69,16 +98,35 @@ WHERE outbox_id = %(id)s AND attempt_no = %(attempt_no)s
 
 _ORPHANS = """
 WITH sending AS MATERIALIZED (
-    SELECT id, account_id, marketplace_id, amazon_order_id, kind, channel, locale, subject,
-           body, attempts
-    FROM messaging.outbox
-    WHERE account_id = %s AND status = 'sending'
+    SELECT id, lease_until FROM messaging.outbox
+    WHERE account_id = %(account_id)s AND status = 'sending'
+      AND (%(kinds)s::text[] IS NULL OR kind = ANY(%(kinds)s::text[]))
     ORDER BY id
+    FOR UPDATE SKIP LOCKED
+), probed AS MATERIALIZED (
+    SELECT id, lease_until, pg_try_advisory_lock(id) AS locked FROM sending
+), taken AS MATERIALIZED (
+    SELECT id, locked FROM probed WHERE locked OR lease_until IS NULL OR lease_until < now()
 )
-SELECT s.*, a.dispatched_at IS NOT NULL
-FROM sending s
-LEFT JOIN messaging.attempts a ON a.outbox_id = s.id AND a.attempt_no = s.attempts
-WHERE pg_try_advisory_lock(s.id)
+UPDATE messaging.outbox o
+SET claimed_by = %(worker)s, updated_at = now(),
+    lease_until = now() + %(lease)s * interval '1 second'
+FROM taken t
+WHERE o.id = t.id
+RETURNING o.id, o.account_id, o.marketplace_id, o.amazon_order_id, o.kind, o.channel,
+          o.locale, o.subject, o.body, o.attempts,
+          EXISTS (SELECT 1 FROM messaging.attempts a
+                  WHERE a.outbox_id = o.id AND a.outcome = ANY(%(ambiguous)s)),
+          EXISTS (SELECT 1 FROM messaging.attempts a
+                  WHERE a.outbox_id = o.id AND a.attempt_no = o.attempts
+                    AND a.dispatched_at IS NOT NULL),
+          t.locked
+"""
+
+_RENEW = """
+UPDATE messaging.outbox SET lease_until = now() + %(lease)s * interval '1 second'
+WHERE id = %(id)s AND status = 'sending' AND attempts = %(attempt_no)s
+  AND claimed_by = %(worker)s AND lease_until > now()
 """
 
 _DISPATCHED = """
@@ -87,7 +135,8 @@ WHERE outbox_id = %s AND attempt_no = %s
 """
 
 _BACK_TO_READY = """
-UPDATE messaging.outbox SET status = 'ready', updated_at = now() WHERE id = %s AND status = 'sending'
+UPDATE messaging.outbox SET status = 'ready', updated_at = now(), lease_until = NULL
+WHERE id = %s AND status = 'sending' AND attempts = %s
 """
 
 _EXPIRE_STALE = """
@@ -106,9 +155,15 @@ GROUP BY kind ORDER BY kind
 """
 
 
-def claim(cur: Any, *, account_id: str, kind: str, limit: int, worker: str) -> list[Claimed]:
+def claim(
+    cur: Any, *, account_id: str, kind: str, limit: int, worker: str, lease: float = LEASE_SECONDS
+) -> list[Claimed]:
     """Claim up to `limit` rows and hold their advisory locks (caller commits at once)."""
-    cur.execute(_CLAIM, {"account_id": account_id, "kind": kind, "limit": limit, "worker": worker})
+    cur.execute(
+        _CLAIM,
+        {"account_id": account_id, "kind": kind, "limit": limit, "worker": worker,
+         "lease": lease, "ambiguous": list(AMBIGUOUS_OUTCOMES)},
+    )  # fmt: skip
     rows = [Claimed(*row) for row in cur.fetchall()]
     for row in rows:
         cur.execute(_START_ATTEMPT, (row.id, row.attempt_no, worker))
@@ -126,7 +181,18 @@ def finish(
     error: str | None = None,
     sent_at: Any = None,
 ) -> None:
-    cur.execute(_FINISH, {"status": status, "error": error, "sent_at": sent_at, "id": row.id})
+    # the one place delivery errors are stored: relays quote the refused recipient's address
+    error = scrub(error)
+    cur.execute(
+        _FINISH,
+        {
+            "status": status,
+            "error": error,
+            "sent_at": sent_at,
+            "id": row.id,
+            "attempt_no": row.attempt_no,
+        },
+    )
     cur.execute(
         _FINISH_ATTEMPT,
         {
@@ -144,23 +210,54 @@ def release(cur: Any, row_id: int) -> None:
     cur.execute("SELECT pg_advisory_unlock(%s)", (row_id,))
 
 
-def orphans(cur: Any, account_id: str) -> list[tuple[Claimed, bool]]:
-    """`sending` rows no live sender holds (their advisory lock is now ours), each with
-    whether its last attempt's request had been dispatched."""
-    cur.execute(_ORPHANS, (account_id,))
-    return [(Claimed(*row[:-1]), bool(row[-1])) for row in cur.fetchall()]
+def orphans(
+    cur: Any,
+    account_id: str,
+    *,
+    worker: str,
+    lease: float = LEASE_SECONDS,
+    kinds: list[str] | None = None,
+) -> list[tuple[Claimed, bool, bool]]:
+    """`sending` rows (of `kinds`, default all) no live sender holds: their advisory lock is now
+    ours, or their lease ran out (then the lock may still be a hung sender's). They are now
+    leased to `worker`. Each comes with whether its last attempt was dispatched and whether we
+    hold its lock."""
+    cur.execute(
+        _ORPHANS,
+        {
+            "account_id": account_id,
+            "worker": worker,
+            "lease": lease,
+            "ambiguous": list(AMBIGUOUS_OUTCOMES),
+            "kinds": kinds,
+        },
+    )
+    return [(Claimed(*row[:-2]), bool(row[-2]), bool(row[-1])) for row in cur.fetchall()]
 
 
-def dispatched(cur: Any, row: Claimed, message_id: str | None = None) -> None:
-    """Mark the attempt's request as about to leave (committed before the call)."""
+def dispatched(
+    cur: Any,
+    row: Claimed,
+    message_id: str | None = None,
+    *,
+    worker: str,
+    lease: float = LEASE_SECONDS,
+) -> None:
+    """Mark the attempt's request as about to leave (committed before the call) and renew the
+    lease; raises `LeaseLost` when another sender took the row over meanwhile."""
+    cur.execute(
+        _RENEW, {"lease": lease, "id": row.id, "attempt_no": row.attempt_no, "worker": worker}
+    )
+    if cur.rowcount != 1:
+        raise LeaseLost(row)
     cur.execute(_DISPATCHED, (message_id, row.id, row.attempt_no))
 
 
-def back_to_ready(cur: Any, row: Claimed, outcome: str) -> None:
-    cur.execute(_BACK_TO_READY, (row.id,))
+def back_to_ready(cur: Any, row: Claimed, outcome: str, *, error: str | None = None) -> None:
+    cur.execute(_BACK_TO_READY, (row.id, row.attempt_no))
     cur.execute(
         _FINISH_ATTEMPT,
-        {"outcome": outcome, "http_status": None, "response": None, "error": None,
+        {"outcome": outcome, "http_status": None, "response": None, "error": error,
          "id": row.id, "attempt_no": row.attempt_no},
     )  # fmt: skip
 

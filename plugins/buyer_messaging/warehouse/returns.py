@@ -89,8 +89,10 @@ def replace_shipments(
     keep = [f"{s['amazon_order_id']}\x1f{s['package_reference_id']}" for s in shipments]
     cur.execute(_DELETE_STALE_SHIPMENTS, (account_id, list(order_ids), keep))
     if shipments:
+        # a page listing an order twice lists its packages twice: the last copy wins
+        unique = {(s["amazon_order_id"], s["package_reference_id"]): s for s in shipments}
         execute_values(
             cur,
             _UPSERT_SHIPMENTS,
-            [tuple(_value(c, s) for c in SHIPMENT_COLUMNS) for s in shipments],
+            [tuple(_value(c, s) for c in SHIPMENT_COLUMNS) for s in unique.values()],
         )

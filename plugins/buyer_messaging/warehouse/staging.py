@@ -55,7 +55,16 @@ ON CONFLICT (account_id, stream, window_start, window_end) DO UPDATE SET
     throttled = EXCLUDED.throttled, finished_at = now()
 """
 
-_HAS_LOADED = "SELECT EXISTS (SELECT 1 FROM staging.extract_runs WHERE account_id = %s AND stream = %s)"
+_HAS_LOADED = (
+    "SELECT EXISTS (SELECT 1 FROM staging.extract_runs WHERE account_id = %s AND stream = %s)"
+)
+
+# The furthest end queried by a run that began at or before a moment: when it is earlier than
+# that moment, the seconds between were never asked for.
+_QUERIED_UNTIL = """
+SELECT max(window_end) FROM staging.extract_runs
+WHERE account_id = %s AND stream = %s AND window_start <= %s
+"""
 
 
 def _row(record: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
@@ -71,6 +80,10 @@ def upsert_orders(
     """Upsert a batch of orders and replace their items (caller owns the transaction)."""
     if not orders:
         return
+    # one key twice in one statement is an error in Postgres (a page listing an order twice):
+    # the last copy wins, as a later page would
+    orders = list({o["amazon_order_id"]: o for o in orders}.values())
+    items = list({(i["amazon_order_id"], i["order_item_id"]): i for i in items}.values())
     execute_values(cur, _UPSERT_ORDERS, [_row(o, ORDER_COLUMNS) for o in orders])
     order_ids = [o["amazon_order_id"] for o in orders]
     cur.execute(_DELETE_ITEMS, (account_id, order_ids))
@@ -80,14 +93,16 @@ def upsert_orders(
 
 
 def reject_records(
-    cur: Any, account_id: str, source: str, rejects: Sequence[tuple[str, str, dict[str, Any]]]
+    cur: Any, account_id: str, source: str, rejects: Sequence[tuple[str, str, Any]]
 ) -> None:
-    """Keep records that could not be parsed, raw, with the reason (never dropped)."""
+    """Keep records that could not be parsed, with the reason (never dropped); `raw` is what
+    `extract.parse.rejection` kept of them. The same key twice in a batch: the last wins."""
     if rejects:
+        unique = {key: (reason, raw) for key, reason, raw in rejects}
         execute_values(
             cur,
             _UPSERT_REJECTED,
-            [(account_id, source, key, reason, Json(raw)) for key, reason, raw in rejects],
+            [(account_id, source, key, reason, Json(raw)) for key, (reason, raw) in unique.items()],
         )
 
 
@@ -108,3 +123,11 @@ def record_extract_run(
 def has_loaded(cur: Any, account_id: str, stream: str) -> bool:
     cur.execute(_HAS_LOADED, (account_id, stream))
     return bool(cur.fetchone()[0])
+
+
+def queried_until(cur: Any, account_id: str, stream: str, at: datetime) -> datetime | None:
+    """The stream's watermark as seen from `at`: the furthest end actually queried (the clipped
+    end, as recorded) by a run whose window began at or before `at`; None if there is none."""
+    cur.execute(_QUERIED_UNTIL, (account_id, stream, at))
+    row = cur.fetchone()
+    return row[0] if row else None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from buyer_messaging.redact import scrub
+
 _ADD = """
 INSERT INTO messaging.suppressions (account_id, buyer_hash, reason, source, order_id)
 SELECT o.account_id, o.buyer_hash, %(reason)s, %(source)s, o.amazon_order_id
@@ -30,8 +32,12 @@ class UnknownBuyer(LookupError):
     pass
 
 
-def suppress(cur: Any, account_id: str, order_id: str, reason: str, *, source: str = "operator") -> str:
+def suppress(
+    cur: Any, account_id: str, order_id: str, reason: str, *, source: str = "operator"
+) -> str:
     """Suppress the buyer of an order (all their orders of this account); returns the buyer hash."""
+    # kept past PII retention on purpose, so never with an e-mail address an operator pasted
+    reason = scrub(reason) or reason
     params = {"account_id": account_id, "order_id": order_id, "reason": reason, "source": source}
     cur.execute(_ADD, params)
     row = cur.fetchone()

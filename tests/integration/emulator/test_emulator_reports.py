@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gzip
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -12,11 +13,11 @@ from emulator_helpers import NOW, US
 from sp_api.api import Reports
 from sp_api.base import SellingApiBadRequestException
 
-from spapi_emulator.reports import COLUMNS, RETURNS
+from spapi_emulator.reports import AMAZON_COLUMNS, COLUMNS, RETURNS
 from spapi_emulator.testing import client_kwargs
 
 
-def wait_done(client, report_id: str, timeout: float = 10.0) -> dict:
+def wait_done(client, report_id: str, timeout: float = 30.0) -> dict:  # 2 shared cores
     deadline = time.monotonic() + timeout
     statuses = []
     while time.monotonic() < deadline:
@@ -43,9 +44,8 @@ def expected_returns(api, start, end) -> dict[str, dict]:
     return out
 
 
-def test_returns_report_lifecycle_and_content(make_server, admin):
-    srv = make_server(time_scale=300, orders_per_day=60)  # 15 s queue + 30 s processing -> 0.15 s
-    api = admin(srv)
+def _document(srv, api) -> tuple[str, tuple[datetime, datetime]]:
+    """A returns report over 29 days, through its life cycle: the document's text."""
     client = Reports(**client_kwargs(srv.url))
     start, end = NOW - timedelta(days=30), NOW - timedelta(days=1)
     report_id = client.create_report(reportType=RETURNS, dataStartTime=start.isoformat(),
@@ -60,8 +60,49 @@ def test_returns_report_lifecycle_and_content(make_server, admin):
     raw = httpx.get(meta["url"], trust_env=False).content
     text = gzip.decompress(raw).decode("utf-8")
     assert text == client.get_report_document(report["reportDocumentId"], download=True).payload["document"]
+    return text, (start, end)
 
+
+def test_returns_report_serves_amazons_documented_form_by_default(make_server, admin):
+    srv = make_server(time_scale=300, orders_per_day=60)  # 15 s queue + 30 s processing -> 0.15 s
+    api = admin(srv)
+    assert api.get("/_emulator/report-format").json() == {"returns": "amazon"}
+    text, (start, end) = _document(srv, api)
     lines = text.rstrip("\n").split("\n")
+    # Source: a real US document (2025), the header on amzn/selling-partner-api-models issue
+    # #284 and Airbyte's connector schema (../shared/amazon-report-formats.md): 32 title-case
+    # names, tab-separated, starting "Order ID<TAB>Order date<TAB>Return request date".
+    assert lines[0].split("\t") == AMAZON_COLUMNS and len(AMAZON_COLUMNS) == 32
+    assert lines[0].startswith("Order ID\tOrder date\tReturn request date\tReturn request status\t")
+    assert lines[0].endswith("\tSafeT claim reimbursement amount\tRefunded Amount")
+    rows = [dict(zip(AMAZON_COLUMNS, line.split("\t"), strict=True)) for line in lines[1:]]
+    truth = expected_returns(api, start, end)
+    assert {r["Order ID"] for r in rows} == set(truth)
+    pacific = ZoneInfo("America/Los_Angeles")
+    for row in rows:
+        ret = truth[row["Order ID"]]
+        requested = datetime.fromisoformat(ret["requested"].replace("Z", "+00:00"))
+        # Source: the same document: dates dd-Mon-yyyy, English month abbreviations
+        assert row["Return request date"] == requested.astimezone(pacific).strftime("%d-%b-%Y")
+        assert datetime.strptime(row["Order date"], "%d-%b-%Y")
+        assert row["Merchant SKU"] == ret["sku"] and row["Return quantity"] == str(ret["quantity"])
+        assert row["Return Reason"] == ret["reason"]
+        refunded = ret["refunded"] <= NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # Source: the same document: an empty field holds a single space
+        assert row["Refunded Amount"] == (ret["amount"] if refunded else " ")
+        assert row["Merchant RMA ID"] == " " and row["Currency code"] == "USD"
+
+
+def test_returns_report_serves_the_hyphenated_form_on_request(make_server, admin):
+    srv = make_server(time_scale=300, orders_per_day=60)
+    api = admin(srv)
+    assert api.post("/_emulator/report-format", json={"returns": "csv"}).status_code == 400
+    assert api.post("/_emulator/report-format", json={"returns": "hyphenated"}).json() == {
+        "returns": "hyphenated"
+    }
+    text, (start, end) = _document(srv, api)
+    lines = text.rstrip("\n").split("\n")
+    # Source: Seller Central downloads and some tools (amazon-report-formats.md)
     assert lines[0].split("\t") == COLUMNS
     rows = [dict(zip(COLUMNS, line.split("\t"), strict=True)) for line in lines[1:]]
     truth = expected_returns(api, start, end)
@@ -70,6 +111,7 @@ def test_returns_report_lifecycle_and_content(make_server, admin):
         ret = truth[row["order-id"]]
         assert row["merchant-sku"] == ret["sku"] and row["return-quantity"] == str(ret["quantity"])
         assert row["return-reason"] == ret["reason"]
+        assert row["return-request-date"] == ret["requested"].replace("Z", "+00:00")
         refunded = ret["refunded"] <= NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
         assert row["refunded-amount"] == (ret["amount"] if refunded else "")
         assert row["currency-code"] == "USD"

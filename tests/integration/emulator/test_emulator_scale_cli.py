@@ -48,7 +48,7 @@ def test_command_line_serves_until_stopped(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "spapi_emulator", "--host", "127.0.0.1", "--port", "0", "--seed", "4",
          "--orders-per-day", "12", "--time-scale", "50", "--faults", str(faults),
-         "--now", "2026-11-20T12:00:00Z", "--marketplaces", "US,GB"],
+         "--now", "2026-11-20T12:00:00Z", "--marketplaces", "US,GB", "--returns-format", "hyphenated"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env,
     )
     try:
@@ -60,6 +60,7 @@ def test_command_line_serves_until_stopped(tmp_path):
                                    MarketplaceIds=["ATVPDKIKX0DER", "A1F83G8C2ARO7P"]).payload["Orders"]
         assert {o["MarketplaceId"] for o in orders} == {"ATVPDKIKX0DER", "A1F83G8C2ARO7P"}
         assert httpx.get(url + "/_emulator/clock", trust_env=False).json() == {"now": "2026-11-20T12:00:00Z"}
+        assert httpx.get(url + "/_emulator/report-format", trust_env=False).json() == {"returns": "hyphenated"}
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=10)

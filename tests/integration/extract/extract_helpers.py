@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from spapi_emulator.auth import DEFAULT_REFRESH_TOKEN
+
 # A fixed clock: every run of a test sees the same order states.
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 TIME_SCALE = 200.0
@@ -18,7 +20,7 @@ OPERATIONS = (
 )  # fmt: skip
 
 
-def credentials(url: str, *, refresh_token: str = "Atzr|extract-test") -> Any:
+def credentials(url: str, *, refresh_token: str = DEFAULT_REFRESH_TOKEN) -> Any:
     from buyer_messaging.spapi.credentials import SpApiCredentials
 
     return SpApiCredentials(

@@ -10,12 +10,12 @@ from buyer_messaging.extract.source import load_orders, order_source
 
 pytestmark = pytest.mark.integration
 
-# columns only one API fills: raw (each keeps its own shape), buyer_hash (neither, here)
+# columns only one API fills: raw (each keeps its own shape); buyer_hash is compared apart
 ORDER_COLUMNS_COMPARED = """
     amazon_order_id, marketplace_id, marketplace, order_status, fulfillment_channel, purchase_date,
     last_update_date, earliest_ship_date, latest_ship_date, earliest_delivery_date,
     latest_delivery_date, order_total, currency, is_prime, number_of_items_shipped,
-    number_of_items_unshipped, buyer_hash, quarantined
+    number_of_items_unshipped, quarantined
 """
 ITEM_COLUMNS_COMPARED = """
     amazon_order_id, order_item_id, asin, seller_sku, title, quantity_ordered, quantity_shipped,
@@ -49,6 +49,16 @@ def test_v0_and_2026_land_the_same_orders_and_items(wh, server):
     items_sql = f"SELECT {ITEM_COLUMNS_COMPARED} FROM staging.order_items WHERE account_id = %s ORDER BY 1, 2"
     v0_orders, new_orders = table(orders_sql, "acct_v0"), table(orders_sql, "acct_2026")
     assert v0_orders == new_orders
+    # the same salted hash of the same buyer e-mail; Amazon gives 2026-01-01's buyerEmail for
+    # merchant-fulfilled orders only ("Access Orders PII" guide, and the Buyer model)
+    hashes_sql = (
+        "SELECT amazon_order_id, fulfillment_channel, buyer_hash FROM staging.orders"
+        " WHERE account_id = %s ORDER BY 1"
+    )
+    for old, new in zip(table(hashes_sql, "acct_v0"), table(hashes_sql, "acct_2026"), strict=True):
+        assert old["buyer_hash"]
+        mfn = old["fulfillment_channel"] == "MFN"
+        assert new["buyer_hash"] == (old["buyer_hash"] if mfn else None)
     assert table(items_sql, "acct_v0") == table(items_sql, "acct_2026")
     # the mix is real: every status the window holds, both channels, totals absent when Amazon omits them
     statuses = {o["order_status"] for o in v0_orders}
@@ -58,7 +68,22 @@ def test_v0_and_2026_land_the_same_orders_and_items(wh, server):
     raw = rows(wh, "SELECT raw FROM staging.orders WHERE account_id = 'acct_2026' LIMIT 1")[0][
         "raw"
     ]
-    assert "orderId" in raw and "buyer" not in raw and "recipient" not in raw
+    assert "orderId" in raw
+
+    # no buyer e-mail (hashed) or phone is kept by either API; names and addresses stay until
+    # the retention purge (tests/integration/retention)
+    def keys(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield key
+                yield from keys(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from keys(value)
+
+    kept = {k for r in rows(wh, "SELECT raw FROM staging.orders") for k in keys(r["raw"])}
+    assert not kept & {"BuyerEmail", "buyerEmail", "Phone", "phone"}
+    assert {"BuyerName", "buyerName", "AddressLine1", "addressLine1"} <= kept
 
 
 def test_2026_fills_shipments_for_shipped_merchant_fulfilled_orders(wh, server):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gzip
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -25,6 +26,7 @@ from buyer_messaging.extract.returns import ReportFailed, extract_returns
 from buyer_messaging.extract.source import load_orders, order_source
 
 pytestmark = pytest.mark.integration
+PACIFIC = ZoneInfo("America/Los_Angeles")  # the US marketplace's day
 
 
 @pytest.fixture
@@ -69,12 +71,13 @@ def test_returns_land_keyed_by_rma_and_sku(wh, server):
         assert r["return_key"] == r["amazon_rma_id"] and r["line_key"] == r["merchant_sku"]
         assert r["return_quantity"] == ret["quantity"] > 0
         assert r["return_reason"] == ret["reason"]
-        assert r["currency"] == "USD" and r["order_date"] < r["return_request_date"]
-        assert RETURNS_WINDOW[0] <= r["return_request_date"] <= RETURNS_WINDOW[1]
+        assert r["currency"] == "USD" and r["order_date"] <= r["return_request_date"]
+        # Amazon's documented form (the emulator's default) dates a return by the
+        # marketplace's calendar day: the start of that day in the account's time zone
+        requested = datetime.fromisoformat(ret["requested"].replace("Z", "+00:00"))
+        local_day = datetime.combine(requested.astimezone(PACIFIC).date(), time(0), PACIFIC)
+        assert r["return_request_date"] == local_day
         # refunded once the refund date has passed, and then the status is final
-        assert r["return_request_date"] == datetime.fromisoformat(
-            ret["requested"].replace("Z", "+00:00")
-        )
         refunded = datetime.fromisoformat(ret["refunded"].replace("Z", "+00:00")) <= NOW
         assert (r["refunded_amount"] is not None) == refunded
         if refunded:
@@ -85,6 +88,30 @@ def test_returns_land_keyed_by_rma_and_sku(wh, server):
         wh, "SELECT * FROM staging.extract_runs WHERE account_id = 'ret_a' AND stream = 'returns'"
     )
     assert run[0]["records"] == len(landed)
+
+
+def test_both_forms_of_the_report_land_the_same_returns(wh, emulator_factory):
+    # the emulator's documented form (title case, dd-Mon-yyyy) and the hyphenated one with ISO
+    # timestamps, for the same seeded account: the same returns, dated alike
+    documented = emulator_factory(seed=5, orders_per_day=40, time_scale=TIME_SCALE, now=NOW)
+    hyphenated = emulator_factory(
+        seed=5, orders_per_day=40, time_scale=TIME_SCALE, now=NOW, returns_format="hyphenated"
+    )
+    _returns(wh, documented.url, "ret_doc")
+    _returns(wh, hyphenated.url, "ret_hyph")
+    query = (
+        "SELECT amazon_order_id, return_key, line_key, return_quantity, return_reason,"
+        " refunded_amount, return_request_date FROM staging.returns WHERE account_id = %s"
+        " ORDER BY 1, 2, 3"
+    )
+    doc, hyph = rows(wh, query, "ret_doc"), rows(wh, query, "ret_hyph")
+    assert len(doc) > 10 and [{**r, "return_request_date": None} for r in doc] == [
+        {**r, "return_request_date": None} for r in hyph
+    ]
+    for d, h in zip(doc, hyph, strict=True):
+        assert d["return_request_date"].astimezone(PACIFIC) == datetime.combine(
+            h["return_request_date"].astimezone(PACIFIC).date(), time(0), PACIFIC
+        )
 
 
 def test_rerun_leaves_returns_identical_and_joins_orders(wh, server):
@@ -222,7 +249,7 @@ def test_bad_rows_are_rejected_with_record_and_field_the_rest_proceeds(wh, serve
     }
     assert reasons["111-0000001-0000001/DBBBBBBBBRRMA/SKU-2"] == (
         "return 111-0000001-0000001/DBBBBBBBBRRMA/SKU-2: field return-request-date:"
-        " not an ISO 8601 timestamp: 'yesterday'"
+        " not a date (expected dd-Mon-yyyy or ISO 8601): 'yesterday'"
     )
     assert (
         "field return-quantity: quantity must be positive, got -2"
@@ -303,8 +330,51 @@ def test_each_run_rereads_the_trailing_days_of_the_returns_report(wh):
         day[0] - timedelta(days=35), day[1],
     )  # fmt: skip
     with transaction(wh) as cur:
-        staging.record_extract_run(cur, "acc", STREAM, day, records=0, pages=0, calls=1, throttled=0)
+        staging.record_extract_run(
+            cur, "acc", STREAM, day, records=0, pages=0, calls=1, throttled=0
+        )
     # later runs: the day and the 14 before it, where late arrivals and refunds show up
     assert returns_window(wh, "acc", day, lookback_days=35, refresh_days=14, now=now) == (
         day[0] - timedelta(days=14), day[1],
     )  # fmt: skip
+
+
+def test_amazons_documented_report_loads_and_an_unknown_header_fails_without_retry(
+    wh, serve_document
+):
+    # Source: a real US document (2025) as quoted in ../shared/amazon-report-formats.md and
+    # amzn/selling-partner-api-models issue #284: title-case header, dd-Mon-yyyy dates, a
+    # single space for an empty field, a reason code kept as Amazon spells it.
+    header = [
+        "Order ID", "Order date", "Return request date", "Return request status",
+        "Amazon RMA ID", "Merchant RMA ID", "Label type", "Label cost", "Currency code",
+        "Return carrier", "Tracking ID", "Label to be paid by", "A-to-Z Claim", "Is prime",
+        "ASIN", "Merchant SKU", "Item Name", "Return quantity", "Return Reason", "In policy",
+        "Return type", "Resolution", "Invoice number", "Return delivery date", "Order Amount",
+        "Order quantity", "SafeT Action reason", "SafeT claim id", "SafeT claim state",
+        "SafeT claim creation time", "SafeT claim reimbursement amount", "Refunded Amount",
+    ]  # fmt: skip
+    row = [
+        "113-6277818-6289068", "10-Jul-2025", "14-Jul-2025", "Approved", "DkF1xPQWRRMA", " ",
+        "AmazonUnPaidLabel", " ", "USD", "USPS", "9302010000000000000000", "Customer", "N", "N",
+        "B0CXYZ1234", "TSHIRT-S-BLK", "Cotton T-shirt", "1", "AMZ-PG-WJ-TOO-SMALL", "Y",
+        "C-Returns", "StandardRefund", " ", "18-Jul-2025", "19.99", "1", " ", " ", " ", " ",
+        " ", "19.99",
+    ]  # fmt: skip
+    text = "\t".join(header) + "\n" + "\t".join(row) + "\n"
+    serve_document(FakeReports(["DONE"], gzip.compress(text.encode())))
+    stats = _crafted(wh, FakeReports(["DONE"]), "ret_doc_us")
+    assert stats.returns == 1 and stats.rejected == 0
+    [landed] = rows(wh, "SELECT * FROM staging.returns WHERE account_id = 'ret_doc_us'")
+    assert landed["return_reason"] == "AMZ-PG-WJ-TOO-SMALL"
+    # the US marketplace's calendar day: midnight in Los Angeles
+    assert landed["return_request_date"] == datetime(2025, 7, 14, 7, tzinfo=UTC)
+    assert landed["return_delivery_date"] == datetime(2025, 7, 18, 7, tzinfo=UTC)
+
+    unknown = "Bestellnummer\tDatum\tMenge\n1\t2\t3\n"
+    serve_document(FakeReports(["DONE"], gzip.compress(unknown.encode())))
+    with pytest.raises(returns_mod.UnreadableReport) as err:
+        _crafted(wh, FakeReports(["DONE"]), "ret_unknown")
+    assert isinstance(err.value, ReportFailed)
+    assert "Bestellnummer" in str(err.value) and "Order ID" in str(err.value)
+    assert "order-id" in str(err.value)

@@ -36,32 +36,75 @@ def test_explain_names_the_rule_for_planned_and_unplanned_orders(wh, fresh_wareh
     plan_day(wh, account_id="demo", kinds=("review_request",), run_day=day_start.date(),
              day=(day_start, day_start + timedelta(days=1)))  # fmt: skip
 
-    assert main(["explain", "--account", "demo", "--order", "111-0000000-0000001", "--dsn", fresh_warehouse]) == 0
+    assert (
+        main(
+            [
+                "explain",
+                "--account",
+                "demo",
+                "--order",
+                "111-0000000-0000001",
+                "--dsn",
+                fresh_warehouse,
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "- review_request: planned" in out
-    assert json.loads(out[out.index("{"):])["messages"][0]["kind"] == "review_request"
+    assert json.loads(out[out.index("{") :])["messages"][0]["kind"] == "review_request"
 
-    main(["explain", "--account", "demo", "--order", "111-0000000-0000002", "--dsn", fresh_warehouse])
-    assert "review window opens" in capsys.readouterr().out
+    main(
+        ["explain", "--account", "demo", "--order", "111-0000000-0000002", "--dsn", fresh_warehouse]
+    )
+    # due when Amazon's window opens (5 days after the earliest delivery date), in the account's day
+    assert "- review_request: due " in (out := capsys.readouterr().out)
+    assert "the run for that day will record it as planned" in out
 
-    main(["explain", "--account", "demo", "--order", "111-0000000-0000003", "--dsn", fresh_warehouse])
+    main(
+        ["explain", "--account", "demo", "--order", "111-0000000-0000003", "--dsn", fresh_warehouse]
+    )
     assert "order status is Canceled" in capsys.readouterr().out
 
     assert main(["explain", "--account", "demo", "--order", "nope", "--dsn", fresh_warehouse]) == 1
     assert "not in staging" in capsys.readouterr().out
 
 
-def test_explain_says_why_a_returned_order_gets_no_review_request_and_no_confirmation_yet(wh, fresh_warehouse, capsys):
+def test_explain_says_why_a_returned_order_gets_no_review_request_and_no_confirmation_yet(
+    wh, fresh_warehouse, capsys
+):
     now = datetime.now(UTC)
     with transaction(wh) as cur:
-        staging.upsert_orders(cur, "demo", [_order("111-0000000-0000004", now - timedelta(days=8))], [])
+        staging.upsert_orders(
+            cur, "demo", [_order("111-0000000-0000004", now - timedelta(days=8))], []
+        )
         cur.execute(
             "INSERT INTO staging.returns (account_id, amazon_order_id, return_key, line_key, order_date,"
             " return_request_date, return_quantity, refunded_amount, raw)"
             " VALUES ('demo', '111-0000000-0000004', 'rma', 'SKU', %s, %s, 1, NULL, '{}')",
             (now - timedelta(days=12), now - timedelta(days=2)),
         )
-    main(["explain", "--account", "demo", "--order", "111-0000000-0000004", "--dsn", fresh_warehouse])
+    main(
+        ["explain", "--account", "demo", "--order", "111-0000000-0000004", "--dsn", fresh_warehouse]
+    )
     out = capsys.readouterr().out
-    assert "review_request: not planned — the order has a return" in out
+    assert "excluded: the order was returned" in out and "review_request: due " in out
     assert "return_confirmation: not planned — a returned item has not arrived back yet" in out
+
+
+def test_explain_says_a_returned_order_without_its_order_row_is_not_missing_an_extraction(
+    wh, fresh_warehouse, capsys
+):
+    now = datetime.now(UTC)
+    with transaction(wh) as cur:
+        cur.execute(
+            "INSERT INTO staging.returns (account_id, amazon_order_id, return_key, line_key, order_date,"
+            " return_request_date, return_quantity, refunded_amount, raw)"
+            " VALUES ('demo', '111-0000000-0000009', 'rma', 'SKU', %s, %s, 1, 5, '{}')",
+            (now - timedelta(days=70), now - timedelta(days=2)),
+        )
+    main(
+        ["explain", "--account", "demo", "--order", "111-0000000-0000009", "--dsn", fresh_warehouse]
+    )
+    out = capsys.readouterr().out
+    assert "not in staging, only its returns" in out and "not extracted yet" not in out

@@ -22,7 +22,16 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def order(order_id: str, *, status="Shipped", edd=None, ldd=None, updated=None, latest_ship=None, channel=None):
+def order(
+    order_id: str,
+    *,
+    status="Shipped",
+    edd=None,
+    ldd=None,
+    updated=None,
+    latest_ship=None,
+    channel=None,
+):
     purchase = (edd or updated or NOW) - timedelta(days=3)
     raw = {
         "AmazonOrderId": order_id,
@@ -39,25 +48,39 @@ def order(order_id: str, *, status="Shipped", edd=None, ldd=None, updated=None, 
         raw["LatestShipDate"] = iso(latest_ship)
     if channel:
         raw["FulfillmentChannel"] = channel
-    return parse_order(raw, "fr")
+    # parse_order accepts only Amazon's 3-7-7 ids: these rows are named for the rule they test
+    row = parse_order({**raw, "AmazonOrderId": "111-0000000-0000001"}, "fr")
+    return {**row, "amazon_order_id": order_id, "raw": {**row["raw"], "AmazonOrderId": order_id}}
 
 
 def load(conn, *orders, quarantine=()):
     with transaction(conn) as cur:
         staging.upsert_orders(cur, "fr", list(orders), [])
         for order_id in quarantine:
-            cur.execute("UPDATE staging.orders SET quarantined = true WHERE amazon_order_id = %s", (order_id,))
+            cur.execute(
+                "UPDATE staging.orders SET quarantined = true WHERE amazon_order_id = %s",
+                (order_id,),
+            )
 
 
 def paris_day(d: date) -> tuple[datetime, datetime]:
     start = datetime(d.year, d.month, d.day, tzinfo=PARIS)
     nxt = d + timedelta(days=1)
-    return start.astimezone(UTC), datetime(nxt.year, nxt.month, nxt.day, tzinfo=PARIS).astimezone(UTC)
+    return start.astimezone(UTC), datetime(nxt.year, nxt.month, nxt.day, tzinfo=PARIS).astimezone(
+        UTC
+    )
 
 
 def plan(conn, d: date, kinds=("review_request",), **kwargs):
     return plan_day(
-        conn, account_id="fr", kinds=kinds, run_day=d, day=paris_day(d), now=NOW, tz="Europe/Paris", **kwargs
+        conn,
+        account_id="fr",
+        kinds=kinds,
+        run_day=d,
+        day=paris_day(d),
+        now=NOW,
+        tz="Europe/Paris",
+        **kwargs,
     )
 
 
@@ -98,7 +121,11 @@ def test_review_window_closes_thirty_days_after_latest_delivery(wh):
     start, _ = paris_day(D)
     load(
         wh,
-        order("closed-yesterday", edd=start - timedelta(days=40), ldd=start - timedelta(days=30, seconds=1)),
+        order(
+            "closed-yesterday",
+            edd=start - timedelta(days=40),
+            ldd=start - timedelta(days=30, seconds=1),
+        ),
         order("closes-today", edd=start - timedelta(days=40), ldd=start - timedelta(days=30)),
     )
     plan(wh, D)
@@ -115,14 +142,27 @@ def test_review_window_closes_thirty_days_after_latest_delivery(wh):
 )
 def test_exclusions(wh, status, quarantined):
     start, _ = paris_day(D)
-    load(wh, order("x", status=status, edd=start - timedelta(days=8)), quarantine=["x"] if quarantined else [])
+    load(
+        wh,
+        order("x", status=status, edd=start - timedelta(days=8)),
+        quarantine=["x"] if quarantined else [],
+    )
     plan(wh, D)
-    assert planned_ids(wh) == set()
+    assert {r[0] for r in outbox(wh) if r[2] != "skipped"} == set()
+    # a cancelled order is counted, as skipped with its reason; the others are not due (yet)
+    skipped = [(r[2], r[4]) for r in outbox(wh)]
+    assert skipped == (
+        [("skipped", "excluded: the order was cancelled")] if status == "Canceled" else []
+    )
 
 
 def test_no_review_request_for_a_returned_order(wh):
     start, _ = paris_day(D)
-    load(wh, order("returned", edd=start - timedelta(days=8)), order("kept", edd=start - timedelta(days=8)))
+    load(
+        wh,
+        order("returned", edd=start - timedelta(days=8)),
+        order("kept", edd=start - timedelta(days=8)),
+    )
     with transaction(wh) as cur:
         cur.execute(
             "INSERT INTO staging.returns (account_id, amazon_order_id, return_key, line_key, order_date,"
@@ -130,7 +170,10 @@ def test_no_review_request_for_a_returned_order(wh):
             (start - timedelta(days=12), start - timedelta(days=2)),
         )
     plan(wh, D)
-    assert planned_ids(wh) == {"kept"}
+    assert {r[0]: (r[2], r[4]) for r in outbox(wh)} == {
+        "kept": ("planned", None),
+        "returned": ("skipped", "excluded: the order was returned"),
+    }
 
 
 def test_at_most_one_message_per_order_and_kind_ever(wh):
@@ -165,7 +208,10 @@ def test_backfilled_shipment_confirmations_older_than_two_days_expire(wh):
         order("old", updated=paris_day(old_day)[0] + timedelta(hours=5)),
         order("fresh", updated=paris_day(fresh_day)[0] + timedelta(hours=5)),
     )
-    enabled = {"kinds": ("shipment_confirmation",), "enabled_despite_policy": ("shipment_confirmation",)}
+    enabled = {
+        "kinds": ("shipment_confirmation",),
+        "enabled_despite_policy": ("shipment_confirmation",),
+    }
     plan(wh, old_day, **enabled)
     plan(wh, fresh_day, **enabled)
     statuses = {r[0]: r[2] for r in outbox(wh)}
@@ -177,8 +223,18 @@ def test_unavailability_for_cancelled_and_late_orders(wh):
     load(
         wh,
         order("cancelled", status="Canceled", updated=start + timedelta(hours=2)),
-        order("late", status="Unshipped", updated=start - timedelta(days=2), latest_ship=start + timedelta(hours=10)),
-        order("not-late-yet", status="Unshipped", updated=start - timedelta(days=2), latest_ship=end + timedelta(hours=1)),
+        order(
+            "late",
+            status="Unshipped",
+            updated=start - timedelta(days=2),
+            latest_ship=start + timedelta(hours=10),
+        ),
+        order(
+            "not-late-yet",
+            status="Unshipped",
+            updated=start - timedelta(days=2),
+            latest_ship=end + timedelta(hours=1),
+        ),
     )
     plan(wh, D, kinds=("unavailability_notice",))
     assert {r[0]: r[2] for r in outbox(wh)} == {"cancelled": "planned", "late": "planned"}
@@ -215,7 +271,14 @@ def returned(conn, order_id, *lines):
                 "INSERT INTO staging.returns (account_id, amazon_order_id, return_key, line_key, order_date,"
                 " return_request_date, return_delivery_date, return_quantity, refunded_amount, raw)"
                 " VALUES ('fr', %s, %s, 'SKU', %s, %s, %s, 1, %s, '{}')",
-                (order_id, f"rma-{i}", NOW - timedelta(days=30), NOW - timedelta(days=15), received, refunded),
+                (
+                    order_id,
+                    f"rma-{i}",
+                    NOW - timedelta(days=30),
+                    NOW - timedelta(days=15),
+                    received,
+                    refunded,
+                ),
             )
 
 
@@ -225,10 +288,15 @@ def return_confirmations(conn):
 
 def test_a_return_confirmation_falls_due_when_the_last_line_is_back_and_refunded(wh):
     start, end = paris_day(D)
-    late_evening = datetime(2026, 11, 20, 23, 30, tzinfo=PARIS)  # 22:30 UTC: still the 20th in Paris
+    late_evening = datetime(
+        2026, 11, 20, 23, 30, tzinfo=PARIS
+    )  # 22:30 UTC: still the 20th in Paris
     cases = {
         "back-and-refunded": [(late_evening, "19.90")],
-        "two-lines-both-back": [(start + timedelta(hours=9), "10.00"), (start + timedelta(hours=15), "9.90")],
+        "two-lines-both-back": [
+            (start + timedelta(hours=9), "10.00"),
+            (start + timedelta(hours=15), "9.90"),
+        ],
         "one-line-still-on-its-way": [(start + timedelta(hours=9), "10.00"), (None, None)],
         "not-refunded-yet": [(start + timedelta(hours=9), None)],
         "back-after-the-day": [(end + timedelta(minutes=1), "19.90")],
@@ -256,8 +324,16 @@ def test_a_return_confirmation_falls_due_when_the_last_line_is_back_and_refunded
     # day adds only the return that arrived then
     first = return_confirmations(wh)
     plan(wh, D, kinds=("return_confirmation",), enabled_despite_policy=("return_confirmation",))
-    plan(wh, D + timedelta(days=1), kinds=("return_confirmation",), enabled_despite_policy=("return_confirmation",))
-    assert return_confirmations(wh) == {**first, "back-after-the-day": ("planned", D + timedelta(days=1))}
+    plan(
+        wh,
+        D + timedelta(days=1),
+        kinds=("return_confirmation",),
+        enabled_despite_policy=("return_confirmation",),
+    )
+    assert return_confirmations(wh) == {
+        **first,
+        "back-after-the-day": ("planned", D + timedelta(days=1)),
+    }
 
 
 def test_return_confirmations_follow_the_policy_pack(wh):
@@ -285,7 +361,12 @@ def test_product_info_for_configured_asins_after_delivery_and_never_with_a_revie
     from buyer_messaging.warehouse import staging as st
 
     info = ProductInfo.model_validate(
-        {"asins": {"B0CARE": {"text": {"fr": "Huilez la planche."}, "delay_days": 2}, "B0OTHER": {"text": {"en": "x"}}}}
+        {
+            "asins": {
+                "B0CARE": {"text": {"fr": "Huilez la planche."}, "delay_days": 2},
+                "B0OTHER": {"text": {"en": "x"}},
+            }
+        }
     )
     start, end = paris_day(D)
     ldd = start - timedelta(days=2) + timedelta(hours=1)  # + 2 days delay: due on D
@@ -312,14 +393,19 @@ def test_product_info_for_configured_asins_after_delivery_and_never_with_a_revie
         )  # fmt: skip
     returned(wh, "care-returned", (start - timedelta(days=1), "19.90"))
     plan(wh, D, kinds=("product_info",), product_info=info)
-    assert {r[0]: (r[2], r[3]) for r in outbox(wh) if r[1] == "product_info"} == {"care-due": ("planned", D)}
+    assert {r[0]: (r[2], r[3]) for r in outbox(wh) if r[1] == "product_info"} == {
+        "care-due": ("planned", D)
+    }
 
 
 def test_a_marketplace_override_delays_review_requests_there_only(wh):
     from buyer_messaging.policies import Timing
 
     timing = Timing.model_validate(
-        {"default_pack": "amazon-2020", "kinds": {"review_request": {"by_marketplace": {"FR": {"delay_days": 2}}}}}
+        {
+            "default_pack": "amazon-2020",
+            "kinds": {"review_request": {"by_marketplace": {"FR": {"delay_days": 2}}}},
+        }
     )
     start, _ = paris_day(D)
     load(wh, order("opens-today", edd=start - timedelta(days=5) + timedelta(hours=1)))
@@ -333,7 +419,10 @@ def test_an_asin_override_makes_its_orders_wait_for_the_longest_delay(wh):
     from buyer_messaging.policies import Timing
 
     timing = Timing.model_validate(
-        {"default_pack": "amazon-2020", "kinds": {"review_request": {"by_asin": {"B0SLOW": {"delay_days": 1}}}}}
+        {
+            "default_pack": "amazon-2020",
+            "kinds": {"review_request": {"by_asin": {"B0SLOW": {"delay_days": 1}}}},
+        }
     )
     start, _ = paris_day(D)
     edd = start - timedelta(days=5) + timedelta(hours=1)  # the window opens on D

@@ -28,7 +28,13 @@ def order(order_id, status, updated, title="Akku-Bohrschrauber 18 V {{ 7*7 }}"):
         "EarliestDeliveryDate": iso(updated + timedelta(days=2)), "LatestDeliveryDate": iso(updated + timedelta(days=4)),
         "OrderTotal": {"CurrencyCode": "EUR", "Amount": "89.90"},
     }  # fmt: skip
-    item = {"OrderItemId": f"{order_id}-1", "ASIN": "B000TEST01", "SellerSKU": "SKU-1", "Title": title, "QuantityOrdered": 2}
+    item = {
+        "OrderItemId": f"{order_id}-1",
+        "ASIN": "B000TEST01",
+        "SellerSKU": "SKU-1",
+        "Title": title,
+        "QuantityOrdered": 2,
+    }
     return parse_order(raw, "de"), parse_item(item, "de", order_id)
 
 
@@ -44,19 +50,27 @@ def test_planned_messages_are_rendered_linted_and_blocked_when_incomplete(wh):
     counts = render_and_lint(wh, account_id="de", locale="de-DE", seller_name="Werkzeug Schmidt")
     assert counts == {"ready": 1, "blocked": 1}
     with wh.cursor() as cur:
-        cur.execute("SELECT kind, status, locale, subject, body, violation_codes, error FROM messaging.outbox ORDER BY kind")
+        cur.execute(
+            "SELECT kind, status, locale, subject, body, violation_codes, error FROM messaging.outbox ORDER BY kind"
+        )
         rows = {r[0]: r for r in cur.fetchall()}
     notice = rows["unavailability_notice"]
     assert notice[1] == "ready" and notice[2] == "de-DE"
     assert "302-0000000-0000001" in notice[3] + notice[4]
     assert "89,90" in notice[4] and "€" in notice[4]  # German money format, by Babel
-    assert "{{ 7*7 }}" in notice[4] or "49" not in notice[4]  # product text is data, not template code
+    assert (
+        "{{ 7*7 }}" in notice[4] or "49" not in notice[4]
+    )  # product text is data, not template code
     confirmation = rows["shipment_confirmation"]
-    assert confirmation[1] == "blocked"  # v0 has no carrier or tracking number: never sent half-empty
+    assert (
+        confirmation[1] == "blocked"
+    )  # v0 has no carrier or tracking number: never sent half-empty
     assert confirmation[5] == ["missing_required_content"]
     assert "302-0000000-0000002" in confirmation[6] and "carrier" in confirmation[6]
     with wh.cursor() as cur:
-        cur.execute("SELECT status, violation_codes FROM reporting.message_log WHERE kind = 'shipment_confirmation'")
+        cur.execute(
+            "SELECT status, violation_codes FROM reporting.message_log WHERE kind = 'shipment_confirmation'"
+        )
         assert cur.fetchone() == ("blocked", ["missing_required_content"])
 
 
@@ -84,11 +98,16 @@ def test_a_shipment_confirmation_quotes_the_packages_carrier_and_tracking(wh):
         staging.upsert_orders(cur, "de", [shipped], [item])
         replace_shipments(cur, "de", [shipped["amazon_order_id"]], [package])
         planned(cur, shipped["amazon_order_id"], "shipment_confirmation")
-    assert render_and_lint(wh, account_id="de", locale="de-DE") == {"ready": 1}
+    # the address as render.address.address_lines prints it (its emulator test fetches it)
+    address = ["Max Mustermann", "Hauptstraße 5", "10115 Berlin"]
+    assert render_and_lint(wh, account_id="de", locale="de-DE", addresses=lambda oid: address) == {
+        "ready": 1
+    }
     with wh.cursor() as cur:
         cur.execute("SELECT body FROM messaging.outbox")
         (body,) = cur.fetchone()
     assert "DHL" in body and "00340434161094042557" in body
+    assert "Max Mustermann\nHauptstraße 5\n10115 Berlin" in body
     assert "22. November 2026" in body  # the package's estimated delivery, in German
 
 
@@ -118,8 +137,18 @@ def test_a_return_confirmation_lists_what_came_back_and_the_refund(wh, refunds, 
     shipped, item = order("302-0000000-0000004", "Shipped", START - timedelta(days=12))
     oid = shipped["amazon_order_id"]
     lines = [
-        return_row(oid, "DkRMA1", "SKU-1", "Akku-Bohrschrauber 18 V", 1, refunds[0], "2026-11-19T15:00:00+00:00"),
-        return_row(oid, "DkRMA2", "SKU-2", "Bit-Set 32-teilig", 1, refunds[1], "2026-11-20T08:00:00+00:00"),
+        return_row(
+            oid,
+            "DkRMA1",
+            "SKU-1",
+            "Akku-Bohrschrauber 18 V",
+            1,
+            refunds[0],
+            "2026-11-19T15:00:00+00:00",
+        ),
+        return_row(
+            oid, "DkRMA2", "SKU-2", "Bit-Set 32-teilig", 1, refunds[1], "2026-11-20T08:00:00+00:00"
+        ),
     ]
     with transaction(wh) as cur:
         staging.upsert_orders(cur, "de", [shipped], [item])
@@ -153,3 +182,28 @@ def test_product_info_says_the_sellers_text_for_the_asin_in_the_buyers_language(
         assert "Vor dem ersten Gebrauch" in body and "Bambus-Brettchen" in body
     else:  # no text configured for it: never sent empty or in another language
         assert "product_info" in error
+
+
+def test_the_rendered_facts_are_read_as_data(wh):
+    """A product called "5 Sterne ..." is the order's data, not a review ask: render_and_lint
+    passes the titles it rendered to the linter (without them the same text is blocked)."""
+    from buyer_messaging.lint import lint_message, load_rules
+
+    title = "5 Sterne Premium Bohrer-Set"
+    cancelled, item = order("302-0000000-0000003", "Canceled", START + timedelta(hours=9), title)
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, "de", [cancelled], [item])
+    day = (START, START + timedelta(days=1))
+    plan_day(wh, account_id="de", kinds=("unavailability_notice",), run_day=D, day=day,
+             now=START + timedelta(days=1, hours=1), tz="Europe/Berlin")  # fmt: skip
+    counts = render_and_lint(wh, account_id="de", locale="de-DE", seller_name="Werkzeug Schmidt")
+    assert counts == {"ready": 1}
+    with wh.cursor() as cur:
+        cur.execute(
+            "SELECT subject, body FROM messaging.outbox WHERE kind = 'unavailability_notice'"
+        )
+        subject, body = cur.fetchone()
+    assert title in body
+    bare = lint_message(load_rules(), kind="unavailability_notice", locale="de-DE", subject=subject,
+                        body=body, order_id="302-0000000-0000003")  # fmt: skip
+    assert bare.blocked  # the test would prove nothing if the title alone passed

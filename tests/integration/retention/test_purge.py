@@ -31,6 +31,13 @@ def seed(conn, order_id, delivered):
             "INSERT INTO messaging.attempts (outbox_id, attempt_no, response) VALUES (%s, 1, %s)",
             (outbox_id, Json({"to": EMAIL})),
         )
+        cur.execute(  # a rating: the buyer's words and the rater's hash
+            "INSERT INTO staging.seller_feedback (account_id, amazon_order_id, marketplace_id,"
+            " feedback_date, rating, comments, rater_hash) VALUES ('r', %s, 'A13V1IB3VIYZZH', %s, 1,"
+            " %s, %s)",
+            (order_id, (delivered + timedelta(days=1)).date(), f"{NAME} ici: colis abîmé",
+             f"hash-planted{tag}"),
+        )  # fmt: skip
         cur.execute(
             "INSERT INTO staging.rejected_records (account_id, source, record_key, reason, raw, seen_at)"
             " VALUES ('r', 'orders', %s, 'bad', %s, %s)",
@@ -63,7 +70,7 @@ def test_purge_leaves_nothing_personal_for_old_orders_and_keeps_counts(wh):
         before = cur.fetchall()
     purge_pii(wh, days=30)
     assert personal_rows(wh, "1") == []
-    assert len(personal_rows(wh, "2")) == 4  # the recent order keeps what it still needs
+    assert len(personal_rows(wh, "2")) == 5  # the recent order keeps what it still needs
     with wh.cursor() as cur:
         cur.execute("SELECT kind, status, messages FROM reporting.daily_summary ORDER BY 1, 2")
         assert cur.fetchall() == before

@@ -10,11 +10,12 @@ from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.spapi.client import build_client
 from buyer_messaging.spapi.credentials import SpApiCredentials
 from buyer_messaging.warehouse.connection import connect
+from spapi_emulator.auth import DEFAULT_REFRESH_TOKEN
 
 
 def main(dsn: str, url: str, account_id: str, limit: str = "100000") -> None:
     creds = SpApiCredentials(
-        refresh_token="Atzr|child",
+        refresh_token=DEFAULT_REFRESH_TOKEN,
         lwa_app_id="amzn1.application-oa2-client.test",
         lwa_client_secret="secret",
         marketplace="US",
@@ -23,8 +24,10 @@ def main(dsn: str, url: str, account_id: str, limit: str = "100000") -> None:
     )
     caller = SpApiCaller(shared=(dsn, account_id))
     conn = connect(dsn)
-    print("started", flush=True)
     channel = SolicitationsChannel(caller, build_client(Solicitations, creds))
+    # "started" when sending begins: the parent's kills must land among the sends, not in the
+    # client's set-up (which imports Airflow's secrets masker)
+    print("started", flush=True)
     counts = send_batch(
         conn, channel,
         account_id=account_id, kind="review_request", limit=int(limit),

@@ -17,12 +17,13 @@ from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.spapi.client import build_client
 from buyer_messaging.spapi.credentials import SpApiCredentials
 from buyer_messaging.warehouse.connection import transaction
+from spapi_emulator.auth import DEFAULT_REFRESH_TOKEN
 
 pytestmark = pytest.mark.integration
 
 
 def creds(url):
-    return SpApiCredentials("Atzr|t", "app", "secret", "US", url, f"{url}/auth/o2/token")
+    return SpApiCredentials(DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token")
 
 
 def shipped_orders(url, days_ago=10, n=3):

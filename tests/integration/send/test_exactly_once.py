@@ -22,6 +22,7 @@ from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.spapi.client import build_client
 from buyer_messaging.spapi.credentials import SpApiCredentials
 from buyer_messaging.warehouse.connection import connect
+from spapi_emulator.auth import DEFAULT_REFRESH_TOKEN
 
 pytestmark = pytest.mark.integration
 CHILD = Path(__file__).with_name("sender_child.py")
@@ -30,7 +31,7 @@ FINAL = {"sent", "skipped", "failed"}
 
 
 def credentials(url: str) -> SpApiCredentials:
-    return SpApiCredentials("Atzr|t", "app", "secret", "US", url, f"{url}/auth/o2/token")
+    return SpApiCredentials(DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token")
 
 
 def prepare_outbox(dsn: str, url: str) -> int:
@@ -43,7 +44,13 @@ def prepare_outbox(dsn: str, url: str) -> int:
     )  # fmt: skip
     today = now.date()
     start = datetime(today.year, today.month, today.day, tzinfo=UTC)
-    plan_day(conn, account_id=ACCOUNT, kinds=("review_request",), run_day=today, day=(start, start + timedelta(days=1)))
+    plan_day(
+        conn,
+        account_id=ACCOUNT,
+        kinds=("review_request",),
+        run_day=today,
+        day=(start, start + timedelta(days=1)),
+    )
     render_and_lint(conn, account_id=ACCOUNT, locale="en-US")
     with conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM messaging.outbox WHERE status = 'ready'")
@@ -60,7 +67,9 @@ def spawn(dsn: str, url: str, *args: str) -> subprocess.Popen:
 
 def outcome(dsn: str, url: str) -> tuple[dict[str, str], Counter]:
     with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SELECT amazon_order_id, status FROM messaging.outbox WHERE account_id = %s", (ACCOUNT,))
+        cur.execute(
+            "SELECT amazon_order_id, status FROM messaging.outbox WHERE account_id = %s", (ACCOUNT,)
+        )
         statuses = dict(cur.fetchall())
     received = httpx.get(f"{url}/_emulator/received").json()["solicitations"]
     return statuses, Counter(r["amazonOrderId"] for r in received)
@@ -136,7 +145,9 @@ def test_faults_on_end_the_same_as_a_clean_run(emulator_factory, make_database):
         migrate(conn)
         prepare_outbox(dsn, emulator.url)
         caller = SpApiCaller(backoff_base=0.05, max_attempts=12)
-        channel = SolicitationsChannel(caller, build_client(Solicitations, credentials(emulator.url)))
+        channel = SolicitationsChannel(
+            caller, build_client(Solicitations, credentials(emulator.url))
+        )
         send_batch(conn, channel, account_id=ACCOUNT, kind="review_request", limit=10_000)
         conn.close()
         statuses, received = outcome(dsn, emulator.url)
@@ -144,4 +155,38 @@ def test_faults_on_end_the_same_as_a_clean_run(emulator_factory, make_database):
         outcomes.append((statuses, caller))
     (clean, _), (faulty, caller) = outcomes
     assert faulty == clean
-    assert sum(caller.retries.values()) + sum(caller.throttled.values()) > 0, "the faults must have bitten"
+    assert sum(caller.retries.values()) + sum(caller.throttled.values()) > 0, (
+        "the faults must have bitten"
+    )
+
+
+def test_lost_replies_kills_and_two_senders_at_once(emulator_factory, fresh_warehouse):
+    """Issue #16: Amazon processes every request and loses 30% of the replies, two senders run
+    at once and one is killed mid-send; a last run settles everything. Nothing is received
+    twice, the warehouse's `sent` is what Amazon received, and no row is left `sending`."""
+    loss = {
+        "mode": "reset",
+        "rate": 0.3,
+        "operations": ["createProductReviewAndSellerFeedbackSolicitation"],
+    }
+    emulator = emulator_factory(time_scale=30.0, orders_per_day=4, faults={"reply_loss": loss})
+    ready = prepare_outbox(fresh_warehouse, emulator.url)
+    assert ready > 20
+    children = [spawn(fresh_warehouse, emulator.url) for _ in range(2)]
+    for child in children:
+        assert child.stdout.readline().strip() == "started"
+    time.sleep(0.4)
+    children[0].send_signal(signal.SIGKILL)
+    for child in children:
+        child.communicate(timeout=300)
+    final = spawn(fresh_warehouse, emulator.url)
+    _, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err
+    statuses, received = outcome(fresh_warehouse, emulator.url)
+    assert_exactly_once(statuses, received)
+    assert "sending" not in statuses.values()
+    lost = {x["order"] for x in emulator.emulator.faults.lost}
+    assert len(lost) >= 3, "the fault must have bitten"
+    assert lost <= {order for order, s in statuses.items() if s == "sent"}, (
+        "a lost reply is still a delivery"
+    )

@@ -167,9 +167,12 @@ def test_summary_counts_by_day_kind_and_status(client, auth):
             "failed": 1,
             "skipped": 1,
             "planned": 1,
+            "delivery_unknown": 0,
         },
     }
-    zero = dict.fromkeys(["sent", "blocked", "expired", "failed", "skipped", "planned"], 0)
+    zero = dict.fromkeys(
+        ["sent", "blocked", "expired", "failed", "skipped", "planned", "delivery_unknown"], 0
+    )
     assert body["by_kind"] == {
         "review_request": zero | {"sent": 2, "blocked": 1, "expired": 1, "planned": 1},
         "shipment_confirmation": zero | {"skipped": 1, "blocked": 1},
@@ -360,3 +363,35 @@ def test_unreachable_warehouse_is_a_503_naming_the_connection(
     with TestClient(create_app()) as c:
         response = c.get("/summary", headers=auth, params=DAYS)
     assert response.status_code == 503 and "messaging_warehouse" in response.json()["detail"]
+
+
+def test_before_the_first_run_every_route_answers_empty_with_a_notice(
+    make_database, auth_manager, auth, monkeypatch
+):
+    """A new deployment: the warehouse database exists, no DAG has run, so no table does."""
+    from fastapi.testclient import TestClient
+
+    empty = make_database("bm_ui_empty")
+    monkeypatch.setenv("AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(empty))
+    from buyer_messaging.ui.app import create_app
+
+    with TestClient(create_app()) as c:
+        for path in ["/accounts", "/summary", "/violations", "/quality", "/throttling"]:
+            response = c.get(path, headers=auth, params=DAYS)
+            assert response.status_code == 200, (path, response.text)
+            body = response.json()
+            assert "migrate_warehouse" in body["notice"] and "0001_schemas" in body["notice"]
+            assert body["accounts"] == []
+        summary = c.get("/summary", headers=auth, params=DAYS).json()
+        assert summary["totals"]["messages"] == 0 and summary["by_kind"] == {}
+        assert c.get("/quality", headers=auth, params=DAYS).json()["totals"]["checks"] == 0
+        assert c.get("/throttling", headers=auth, params=DAYS).json()["operations"] == []
+        order = c.get("/order/111-0000001-0000001", headers=auth, params={"account": "acme_us"})
+        assert order.status_code == 200
+        assert order.json()["messages"] == [] and order.json()["explanations"] == []
+        assert "notice" in order.json()
+        assert c.get("/", headers=auth).status_code == 200
+
+
+def test_a_migrated_warehouse_has_no_notice(client, auth):
+    assert "notice" not in client.get("/summary", headers=auth, params=DAYS).json()

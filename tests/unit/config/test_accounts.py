@@ -43,7 +43,9 @@ def test_unknown_kind_and_timezone_are_rejected(tmp_path):
 
 
 def test_duplicate_ids_rejected(tmp_path):
-    path = write(tmp_path, "accounts:\n  - {id: a, marketplace: US}\n  - {id: a, marketplace: GB}\n")
+    path = write(
+        tmp_path, "accounts:\n  - {id: a, marketplace: US}\n  - {id: a, marketplace: GB}\n"
+    )
     with pytest.raises(ConfigError, match="duplicate id a"):
         load_accounts(path)
 
@@ -53,3 +55,22 @@ def test_env_var_overrides_path(tmp_path, monkeypatch):
     monkeypatch.setenv("BUYER_MESSAGING_ACCOUNTS", str(path))
     [acc] = load_accounts()
     assert acc.id == "solo" and acc.tz == "Europe/Rome"
+
+
+def test_read_accounts_keeps_the_valid_accounts_and_names_each_invalid_one(tmp_path):
+    from buyer_messaging.config import read_accounts
+
+    path = write(
+        tmp_path,
+        "accounts:\n  - {id: good, marketplace: US}\n  - {id: typo, marketplce: GB}\n"
+        "  - just a string\n  - {id: twice, marketplace: DE}\n  - {id: twice, marketplace: FR}\n",
+    )
+    read = read_accounts(path)
+    assert [a.id for a in read.accounts] == ["good"]
+    problems = "\n".join(read.problems)
+    assert f"{path}: accounts[1] (id=typo).marketplce: Extra inputs are not permitted" in problems
+    assert "accounts[1] (id=typo).marketplace: Field required" in problems
+    assert f"{path}: accounts[2]:" in problems
+    assert "duplicate id twice" in problems
+    with pytest.raises(ConfigError):
+        read.raise_problems()

@@ -32,6 +32,15 @@ TITLES = [
 ]
 MARKETS = {"US": "USD", "GB": "GBP", "FR": "EUR", "DE": "EUR", "ES": "EUR", "IT": "EUR"}
 REASONS = ["out_of_stock", "delayed", "cancelled", "damaged", "discontinued"]
+# as render.address.address_lines prints Amazon's addresses (its own tests pin the shapes)
+ADDRESSES = {
+    "US": ["Jane Doe", "1200 12th Ave S", "Apt 4", "Seattle, WA 98144"],
+    "GB": ["Tom Smith", "17 Baker Street", "London", "NW1 6XE"],
+    "FR": ["Anne Martin", "12 rue de Rivoli", "75001 Paris"],
+    "DE": ["<b>Max</b> Müller 🚚", "Hauptstraße 5", "10115 Berlin"],
+    "ES": ["Lucía García", "Calle Mayor 3", "28013 Madrid"],
+    "IT": ["Giulia Rossi", "Via Roma 10", "00184 Roma"],
+}
 
 
 def context(n: int, marketplace: str) -> dict:
@@ -59,6 +68,7 @@ def context(n: int, marketplace: str) -> dict:
         "adjusted_amount": Decimal("31.00") if n % 2 else None,
         "seller_name": "Acme Home & Garden" if n % 2 else None,
         "product_info": "Hand wash only.\n\n\n\nOil the board every 3-4 weeks with food-safe mineral oil.",
+        "delivery_address": ADDRESSES[marketplace],
     }
 
 
@@ -95,6 +105,8 @@ def test_required_content_is_rendered() -> None:
         "Versanddienstleister: DHL" in ship and f"Sendungsnummer: {ctx['tracking_number']}" in ship
     )
     assert "25. November 2026" in ship and "2 x " in ship
+    # the delivery address as Amazon gave it, one line each, markup and emoji out
+    assert "Lieferadresse:\nMax Müller\nHauptstraße 5\n10115 Berlin\n" in ship
     ret = render_message("return_confirmation", "fr-FR", {**ctx, "marketplace": "FR"}).body
     assert "1\u202f235,50\xa0€" in ret and "21 novembre 2026" in ret
     un = render_message(

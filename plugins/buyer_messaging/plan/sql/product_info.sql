@@ -21,7 +21,8 @@ WITH configured AS (
       AND o.latest_delivery_date IS NOT NULL
     GROUP BY o.marketplace_id, o.amazon_order_id
 )
-SELECT d.marketplace_id, d.amazon_order_id, d.send_after, d.send_before
+SELECT d.marketplace_id, d.amazon_order_id, 'default' AS event, NULL::text AS excluded,
+       d.send_after, d.send_before
 FROM due d
 WHERE d.send_after < %(day_end)s
   AND d.send_before >= %(day_start)s
@@ -29,6 +30,8 @@ WHERE d.send_after < %(day_end)s
       SELECT 1 FROM messaging.outbox x
       WHERE x.account_id = %(account_id)s AND x.amazon_order_id = d.amazon_order_id
         AND x.kind = 'review_request' AND x.status NOT IN ('skipped', 'expired', 'blocked', 'failed'))
+  -- explain, replaying the days of one order, says when an earlier day took its one message
+  AND NOT %(proactive_taken)s::boolean
   AND NOT EXISTS (
       SELECT 1 FROM staging.returns r
       WHERE r.account_id = %(account_id)s AND r.amazon_order_id = d.amazon_order_id)

@@ -16,6 +16,8 @@ WITH returned AS (
 )
 SELECT o.marketplace_id,
        o.amazon_order_id,
+       'default'                                                   AS event,
+       NULL::text                                                  AS excluded,
        rt.received_at                                                      AS send_after,
        rt.received_at + make_interval(days => %(stale_after_days)s)        AS send_before
 FROM returned rt

@@ -4,6 +4,8 @@
 -- itself, and the seller has no carrier or tracking number to quote.
 SELECT o.marketplace_id,
        o.amazon_order_id,
+       'default'                                                   AS event,
+       NULL::text                                                  AS excluded,
        o.last_update_date                                          AS send_after,
        %(day_end)s::timestamptz + make_interval(days => %(stale_after_days)s) AS send_before
 FROM staging.orders o

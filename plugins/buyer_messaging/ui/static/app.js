@@ -2,10 +2,11 @@
 // and draws plain SVG charts. No dependencies, no network access beyond this app.
 "use strict";
 
-const STATUSES = ["sent", "blocked", "expired", "failed", "skipped", "planned"];
+const STATUSES = ["sent", "blocked", "expired", "failed", "skipped", "planned", "delivery_unknown"];
 const COLORS = {
   sent: "#2f9e44", blocked: "#e03131", expired: "#868e96",
   failed: "#f08c00", skipped: "#4c6ef5", planned: "#74c0fc",
+  delivery_unknown: "#ae3ec9",
 };
 const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
@@ -44,6 +45,12 @@ function filters() {
 function showError(message) {
   $("error").hidden = !message;
   $("error").textContent = message || "";
+}
+
+// the API's `notice`: why the page is empty (e.g. no DAG has run yet)
+function showNotice(message) {
+  $("notice").hidden = !message;
+  $("notice").textContent = message || "";
 }
 
 function kpis(summary, quality, throttling) {
@@ -239,6 +246,7 @@ async function load(event) {
     $("from").value = summary.from;
     $("to").value = summary.to;
     showError("");
+    showNotice(summary.notice);
     kpis(summary, quality, throttling);
     chartByKind(summary.by_kind);
     chartByDay(summary.by_day, summary.from, summary.to);

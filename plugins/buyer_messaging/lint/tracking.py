@@ -1,0 +1,156 @@
+"""Tracking numbers, also written in groups ("9400 1118 9922 3197 4284 97", "1Z 999 AA1 01
+2345 6784", "RR 1234 5678 5GB"): the order's own data, never a phone number, and what a
+shipment confirmation must state.
+
+A run of letter-and-digit groups is read in its compact form and recognised by
+``tracking_numbers`` (the python port of the tracking_number_data formats: UPS 1Z, USPS,
+FedEx, DHL Express, S10/UPU with its check digit for Royal Mail, Colissimo, Poste Italiane and
+Correos abroad, Amazon Logistics TBA, each with the carrier's check digit), else by the table
+below of carriers it does not know. A number the library validates and that cannot be a phone
+(letters in it, or more than 15 digits) counts anywhere; any other match needs a tracking word
+or a carrier name in its sentence ("numéro de suivi", "Sendungsnummer", "DPD").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Formats of carriers tracking_numbers does not cover, on the compact (no spaces) lower-case
+# form: the lengths commonly printed on these carriers' labels, written from general knowledge
+# and not checked against each carrier's documentation. That is why a match here counts only
+# with the carrier or a tracking word in its sentence; no check digit is verified.
+CARRIER_FORMATS: dict[str, str] = {
+    "dpd": r"\d{14}",  # DPD parcel number: 14 digits (DPD Group label, "Paketscheinnummer")
+    "dhl_paket": r"\d{12}|00340\d{15}|jjd\d{16,20}",  # DHL Paket: 12 digits, SSCC 00340…, JJD…
+    "gls": r"\d{11,12}",  # GLS parcel number: 11 digits (+ check digit on some labels)
+    "colissimo": r"\d[a-z]\d{11}",  # Colissimo domestic: 13 characters, e.g. 6A…, 8R…
+    "mondial_relay": r"\d{8}|\d{10}|\d{12}",  # Mondial Relay expedition number
+    "seur": r"\d{8,16}",  # SEUR expedition / parcel references
+    "nacex": r"\d{4}\d{8}|\d{8}",  # Nacex: agency (4) + expedition (8), or expedition alone
+    "brt": r"\d{12,19}",  # BRT (Bartolini) parcel / shipment numbers
+    "poste_italiane": r"[a-z0-9]{2}\d{10,11}",  # Poste Italiane domestic (Pacco, Crono)
+    "correos": r"p[a-z]\d{10,20}[a-z]{0,2}",  # Correos domestic: PQ…, PK…
+    "royal_mail": r"[a-z]{2}\d{9}gb",  # Royal Mail: S10 …GB
+    "amazon": r"tba\d{12}|(?:qa|es|it|fr|de)\d{10}",  # Amazon Logistics
+}
+_FORMAT = re.compile("|".join(f"(?:{f})" for f in CARRIER_FORMATS.values()))
+
+# a run of groups: an optional letter prefix (RR, TBA, JJD), groups that each hold a digit,
+# an optional two-letter country suffix (GB); groups split by a space or a hyphen
+_RUN = re.compile(
+    r"(?<![\w\-+])(?:[a-z]{2,3}[ \-]?)?\d[0-9a-z]*(?:[ \-][0-9a-z]*\d[0-9a-z]*)*(?:[ \-]?[a-z]{2})?(?![\w\-])"
+)
+_DATE = re.compile(r"\d{4}[ \-]\d{1,2}[ \-]\d{1,2}|\d{1,2}[ \-]\d{1,2}[ \-]\d{4}")
+_QUICK = re.compile(r"\d[ \-]?\d[ \-]?\d[ \-]?\d")
+
+CONTEXT = re.compile(
+    r"\b(?:track\w*|trace|suivi|colis|sendung\w*|paket\w*|verfolg\w*|seguimiento|envio|"
+    r"localizador|expedicion|spedizione|tracciamento|lettera di vettura|waybill|consignment|"
+    r"parcel|package|shipment|reference|referencia|riferimento|codice|"
+    r"ups|usps|fedex|dhl|dpd|gls|hermes|evri|yodel|royal mail|parcelforce|tnt|colissimo|"
+    r"chronopost|mondial relay|relais colis|la poste|seur|mrw|correos|nacex|ctt|sda|brt|"
+    r"bartolini|poste italiane|nexive|inpost|amazon logistics|ontrac|lasership)\b"
+)
+
+
+@lru_cache(maxsize=4096)
+def _library(compact: str) -> bool:
+    import tracking_numbers
+
+    found = tracking_numbers.get_tracking_number(compact.upper())
+    return bool(found and found.valid)
+
+
+def _strong(compact: str) -> bool:
+    """A library-validated number that cannot be a phone number."""
+    if not 8 <= len(compact) <= 34:
+        return False
+    digits = sum(c.isdigit() for c in compact)
+    return (digits > 15 or not compact.isdigit()) and _library(compact)
+
+
+def find_tracking(norm: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of tracking numbers in normalised text (``sentences``: its sentence spans)."""
+    if _QUICK.search(norm) is None:
+        return []
+    from buyer_messaging.lint.phones import mask_order_ids
+
+    found = []
+    for m in _RUN.finditer(mask_order_ids(norm)):
+        readings = _readings(m)
+        strong = [r for r in readings if _strong(_compact(norm, *r))]
+        for start, end in strong or readings[::-1]:  # bare digits first: "is 1550 …"
+            if strong or _is_tracking(norm, start, end, sentences):
+                found.append((start, end))
+                break
+    return found
+
+
+def _readings(m: re.Match[str]) -> list[tuple[int, int]]:
+    """The run, and the run without a leading or trailing word of letters ("is", "de"),
+    which may be prose rather than a prefix (RR…) or a country (…GB)."""
+    start, end = m.span()
+    text = m.group(0)
+    head = re.match(r"[a-z]{2,3}[ \-]", text)
+    tail = re.search(r"[ \-][a-z]{2}$", text)
+    spans = [(start, end)]
+    if head:
+        spans.append((start + head.end(), end))
+    if tail:
+        spans.append((start, end - len(tail.group(0))))
+    if head and tail and head.end() < len(text) - len(tail.group(0)):
+        spans.append((start + head.end(), end - len(tail.group(0))))
+    return spans
+
+
+def _compact(norm: str, start: int, end: int) -> str:
+    return norm[start:end].replace(" ", "").replace("-", "")
+
+
+def _is_tracking(norm: str, start: int, end: int, sentences: list[tuple[int, int]]) -> bool:
+    """A number in a carrier's format with a carrier or tracking word in its sentence."""
+    compact = _compact(norm, start, end)
+    if not 8 <= len(compact) <= 34 or sum(c.isdigit() for c in compact) < 7:
+        return False
+    if _DATE.fullmatch(norm, start, end):
+        return False  # 2026-11-26, 26 11 2026: a date is not a tracking number
+    if not (_FORMAT.fullmatch(compact) or _library(compact) or _after_tracking_word(norm, start)):
+        return False
+    # the carrier or a tracking word is named in its sentence
+    before = [i for i, (s, e) in enumerate(sentences) if s <= start < e]
+    if not before:
+        return CONTEXT.search(norm) is not None
+    s_start, s_end = sentences[before[0]]
+    if _INTERNATIONAL.match(compact):
+        return False  # 0044 20 …: a phone number's international prefix
+    context = [m.start() for m in CONTEXT.finditer(norm, s_start, s_end)]
+    if not context:
+        return False
+    # "DHL hotline: 0228 …": a phone word nearer the number than the tracking word wins
+    phone = [m.start() for m in _phone_word().finditer(norm, s_start, start)]
+    ahead = [p for p in context if p < start]
+    return not phone or (bool(ahead) and ahead[-1] > phone[-1])
+
+
+# "tracking", "suivi", "Sendungsnummer", … right before the number: whatever its format
+# (carriers' numbers vary, and writers shorten them), it is the tracking number
+_TRACKING_WORD = re.compile(
+    r"\b(?:track\w*|tracking|suivi|sendungs\w*|paketnummer|seguimiento|localizador|"
+    r"tracciamento|spedizione|waybill|consignment)\b\W{0,4}(?:\w+\W{1,3}){0,2}$"
+)
+
+
+def _after_tracking_word(norm: str, start: int) -> bool:
+    return _TRACKING_WORD.search(norm, max(0, start - 40), start) is not None
+
+
+@lru_cache(maxsize=1)
+def _phone_word() -> re.Pattern[str]:
+    from buyer_messaging.lint.phones import DEFAULT_PHONE_WORDS
+
+    return re.compile(r"\b(?:" + DEFAULT_PHONE_WORDS + r")\b")
+
+
+# the marketplaces' countries dialled from abroad, with their national number lengths
+_INTERNATIONAL = re.compile(r"00(?:1\d{10}|44\d{9,10}|33\d{9}|49\d{6,11}|34\d{9}|39\d{6,11})$")

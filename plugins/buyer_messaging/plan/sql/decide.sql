@@ -1,0 +1,80 @@
+-- What the planner records for a kind's candidates (its plan/sql/<kind>.sql SELECT of
+-- marketplace_id, amazon_order_id, event, send_after, send_before, excluded): planned; skipped
+-- when the active policy pack forbids the kind, when the candidate is excluded (by the kind's
+-- own rule, `excluded`, or the seller's exclusions), the buyer is suppressed or a negative
+-- signal opened a case; expired when it is due on a past day but too stale to
+-- send now. `due_on` is the day it fell due in the account's time zone, so backfilling days in
+-- any order gives the same outbox. insert_outbox.sql inserts these rows; `buyer-messaging
+-- explain` reads them for one order (`order_id`), so both answer from this one statement.
+WITH candidates AS ({candidates})
+SELECT c.marketplace_id, c.amazon_order_id, c.event,
+       CASE WHEN %(forbidden)s::text IS NOT NULL THEN 'skipped'
+            WHEN coalesce(c.excluded, x.reason) IS NOT NULL THEN 'skipped'
+            WHEN s.reason IS NOT NULL THEN 'skipped'
+            WHEN c.send_before <= %(now)s THEN 'expired'
+            ELSE 'planned' END                            AS status,
+       (c.send_after AT TIME ZONE %(tz)s)::date           AS due_on,
+       c.send_before,
+       CASE WHEN %(forbidden)s::text IS NOT NULL THEN %(forbidden)s::text
+            WHEN coalesce(c.excluded, x.reason) IS NOT NULL THEN 'excluded: ' || coalesce(c.excluded, x.reason)
+            WHEN s.reason IS NOT NULL THEN s.reason
+            WHEN c.send_before <= %(now)s
+            THEN 'expired: too stale to send after ' || to_char(c.send_before AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
+       END                                                AS reason
+FROM candidates c
+-- the seller's exclusions (include/policies/exclusions.yaml; `excl_*` are empty or false for a
+-- kind a rule does not cover): the first that holds is the reason
+LEFT JOIN LATERAL (
+    SELECT CASE
+        WHEN o.amazon_order_id = ANY(%(excl_orders)s::text[])
+        THEN 'the order is on the do-not-contact list'
+        WHEN cardinality(%(excl_asins)s::text[]) + cardinality(%(excl_skus)s::text[]) > 0
+             AND EXISTS (SELECT 1 FROM staging.order_items i
+                         WHERE i.account_id = o.account_id AND i.amazon_order_id = o.amazon_order_id
+                           AND (i.asin = ANY(%(excl_asins)s::text[]) OR i.seller_sku = ANY(%(excl_skus)s::text[])))
+        THEN 'a product of the order is on the exclude list'
+        -- shipped after LatestShipDate: the last package's ship time (2026-01-01), else the last
+        -- update of a shipped merchant-fulfilled order (v0 gives no ship time; Amazon ships FBA)
+        WHEN %(excl_late)s AND o.latest_ship_date < coalesce(
+                 (SELECT max(sh.ship_date) FROM staging.shipments sh
+                  WHERE sh.account_id = o.account_id AND sh.amazon_order_id = o.amazon_order_id),
+                 CASE WHEN o.order_status = 'Shipped' AND o.fulfillment_channel IS DISTINCT FROM 'AFN'
+                      THEN o.last_update_date END)
+        THEN 'shipped late, after its latest ship date ' || to_char(o.latest_ship_date AT TIME ZONE %(tz)s, 'YYYY-MM-DD')
+        WHEN %(excl_repeat_days)s > 0 AND o.buyer_hash IS NOT NULL
+             AND EXISTS (SELECT 1 FROM staging.orders e
+                         WHERE e.account_id = o.account_id AND e.buyer_hash = o.buyer_hash
+                           AND e.purchase_date < o.purchase_date
+                           AND e.purchase_date >= o.purchase_date - make_interval(days => %(excl_repeat_days)s))
+        THEN 'repeat buyer (an earlier order within ' || %(excl_repeat_days)s || ' days)'
+    END AS reason
+    FROM staging.orders o
+    WHERE o.account_id = %(account_id)s AND o.amazon_order_id = c.amazon_order_id
+) x ON true
+-- a suppressed buyer (messaging.suppressions) gets critical kinds only (Amazon's rule for
+-- buyers who opted out), and so does an order with an issue-resolution case (a negative
+-- signal: messaging.cases) and every other order of that buyer, except the case's own
+-- message (a kind that answers the signal); the others are recorded as skipped with the
+-- reason, so explain and reporting can say why
+LEFT JOIN LATERAL (
+    SELECT why.reason FROM (
+        SELECT 'suppressed: ' || sp.reason AS reason, 1 AS rank
+        FROM staging.orders o
+        JOIN messaging.suppressions sp ON sp.account_id = o.account_id AND sp.buyer_hash = o.buyer_hash
+        WHERE o.account_id = %(account_id)s AND o.amazon_order_id = c.amazon_order_id
+        UNION ALL
+        SELECT 'negative signal: ' || cs.signal || ' (case ' || cs.id || ')', 2
+        FROM messaging.cases cs
+        WHERE cs.account_id = %(account_id)s AND cs.amazon_order_id = c.amazon_order_id
+        UNION ALL
+        SELECT 'negative signal: ' || cs.signal || ' on another order of this buyer (case ' || cs.id || ')', 3
+        FROM staging.orders o
+        JOIN messaging.cases cs ON cs.account_id = o.account_id AND cs.buyer_hash = o.buyer_hash
+        WHERE o.account_id = %(account_id)s AND o.amazon_order_id = c.amazon_order_id
+    ) why
+    WHERE NOT %(critical)s AND NOT (why.rank > 1 AND %(answers_signal)s)
+    ORDER BY why.rank
+    LIMIT 1
+) s ON true
+WHERE c.send_after <= %(now)s  -- a day still in progress plans only what is due already
+  AND (%(order_id)s::text IS NULL OR c.amazon_order_id = %(order_id)s)

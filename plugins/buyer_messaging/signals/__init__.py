@@ -1,0 +1,1 @@
+"""Buyer signals: negative feedback and bad returns open issue-resolution cases."""
