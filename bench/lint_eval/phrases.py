@@ -26,6 +26,18 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # eighteenth batch
+        ((PROMO,), "Psst, there's a hidden deal on our storefront this week."),
+        ((PROMO,), "Our refills are now two-for-one."),
+        ((PROMO,), "Grab our limited edition mug before it sells out!"),
+        ((PROMO,), "Enjoy free shipping on your next three orders."),
+        ((PROMO,), "We're running a summer promotion on all lamps."),
+        ((PR,), "Are you enjoying it? Leave us a review!"),
+        ((PR,), "Pleased as punch? Drop us a review."),
+        ((PR,), "All good on your end? We'd appreciate a review."),
+        ((PR,), "Did it meet your expectations? If so, a review would be great."),
+        ((RI, PROMO), "Share a review and your next refill is half price."),
+        ((RI,), "Reviewers are thanked with a $5 Amazon credit."),
         # sixteenth batch
         ((PR,), "Show us some love with a five-star rating!"),
         ((PR,), "We're counting on you for a stellar review."),
@@ -423,6 +435,7 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Gefällt es Ihnen bisher? Dann freuen wir uns über eine Bewertung."),
         # seventeenth batch
         ((PR,), "Wir würden uns über eine glänzende 5-Sterne-Bewertung freuen."),
         ((PR,), "Sie waren zufrieden? Dann lassen Sie es die Welt wissen!"),
@@ -557,6 +570,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((PR,), "¿Le está gustando? ¡Déjenos su opinión!"),
+        ((PROMO,), "Aproveche el envío gratis en su próximo pedido."),
         ((PR,), "Los clientes contentos nos dejan cinco estrellas, ¿y usted?"),
         ((RI,), "Su reseña le da derecho a un regalo."),
         ((PR,), "Le pedimos solo valoraciones de cinco estrellas."),
