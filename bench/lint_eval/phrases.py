@@ -26,6 +26,13 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # nineteenth batch
+        ((PR,), "Rate us 10/10 if you can!"),
+        ((PR,), "If the blanket kept you cosy, a review would warm our hearts."),
+        ((RI,), "Review us and pick any accessory on the house."),
+        ((RI,), "Your review = a free month of filter refills."),
+        ((PROMO,), "Take 25% off any second item today."),
+        ((PROMO,), "Our January sale is now live."),
         # eighteenth batch
         ((PROMO,), "Psst, there's a hidden deal on our storefront this week."),
         ((PROMO,), "Our refills are now two-for-one."),
@@ -310,6 +317,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((PR,), "Si vous avez été séduit, une note de 5/5 nous ferait plaisir."),
+        ((RI,), "Votre avis = un mois de recharges offert."),
+        ((PROMO,), "Nos soldes de janvier commencent aujourd'hui."),
         ((PR,), "Les clients ravis nous laissent souvent un avis : et vous ?"),
         ((RI, PROMO), "Votre avis vous rapporte 5 € sur votre prochaine commande."),
         ((PR,), "Merci de ne laisser que des avis positifs."),
@@ -435,6 +445,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Wenn Ihnen unser Service gefallen hat, vergeben Sie doch fünf Sterne."),
+        ((RI,), "Ihre Rezension = ein Monat Nachfüllpackungen gratis."),
+        ((PROMO,), "Unser Januar-Sale hat begonnen."),
         ((PR,), "Gefällt es Ihnen bisher? Dann freuen wir uns über eine Bewertung."),
         # seventeenth batch
         ((PR,), "Wir würden uns über eine glänzende 5-Sterne-Bewertung freuen."),
@@ -570,6 +583,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((PR,), "Si le ha encantado, díganoslo con una valoración de 5."),
+        ((RI,), "Su reseña = un mes de recambios gratis."),
+        ((PROMO,), "Ya han empezado nuestras rebajas de enero."),
         ((PR,), "¿Le está gustando? ¡Déjenos su opinión!"),
         ((PROMO,), "Aproveche el envío gratis en su próximo pedido."),
         ((PR,), "Los clientes contentos nos dejan cinco estrellas, ¿y usted?"),
@@ -687,6 +703,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((PR,), "Se ti abbiamo convinto, lasciaci un bel 5."),
+        ((RI,), "La tua recensione = un mese di ricariche gratis."),
+        ((PROMO,), "Sono iniziati i nostri saldi di gennaio."),
         ((PR,), "I clienti soddisfatti ci lasciano cinque stelle: e tu?"),
         ((RI,), "La tua recensione ti dà diritto a un omaggio."),
         ((PR,), "Ti chiediamo solo recensioni positive."),
