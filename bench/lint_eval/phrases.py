@@ -26,6 +26,15 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # twentieth batch
+        ((PR,), "Hope you're as happy as we are! A glowing review would top it off."),
+        ((PR,), "Spread the word with a 5-star rating if you can spare a minute."),
+        ((PR,), "Smiling at your new kettle? Let the world know on Amazon."),
+        ((RI,), "Once your review is up, a surprise refund of $3 will follow."),
+        ((RI,), "Reviewers may claim a bonus gift from our thank-you shelf."),
+        ((RC,), "Could you kindly tweak your review to mention the quick replacement?"),
+        ((PROMO,), "Fancy more? Our matching cups are 20% cheaper this week."),
+        ((PROMO,), "We have a pop-up shop at Camden Market every Sunday."),
         # nineteenth batch
         ((PR,), "Rate us 10/10 if you can!"),
         ((PR,), "If the blanket kept you cosy, a review would warm our hearts."),
@@ -445,6 +454,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Freuen Sie sich über Ihren Einkauf? Dann freuen wir uns über fünf Sterne."),
+        ((PROMO,), "Am Wochenende gibt es 15 % auf das gesamte Sortiment."),
         ((PR,), "Wenn Ihnen unser Service gefallen hat, vergeben Sie doch fünf Sterne."),
         ((RI,), "Ihre Rezension = ein Monat Nachfüllpackungen gratis."),
         ((PROMO,), "Unser Januar-Sale hat begonnen."),
