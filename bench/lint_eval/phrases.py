@@ -26,6 +26,47 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # twentieth batch
+        ((PR,), "Hope you're as happy as we are! A glowing review would top it off."),
+        ((PR,), "Spread the word with a 5-star rating if you can spare a minute."),
+        ((PR,), "Smiling at your new kettle? Let the world know on Amazon."),
+        ((RI,), "Once your review is up, a surprise refund of $3 will follow."),
+        ((RI,), "Reviewers may claim a bonus gift from our thank-you shelf."),
+        ((RC,), "Could you kindly tweak your review to mention the quick replacement?"),
+        ((PROMO,), "Fancy more? Our matching cups are 20% cheaper this week."),
+        ((PROMO,), "We have a pop-up shop at Camden Market every Sunday."),
+        # nineteenth batch
+        ((PR,), "Rate us 10/10 if you can!"),
+        ((PR,), "If the blanket kept you cosy, a review would warm our hearts."),
+        ((RI,), "Review us and pick any accessory on the house."),
+        ((RI,), "Your review = a free month of filter refills."),
+        ((PROMO,), "Take 25% off any second item today."),
+        ((PROMO,), "Our January sale is now live."),
+        # eighteenth batch
+        ((PROMO,), "Psst, there's a hidden deal on our storefront this week."),
+        ((PROMO,), "Our refills are now two-for-one."),
+        ((PROMO,), "Grab our limited edition mug before it sells out!"),
+        ((PROMO,), "Enjoy free shipping on your next three orders."),
+        ((PROMO,), "We're running a summer promotion on all lamps."),
+        ((PR,), "Are you enjoying it? Leave us a review!"),
+        ((PR,), "Pleased as punch? Drop us a review."),
+        ((PR,), "All good on your end? We'd appreciate a review."),
+        ((PR,), "Did it meet your expectations? If so, a review would be great."),
+        ((RI, PROMO), "Share a review and your next refill is half price."),
+        ((RI,), "Reviewers are thanked with a $5 Amazon credit."),
+        # sixteenth batch
+        ((PR,), "Show us some love with a five-star rating!"),
+        ((PR,), "We're counting on you for a stellar review."),
+        ((PR,), "If we exceeded your expectations, a quick review would be amazing."),
+        ((PR,), "Not 100% happy? Reach out before reviewing so we can help."),
+        ((PR,), "Give us the thumbs up on Amazon!"),
+        ((RI,), "Reviewers get a bonus gift card worth $5."),
+        ((RI,), "Rate your purchase and unlock a mystery reward."),
+        ((RI,), "We'll say thanks with a free upgrade once your review is live."),
+        ((RC,), "Any chance of deleting that review now?"),
+        ((PROMO,), "Returning customers always get our best price."),
+        ((PROMO,), "Our new autumn scents are in, and you'll love them!"),
+        ((PROMO,), "Visit our brand page on Amazon for more."),
         # fourteenth batch
         ((PR,), "Reviews from happy customers like you keep us going."),
         ((RI,), "Anyone who posts a review this month gets double loyalty points."),
@@ -285,6 +326,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        ((PR,), "Si vous avez été séduit, une note de 5/5 nous ferait plaisir."),
+        ((RI,), "Votre avis = un mois de recharges offert."),
+        ((PROMO,), "Nos soldes de janvier commencent aujourd'hui."),
         ((PR,), "Les clients ravis nous laissent souvent un avis : et vous ?"),
         ((RI, PROMO), "Votre avis vous rapporte 5 € sur votre prochaine commande."),
         ((PR,), "Merci de ne laisser que des avis positifs."),
@@ -410,6 +454,21 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        ((PR,), "Freuen Sie sich über Ihren Einkauf? Dann freuen wir uns über fünf Sterne."),
+        ((PROMO,), "Am Wochenende gibt es 15 % auf das gesamte Sortiment."),
+        ((PR,), "Wenn Ihnen unser Service gefallen hat, vergeben Sie doch fünf Sterne."),
+        ((RI,), "Ihre Rezension = ein Monat Nachfüllpackungen gratis."),
+        ((PROMO,), "Unser Januar-Sale hat begonnen."),
+        ((PR,), "Gefällt es Ihnen bisher? Dann freuen wir uns über eine Bewertung."),
+        # seventeenth batch
+        ((PR,), "Wir würden uns über eine glänzende 5-Sterne-Bewertung freuen."),
+        ((PR,), "Sie waren zufrieden? Dann lassen Sie es die Welt wissen!"),
+        ((PR,), "Bevor Sie eine negative Bewertung abgeben, kontaktieren Sie uns bitte."),
+        ((RI,), "Jeder Rezensent erhält von uns ein Dankeschön-Paket."),
+        ((RI, PROMO), "Sie bewerten, wir belohnen: 10 % auf Ihren nächsten Einkauf."),
+        ((RC,), "Es wäre schön, wenn Sie die Bewertung anpassen könnten."),
+        ((PROMO,), "Jetzt im Angebot: unser Kaffeeset zum Sonderpreis."),
+        ((PROMO,), "Mit dem Gutscheincode SOMMER gibt es 10 % Rabatt."),
         ((PR,), "Zufriedene Kunden wie Sie bewerten uns meist mit fünf Sternen."),
         ((RI,), "Ihre Rezension ist uns eine Gratis-Lieferung wert."),
         ((PR,), "Wir freuen uns nur über positive Bewertungen."),
@@ -535,6 +594,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        ((PR,), "Si le ha encantado, díganoslo con una valoración de 5."),
+        ((RI,), "Su reseña = un mes de recambios gratis."),
+        ((PROMO,), "Ya han empezado nuestras rebajas de enero."),
+        ((PR,), "¿Le está gustando? ¡Déjenos su opinión!"),
+        ((PROMO,), "Aproveche el envío gratis en su próximo pedido."),
         ((PR,), "Los clientes contentos nos dejan cinco estrellas, ¿y usted?"),
         ((RI,), "Su reseña le da derecho a un regalo."),
         ((PR,), "Le pedimos solo valoraciones de cinco estrellas."),
@@ -650,6 +714,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        ((PR,), "Se ti abbiamo convinto, lasciaci un bel 5."),
+        ((RI,), "La tua recensione = un mese di ricariche gratis."),
+        ((PROMO,), "Sono iniziati i nostri saldi di gennaio."),
         ((PR,), "I clienti soddisfatti ci lasciano cinque stelle: e tu?"),
         ((RI,), "La tua recensione ti dà diritto a un omaggio."),
         ((PR,), "Ti chiediamo solo recensioni positive."),
@@ -772,6 +839,8 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        ("We're happy to confirm your refund of $12.00.", _REFUND),
+        ("If you're happy with the replacement, no further action is needed.", None),
         ("Thousands of happy customers use this kettle daily, so here are the care steps.", ("product_info",)),
         ("If the lid feels loose, tighten the screw, as reviews of the earlier model mention.", ("product_info",)),
         ("Your loyalty points from the original order were restored.", _REFUND),
@@ -842,6 +911,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        ("Wenn Sie mit dem Ersatz zufrieden sind, müssen Sie nichts weiter tun.", None),
         ("Wenn der Deckel wackelt, ziehen Sie die Schraube nach, wie es auch in Bewertungen steht.", ("product_info",)),
         ("Die Sterne auf dem Etikett zeigen die Energieklasse.", ("product_info",)),
         ("Der Gutschein, mit dem Sie bezahlt haben, wurde wieder aufgeladen.", _REFUND),

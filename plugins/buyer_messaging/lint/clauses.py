@@ -28,9 +28,10 @@ class ClauseParams(BaseModel):
     before: int = Field(default=0, ge=0, le=3)  # sentences before the ask's that count
     after: int = Field(default=0, ge=0, le=3)
     unless: PatternMap | None = None  # vetoes the ask's own sentence
+    ask_also: PatternMap | None = None  # must match in the ask's own sentence (a request form)
     fields: list[str] = Field(default_factory=lambda: ["subject", "body"])
 
-    @field_validator("ask", "unless")
+    @field_validator("ask", "unless", "ask_also")
     @classmethod
     def _maps(cls, value: Any) -> Any:
         return value if value is None else _check_pattern_map(value)
@@ -55,6 +56,7 @@ class Clause:
         self.ask_key = json.dumps([p.ask, p.fields], sort_keys=True)
         self.evidence = [(name, CompiledMap(m)) for name, m in p.evidence.items()]
         self.unless = CompiledMap(p.unless) if p.unless else None
+        self.ask_also = CompiledMap(p.ask_also) if p.ask_also else None
         self.before, self.after = p.before, p.after
         self.fields = tuple(p.fields)
 
@@ -90,6 +92,9 @@ class Clause:
             seen.add(i)
             s_start, s_end = sentences[i]
             if self.unless and self.unless.search(msg, text, s_start, s_end):
+                continue
+            # checked on the ask's sentence only: cheaper than a second scan of the message
+            if self.ask_also and not self.ask_also.search(msg, text, s_start, s_end):
                 continue
             lo = sentences[max(i - self.before, 0)][0]
             hi = sentences[min(i + self.after, last)][1]
