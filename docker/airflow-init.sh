@@ -44,7 +44,9 @@ chown "${AIRFLOW_UID}:0" "${AUTH_FILE}"
 chmod 600 "${AUTH_FILE}"
 
 step "pools (${POOL_SLOTS} slots each) for the accounts in ${BUYER_MESSAGING_ACCOUNTS:-include/accounts.yaml}"
-pools="$(python -c 'from buyer_messaging.config import read_accounts; print(" ".join(a.pool for a in read_accounts().accounts))')"
+# strict: a deployment stops on a mistake in the accounts file (it names file, account and key);
+# the scheduler still runs the valid accounts' DAGs if it is deployed anyway
+pools="$(python -c 'from buyer_messaging.config import load_accounts; print(" ".join(a.pool for a in load_accounts()))')"
 for pool in ${pools}; do
     # an existing pool keeps the slots an operator gave it
     if airflow pools get "${pool}" >/dev/null 2>&1; then

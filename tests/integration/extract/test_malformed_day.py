@@ -11,6 +11,7 @@ holds), and the emulator's own record of which orders it malformed, and how.
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from extract_helpers import NOW, TIME_SCALE, rows, staging_hashes
@@ -58,9 +59,18 @@ def _run_day(monkeypatch, tmp_path, dsn: str, url: str, account: str, api: str) 
     return tasks.extract_orders(account, DAY)
 
 
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
 @pytest.mark.parametrize("api", ["v0", "2026-01-01"])
 def test_a_day_with_malformed_records_completes_and_rejects_exactly_them(
-    api, wh, fresh_warehouse, emulator_factory, monkeypatch, tmp_path, capfd
+    api, wh, fresh_warehouse, emulator_factory, monkeypatch, tmp_path
 ):
     clean = emulator_factory(seed=11, orders_per_day=100, time_scale=TIME_SCALE, now=NOW)
     faulty = emulator_factory(
@@ -84,10 +94,16 @@ def test_a_day_with_malformed_records_completes_and_rejects_exactly_them(
     }
 
     account = f"mal_{tag}"
-    capfd.readouterr()
-    result = _run_day(monkeypatch, tmp_path, fresh_warehouse, faulty.url, account, api)
+    # the task's summary line, read from its logger (where Airflow's logging sends stdout
+    # depends on what earlier tests in the process configured)
+    summary = _Lines()
+    logging.getLogger("buyer_messaging").addHandler(summary)
+    try:
+        result = _run_day(monkeypatch, tmp_path, fresh_warehouse, faulty.url, account, api)
+    finally:
+        logging.getLogger("buyer_messaging").removeHandler(summary)
     assert (result["orders"], result["rejected"]) == (len(day) - len(malformed), len(malformed))
-    logged = "".join(capfd.readouterr())  # Airflow's logging writes the task log to stdout
+    logged = "\n".join(summary.lines)
     assert (
         f"{result['orders']} orders" in logged
         and f"{len(malformed)} rejected (by field: " in logged
