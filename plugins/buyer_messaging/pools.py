@@ -10,6 +10,7 @@ missing pool with the documented slots; an operator's existing pool is never cha
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from airflow.listeners import hookimpl
@@ -57,11 +58,7 @@ def ensure_pool(name: str) -> bool:
     return True
 
 
-@hookimpl
-def on_dag_run_running(dag_run: Any, msg: str) -> None:
-    name = pool_of_dag(dag_run.dag_id)
-    if name is None:
-        return
+def _ensure_pool_logged(name: str) -> None:
     try:
         ensure_pool(name)
     except Exception:  # a listener must never break the scheduler loop
@@ -70,3 +67,16 @@ def on_dag_run_running(dag_run: Any, msg: str) -> None:
             ' "SP-API sends"`, else the send tasks stay scheduled',
             name, name, DEFAULT_POOL_SLOTS,
         )  # fmt: skip
+
+
+@hookimpl
+def on_dag_run_running(dag_run: Any, msg: str) -> None:
+    name = pool_of_dag(dag_run.dag_id)
+    if name is None:
+        return
+    # In a thread of its own: Airflow's sessions are scoped per thread, and closing one here
+    # would close the scheduler's own session under it (its DAG runs become detached and the
+    # scheduler exits).
+    worker = threading.Thread(target=_ensure_pool_logged, args=(name,), name=f"ensure-{name}")
+    worker.start()
+    worker.join(timeout=30)
