@@ -26,6 +26,8 @@ chromium:
 		echo "chromium not installed: the browser test will be skipped")
 
 test: venv chromium
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 test-unit: venv
@@ -39,6 +41,7 @@ bench-quick: venv
 
 lint: venv
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 clean:
 	rm -rf var/demo .pytest_cache

@@ -36,12 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--now", type=_now, default=None, help="a fixed 'now' (ISO 8601), default the real clock"
     )
     parser.add_argument("--marketplaces", default="US", help="comma-separated: US,GB,FR,DE,ES,IT")
-    parser.add_argument("--returns-format", choices=("amazon", "hyphenated"), default="amazon",
-                        help="the returns report's form: Amazon's documented title case with"
-                             " dd-Mon-yyyy dates (default), or lower-case hyphenated with ISO times")
+    parser.add_argument(
+        "--returns-format",
+        choices=("amazon", "hyphenated"),
+        default="amazon",
+        help="the returns report's form: Amazon's documented title case with"
+        " dd-Mon-yyyy dates (default), or lower-case hyphenated with ISO times",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
-    parser.add_argument("--feedback-min-per-day", type=int, default=0,
-                        help="at least this many 1-star ratings for each purchase day (demo)")
+    parser.add_argument(
+        "--feedback-min-per-day",
+        type=int,
+        default=0,
+        help="at least this many 1-star ratings for each purchase day (demo)",
+    )
     parser.add_argument(
         "--refresh-token",
         default=os.environ.get("SPAPI_EMULATOR_REFRESH_TOKEN") or DEFAULT_REFRESH_TOKEN,

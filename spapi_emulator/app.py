@@ -41,8 +41,13 @@ class Response:
     operation: str | None = None
 
     @classmethod
-    def json(cls, status: int, payload: Any, headers: dict[str, str] | None = None,
-             content_type: str = "application/json") -> Response:
+    def json(
+        cls,
+        status: int,
+        payload: Any,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> Response:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         return cls(status, body, {"Content-Type": content_type, **(headers or {})})
 
@@ -59,7 +64,9 @@ class ApiError(Exception):
 
 
 def error_response(status: int, code: str, message: str, details: str = "") -> Response:
-    return Response.json(status, {"errors": [{"code": code, "message": message, "details": details}]})
+    return Response.json(
+        status, {"errors": [{"code": code, "message": message, "details": details}]}
+    )
 
 
 def invalid(message: str, details: str = "") -> ApiError:
@@ -141,7 +148,9 @@ def _unb64(token: str) -> dict:
     try:
         value = json.loads(base64.b64decode(token.encode(), validate=True))
     except (ValueError, binascii.Error):
-        raise invalid("Invalid NextToken.", "The NextToken is malformed or was not issued for this operation.") from None
+        raise invalid(
+            "Invalid NextToken.", "The NextToken is malformed or was not issued for this operation."
+        ) from None
     if not isinstance(value, dict):
         raise invalid("Invalid NextToken.")
     return value
@@ -201,7 +210,11 @@ class Emulator:
         self.received: dict[str, list[dict]] = {"solicitations": [], "messages": []}
         self.solicited: set[str] = set()
         self.messaged: dict[str, set[str]] = {}
-        self.counters: dict[str, Counter[str]] = {"requests": Counter(), "throttled": Counter(), "errors": Counter()}
+        self.counters: dict[str, Counter[str]] = {
+            "requests": Counter(),
+            "throttled": Counter(),
+            "errors": Counter(),
+        }
         self.reports: dict[str, dict] = {}
         self.documents: dict[str, dict] = {}
         from .faults import Faults
@@ -241,8 +254,12 @@ class Emulator:
             )
             self._buckets.pop(operation, None)
             rate_now, burst_now = self._limits[operation]
-            return {"operation": operation, "rate": rate_now, "burst": burst_now,
-                    "effective_rate": rate_now * self.time_scale}
+            return {
+                "operation": operation,
+                "rate": rate_now,
+                "burst": burst_now,
+                "effective_rate": rate_now * self.time_scale,
+            }
 
     # -- dispatch ------------------------------------------------------------------------------
 
@@ -262,8 +279,11 @@ class Emulator:
         response.headers.setdefault("x-amzn-RequestId", str(uuid.uuid4()))
         if self.log_requests:
             took = (time.perf_counter() - started) * 1000
-            print(f"{method} {raw_path[:200]} -> {response.status} {response.operation or '-'} {took:.1f}ms",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{method} {raw_path[:200]} -> {response.status} {response.operation or '-'} {took:.1f}ms",
+                file=sys.stderr,
+                flush=True,
+            )
         return response
 
     def _dispatch(self, request: Request) -> Response:
@@ -285,8 +305,12 @@ class Emulator:
                 return response
             return self._spapi(route, request)
         if allowed:
-            return error_response(405, "MethodNotAllowed", f"Method {request.method} is not allowed here.")
-        return error_response(404, "NotFound", "Resource not found.", f"No operation at {request.path}.")
+            return error_response(
+                405, "MethodNotAllowed", f"Method {request.method} is not allowed here."
+            )
+        return error_response(
+            404, "NotFound", "Resource not found.", f"No operation at {request.path}."
+        )
 
     def _spapi(self, route: Route, request: Request) -> Response:
         operation = route.operation
@@ -299,8 +323,12 @@ class Emulator:
             response = self.faults.before(self, operation, request)
             if response is None:
                 if not self.bucket(operation).take() or self.faults.storming(self):
-                    response = error_response(429, "QuotaExceeded",
-                                              "You exceeded your quota for the requested resource.", "")
+                    response = error_response(
+                        429,
+                        "QuotaExceeded",
+                        "You exceeded your quota for the requested resource.",
+                        "",
+                    )
                 else:
                     try:
                         response = route.handler(request)
@@ -323,15 +351,23 @@ class Emulator:
         token = request.headers.get("x-amz-access-token", "")
         decoded = auth.decode(token) if token else None
         if decoded is None:
-            return error_response(403, "Unauthorized", DENIED,
-                                  "The request has no x-amz-access-token header."
-                                  if not token else "The access token you provided is unknown.")
+            return error_response(
+                403,
+                "Unauthorized",
+                DENIED,
+                "The request has no x-amz-access-token header."
+                if not token
+                else "The access token you provided is unknown.",
+            )
         kind, claims = decoded
         age = time.time() - claims.get("iat", 0)
         forced = self.faults.token_max_age_s()
         if time.time() > claims.get("exp", 0) or (forced is not None and age > forced):
-            details = ("The access token you provided has expired." if kind == auth.ACCESS_KIND
-                       else "The restricted data token you provided has expired.")
+            details = (
+                "The access token you provided has expired."
+                if kind == auth.ACCESS_KIND
+                else "The restricted data token you provided has expired."
+            )
             return error_response(403, "Unauthorized", DENIED, details)
         request.claims, request.token_kind = claims, kind
         if kind == auth.RDT_KIND:
@@ -341,8 +377,12 @@ class Emulator:
                 if resource.get("method") == request.method and re.fullmatch(pattern, request.path):
                     request.pii = frozenset(resource.get("dataElements") or [])
                     return None
-            return error_response(403, "Unauthorized", DENIED,
-                                  "The restricted data token does not cover this resource.")
+            return error_response(
+                403,
+                "Unauthorized",
+                DENIED,
+                "The restricted data token does not cover this resource.",
+            )
         return None
 
     # -- routes --------------------------------------------------------------------------------
@@ -367,7 +407,12 @@ class Emulator:
         issue 5126). An empty answer would pass for a quiet day."""
         served = {m.marketplace_id for m in self.markets}
         if any(i not in served for i in ids):
-            raise ApiError(403, "Unauthorized", DENIED, "The marketplaces you provided are not valid for region.")
+            raise ApiError(
+                403,
+                "Unauthorized",
+                DENIED,
+                "The marketplaces you provided are not valid for region.",
+            )
 
     def market_of_request(self, request: Request, name: str = "marketplaceIds") -> Marketplace:
         ids = request.listed(name)
@@ -394,8 +439,9 @@ class Emulator:
 
     # -- getOrders scan ------------------------------------------------------------------------
 
-    def scan_orders(self, spec: dict, start_day: date, start_index: int, now: datetime,
-                    want: int) -> tuple[list[OrderFacts], tuple[date, int] | None]:
+    def scan_orders(
+        self, spec: dict, start_day: date, start_index: int, now: datetime, want: int
+    ) -> tuple[list[OrderFacts], tuple[date, int] | None]:
         """Up to `want` orders matching `spec` from position (start_day, start_index) on, and
         the position of the next match if there is one. Only the purchase days that can hold a
         match are generated, one order at a time."""
@@ -467,4 +513,3 @@ def parse_day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise invalid(f"Invalid day {text!r}: expected YYYY-MM-DD.") from None
-

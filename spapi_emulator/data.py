@@ -38,44 +38,126 @@ _LANG = {"US": "en", "GB": "en", "FR": "fr", "DE": "de", "ES": "es", "IT": "it"}
 
 # (en, fr, de, es, it), price in the marketplace currency
 _PRODUCTS: list[tuple[tuple[str, str, str, str, str], float]] = [
-    (("Stainless Steel Water Bottle, 750 ml", "Gourde en acier inoxydable, 750 ml",
-      "Edelstahl-Trinkflasche, 750 ml", "Botella de agua de acero inoxidable, 750 ml",
-      "Borraccia in acciaio inossidabile, 750 ml"), 19.99),
-    (("Bamboo Cutting Board Set (3 pieces)", "Lot de 3 planches à découper en bambou",
-      "Bambus-Schneidebretter, 3er-Set", "Juego de tablas de cortar de bambú (3 piezas)",
-      "Set di taglieri in bambù (3 pezzi)"), 24.5),
-    (("Wireless Earbuds with Charging Case", "Écouteurs sans fil avec étui de charge",
-      "Kabellose Ohrhörer mit Ladeetui", "Auriculares inalámbricos con estuche de carga",
-      "Auricolari wireless con custodia di ricarica"), 39.0),
-    (("Yoga Mat, Non-Slip, 6 mm", "Tapis de yoga antidérapant, 6 mm",
-      "Yogamatte, rutschfest, 6 mm", "Esterilla de yoga antideslizante, 6 mm",
-      "Tappetino yoga antiscivolo, 6 mm"), 29.95),
-    (("LED Desk Lamp with USB Port", "Lampe de bureau LED avec port USB",
-      "LED-Schreibtischlampe mit USB-Anschluss", "Lámpara de escritorio LED con puerto USB",
-      "Lampada da scrivania LED con porta USB"), 34.99),
-    (("Cotton Bath Towels, Set of 4", "Serviettes de bain en coton, lot de 4",
-      "Baumwoll-Badetücher, 4er-Set", "Toallas de baño de algodón, juego de 4",
-      "Asciugamani da bagno in cotone, set da 4"), 27.0),
-    (("Ceramic Coffee Mug – Café Crème Edition", "Mug en céramique – édition Café Crème",
-      "Keramik-Kaffeebecher – Café-Crème-Edition", "Taza de cerámica – edición Café Crème",
-      "Tazza in ceramica – edizione Café Crème"), 12.49),
-    (("Phone Stand, Adjustable Aluminium", "Support de téléphone réglable en aluminium",
-      "Handyständer, verstellbar, Aluminium", "Soporte de móvil ajustable de aluminio",
-      "Supporto per telefono regolabile in alluminio"), 15.99),
-    (("Children's Puzzle 1000 pieces – Château de Versailles",
-      "Puzzle enfant 1000 pièces – Château de Versailles",
-      "Kinderpuzzle 1000 Teile – Schloss Versailles",
-      "Puzle infantil 1000 piezas – Palacio de Versalles",
-      "Puzzle per bambini 1000 pezzi – Reggia di Versailles"), 17.9),
-    (("Garden Hose Nozzle, 8 Patterns", "Pistolet d'arrosage, 8 jets",
-      "Gartenschlauch-Brause, 8 Strahlarten", "Pistola de riego, 8 chorros",
-      "Lancia per tubo da giardino, 8 getti"), 11.99),
-    (("Hiking Backpack 30 L, Waterproof", "Sac à dos de randonnée 30 L, imperméable",
-      "Wanderrucksack 30 L, wasserdicht", "Mochila de senderismo 30 L, impermeable",
-      "Zaino da trekking 30 L, impermeabile"), 49.99),
-    (("Essential Oil Diffuser, 300 ml", "Diffuseur d'huiles essentielles, 300 ml",
-      "Aroma-Diffusor für ätherische Öle, 300 ml", "Difusor de aceites esenciales, 300 ml",
-      "Diffusore di oli essenziali, 300 ml"), 22.99),
+    (
+        (
+            "Stainless Steel Water Bottle, 750 ml",
+            "Gourde en acier inoxydable, 750 ml",
+            "Edelstahl-Trinkflasche, 750 ml",
+            "Botella de agua de acero inoxidable, 750 ml",
+            "Borraccia in acciaio inossidabile, 750 ml",
+        ),
+        19.99,
+    ),
+    (
+        (
+            "Bamboo Cutting Board Set (3 pieces)",
+            "Lot de 3 planches à découper en bambou",
+            "Bambus-Schneidebretter, 3er-Set",
+            "Juego de tablas de cortar de bambú (3 piezas)",
+            "Set di taglieri in bambù (3 pezzi)",
+        ),
+        24.5,
+    ),
+    (
+        (
+            "Wireless Earbuds with Charging Case",
+            "Écouteurs sans fil avec étui de charge",
+            "Kabellose Ohrhörer mit Ladeetui",
+            "Auriculares inalámbricos con estuche de carga",
+            "Auricolari wireless con custodia di ricarica",
+        ),
+        39.0,
+    ),
+    (
+        (
+            "Yoga Mat, Non-Slip, 6 mm",
+            "Tapis de yoga antidérapant, 6 mm",
+            "Yogamatte, rutschfest, 6 mm",
+            "Esterilla de yoga antideslizante, 6 mm",
+            "Tappetino yoga antiscivolo, 6 mm",
+        ),
+        29.95,
+    ),
+    (
+        (
+            "LED Desk Lamp with USB Port",
+            "Lampe de bureau LED avec port USB",
+            "LED-Schreibtischlampe mit USB-Anschluss",
+            "Lámpara de escritorio LED con puerto USB",
+            "Lampada da scrivania LED con porta USB",
+        ),
+        34.99,
+    ),
+    (
+        (
+            "Cotton Bath Towels, Set of 4",
+            "Serviettes de bain en coton, lot de 4",
+            "Baumwoll-Badetücher, 4er-Set",
+            "Toallas de baño de algodón, juego de 4",
+            "Asciugamani da bagno in cotone, set da 4",
+        ),
+        27.0,
+    ),
+    (
+        (
+            "Ceramic Coffee Mug – Café Crème Edition",
+            "Mug en céramique – édition Café Crème",
+            "Keramik-Kaffeebecher – Café-Crème-Edition",
+            "Taza de cerámica – edición Café Crème",
+            "Tazza in ceramica – edizione Café Crème",
+        ),
+        12.49,
+    ),
+    (
+        (
+            "Phone Stand, Adjustable Aluminium",
+            "Support de téléphone réglable en aluminium",
+            "Handyständer, verstellbar, Aluminium",
+            "Soporte de móvil ajustable de aluminio",
+            "Supporto per telefono regolabile in alluminio",
+        ),
+        15.99,
+    ),
+    (
+        (
+            "Children's Puzzle 1000 pieces – Château de Versailles",
+            "Puzzle enfant 1000 pièces – Château de Versailles",
+            "Kinderpuzzle 1000 Teile – Schloss Versailles",
+            "Puzle infantil 1000 piezas – Palacio de Versalles",
+            "Puzzle per bambini 1000 pezzi – Reggia di Versailles",
+        ),
+        17.9,
+    ),
+    (
+        (
+            "Garden Hose Nozzle, 8 Patterns",
+            "Pistolet d'arrosage, 8 jets",
+            "Gartenschlauch-Brause, 8 Strahlarten",
+            "Pistola de riego, 8 chorros",
+            "Lancia per tubo da giardino, 8 getti",
+        ),
+        11.99,
+    ),
+    (
+        (
+            "Hiking Backpack 30 L, Waterproof",
+            "Sac à dos de randonnée 30 L, imperméable",
+            "Wanderrucksack 30 L, wasserdicht",
+            "Mochila de senderismo 30 L, impermeable",
+            "Zaino da trekking 30 L, impermeabile",
+        ),
+        49.99,
+    ),
+    (
+        (
+            "Essential Oil Diffuser, 300 ml",
+            "Diffuseur d'huiles essentielles, 300 ml",
+            "Aroma-Diffusor für ätherische Öle, 300 ml",
+            "Difusor de aceites esenciales, 300 ml",
+            "Diffusore di oli essenziali, 300 ml",
+        ),
+        22.99,
+    ),
 ]
 
 # Titles a seller's listing really contains now and then: the pipeline must survive them.
@@ -90,9 +172,42 @@ _NASTY_TITLES = [
 _FIRST = {
     "en": ["James", "Olivia", "Liam", "Emma", "Noah", "Amelia", "Zoë", "Chloé", "Seán", "Aoife"],
     "fr": ["Léa", "Hugo", "Chloé", "Théo", "Inès", "Gaël", "Anaïs", "François", "Noémie", "Jérôme"],
-    "de": ["Jürgen", "Lena", "Lukas", "Sophie", "Björn", "Jörg", "Mia", "Maximilian", "Käthe", "Uwe"],
-    "es": ["José", "María", "Lucía", "Martín", "Iñigo", "Begoña", "Sofía", "Andrés", "Ángel", "Nuria"],
-    "it": ["Giulia", "Luca", "Niccolò", "Francesca", "Matteo", "Chiara", "Nicolò", "Aurora", "Gianluca", "Bea"],
+    "de": [
+        "Jürgen",
+        "Lena",
+        "Lukas",
+        "Sophie",
+        "Björn",
+        "Jörg",
+        "Mia",
+        "Maximilian",
+        "Käthe",
+        "Uwe",
+    ],
+    "es": [
+        "José",
+        "María",
+        "Lucía",
+        "Martín",
+        "Iñigo",
+        "Begoña",
+        "Sofía",
+        "Andrés",
+        "Ángel",
+        "Nuria",
+    ],
+    "it": [
+        "Giulia",
+        "Luca",
+        "Niccolò",
+        "Francesca",
+        "Matteo",
+        "Chiara",
+        "Nicolò",
+        "Aurora",
+        "Gianluca",
+        "Bea",
+    ],
 }
 _LAST = {
     "en": ["Smith", "O'Brien", "Johnson", "Williams", "Brown", "Taylor", "Davies", "McAllister"],
@@ -101,34 +216,81 @@ _LAST = {
     "es": ["García", "Fernández", "López", "Martínez", "Sánchez", "Pérez", "Muñoz", "Gómez"],
     "it": ["Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci"],
 }
-_NASTY_NAMES = ["<b>Bob</b> Tables", "Ana 🌸 Flores", "{{ buyer.name }}", "X" * 300,
-                "Robert'); DROP TABLE orders;--"]
+_NASTY_NAMES = [
+    "<b>Bob</b> Tables",
+    "Ana 🌸 Flores",
+    "{{ buyer.name }}",
+    "X" * 300,
+    "Robert'); DROP TABLE orders;--",
+]
 
 _CITIES = {
-    "US": [("Seattle", "WA", "98109"), ("Austin", "TX", "78701"), ("Brooklyn", "NY", "11201"),
-           ("Denver", "CO", "80202"), ("Miami", "FL", "33101")],
-    "GB": [("London", "Greater London", "SW1A 1AA"), ("Manchester", "Lancashire", "M1 1AE"),
-           ("Edinburgh", "Midlothian", "EH1 1YZ")],
-    "FR": [("Paris", "Île-de-France", "75001"), ("Lyon", "Rhône", "69002"),
-           ("Besançon", "Doubs", "25000")],
-    "DE": [("München", "Bayern", "80331"), ("Köln", "Nordrhein-Westfalen", "50667"),
-           ("Düsseldorf", "Nordrhein-Westfalen", "40213")],
-    "ES": [("Madrid", "Madrid", "28013"), ("A Coruña", "Galicia", "15001"),
-           ("Málaga", "Andalucía", "29015")],
-    "IT": [("Milano", "Lombardia", "20121"), ("Roma", "Lazio", "00184"),
-           ("Forlì", "Emilia-Romagna", "47121")],
+    "US": [
+        ("Seattle", "WA", "98109"),
+        ("Austin", "TX", "78701"),
+        ("Brooklyn", "NY", "11201"),
+        ("Denver", "CO", "80202"),
+        ("Miami", "FL", "33101"),
+    ],
+    "GB": [
+        ("London", "Greater London", "SW1A 1AA"),
+        ("Manchester", "Lancashire", "M1 1AE"),
+        ("Edinburgh", "Midlothian", "EH1 1YZ"),
+    ],
+    "FR": [
+        ("Paris", "Île-de-France", "75001"),
+        ("Lyon", "Rhône", "69002"),
+        ("Besançon", "Doubs", "25000"),
+    ],
+    "DE": [
+        ("München", "Bayern", "80331"),
+        ("Köln", "Nordrhein-Westfalen", "50667"),
+        ("Düsseldorf", "Nordrhein-Westfalen", "40213"),
+    ],
+    "ES": [
+        ("Madrid", "Madrid", "28013"),
+        ("A Coruña", "Galicia", "15001"),
+        ("Málaga", "Andalucía", "29015"),
+    ],
+    "IT": [
+        ("Milano", "Lombardia", "20121"),
+        ("Roma", "Lazio", "00184"),
+        ("Forlì", "Emilia-Romagna", "47121"),
+    ],
 }
-_STREETS = {"en": "Main Street", "fr": "rue de la Paix", "de": "Hauptstraße",
-            "es": "Calle Mayor", "it": "Via Roma"}
+_STREETS = {
+    "en": "Main Street",
+    "fr": "rue de la Paix",
+    "de": "Hauptstraße",
+    "es": "Calle Mayor",
+    "it": "Via Roma",
+}
 _LOCALES = ["en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "it-IT", "pl-PL", "tr-TR", "nl-NL"]
-_CARRIERS = {"US": ["UPS", "USPS", "FedEx", "AMZN_US"], "GB": ["Royal Mail", "DPD", "AMZN_UK"],
-             "FR": ["Colissimo", "Chronopost", "DPD"], "DE": ["DHL", "Hermes", "DPD"],
-             "ES": ["Correos", "SEUR", "MRW"], "IT": ["Poste Italiane", "BRT", "GLS"]}
-_SERVICE = [("Standard", 0.70), ("Expedited", 0.15), ("NextDay", 0.05), ("SecondDay", 0.05),
-            ("FreeEconomy", 0.05)]
-RETURN_REASONS = ["CR-UNWANTED_ITEM", "CR-DEFECTIVE", "CR-ORDERED_WRONG_ITEM",
-                  "CR-SWITCHEROO", "CR-NOT_AS_DESCRIBED", "CR-DAMAGED_BY_CARRIER",
-                  "AMZ-PG-BAD-DESC", "CR-NO_REASON_GIVEN"]
+_CARRIERS = {
+    "US": ["UPS", "USPS", "FedEx", "AMZN_US"],
+    "GB": ["Royal Mail", "DPD", "AMZN_UK"],
+    "FR": ["Colissimo", "Chronopost", "DPD"],
+    "DE": ["DHL", "Hermes", "DPD"],
+    "ES": ["Correos", "SEUR", "MRW"],
+    "IT": ["Poste Italiane", "BRT", "GLS"],
+}
+_SERVICE = [
+    ("Standard", 0.70),
+    ("Expedited", 0.15),
+    ("NextDay", 0.05),
+    ("SecondDay", 0.05),
+    ("FreeEconomy", 0.05),
+]
+RETURN_REASONS = [
+    "CR-UNWANTED_ITEM",
+    "CR-DEFECTIVE",
+    "CR-ORDERED_WRONG_ITEM",
+    "CR-SWITCHEROO",
+    "CR-NOT_AS_DESCRIBED",
+    "CR-DAMAGED_BY_CARRIER",
+    "AMZ-PG-BAD-DESC",
+    "CR-NO_REASON_GIVEN",
+]
 
 
 def asin_for(product: int) -> str:
@@ -280,7 +442,20 @@ class OrderFacts:
 
 
 _M64 = (1 << 64) - 1
-_TAGS = {"count": 1, "p": 2, "pre": 3, "chk": 4, "ret": 5, "tier": 6, "t": 7, "o": 8, "item": 9, "rep": 10, "pcx": 11, "brc": 12}
+_TAGS = {
+    "count": 1,
+    "p": 2,
+    "pre": 3,
+    "chk": 4,
+    "ret": 5,
+    "tier": 6,
+    "t": 7,
+    "o": 8,
+    "item": 9,
+    "rep": 10,
+    "pcx": 11,
+    "brc": 12,
+}
 # One order in REPEAT_EVERY comes from one of REGULARS returning buyers of its marketplace (same
 # anonymised address across orders), so suppression and repeat-buyer rules have buyers to act on.
 # Decided by a hash, not the order's random stream, so every other fact stays as it was.
@@ -409,7 +584,9 @@ class Catalog:
     # -- ids --------------------------------------------------------------------------------
 
     def order_id(self, day: date, index: int, market: Marketplace) -> str:
-        prefix = market.order_prefixes[_mix(self.seed, day, index, "pre") % len(market.order_prefixes)]
+        prefix = market.order_prefixes[
+            _mix(self.seed, day, index, "pre") % len(market.order_prefixes)
+        ]
         check = _mix(self.seed, day, index, "chk") % 100
         return f"{prefix}-{day_number(day):05d}{check:02d}-{_scramble(day, index):07d}"
 
@@ -453,10 +630,14 @@ class Catalog:
         # payment: most authorise within the hour; 1% never do and are cancelled after ~a day
         never_pays = rng.random() < 0.01
         authorized_at = None if never_pays else purchase + timedelta(seconds=rng.randint(30, 3600))
-        latest_ship = day_start(day) + timedelta(days=rng.choice((1, 2)), hours=23, minutes=59, seconds=59)
+        latest_ship = day_start(day) + timedelta(
+            days=rng.choice((1, 2)), hours=23, minutes=59, seconds=59
+        )
         transit = 1 if service in ("NextDay", "Expedited") else rng.choice((1, 2, 3))
         earliest_delivery = day_start(latest_ship.date()) + timedelta(days=transit, hours=7)
-        latest_delivery = earliest_delivery + timedelta(days=rng.choice((1, 2, 3, 4)), hours=16, minutes=59, seconds=59)
+        latest_delivery = earliest_delivery + timedelta(
+            days=rng.choice((1, 2, 3, 4)), hours=16, minutes=59, seconds=59
+        )
         lines = 1 if rng.random() < 0.72 else rng.choice((2, 2, 3, 4))
         ships: list[datetime | None] = [None] * lines
         canceled_at = None
@@ -475,16 +656,32 @@ class Catalog:
                 window = max(60, int((latest_ship - earliest).total_seconds()))
                 ship = min(earliest + timedelta(seconds=rng.randint(0, window)), latest_ship)
             split = lines > 1 and slow and rng.random() < 0.6
-            ships = [ship if (line == 0 or not split) else ship + timedelta(hours=rng.randint(12, 36))
-                     for line in range(lines)]
+            ships = [
+                ship if (line == 0 or not split) else ship + timedelta(hours=rng.randint(12, 36))
+                for line in range(lines)
+            ]
         delivered_at = None
         if canceled_at is None:
             last_ship = max(t for t in ships if t)
             span = max(0, int((latest_delivery - earliest_delivery).total_seconds()))
-            delivered_at = max(earliest_delivery + timedelta(seconds=rng.randint(0, span)),
-                               last_ship + timedelta(hours=20))
-        return Timeline(market, purchase, "AFN" if afn else "MFN", service, authorized_at, canceled_at,
-                        ships, latest_ship, earliest_delivery, latest_delivery, delivered_at, late)
+            delivered_at = max(
+                earliest_delivery + timedelta(seconds=rng.randint(0, span)),
+                last_ship + timedelta(hours=20),
+            )
+        return Timeline(
+            market,
+            purchase,
+            "AFN" if afn else "MFN",
+            service,
+            authorized_at,
+            canceled_at,
+            ships,
+            latest_ship,
+            earliest_delivery,
+            latest_delivery,
+            delivered_at,
+            late,
+        )
 
     def slow_tier_offset(self, day: date) -> int:
         return _mix(self.seed, day, "tier") % SLOW_TIER_EVERY
@@ -511,16 +708,23 @@ class Catalog:
             title = titles[("en", "fr", "de", "es", "it").index(lang)]
             if rng.random() < 0.03:
                 title = rng.choice(_NASTY_TITLES)
-            price = round(base_price * (1.0 if market.currency != "GBP" else 0.86) * rng.choice((1.0, 1.0, 0.9, 1.1)), 2)
-            items.append(ItemFacts(
-                order_item_id=f"{_mix(self.seed, day, index, 'item', line) % 10**14:014d}",
-                asin=asin_for(product),
-                sku=f"SKU-{product:03d}-{market.code}",
-                title=title,
-                quantity=1 if rng.random() < 0.85 else rng.choice((2, 3)),
-                unit_price=price,
-                shipped_at=tl.ships[line],
-            ))
+            price = round(
+                base_price
+                * (1.0 if market.currency != "GBP" else 0.86)
+                * rng.choice((1.0, 1.0, 0.9, 1.1)),
+                2,
+            )
+            items.append(
+                ItemFacts(
+                    order_item_id=f"{_mix(self.seed, day, index, 'item', line) % 10**14:014d}",
+                    asin=asin_for(product),
+                    sku=f"SKU-{product:03d}-{market.code}",
+                    title=title,
+                    quantity=1 if rng.random() < 0.85 else rng.choice((2, 3)),
+                    unit_price=price,
+                    shipped_at=tl.ships[line],
+                )
+            )
         purchase = tl.purchase
         service = tl.service_level
         authorized_at, canceled_at, late = tl.authorized_at, tl.canceled_at, tl.late
@@ -535,7 +739,9 @@ class Catalog:
         repeat = _mix(self.seed, day, index, "rep")
         if repeat % REPEAT_EVERY == 0:
             regular = (repeat >> 8) % REGULARS
-            email_user = f"regular{regular}x{_h(self.seed, regular, *map(ord, market.code)) % 10**9:09d}"
+            email_user = (
+                f"regular{regular}x{_h(self.seed, regular, *map(ord, market.code)) % 10**9:09d}"
+            )
             name = f"{_FIRST[lang][regular % len(_FIRST[lang])]} {_LAST[lang][regular % len(_LAST[lang])]}"
         locale = market.locale if rng.random() < 0.88 else rng.choice(_LOCALES)
         opted_out = rng.random() < 0.03
@@ -543,28 +749,58 @@ class Catalog:
         address_line = f"{rng.randint(1, 250)} {_STREETS[lang]}"
         phone = f"+{rng.randint(1, 49)} {rng.randint(100, 999)} {rng.randint(1000000, 9999999)}"
         carrier = rng.choice(_CARRIERS[market.code])
-        tracking = "1Z" + "".join(rng.choices(string.ascii_uppercase + string.digits, k=16)) \
-            if carrier == "UPS" else "".join(rng.choices(string.digits, k=14))
+        tracking = (
+            "1Z" + "".join(rng.choices(string.ascii_uppercase + string.digits, k=16))
+            if carrier == "UPS"
+            else "".join(rng.choices(string.digits, k=14))
+        )
         shipping_price = 0.0 if (is_prime or afn) else rng.choice((0.0, 3.99, 4.99))
 
         facts = OrderFacts(
-            amazon_order_id=oid, day=day, index=index, marketplace=market, purchase=purchase,
-            authorized_at=authorized_at, canceled_at=canceled_at, fulfillment=fulfillment,
-            service_level=service, is_prime=is_prime, is_business=is_business,
-            earliest_ship=purchase, latest_ship=latest_ship,
-            earliest_delivery=earliest_delivery, latest_delivery=latest_delivery,
-            delivered_at=delivered_at, items=items, buyer_name=name,
-            buyer_email=f"{email_user}@{market.email_domain}", buyer_locale=locale,
-            buyer_opted_out=opted_out, city=city, state=state, postal_code=postal,
-            address_line=address_line, phone=phone, carrier=carrier, tracking_number=tracking,
-            shipping_price=shipping_price, late=late,
+            amazon_order_id=oid,
+            day=day,
+            index=index,
+            marketplace=market,
+            purchase=purchase,
+            authorized_at=authorized_at,
+            canceled_at=canceled_at,
+            fulfillment=fulfillment,
+            service_level=service,
+            is_prime=is_prime,
+            is_business=is_business,
+            earliest_ship=purchase,
+            latest_ship=latest_ship,
+            earliest_delivery=earliest_delivery,
+            latest_delivery=latest_delivery,
+            delivered_at=delivered_at,
+            items=items,
+            buyer_name=name,
+            buyer_email=f"{email_user}@{market.email_domain}",
+            buyer_locale=locale,
+            buyer_opted_out=opted_out,
+            city=city,
+            state=state,
+            postal_code=postal,
+            address_line=address_line,
+            phone=phone,
+            carrier=carrier,
+            tracking_number=tracking,
+            shipping_price=shipping_price,
+            late=late,
         )
-        if (fulfillment == "MFN" and canceled_at is None and len(items) > 1
-                and len({i.shipped_at for i in items}) == 1
-                and _mix(self.seed, day, index, "pcx") % PARTIAL_CANCEL_EVERY == 0):
+        if (
+            fulfillment == "MFN"
+            and canceled_at is None
+            and len(items) > 1
+            and len({i.shipped_at for i in items}) == 1
+            and _mix(self.seed, day, index, "pcx") % PARTIAL_CANCEL_EVERY == 0
+        ):
             items[-1].cancelled = True
-        facts.buyer_cancelled = (canceled_at is not None and authorized_at is not None
-                                 and _mix(self.seed, day, index, "brc") % BUYER_CANCEL_EVERY == 0)
+        facts.buyer_cancelled = (
+            canceled_at is not None
+            and authorized_at is not None
+            and _mix(self.seed, day, index, "brc") % BUYER_CANCEL_EVERY == 0
+        )
         # ~8% of delivered orders come back; their refund lands days later
         if delivered_at is not None and self.may_be_returned(day, index):
             facts.ret = _make_return(rng, facts, delivered_at)
@@ -582,7 +818,9 @@ def _make_return(rng: FastRandom, facts: OrderFacts, delivered_at: datetime) -> 
     back = requested + timedelta(days=rng.randint(2, 8))
     qty = rng.randint(1, item.quantity)
     return ReturnFacts(
-        requested_at=requested, item_index=line, quantity=qty,
+        requested_at=requested,
+        item_index=line,
+        quantity=qty,
         reason=rng.choice(RETURN_REASONS),
         rma_id="D" + "".join(rng.choices(string.ascii_uppercase + string.digits, k=8)) + "RRMA",
         status=rng.choice(("Approved", "Approved", "Authorized", "Closed")),

@@ -44,9 +44,17 @@ LOSS_HEADER = "X-Emulator-Lose-Reply"
 # What a malformed order looks like. The first three are the default; the others, chosen with
 # `malformed_kinds`, are the ones that crashed extraction before records were validated.
 MALFORMED_KINDS = (
-    "missing_purchase_date", "unknown_status", "wrong_currency",
-    "buyer_info_not_object", "order_not_object", "huge_number", "nul_byte",
-    "wrong_type_integer", "wrong_type_boolean", "unhashable_status", "huge_order_id",
+    "missing_purchase_date",
+    "unknown_status",
+    "wrong_currency",
+    "buyer_info_not_object",
+    "order_not_object",
+    "huge_number",
+    "nul_byte",
+    "wrong_type_integer",
+    "wrong_type_boolean",
+    "unhashable_status",
+    "huge_order_id",
     "sql_order_id",
 )
 DEFAULT_MALFORMED_KINDS = MALFORMED_KINDS[:3]
@@ -102,8 +110,12 @@ def _check(config: dict) -> None:
     if deny is not None and not isinstance(deny, bool):
         raise ValueError(f"deny_restricted_data must be true or false, not {deny!r}")
     kinds = config.get("malformed_kinds")
-    if kinds is not None and not (isinstance(kinds, list) and kinds and set(kinds) <= set(MALFORMED_KINDS)):
-        raise ValueError(f"malformed_kinds must be a non-empty list of {', '.join(MALFORMED_KINDS)}")
+    if kinds is not None and not (
+        isinstance(kinds, list) and kinds and set(kinds) <= set(MALFORMED_KINDS)
+    ):
+        raise ValueError(
+            f"malformed_kinds must be a non-empty list of {', '.join(MALFORMED_KINDS)}"
+        )
     only = config.get("operations")
     if only is not None and not (isinstance(only, list) and all(isinstance(o, str) for o in only)):
         raise ValueError("operations must be a list of operation names")
@@ -207,8 +219,12 @@ class Faults:
 
         if self.config.get("deny_restricted_data") and operation == "createRestrictedDataToken":
             # an application without the restricted roles the data elements need
-            return error_response(403, "Unauthorized", "Access to requested resource is denied.",
-                                  "The application is not authorized for the requested restricted data.")
+            return error_response(
+                403,
+                "Unauthorized",
+                "Access to requested resource is denied.",
+                "The application is not authorized for the requested restricted data.",
+            )
         if self._roll("error_rate_500") < 1.0:
             return error_response(
                 500, "InternalFailure", "We encountered an internal error. Please try again.", ""

@@ -17,8 +17,16 @@ if TYPE_CHECKING:
     from .app import Emulator
 
 ORDER_ID = r"(?P<order_id>[^/]+)"
-STATUSES = {"PendingAvailability", "Pending", "Unshipped", "PartiallyShipped", "Shipped",
-            "Canceled", "Unfulfillable", "InvoiceUnconfirmed"}
+STATUSES = {
+    "PendingAvailability",
+    "Pending",
+    "Unshipped",
+    "PartiallyShipped",
+    "Shipped",
+    "Canceled",
+    "Unfulfillable",
+    "InvoiceUnconfirmed",
+}
 # Amazon wants the upper bound of an order query to lie at least two minutes in the past.
 SETTLE = timedelta(minutes=2)
 
@@ -30,7 +38,9 @@ def money(amount: float, currency: str) -> dict[str, str]:
 # --- views -----------------------------------------------------------------------------------
 
 
-def order_v0(facts: OrderFacts, now: datetime, pii: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+def order_v0(
+    facts: OrderFacts, now: datetime, pii: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """An Order as getOrders/getOrder return it at `now`. `pii` holds the RDT data elements."""
     status, updated = facts.status_at(now)
     market = facts.marketplace
@@ -79,12 +89,19 @@ def order_v0(facts: OrderFacts, now: datetime, pii: set[str] | frozenset[str] = 
 
 def shipping_address(facts: OrderFacts, with_pii: bool) -> dict[str, Any]:
     address: dict[str, Any] = {
-        "City": facts.city, "StateOrRegion": facts.state, "PostalCode": facts.postal_code,
+        "City": facts.city,
+        "StateOrRegion": facts.state,
+        "PostalCode": facts.postal_code,
         "CountryCode": facts.marketplace.country,
     }
     if with_pii:
-        address = {"Name": facts.buyer_name, "AddressLine1": facts.address_line, **address,
-                   "Phone": facts.phone, "AddressType": "Residential"}
+        address = {
+            "Name": facts.buyer_name,
+            "AddressLine1": facts.address_line,
+            **address,
+            "Phone": facts.phone,
+            "AddressType": "Residential",
+        }
     return address
 
 
@@ -112,7 +129,10 @@ def order_item_v0(facts: OrderFacts, line: int, now: datetime) -> dict[str, Any]
         "ConditionSubtypeId": "New",
         "IsTransparency": False,
         "SerialNumberRequired": False,
-        "BuyerRequestedCancel": {"IsBuyerRequestedCancel": "true", "BuyerCancelReason": "Ordered by mistake."}
+        "BuyerRequestedCancel": {
+            "IsBuyerRequestedCancel": "true",
+            "BuyerCancelReason": "Ordered by mistake.",
+        }
         if facts.buyer_cancelled and status == "Canceled"
         else {"IsBuyerRequestedCancel": "false", "BuyerCancelReason": ""},
     }
@@ -121,17 +141,19 @@ def order_item_v0(facts: OrderFacts, line: int, now: datetime) -> dict[str, Any]
         currency = facts.currency
         price = item.unit_price * item.quantity
         shipping = facts.shipping_price if line == 0 else 0.0
-        out.update({
-            "ItemPrice": money(price, currency),
-            "ItemTax": money(round(price * 0.08, 2) if currency == "USD" else 0.0, currency),
-            "ShippingPrice": money(shipping, currency),
-            "ShippingTax": money(0.0, currency),
-            "ShippingDiscount": money(0.0, currency),
-            "ShippingDiscountTax": money(0.0, currency),
-            "PromotionDiscount": money(0.0, currency),
-            "PromotionDiscountTax": money(0.0, currency),
-            "PromotionIds": [],
-        })
+        out.update(
+            {
+                "ItemPrice": money(price, currency),
+                "ItemTax": money(round(price * 0.08, 2) if currency == "USD" else 0.0, currency),
+                "ShippingPrice": money(shipping, currency),
+                "ShippingTax": money(0.0, currency),
+                "ShippingDiscount": money(0.0, currency),
+                "ShippingDiscountTax": money(0.0, currency),
+                "PromotionDiscount": money(0.0, currency),
+                "PromotionDiscountTax": money(0.0, currency),
+                "PromotionIds": [],
+            }
+        )
     return out
 
 
@@ -139,7 +161,12 @@ def order_item_v0(facts: OrderFacts, line: int, now: datetime) -> dict[str, Any]
 
 
 def lwa_token(emu: Emulator, request: Request) -> Response:
-    form = {k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+    form = {
+        k: v[0]
+        for k, v in parse_qs(
+            request.body.decode("utf-8", "replace"), keep_blank_values=True
+        ).items()
+    }
     grant = form.get("grant_type", "")
 
     def lwa_error(error: str, description: str) -> Response:
@@ -150,16 +177,32 @@ def lwa_token(emu: Emulator, request: Request) -> Response:
         # Amazon's answer to an empty, unknown or revoked refresh token (Login with Amazon
         # "Access token request" errors: 400 invalid_grant)
         if not refresh or not hmac.compare_digest(refresh.encode(), emu.refresh_token.encode()):
-            return lwa_error("invalid_grant", "The request has an invalid grant parameter : refresh_token")
+            return lwa_error(
+                "invalid_grant", "The request has an invalid grant parameter : refresh_token"
+            )
         token = auth.issue_access_token(refresh, emu.token_lifetime_s)
-        return Response.json(200, {"access_token": token, "refresh_token": refresh,
-                                   "token_type": "bearer", "expires_in": int(emu.token_lifetime_s)})
+        return Response.json(
+            200,
+            {
+                "access_token": token,
+                "refresh_token": refresh,
+                "token_type": "bearer",
+                "expires_in": int(emu.token_lifetime_s),
+            },
+        )
     if grant == "client_credentials":
         if not form.get("scope"):
             return lwa_error("invalid_scope", "The request has an invalid parameter : scope")
         token = auth.issue_access_token("grantless:" + form["scope"], emu.token_lifetime_s)
-        return Response.json(200, {"access_token": token, "scope": form["scope"],
-                                   "token_type": "bearer", "expires_in": int(emu.token_lifetime_s)})
+        return Response.json(
+            200,
+            {
+                "access_token": token,
+                "scope": form["scope"],
+                "token_type": "bearer",
+                "expires_in": int(emu.token_lifetime_s),
+            },
+        )
     return lwa_error("unsupported_grant_type", f"Unsupported grant_type: {grant or '(none)'}")
 
 
@@ -194,7 +237,8 @@ def get_orders(emu: Emulator, request: Request) -> Response:
     payload: dict[str, Any] = {"Orders": orders}
     if nxt is not None:
         payload["NextToken"] = emu.encode_token(
-            {"q": spec, "d": nxt[0].isoformat(), "i": nxt[1], "n": snapshot.isoformat()})
+            {"q": spec, "d": nxt[0].isoformat(), "i": nxt[1], "n": snapshot.isoformat()}
+        )
     key = "CreatedBefore" if spec["mode"] == "created" else "LastUpdatedBefore"
     payload[key] = iso(datetime.fromisoformat(spec["before"]))
     return Response.json(200, {"payload": payload})
@@ -208,19 +252,27 @@ def orders_query(request: Request, now: datetime, markets: list[str]) -> dict[st
     if not created_after and not updated_after:
         raise invalid("Either CreatedAfter or LastUpdatedAfter must be specified.")
     if created_after and (updated_after or updated_before):
-        raise invalid("LastUpdatedAfter and LastUpdatedBefore cannot be set when CreatedAfter is set.")
+        raise invalid(
+            "LastUpdatedAfter and LastUpdatedBefore cannot be set when CreatedAfter is set."
+        )
     if updated_after and created_before:
         raise invalid("CreatedAfter or CreatedBefore cannot be set when LastUpdatedAfter is set.")
     mode = "created" if created_after else "updated"
-    after_name, before_name = ("CreatedAfter", "CreatedBefore") if created_after else ("LastUpdatedAfter", "LastUpdatedBefore")
+    after_name, before_name = (
+        ("CreatedAfter", "CreatedBefore")
+        if created_after
+        else ("LastUpdatedAfter", "LastUpdatedBefore")
+    )
     after = parse_time(created_after or updated_after or "", after_name)
     latest = now - SETTLE
     raw_before = created_before if created_after else updated_before
     if raw_before:
         before = parse_time(raw_before, before_name)
         if before > latest:
-            raise invalid(f"{before_name} must be at least two minutes before the current time.",
-                          f"{before_name} {raw_before} is later than {iso(latest)}.")
+            raise invalid(
+                f"{before_name} must be at least two minutes before the current time.",
+                f"{before_name} {raw_before} is later than {iso(latest)}.",
+            )
         if before < after:
             raise invalid(f"{before_name} must be equal to or after {after_name}.")
     else:
@@ -245,9 +297,16 @@ def orders_query(request: Request, now: datetime, markets: list[str]) -> dict[st
         raise invalid("MaxResultsPerPage must be an integer.") from None
     if not 1 <= max_results <= 100:
         raise invalid("MaxResultsPerPage must be between 1 and 100.")
-    return {"mode": mode, "after": after.isoformat(), "before": before.isoformat(),
-            "markets": sorted(markets), "statuses": sorted(statuses), "channels": sorted(channels),
-            "ids": sorted(ids), "max": max_results}
+    return {
+        "mode": mode,
+        "after": after.isoformat(),
+        "before": before.isoformat(),
+        "markets": sorted(markets),
+        "statuses": sorted(statuses),
+        "channels": sorted(channels),
+        "ids": sorted(ids),
+        "max": max_results,
+    }
 
 
 def get_order_items(emu: Emulator, request: Request) -> Response:
@@ -273,35 +332,56 @@ def get_order_items(emu: Emulator, request: Request) -> Response:
 def get_order(emu: Emulator, request: Request) -> Response:
     now = emu.now()
     facts = emu.order_or_404(request.params["order_id"])
-    return Response.json(200, {"payload": emu.faults.mangle_order(order_v0(facts, now, request.pii), facts)})
+    return Response.json(
+        200, {"payload": emu.faults.mangle_order(order_v0(facts, now, request.pii), facts)}
+    )
 
 
 def _require_rdt(request: Request) -> None:
     # Amazon answers a restricted operation called with a plain LWA token with a 403.
     if request.token_kind != auth.RDT_KIND:
-        raise ApiError(403, "Unauthorized", "Access to requested resource is denied.",
-                       "This operation returns restricted data: call it with a Restricted Data Token.")
+        raise ApiError(
+            403,
+            "Unauthorized",
+            "Access to requested resource is denied.",
+            "This operation returns restricted data: call it with a Restricted Data Token.",
+        )
 
 
 def get_order_address(emu: Emulator, request: Request) -> Response:
     _require_rdt(request)
     facts = emu.order_or_404(request.params["order_id"])
-    return Response.json(200, {"payload": {"AmazonOrderId": facts.amazon_order_id,
-                                           "ShippingAddress": shipping_address(facts, True)}})
+    return Response.json(
+        200,
+        {
+            "payload": {
+                "AmazonOrderId": facts.amazon_order_id,
+                "ShippingAddress": shipping_address(facts, True),
+            }
+        },
+    )
 
 
 def get_order_buyer_info(emu: Emulator, request: Request) -> Response:
     _require_rdt(request)
     facts = emu.order_or_404(request.params["order_id"])
-    return Response.json(200, {"payload": {"AmazonOrderId": facts.amazon_order_id,
-                                           **buyer_info(facts, True)}})
+    return Response.json(
+        200, {"payload": {"AmazonOrderId": facts.amazon_order_id, **buyer_info(facts, True)}}
+    )
 
 
 def get_order_items_buyer_info(emu: Emulator, request: Request) -> Response:
     _require_rdt(request)
     facts = emu.order_or_404(request.params["order_id"])
-    return Response.json(200, {"payload": {"AmazonOrderId": facts.amazon_order_id,
-                                           "OrderItems": [{"OrderItemId": i.order_item_id} for i in facts.items]}})
+    return Response.json(
+        200,
+        {
+            "payload": {
+                "AmazonOrderId": facts.amazon_order_id,
+                "OrderItems": [{"OrderItemId": i.order_item_id} for i in facts.items],
+            }
+        },
+    )
 
 
 DATA_ELEMENTS = {"buyerInfo", "shippingAddress", "buyerTaxInformation"}
@@ -330,7 +410,9 @@ def create_restricted_data_token(emu: Emulator, request: Request) -> Response:
             raise invalid(f"Invalid dataElements: {', '.join(sorted(unknown))}.")
         granted.append({"method": method, "path": path, "dataElements": list(elements)})
     lifetime = 3600
-    return Response.json(200, {"restrictedDataToken": auth.issue_rdt(granted, lifetime), "expiresIn": lifetime})
+    return Response.json(
+        200, {"restrictedDataToken": auth.issue_rdt(granted, lifetime), "expiresIn": lifetime}
+    )
 
 
 # --- Solicitations ---------------------------------------------------------------------------
@@ -349,7 +431,11 @@ def solicitation_refusal(emu: Emulator, facts: OrderFacts, now: datetime) -> str
     status, _ = facts.status_at(now)
     if status != "Shipped" or facts.amazon_order_id in emu.solicited:
         return NOT_AVAILABLE
-    if not facts.earliest_delivery + SOLICITATION_OPEN <= now <= facts.latest_delivery + SOLICITATION_CLOSE:
+    if (
+        not facts.earliest_delivery + SOLICITATION_OPEN
+        <= now
+        <= facts.latest_delivery + SOLICITATION_CLOSE
+    ):
         return OUTSIDE_WINDOW
     return None
 
@@ -372,13 +458,19 @@ def get_solicitation_actions(emu: Emulator, request: Request) -> Response:
         name = "productReviewAndSellerFeedback"
         href = f"{base}/solicitations/{name}"
         actions.append({"href": href + query, "name": name})
-        embedded.append({
-            "_links": {"self": {"href": href + query, "name": name},
-                       "schema": {"href": href + "/schema", "name": name}},
-            "payload": {"name": name},
-        })
-    body = {"_links": {"actions": actions, "self": {"href": base + query}},
-            "_embedded": {"actions": embedded}}
+        embedded.append(
+            {
+                "_links": {
+                    "self": {"href": href + query, "name": name},
+                    "schema": {"href": href + "/schema", "name": name},
+                },
+                "payload": {"name": name},
+            }
+        )
+    body = {
+        "_links": {"actions": actions, "self": {"href": base + query}},
+        "_embedded": {"actions": embedded},
+    }
     return Response.json(200, body, content_type="application/hal+json")
 
 
@@ -392,8 +484,14 @@ def create_solicitation(emu: Emulator, request: Request) -> Response:
         if refusal is not None:
             raise ApiError(403, "Unauthorized", refusal, "")
         emu.solicited.add(facts.amazon_order_id)
-    emu.record("solicitations", {"amazonOrderId": facts.amazon_order_id,
-                                 "marketplaceIds": [market.marketplace_id], "at": iso(now)})
+    emu.record(
+        "solicitations",
+        {
+            "amazonOrderId": facts.amazon_order_id,
+            "marketplaceIds": [market.marketplace_id],
+            "at": iso(now),
+        },
+    )
     return Response.json(201, {})
 
 
@@ -403,8 +501,10 @@ def create_solicitation(emu: Emulator, request: Request) -> Response:
 def admin_received(emu: Emulator, request: Request) -> Response:
     wanted = request.first("amazonOrderId")
     with emu._lock:
-        out = {kind: [e for e in entries if not wanted or e["amazonOrderId"] == wanted]
-               for kind, entries in emu.received.items()}
+        out = {
+            kind: [e for e in entries if not wanted or e["amazonOrderId"] == wanted]
+            for kind, entries in emu.received.items()
+        }
     return Response.json(200, out)
 
 
@@ -420,9 +520,17 @@ def admin_reset(emu: Emulator, request: Request) -> Response:
 
 def admin_limits(emu: Emulator, request: Request) -> Response:
     if request.method == "GET":
-        return Response.json(200, {op: {"rate": emu.limit(op)[0] / emu.time_scale, "burst": emu.limit(op)[1],
-                                        "effective_rate": emu.limit(op)[0]}
-                                   for op in sorted(emu._limits)})
+        return Response.json(
+            200,
+            {
+                op: {
+                    "rate": emu.limit(op)[0] / emu.time_scale,
+                    "burst": emu.limit(op)[1],
+                    "effective_rate": emu.limit(op)[0],
+                }
+                for op in sorted(emu._limits)
+            },
+        )
     body = request.json_body()
     operation = body.get("operation")
     if not isinstance(operation, str) or not operation:
@@ -445,11 +553,24 @@ def admin_orders(emu: Emulator, request: Request) -> Response:
         if not facts.visible(now):
             continue
         orders.append(order_v0(facts, now))
-        items[facts.amazon_order_id] = [order_item_v0(facts, n, now) for n in range(len(facts.items))]
+        items[facts.amazon_order_id] = [
+            order_item_v0(facts, n, now) for n in range(len(facts.items))
+        ]
         lifecycle[facts.amazon_order_id] = lifecycle_of(facts)
-        lifecycle[facts.amazon_order_id]["malformed"] = emu.faults.malformed_kind(facts.amazon_order_id)
-    return Response.json(200, {"day": day.isoformat(), "count": emu.catalog.count(day), "now": iso(now),
-                               "orders": orders, "items": items, "lifecycle": lifecycle})
+        lifecycle[facts.amazon_order_id]["malformed"] = emu.faults.malformed_kind(
+            facts.amazon_order_id
+        )
+    return Response.json(
+        200,
+        {
+            "day": day.isoformat(),
+            "count": emu.catalog.count(day),
+            "now": iso(now),
+            "orders": orders,
+            "items": items,
+            "lifecycle": lifecycle,
+        },
+    )
 
 
 def lifecycle_of(facts: OrderFacts) -> dict[str, Any]:
@@ -458,19 +579,32 @@ def lifecycle_of(facts: OrderFacts) -> dict[str, Any]:
 
     ret = facts.ret
     return {
-        "purchase": t(facts.purchase), "authorized": t(facts.authorized_at),
+        "purchase": t(facts.purchase),
+        "authorized": t(facts.authorized_at),
         "canceled": t(facts.canceled_at),
-        "shipped": [t(i.shipped_at) for i in facts.items], "delivered": t(facts.delivered_at),
-        "late_shipment": facts.late, "final_status": facts.status_at(facts.last_event)[0],
+        "shipped": [t(i.shipped_at) for i in facts.items],
+        "delivered": t(facts.delivered_at),
+        "late_shipment": facts.late,
+        "final_status": facts.status_at(facts.last_event)[0],
         "last_event": t(facts.last_event),
-        "buyer_locale": facts.buyer_locale, "buyer_opted_out": facts.buyer_opted_out,
-        "review_window": [t(facts.earliest_delivery + SOLICITATION_OPEN),
-                          t(facts.latest_delivery + SOLICITATION_CLOSE)],
-        "carrier": facts.carrier, "tracking_number": facts.tracking_number,
-        "return": None if ret is None else {
-            "requested": t(ret.requested_at), "refunded": t(ret.refund_at),
-            "amount": f"{ret.refunded_amount:.2f}", "reason": ret.reason,
-            "sku": facts.items[ret.item_index].sku, "quantity": ret.quantity},
+        "buyer_locale": facts.buyer_locale,
+        "buyer_opted_out": facts.buyer_opted_out,
+        "review_window": [
+            t(facts.earliest_delivery + SOLICITATION_OPEN),
+            t(facts.latest_delivery + SOLICITATION_CLOSE),
+        ],
+        "carrier": facts.carrier,
+        "tracking_number": facts.tracking_number,
+        "return": None
+        if ret is None
+        else {
+            "requested": t(ret.requested_at),
+            "refunded": t(ret.refund_at),
+            "amount": f"{ret.refunded_amount:.2f}",
+            "reason": ret.reason,
+            "sku": facts.items[ret.item_index].sku,
+            "quantity": ret.quantity,
+        },
     }
 
 
@@ -502,18 +636,56 @@ def register(emu: Emulator) -> None:
     routes = [
         ("POST", "/auth/o2/token", "lwaToken", lwa_token, "lwa"),
         ("GET", "/orders/v0/orders", "getOrders", get_orders, "spapi"),
-        ("GET", f"/orders/v0/orders/{ORDER_ID}/orderItems", "getOrderItems", get_order_items, "spapi"),
+        (
+            "GET",
+            f"/orders/v0/orders/{ORDER_ID}/orderItems",
+            "getOrderItems",
+            get_order_items,
+            "spapi",
+        ),
         ("GET", f"/orders/v0/orders/{ORDER_ID}", "getOrder", get_order, "spapi"),
-        ("GET", f"/orders/v0/orders/{ORDER_ID}/address", "getOrderAddress", get_order_address, "spapi"),
-        ("GET", f"/orders/v0/orders/{ORDER_ID}/buyerInfo", "getOrderBuyerInfo", get_order_buyer_info, "spapi"),
-        ("GET", f"/orders/v0/orders/{ORDER_ID}/orderItems/buyerInfo", "getOrderItemsBuyerInfo",
-         get_order_items_buyer_info, "spapi"),
-        ("POST", "/tokens/2021-03-01/restrictedDataToken", "createRestrictedDataToken",
-         create_restricted_data_token, "spapi"),
-        ("GET", f"/solicitations/v1/orders/{ORDER_ID}", "getSolicitationActionsForOrder",
-         get_solicitation_actions, "spapi"),
-        ("POST", f"/solicitations/v1/orders/{ORDER_ID}/solicitations/productReviewAndSellerFeedback",
-         "createProductReviewAndSellerFeedbackSolicitation", create_solicitation, "spapi"),
+        (
+            "GET",
+            f"/orders/v0/orders/{ORDER_ID}/address",
+            "getOrderAddress",
+            get_order_address,
+            "spapi",
+        ),
+        (
+            "GET",
+            f"/orders/v0/orders/{ORDER_ID}/buyerInfo",
+            "getOrderBuyerInfo",
+            get_order_buyer_info,
+            "spapi",
+        ),
+        (
+            "GET",
+            f"/orders/v0/orders/{ORDER_ID}/orderItems/buyerInfo",
+            "getOrderItemsBuyerInfo",
+            get_order_items_buyer_info,
+            "spapi",
+        ),
+        (
+            "POST",
+            "/tokens/2021-03-01/restrictedDataToken",
+            "createRestrictedDataToken",
+            create_restricted_data_token,
+            "spapi",
+        ),
+        (
+            "GET",
+            f"/solicitations/v1/orders/{ORDER_ID}",
+            "getSolicitationActionsForOrder",
+            get_solicitation_actions,
+            "spapi",
+        ),
+        (
+            "POST",
+            f"/solicitations/v1/orders/{ORDER_ID}/solicitations/productReviewAndSellerFeedback",
+            "createProductReviewAndSellerFeedbackSolicitation",
+            create_solicitation,
+            "spapi",
+        ),
         ("GET", "/_emulator/received", "admin", admin_received, "admin"),
         ("GET", "/_emulator/counters", "admin", admin_counters, "admin"),
         ("POST", "/_emulator/reset", "admin", admin_reset, "admin"),

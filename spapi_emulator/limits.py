@@ -53,25 +53,46 @@ BUILTIN_LIMITS: dict[str, tuple[float, int]] = {
 # which model file each operation's figures are read from
 MODEL_FILES: dict[str, str] = {
     **dict.fromkeys(
-        ["getOrders", "getOrder", "getOrderBuyerInfo", "getOrderAddress", "getOrderItems",
-         "getOrderItemsBuyerInfo"], "ordersV0.json"),
+        [
+            "getOrders",
+            "getOrder",
+            "getOrderBuyerInfo",
+            "getOrderAddress",
+            "getOrderItems",
+            "getOrderItemsBuyerInfo",
+        ],
+        "ordersV0.json",
+    ),
     "searchOrders": "orders_2026-01-01.json",
     "getOrder@2026-01-01": "orders_2026-01-01.json",
     "getSolicitationActionsForOrder": "solicitations.json",
     "createProductReviewAndSellerFeedbackSolicitation": "solicitations.json",
     **dict.fromkeys(
-        ["getMessagingActionsForOrder", "confirmCustomizationDetails",
-         "createConfirmDeliveryDetails", "createLegalDisclosure", "createConfirmOrderDetails",
-         "createConfirmServiceDetails", "CreateWarranty", "GetAttributes",
-         "createDigitalAccessKey", "createUnexpectedProblem"], "messaging.json"),
+        [
+            "getMessagingActionsForOrder",
+            "confirmCustomizationDetails",
+            "createConfirmDeliveryDetails",
+            "createLegalDisclosure",
+            "createConfirmOrderDetails",
+            "createConfirmServiceDetails",
+            "CreateWarranty",
+            "GetAttributes",
+            "createDigitalAccessKey",
+            "createUnexpectedProblem",
+        ],
+        "messaging.json",
+    ),
     **dict.fromkeys(
         ["getReports", "createReport", "cancelReport", "getReport", "getReportDocument"],
-        "reports_2021-06-30.json"),
+        "reports_2021-06-30.json",
+    ),
     "createRestrictedDataToken": "tokens_2021-03-01.json",
 }
 
-_PLAN = re.compile(r"\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[-\s|]+\|\s*\n"
-                   r"\|\s*([0-9.]+)\s*\|\s*([0-9]+)\s*\|")
+_PLAN = re.compile(
+    r"\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[-\s|]+\|\s*\n"
+    r"\|\s*([0-9.]+)\s*\|\s*([0-9]+)\s*\|"
+)
 
 
 def default_models_dir() -> Path:

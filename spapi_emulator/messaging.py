@@ -37,26 +37,81 @@ class MessageType:
     before_delivery: bool = False  # offered only until the order is delivered
 
 
-TYPES: dict[str, MessageType] = {t.name: t for t in (
-    MessageType("confirmCustomizationDetails", "confirmCustomizationDetails", 800, False, False,
-                frozenset({"Unshipped"})),
-    MessageType("confirmDeliveryDetails", "createConfirmDeliveryDetails", 2000, True, False,
-                frozenset({"Unshipped", "PartiallyShipped", "Shipped"}), before_delivery=True),
-    MessageType("legalDisclosure", "createLegalDisclosure", None, False, True,
-                frozenset({"Unshipped", "PartiallyShipped", "Shipped"})),
-    MessageType("confirmOrderDetails", "createConfirmOrderDetails", 2000, True, False,
-                frozenset({"Unshipped", "PartiallyShipped"})),
-    MessageType("confirmServiceDetails", "createConfirmServiceDetails", 2000, True, False,
-                frozenset()),  # Home Services orders only: never offered for product orders
-    MessageType("warranty", "CreateWarranty", None, False, False,
-                frozenset({"Shipped"}), attachments_required=True),
-    MessageType("digitalAccessKey", "createDigitalAccessKey", 400, False, False,
-                frozenset({"Unshipped", "PartiallyShipped", "Shipped"})),
-    MessageType("invoice", "sendInvoice", None, False, True,
-                frozenset({"Shipped"}), attachments_required=True),
-    MessageType("unexpectedProblem", "createUnexpectedProblem", 2000, True, True,
-                frozenset({"Unshipped", "PartiallyShipped", "Shipped", "Canceled"})),
-)}
+TYPES: dict[str, MessageType] = {
+    t.name: t
+    for t in (
+        MessageType(
+            "confirmCustomizationDetails",
+            "confirmCustomizationDetails",
+            800,
+            False,
+            False,
+            frozenset({"Unshipped"}),
+        ),
+        MessageType(
+            "confirmDeliveryDetails",
+            "createConfirmDeliveryDetails",
+            2000,
+            True,
+            False,
+            frozenset({"Unshipped", "PartiallyShipped", "Shipped"}),
+            before_delivery=True,
+        ),
+        MessageType(
+            "legalDisclosure",
+            "createLegalDisclosure",
+            None,
+            False,
+            True,
+            frozenset({"Unshipped", "PartiallyShipped", "Shipped"}),
+        ),
+        MessageType(
+            "confirmOrderDetails",
+            "createConfirmOrderDetails",
+            2000,
+            True,
+            False,
+            frozenset({"Unshipped", "PartiallyShipped"}),
+        ),
+        MessageType(
+            "confirmServiceDetails", "createConfirmServiceDetails", 2000, True, False, frozenset()
+        ),  # Home Services orders only: never offered for product orders
+        MessageType(
+            "warranty",
+            "CreateWarranty",
+            None,
+            False,
+            False,
+            frozenset({"Shipped"}),
+            attachments_required=True,
+        ),
+        MessageType(
+            "digitalAccessKey",
+            "createDigitalAccessKey",
+            400,
+            False,
+            False,
+            frozenset({"Unshipped", "PartiallyShipped", "Shipped"}),
+        ),
+        MessageType(
+            "invoice",
+            "sendInvoice",
+            None,
+            False,
+            True,
+            frozenset({"Shipped"}),
+            attachments_required=True,
+        ),
+        MessageType(
+            "unexpectedProblem",
+            "createUnexpectedProblem",
+            2000,
+            True,
+            True,
+            frozenset({"Unshipped", "PartiallyShipped", "Shipped", "Canceled"}),
+        ),
+    )
+}
 
 
 def window_end(facts: OrderFacts, now: datetime) -> datetime:
@@ -86,7 +141,9 @@ def _order(emu: Emulator, request: Request) -> OrderFacts:
     market = emu.market_of_request(request)
     facts = emu.order_or_404(request.params["order_id"])
     if facts.marketplace.marketplace_id != market.marketplace_id:
-        raise invalid(f"Order {facts.amazon_order_id} was not placed in marketplace {market.marketplace_id}.")
+        raise invalid(
+            f"Order {facts.amazon_order_id} was not placed in marketplace {market.marketplace_id}."
+        )
     return facts
 
 
@@ -102,11 +159,23 @@ def get_actions(emu: Emulator, request: Request) -> Response:
             continue
         href = f"{base}/messages/{kind.name}"
         actions.append({"href": href + query, "name": kind.name})
-        embedded.append({"_links": {"self": {"href": href + query, "name": kind.name},
-                                    "schema": {"href": href + "/schema", "name": kind.name}},
-                         "payload": {"name": kind.name}})
-    return Response.json(200, {"_links": {"self": {"href": base + query}, "actions": actions},
-                               "_embedded": {"actions": embedded}}, content_type="application/hal+json")
+        embedded.append(
+            {
+                "_links": {
+                    "self": {"href": href + query, "name": kind.name},
+                    "schema": {"href": href + "/schema", "name": kind.name},
+                },
+                "payload": {"name": kind.name},
+            }
+        )
+    return Response.json(
+        200,
+        {
+            "_links": {"self": {"href": base + query}, "actions": actions},
+            "_embedded": {"actions": embedded},
+        },
+        content_type="application/hal+json",
+    )
 
 
 def get_attributes(emu: Emulator, request: Request) -> Response:
@@ -123,20 +192,28 @@ def _validate(kind: MessageType, body: dict) -> str:
     else:
         if text is None:
             if kind.text_required:
-                raise invalid("text is required.", f"{kind.name} needs a text of 1 to {kind.text_max} characters.")
+                raise invalid(
+                    "text is required.",
+                    f"{kind.name} needs a text of 1 to {kind.text_max} characters.",
+                )
             text = ""
         elif not isinstance(text, str):
             raise invalid("text must be a string.")
         elif not 1 <= len(text) <= kind.text_max:
-            raise invalid(f"text must be 1 to {kind.text_max} characters long.",
-                          f"The text has {len(text)} characters.")
+            raise invalid(
+                f"text must be 1 to {kind.text_max} characters long.",
+                f"The text has {len(text)} characters.",
+            )
     attachments = body.get("attachments")
     if attachments is not None:
         if not isinstance(attachments, list) or len(attachments) > 5:
             raise invalid("attachments must be a list of at most 5 attachments.")
         for attachment in attachments:
-            if not isinstance(attachment, dict) or not attachment.get("uploadDestinationId") \
-                    or not attachment.get("fileName"):
+            if (
+                not isinstance(attachment, dict)
+                or not attachment.get("uploadDestinationId")
+                or not attachment.get("fileName")
+            ):
                 raise invalid("Each attachment needs uploadDestinationId and fileName.")
     if kind.attachments_required and not attachments:
         raise invalid("attachments are required.", f"{kind.name} needs 1 to 5 attachments.")
@@ -154,21 +231,52 @@ def send(kind: MessageType):
             if reason is not None:
                 # Amazon's wording whatever the reason, details empty: as on Amazon, the way to
                 # know is whether getMessagingActionsForOrder offers the type
-                raise ApiError(403, "Unauthorized", "Invalid amazonOrderId and template combination.", "")
+                raise ApiError(
+                    403, "Unauthorized", "Invalid amazonOrderId and template combination.", ""
+                )
             emu.messaged.setdefault(facts.amazon_order_id, set()).add(kind.name)
-        payload: dict[str, Any] = {k: v for k, v in body.items() if k not in ("marketplaceIds", "MarketplaceIds")}
-        emu.record("messages", {"amazonOrderId": facts.amazon_order_id, "type": kind.name, "body": text,
-                                "payload": payload, "marketplaceIds": [facts.marketplace.marketplace_id],
-                                "locale": facts.buyer_locale, "at": iso(now)})
+        payload: dict[str, Any] = {
+            k: v for k, v in body.items() if k not in ("marketplaceIds", "MarketplaceIds")
+        }
+        emu.record(
+            "messages",
+            {
+                "amazonOrderId": facts.amazon_order_id,
+                "type": kind.name,
+                "body": text,
+                "payload": payload,
+                "marketplaceIds": [facts.marketplace.marketplace_id],
+                "locale": facts.buyer_locale,
+                "at": iso(now),
+            },
+        )
         return Response.json(201, {})
 
     return handler
 
 
 ROUTES = [
-    ("GET", f"/messaging/v1/orders/{ORDER_ID}", "getMessagingActionsForOrder", get_actions, "spapi"),
-    ("GET", f"/messaging/v1/orders/{ORDER_ID}/attributes", "GetAttributes", get_attributes, "spapi"),
+    (
+        "GET",
+        f"/messaging/v1/orders/{ORDER_ID}",
+        "getMessagingActionsForOrder",
+        get_actions,
+        "spapi",
+    ),
+    (
+        "GET",
+        f"/messaging/v1/orders/{ORDER_ID}/attributes",
+        "GetAttributes",
+        get_attributes,
+        "spapi",
+    ),
 ] + [
-    ("POST", f"/messaging/v1/orders/{ORDER_ID}/messages/{kind.name}", kind.operation, send(kind), "spapi")
+    (
+        "POST",
+        f"/messaging/v1/orders/{ORDER_ID}/messages/{kind.name}",
+        kind.operation,
+        send(kind),
+        "spapi",
+    )
     for kind in TYPES.values()
 ]

@@ -13,14 +13,37 @@ from .marketplaces import BY_ID
 if TYPE_CHECKING:
     from .app import Emulator
 
-INCLUDED = {"BUYER", "RECIPIENT", "PROCEEDS", "EXPENSE", "PROMOTION", "CANCELLATION", "FULFILLMENT",
-            "PACKAGES", "TAX", "PAYMENT", "FULFILLMENT_ORDERS"}
-STATUS = {"Pending": "PENDING", "Unshipped": "UNSHIPPED", "PartiallyShipped": "PARTIALLY_SHIPPED",
-          "Shipped": "SHIPPED", "Canceled": "CANCELLED"}
-STATUS_V0 = {v: k for k, v in STATUS.items()} | {"PENDING_AVAILABILITY": "PendingAvailability",
-                                                 "UNFULFILLABLE": "Unfulfillable"}
-SERVICE = {"Standard": "STANDARD", "Expedited": "EXPEDITED", "NextDay": "NEXT_DAY",
-           "SecondDay": "SECOND_DAY", "FreeEconomy": "FREE_ECONOMY"}
+INCLUDED = {
+    "BUYER",
+    "RECIPIENT",
+    "PROCEEDS",
+    "EXPENSE",
+    "PROMOTION",
+    "CANCELLATION",
+    "FULFILLMENT",
+    "PACKAGES",
+    "TAX",
+    "PAYMENT",
+    "FULFILLMENT_ORDERS",
+}
+STATUS = {
+    "Pending": "PENDING",
+    "Unshipped": "UNSHIPPED",
+    "PartiallyShipped": "PARTIALLY_SHIPPED",
+    "Shipped": "SHIPPED",
+    "Canceled": "CANCELLED",
+}
+STATUS_V0 = {v: k for k, v in STATUS.items()} | {
+    "PENDING_AVAILABILITY": "PendingAvailability",
+    "UNFULFILLABLE": "Unfulfillable",
+}
+SERVICE = {
+    "Standard": "STANDARD",
+    "Expedited": "EXPEDITED",
+    "NextDay": "NEXT_DAY",
+    "SecondDay": "SECOND_DAY",
+    "FreeEconomy": "FREE_ECONOMY",
+}
 
 
 def money(amount: float, currency: str) -> dict[str, str]:
@@ -31,7 +54,9 @@ def order_2026(facts: OrderFacts, now: datetime, included: set[str]) -> dict[str
     status, updated = facts.status_at(now)
     market = facts.marketplace
     currency = facts.currency
-    programs = (["PRIME"] if facts.is_prime else []) + (["AMAZON_BUSINESS"] if facts.is_business else [])
+    programs = (["PRIME"] if facts.is_prime else []) + (
+        ["AMAZON_BUSINESS"] if facts.is_business else []
+    )
     items = []
     for line, item in enumerate(facts.items):
         shipped = item.shipped_at is not None and item.shipped_at <= now and status != "Canceled"
@@ -41,29 +66,49 @@ def order_2026(facts: OrderFacts, now: datetime, included: set[str]) -> dict[str
             "orderItemId": item.order_item_id,
             "quantityOrdered": item.quantity,
             "product": {
-                "asin": item.asin, "title": item.title, "sellerSku": item.sku,
+                "asin": item.asin,
+                "title": item.title,
+                "sellerSku": item.sku,
                 "condition": {"conditionType": "NEW", "conditionSubtype": "NEW"},
                 "price": {"unitPrice": money(item.unit_price, currency)},
             },
         }
         if "FULFILLMENT" in included:
-            entry["fulfillment"] = {"quantityFulfilled": item.quantity if shipped else 0,
-                                    "quantityUnfulfilled": 0 if shipped or cut or status == "Canceled" else item.quantity}
+            entry["fulfillment"] = {
+                "quantityFulfilled": item.quantity if shipped else 0,
+                "quantityUnfulfilled": 0
+                if shipped or cut or status == "Canceled"
+                else item.quantity,
+            }
         if "PROCEEDS" in included and status not in ("Pending", "Canceled"):
             subtotal = item.unit_price * item.quantity
             shipping = facts.shipping_price if line == 0 else 0.0
-            entry["proceeds"] = {"proceedsTotal": money(subtotal + shipping, currency),
-                                 "breakdowns": [{"type": "ITEM", "subtotal": money(subtotal, currency)},
-                                                {"type": "SHIPPING", "subtotal": money(shipping, currency)}]}
+            entry["proceeds"] = {
+                "proceedsTotal": money(subtotal + shipping, currency),
+                "breakdowns": [
+                    {"type": "ITEM", "subtotal": money(subtotal, currency)},
+                    {"type": "SHIPPING", "subtotal": money(shipping, currency)},
+                ],
+            }
         if "CANCELLATION" in included and (status == "Canceled" or cut):
             by = "AMAZON" if facts.authorized_at is None else "MERCHANT"
-            entry["cancellation"] = {"cancellationExecution": {
-                "cancelledBy": by,
-                "cancelReason": "PAYMENT_NOT_AUTHORIZED" if by == "AMAZON" else "NO_INVENTORY"}}
+            entry["cancellation"] = {
+                "cancellationExecution": {
+                    "cancelledBy": by,
+                    "cancelReason": "PAYMENT_NOT_AUTHORIZED" if by == "AMAZON" else "NO_INVENTORY",
+                }
+            }
             if facts.buyer_cancelled and status == "Canceled":
                 entry["cancellation"] = {
-                    "cancellationRequest": {"requester": "BUYER", "cancelReason": "ORDERED_BY_MISTAKE"},
-                    "cancellationExecution": {"cancelledBy": "MERCHANT", "cancelReason": "BUYER_REQUESTED"}}
+                    "cancellationRequest": {
+                        "requester": "BUYER",
+                        "cancelReason": "ORDERED_BY_MISTAKE",
+                    },
+                    "cancellationExecution": {
+                        "cancelledBy": "MERCHANT",
+                        "cancelReason": "BUYER_REQUESTED",
+                    },
+                }
         items.append(entry)
     order: dict[str, Any] = {
         "orderId": facts.amazon_order_id,
@@ -71,8 +116,11 @@ def order_2026(facts: OrderFacts, now: datetime, included: set[str]) -> dict[str
         "createdTime": iso(facts.purchase),
         "lastUpdatedTime": iso(updated),
         "programs": programs,
-        "salesChannel": {"channelName": "AMAZON", "marketplaceId": market.marketplace_id,
-                         "marketplaceName": market.sales_channel},
+        "salesChannel": {
+            "channelName": "AMAZON",
+            "marketplaceId": market.marketplace_id,
+            "marketplaceName": market.sales_channel,
+        },
         "orderItems": items,
     }
     if "BUYER" in included:
@@ -83,23 +131,40 @@ def order_2026(facts: OrderFacts, now: datetime, included: set[str]) -> dict[str
             buyer["buyerCompanyName"] = f"{facts.buyer_name.split(' ')[-1][:40]} GmbH"
         order["buyer"] = buyer
     if "RECIPIENT" in included:
-        order["recipient"] = {"deliveryAddress": {
-            "name": facts.buyer_name, "addressLine1": facts.address_line, "city": facts.city,
-            "stateOrRegion": facts.state, "postalCode": facts.postal_code,
-            "countryCode": market.country, "phone": facts.phone, "addressType": "RESIDENTIAL"}}
+        order["recipient"] = {
+            "deliveryAddress": {
+                "name": facts.buyer_name,
+                "addressLine1": facts.address_line,
+                "city": facts.city,
+                "stateOrRegion": facts.state,
+                "postalCode": facts.postal_code,
+                "countryCode": market.country,
+                "phone": facts.phone,
+                "addressType": "RESIDENTIAL",
+            }
+        }
     if "PROCEEDS" in included and status not in ("Pending", "Canceled"):
         subtotal = sum(i.unit_price * i.quantity for i in facts.items)
-        order["proceeds"] = {"grandTotal": money(facts.total(), currency),
-                             "breakdowns": [{"type": "ITEM", "subtotal": money(subtotal, currency)},
-                                            {"type": "SHIPPING", "subtotal": money(facts.shipping_price, currency)}]}
+        order["proceeds"] = {
+            "grandTotal": money(facts.total(), currency),
+            "breakdowns": [
+                {"type": "ITEM", "subtotal": money(subtotal, currency)},
+                {"type": "SHIPPING", "subtotal": money(facts.shipping_price, currency)},
+            ],
+        }
     if "FULFILLMENT" in included:
         order["fulfillment"] = {
             "fulfillmentStatus": STATUS[status],
             "fulfilledBy": "AMAZON" if facts.fulfillment == "AFN" else "MERCHANT",
             "fulfillmentServiceLevel": SERVICE.get(facts.service_level, "STANDARD"),
-            "shipByWindow": {"earliestDateTime": iso(facts.earliest_ship), "latestDateTime": iso(facts.latest_ship)},
-            "deliverByWindow": {"earliestDateTime": iso(facts.earliest_delivery),
-                                "latestDateTime": iso(facts.latest_delivery)},
+            "shipByWindow": {
+                "earliestDateTime": iso(facts.earliest_ship),
+                "latestDateTime": iso(facts.latest_ship),
+            },
+            "deliverByWindow": {
+                "earliestDateTime": iso(facts.earliest_delivery),
+                "latestDateTime": iso(facts.latest_delivery),
+            },
         }
     if "PACKAGES" in included and facts.fulfillment == "MFN":
         order["packages"] = packages(facts, now)
@@ -115,19 +180,30 @@ def packages(facts: OrderFacts, now: datetime) -> list[dict[str, Any]]:
     out = []
     for number, (shipped, lines) in enumerate(sorted(by_time.items()), start=1):
         delivered = facts.delivered_at is not None and facts.delivered_at <= now
-        tracking = facts.tracking_number if number == 1 else f"{facts.tracking_number[:-2]}{number:02d}"
-        out.append({
-            "packageReferenceId": str(number),
-            "createdTime": iso(shipped),
-            "packageStatus": {"status": "DELIVERED" if delivered else "IN_TRANSIT",
-                              "detailedStatus": "DELIVERED" if delivered else "PICKED_UP"},
-            "carrier": facts.carrier,
-            "shipTime": iso(shipped),
-            "shippingService": f"{facts.carrier} {facts.service_level}",
-            "trackingNumber": tracking,
-            "packageItems": [{"orderItemId": facts.items[line].order_item_id,
-                              "quantity": facts.items[line].quantity} for line in lines],
-        })
+        tracking = (
+            facts.tracking_number if number == 1 else f"{facts.tracking_number[:-2]}{number:02d}"
+        )
+        out.append(
+            {
+                "packageReferenceId": str(number),
+                "createdTime": iso(shipped),
+                "packageStatus": {
+                    "status": "DELIVERED" if delivered else "IN_TRANSIT",
+                    "detailedStatus": "DELIVERED" if delivered else "PICKED_UP",
+                },
+                "carrier": facts.carrier,
+                "shipTime": iso(shipped),
+                "shippingService": f"{facts.carrier} {facts.service_level}",
+                "trackingNumber": tracking,
+                "packageItems": [
+                    {
+                        "orderItemId": facts.items[line].order_item_id,
+                        "quantity": facts.items[line].quantity,
+                    }
+                    for line in lines
+                ],
+            }
+        )
     return out
 
 
@@ -144,9 +220,13 @@ class _V0View:
 
     def __init__(self, request: Request) -> None:
         self.query: dict[str, list[str]] = {}
-        for new, old in (("createdAfter", "CreatedAfter"), ("createdBefore", "CreatedBefore"),
-                         ("lastUpdatedAfter", "LastUpdatedAfter"), ("lastUpdatedBefore", "LastUpdatedBefore"),
-                         ("maxResultsPerPage", "MaxResultsPerPage")):
+        for new, old in (
+            ("createdAfter", "CreatedAfter"),
+            ("createdBefore", "CreatedBefore"),
+            ("lastUpdatedAfter", "LastUpdatedAfter"),
+            ("lastUpdatedBefore", "LastUpdatedBefore"),
+            ("maxResultsPerPage", "MaxResultsPerPage"),
+        ):
             if new in request.query:
                 self.query[old] = request.query[new]
         statuses = []
@@ -197,12 +277,17 @@ def search_orders(emu: Emulator, request: Request) -> Response:
         day, index, snapshot = first_purchase_day(spec), 0, now
     found, nxt = emu.scan_orders(spec, day, index, snapshot, spec["max"])
     body: dict[str, Any] = {
-        "orders": [emu.faults.mangle_order_2026(order_2026(f, snapshot, included)) for f in found]}
+        "orders": [emu.faults.mangle_order_2026(order_2026(f, snapshot, included)) for f in found]
+    }
     if nxt is not None:
-        body["pagination"] = {"nextToken": emu.encode_token(
-            {"q": spec, "d": nxt[0].isoformat(), "i": nxt[1], "n": snapshot.isoformat()})}
-    body["createdBefore" if spec["mode"] == "created" else "lastUpdatedBefore"] = \
-        iso(datetime.fromisoformat(spec["before"]))
+        body["pagination"] = {
+            "nextToken": emu.encode_token(
+                {"q": spec, "d": nxt[0].isoformat(), "i": nxt[1], "n": snapshot.isoformat()}
+            )
+        }
+    body["createdBefore" if spec["mode"] == "created" else "lastUpdatedBefore"] = iso(
+        datetime.fromisoformat(spec["before"])
+    )
     return Response.json(200, body)
 
 

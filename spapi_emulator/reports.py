@@ -36,30 +36,85 @@ if TYPE_CHECKING:
 RETURNS = "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"
 # the hyphenated form (Seller Central downloads, some tools)
 COLUMNS = [
-    "order-id", "order-date", "return-request-date", "return-request-status", "amazon-rma-id",
-    "seller-rma-id", "label-type", "label-cost", "currency-code", "return-carrier", "tracking-id",
-    "label-to-be-paid-by", "a-to-z-claim", "is-prime", "asin", "merchant-sku", "item-name",
-    "return-quantity", "return-reason", "in-policy", "return-type", "resolution", "invoice-number",
-    "return-delivery-date", "order-amount", "order-quantity", "safet-action-reason", "safet-claim-id",
-    "safet-claim-state", "safet-claim-creation-time", "safet-claim-reimbursement-amount",
+    "order-id",
+    "order-date",
+    "return-request-date",
+    "return-request-status",
+    "amazon-rma-id",
+    "seller-rma-id",
+    "label-type",
+    "label-cost",
+    "currency-code",
+    "return-carrier",
+    "tracking-id",
+    "label-to-be-paid-by",
+    "a-to-z-claim",
+    "is-prime",
+    "asin",
+    "merchant-sku",
+    "item-name",
+    "return-quantity",
+    "return-reason",
+    "in-policy",
+    "return-type",
+    "resolution",
+    "invoice-number",
+    "return-delivery-date",
+    "order-amount",
+    "order-quantity",
+    "safet-action-reason",
+    "safet-claim-id",
+    "safet-claim-state",
+    "safet-claim-creation-time",
+    "safet-claim-reimbursement-amount",
     "refunded-amount",
 ]
 # Amazon's documented form, column for column the same as COLUMNS (sources: module docstring)
 AMAZON_COLUMNS = [
-    "Order ID", "Order date", "Return request date", "Return request status", "Amazon RMA ID",
-    "Merchant RMA ID", "Label type", "Label cost", "Currency code", "Return carrier", "Tracking ID",
-    "Label to be paid by", "A-to-Z Claim", "Is prime", "ASIN", "Merchant SKU", "Item Name",
-    "Return quantity", "Return Reason", "In policy", "Return type", "Resolution", "Invoice number",
-    "Return delivery date", "Order Amount", "Order quantity", "SafeT Action reason", "SafeT claim id",
-    "SafeT claim state", "SafeT claim creation time", "SafeT claim reimbursement amount",
+    "Order ID",
+    "Order date",
+    "Return request date",
+    "Return request status",
+    "Amazon RMA ID",
+    "Merchant RMA ID",
+    "Label type",
+    "Label cost",
+    "Currency code",
+    "Return carrier",
+    "Tracking ID",
+    "Label to be paid by",
+    "A-to-Z Claim",
+    "Is prime",
+    "ASIN",
+    "Merchant SKU",
+    "Item Name",
+    "Return quantity",
+    "Return Reason",
+    "In policy",
+    "Return type",
+    "Resolution",
+    "Invoice number",
+    "Return delivery date",
+    "Order Amount",
+    "Order quantity",
+    "SafeT Action reason",
+    "SafeT claim id",
+    "SafeT claim state",
+    "SafeT claim creation time",
+    "SafeT claim reimbursement amount",
     "Refunded Amount",
 ]
 FORMATS = ("amazon", "hyphenated")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # where a marketplace's calendar day is reckoned (the seller's local day)
-_ZONES = {"ATVPDKIKX0DER": "America/Los_Angeles", "A1F83G8C2ARO7P": "Europe/London",
-          "A13V1IB3VIYZZH": "Europe/Paris", "A1PA6795UKMFR9": "Europe/Berlin",
-          "A1RKKUPIHCS9HS": "Europe/Madrid", "APJ6JRA9NG5V4": "Europe/Rome"}
+_ZONES = {
+    "ATVPDKIKX0DER": "America/Los_Angeles",
+    "A1F83G8C2ARO7P": "Europe/London",
+    "A13V1IB3VIYZZH": "Europe/Paris",
+    "A1PA6795UKMFR9": "Europe/Berlin",
+    "A1RKKUPIHCS9HS": "Europe/Madrid",
+    "APJ6JRA9NG5V4": "Europe/Rome",
+}
 QUEUE_S = 15.0  # seconds IN_QUEUE at time_scale 1
 PROCESS_S = 30.0  # seconds IN_PROGRESS at time_scale 1
 MAX_SPAN = timedelta(days=60)  # Amazon: up to 60 days of returns data per report
@@ -75,8 +130,14 @@ def _amazon_date(moment: datetime, marketplace_id: str) -> str:
     return f"{local.day:02d}-{_MONTHS[local.month - 1]}-{local.year}"
 
 
-def return_rows(emu: Emulator, start: datetime, end: datetime, markets: set[str], now: datetime,
-                form: str = "hyphenated"):
+def return_rows(
+    emu: Emulator,
+    start: datetime,
+    end: datetime,
+    markets: set[str],
+    now: datetime,
+    form: str = "hyphenated",
+):
     """Rows of returns requested in [start, end] and by `now`, one purchase day at a time."""
     catalog = emu.catalog
     first = (start - MAX_RETURN_LAG).date()
@@ -105,17 +166,44 @@ def _row(facts: OrderFacts, now: datetime, form: str = "hyphenated") -> list[str
     item = facts.items[ret.item_index]
     refunded = ret.refund_at <= now
     delivered_back = ret.delivered_back_at is not None and ret.delivered_back_at <= now
-    prepaid = ret.reason in ("CR-DEFECTIVE", "CR-DAMAGED_BY_CARRIER", "AMZ-PG-BAD-DESC", "CR-SWITCHEROO")
+    prepaid = ret.reason in (
+        "CR-DEFECTIVE",
+        "CR-DAMAGED_BY_CARRIER",
+        "AMZ-PG-BAD-DESC",
+        "CR-SWITCHEROO",
+    )
     return [
-        facts.amazon_order_id, stamp(facts.purchase), stamp(ret.requested_at),
-        ret.status if refunded else "Authorized", ret.rma_id, "",
+        facts.amazon_order_id,
+        stamp(facts.purchase),
+        stamp(ret.requested_at),
+        ret.status if refunded else "Authorized",
+        ret.rma_id,
+        "",
         "AmazonPrePaidLabel" if prepaid else "AmazonUnPaidLabel",
-        "4.50" if prepaid else "", facts.currency, ret.carrier, ret.tracking_id,
-        "Seller" if prepaid else "Customer", "N", "Y" if facts.is_prime else "N",
-        item.asin, item.sku, item.title, str(ret.quantity), ret.reason,
-        "Y" if ret.in_policy else "N", "C-Returns", "StandardRefund", "",
+        "4.50" if prepaid else "",
+        facts.currency,
+        ret.carrier,
+        ret.tracking_id,
+        "Seller" if prepaid else "Customer",
+        "N",
+        "Y" if facts.is_prime else "N",
+        item.asin,
+        item.sku,
+        item.title,
+        str(ret.quantity),
+        ret.reason,
+        "Y" if ret.in_policy else "N",
+        "C-Returns",
+        "StandardRefund",
+        "",
         stamp(ret.delivered_back_at) if delivered_back and ret.delivered_back_at else "",
-        f"{facts.total():.2f}", str(sum(i.quantity for i in facts.items)), "", "", "", "", "",
+        f"{facts.total():.2f}",
+        str(sum(i.quantity for i in facts.items)),
+        "",
+        "",
+        "",
+        "",
+        "",
         f"{ret.refunded_amount:.2f}" if refunded else "",
     ]
 
@@ -125,8 +213,14 @@ def _clean(value: str, form: str) -> str:
     return value or (" " if form == "amazon" else "")  # Amazon's documents: a space for empty
 
 
-def build_returns_document(emu: Emulator, start: datetime, end: datetime, markets: set[str],
-                           now: datetime, form: str | None = None) -> tuple[bytes, int]:
+def build_returns_document(
+    emu: Emulator,
+    start: datetime,
+    end: datetime,
+    markets: set[str],
+    now: datetime,
+    form: str | None = None,
+) -> tuple[bytes, int]:
     form = form or emu.returns_format
     lines = ["\t".join(AMAZON_COLUMNS if form == "amazon" else COLUMNS)]
     count = 0
@@ -146,8 +240,17 @@ def _builders() -> dict[str, Any]:
 def _report_view(emu: Emulator, report: dict) -> dict[str, Any]:
     queue_s, process_s = QUEUE_S / emu.time_scale, PROCESS_S / emu.time_scale
     elapsed = time.monotonic() - report["t0"]
-    view = {k: report[k] for k in ("reportId", "reportType", "marketplaceIds", "dataStartTime",
-                                   "dataEndTime", "createdTime")}
+    view = {
+        k: report[k]
+        for k in (
+            "reportId",
+            "reportType",
+            "marketplaceIds",
+            "dataStartTime",
+            "dataEndTime",
+            "createdTime",
+        )
+    }
     if report.get("cancelled"):
         view["processingStatus"] = "CANCELLED"
         return view
@@ -188,11 +291,17 @@ def create_report(emu: Emulator, request: Request) -> Response:
     emu.require_markets(markets)
     builder = _builders().get(report_type)
     if builder is None:
-        raise invalid(f"Report type {report_type} is not supported by the emulator.",
-                      f"Supported: {', '.join(_builders())}.")
+        raise invalid(
+            f"Report type {report_type} is not supported by the emulator.",
+            f"Supported: {', '.join(_builders())}.",
+        )
     now = emu.now()
     end = parse_time(body["dataEndTime"], "dataEndTime") if body.get("dataEndTime") else now
-    start = parse_time(body["dataStartTime"], "dataStartTime") if body.get("dataStartTime") else end - timedelta(days=30)
+    start = (
+        parse_time(body["dataStartTime"], "dataStartTime")
+        if body.get("dataStartTime")
+        else end - timedelta(days=30)
+    )
     if start > end:
         raise invalid("dataStartTime must be before dataEndTime.")
     if end - start > MAX_SPAN:
@@ -205,9 +314,15 @@ def create_report(emu: Emulator, request: Request) -> Response:
         builder = functools.partial(build_returns_document, form=form)
     document_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}.T{report_id}"
     report = {
-        "reportId": report_id, "reportType": report_type, "marketplaceIds": list(markets),
-        "dataStartTime": iso(start), "dataEndTime": iso(end), "createdTime": iso(now),
-        "t0": time.monotonic(), "rows": None, "documentId": document_id,
+        "reportId": report_id,
+        "reportType": report_type,
+        "marketplaceIds": list(markets),
+        "dataStartTime": iso(start),
+        "dataEndTime": iso(end),
+        "createdTime": iso(now),
+        "t0": time.monotonic(),
+        "rows": None,
+        "documentId": document_id,
     }
     with emu._lock:
         emu.reports[report_id] = report
@@ -245,8 +360,12 @@ def get_reports(emu: Emulator, request: Request) -> Response:
     if not 1 <= size <= 100:
         raise invalid("pageSize must be between 1 and 100.")
     views = [_report_view(emu, r) for r in list(emu.reports.values())]
-    views = [v for v in views if (not types or v["reportType"] in types)
-             and (not statuses or v["processingStatus"] in statuses)]
+    views = [
+        v
+        for v in views
+        if (not types or v["reportType"] in types)
+        and (not statuses or v["processingStatus"] in statuses)
+    ]
     views.sort(key=lambda v: v["createdTime"], reverse=True)
     return Response.json(200, {"reports": views[:size]})
 
@@ -265,17 +384,25 @@ def get_report_document(emu: Emulator, request: Request) -> Response:
     document_id = request.params["document_id"]
     if document_id not in emu.documents:
         raise not_found(f"Report document {document_id}")
-    return Response.json(200, {"reportDocumentId": document_id,
-                               "url": f"{emu.base_url}/_emulator/documents/{document_id}",
-                               "compressionAlgorithm": "GZIP"})
+    return Response.json(
+        200,
+        {
+            "reportDocumentId": document_id,
+            "url": f"{emu.base_url}/_emulator/documents/{document_id}",
+            "compressionAlgorithm": "GZIP",
+        },
+    )
 
 
 def download_document(emu: Emulator, request: Request) -> Response:
     document = emu.documents.get(request.params["document_id"])
     if document is None:
         # S3 answers a bad presigned URL with XML, not Amazon's JSON errors
-        return Response(404, b"<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code></Error>",
-                        {"Content-Type": "application/xml"})
+        return Response(
+            404,
+            b'<?xml version="1.0"?><Error><Code>NoSuchKey</Code></Error>',
+            {"Content-Type": "application/xml"},
+        )
     return Response(200, document["content"], {"Content-Type": "text/plain; charset=UTF-8"})
 
 
@@ -293,10 +420,27 @@ ROUTES = [
     ("GET", "/reports/2021-06-30/reports", "getReports", get_reports, "spapi"),
     ("POST", "/reports/2021-06-30/reports", "createReport", create_report, "spapi"),
     ("GET", "/reports/2021-06-30/reports/(?P<report_id>[^/]+)", "getReport", get_report, "spapi"),
-    ("DELETE", "/reports/2021-06-30/reports/(?P<report_id>[^/]+)", "cancelReport", cancel_report, "spapi"),
-    ("GET", "/reports/2021-06-30/documents/(?P<document_id>[^/]+)", "getReportDocument",
-     get_report_document, "spapi"),
-    ("GET", "/_emulator/documents/(?P<document_id>[^/]+)", "document", download_document, "document"),
+    (
+        "DELETE",
+        "/reports/2021-06-30/reports/(?P<report_id>[^/]+)",
+        "cancelReport",
+        cancel_report,
+        "spapi",
+    ),
+    (
+        "GET",
+        "/reports/2021-06-30/documents/(?P<document_id>[^/]+)",
+        "getReportDocument",
+        get_report_document,
+        "spapi",
+    ),
+    (
+        "GET",
+        "/_emulator/documents/(?P<document_id>[^/]+)",
+        "document",
+        download_document,
+        "document",
+    ),
     ("GET", "/_emulator/report-format", "admin", admin_report_format, "admin"),
     ("POST", "/_emulator/report-format", "admin", admin_report_format, "admin"),
 ]

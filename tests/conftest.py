@@ -42,7 +42,9 @@ def _admin_dsn() -> tuple[str, object | None]:
     """A DSN for a database we may CREATE DATABASE from, and the embedded server if used."""
     import psycopg2
 
-    dsn = os.environ.get("BUYER_MESSAGING_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    dsn = os.environ.get(
+        "BUYER_MESSAGING_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    )
     try:
         psycopg2.connect(dsn, connect_timeout=3).close()
         return dsn, None
@@ -151,4 +153,3 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent (only CI and the team's machines have it)")
     return SHARED
-

@@ -85,18 +85,31 @@ def _cases(args: argparse.Namespace) -> int:
     try:
         with transaction(conn) as cur:
             if args.action == "close":
-                case = close_case(cur, args.account, args.order, by=args.by, resolution=args.resolution)
+                case = close_case(
+                    cur, args.account, args.order, by=args.by, resolution=args.resolution
+                )
                 if case is None:
-                    print(f"error: order {args.order} ({args.account}) has no open case", file=sys.stderr)
+                    print(
+                        f"error: order {args.order} ({args.account}) has no open case",
+                        file=sys.stderr,
+                    )
                     return 1
-                print(f"case {case.id} (order {case.amazon_order_id}) closed by {case.closed_by}: {case.resolution}")
+                print(
+                    f"case {case.id} (order {case.amazon_order_id}) closed by {case.closed_by}: {case.resolution}"
+                )
                 return 0
             cases = list_cases(cur, args.account, None if args.all else "open")
     finally:
         conn.close()
     for c in cases:
-        closed = f"  closed {c.closed_at:%Y-%m-%d} by {c.closed_by}: {c.resolution}" if c.closed_at else ""
-        print(f"{c.id}\t{c.amazon_order_id}\t{c.status}\t{c.signal}\topened {c.opened_at:%Y-%m-%d}{closed}")
+        closed = (
+            f"  closed {c.closed_at:%Y-%m-%d} by {c.closed_by}: {c.resolution}"
+            if c.closed_at
+            else ""
+        )
+        print(
+            f"{c.id}\t{c.amazon_order_id}\t{c.status}\t{c.signal}\topened {c.opened_at:%Y-%m-%d}{closed}"
+        )
     print(f"{len(cases)} case(s)", file=sys.stderr)
     return 0
 
@@ -210,7 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
     p.set_defaults(func=_resolve)
 
-    p = sub.add_parser("cases", help="issue-resolution cases opened by negative signals: list, close")
+    p = sub.add_parser(
+        "cases", help="issue-resolution cases opened by negative signals: list, close"
+    )
     p.add_argument("action", choices=("list", "close"))
     p.add_argument("--account", required=True)
     p.add_argument("--order", help="with close: the case's order")
@@ -220,7 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
     p.set_defaults(func=_cases)
 
-    p = sub.add_parser("ab-report", help="compare the variants of an account's A/B tests by outcome")
+    p = sub.add_parser(
+        "ab-report", help="compare the variants of an account's A/B tests by outcome"
+    )
     p.add_argument("--account", required=True)
     p.add_argument("--test", help="one test id (default: every test of the account)")
     p.add_argument(
@@ -238,7 +255,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=_demo)
 
     args = parser.parse_args(argv)
-    if args.command == "cases" and args.action == "close" and not (args.order and args.by and args.resolution):
+    if (
+        args.command == "cases"
+        and args.action == "close"
+        and not (args.order and args.by and args.resolution)
+    ):
         parser.error("cases close needs --order, --by and --resolution")
     return int(args.func(args) or 0)
 

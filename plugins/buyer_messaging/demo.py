@@ -297,17 +297,23 @@ def _print_ab(comparisons: list[Any]) -> None:
         print()
         print(format_comparison(comparison))
     if comparisons:
-        print(f"(any time: buyer-messaging ab-report --account {ACCOUNT}; include/policies/ab_tests.yaml)")
+        print(
+            f"(any time: buyer-messaging ab-report --account {ACCOUNT}; include/policies/ab_tests.yaml)"
+        )
 
 
 def _print_cases(cases: list[Any]) -> None:
     if not cases:
         return
     print()
-    print(f"negative signals: {len(cases)} open issue-resolution case(s); their orders and buyers get")
+    print(
+        f"negative signals: {len(cases)} open issue-resolution case(s); their orders and buyers get"
+    )
     print("no further review request (skipped, with the case as the reason), one apology each:")
     for case in cases[-5:]:
-        print(f"  case {case.id}: order {case.amazon_order_id}, {case.signal} ({case.signalled_on})")
+        print(
+            f"  case {case.id}: order {case.amazon_order_id}, {case.signal} ({case.signalled_on})"
+        )
     print(
         f"close one: buyer-messaging cases close --account {ACCOUNT} --order ORDER --by NAME"
         " --resolution TEXT (list them: buyer-messaging cases list --account demo)"

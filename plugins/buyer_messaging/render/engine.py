@@ -315,7 +315,9 @@ def render_message(
     if kind not in KINDS and not (root / kind).is_dir():
         raise RenderError(order_id, f"{kind}/{locale}.j2", "kind", f"unknown message kind {kind!r}")
     if variant is not None and not re.fullmatch(r"[a-z][a-z0-9_-]{0,40}", variant):
-        raise RenderError(order_id, f"{kind}/{locale}.j2", "variant", f"not a variant name: {variant!r}")
+        raise RenderError(
+            order_id, f"{kind}/{locale}.j2", "variant", f"not a variant name: {variant!r}"
+        )
     name = _template_name(root, kind, locale, account_id, variant)
     shown = f"{root}/{name}"
     values: dict[str, Any] = dict.fromkeys(CONTEXT_KEYS)

@@ -156,7 +156,9 @@ def merged_from(node: yaml.MappingNode) -> list[yaml.Node]:
     merged: list[yaml.Node] = []
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
-            merged.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
+            merged.extend(
+                value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            )
     return merged
 
 

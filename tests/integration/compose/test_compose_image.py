@@ -28,7 +28,11 @@ def _froms() -> list[str]:
 
 
 def _run_args(stage: int | None = None) -> list[str]:
-    return [i.args for i in dockerfile_instructions() if i.keyword == "RUN" and (stage is None or i.stage == stage)]
+    return [
+        i.args
+        for i in dockerfile_instructions()
+        if i.keyword == "RUN" and (stage is None or i.stage == stage)
+    ]
 
 
 def _export_command() -> list[str]:
@@ -37,7 +41,7 @@ def _export_command() -> list[str]:
         for part in run.split("&&"):
             argv = shlex.split(part)
             if "export" in argv and "uv" in argv:
-                return argv[argv.index("uv"):]
+                return argv[argv.index("uv") :]
     raise AssertionError("the Dockerfile runs no `uv export`")
 
 
@@ -48,7 +52,9 @@ def test_base_image_is_the_locked_airflow_version() -> None:
     for image in froms:
         match = re.fullmatch(r"apache/airflow:(?P<airflow>[\d.]+)-python(?P<python>3\.\d+)", image)
         assert match, f"FROM {image}: not an official apache/airflow:<version>-python<x.y> tag"
-        assert match["airflow"] == airflow, f"FROM {image}, but uv.lock pins apache-airflow {airflow}"
+        assert match["airflow"] == airflow, (
+            f"FROM {image}, but uv.lock pins apache-airflow {airflow}"
+        )
         assert match["python"] == "3.11"
 
 
@@ -77,7 +83,11 @@ def test_export_flags() -> None:
 
 
 def test_uv_is_pinned() -> None:
-    args = {i.args.split("=", 1)[0]: i.args.split("=", 1)[1] for i in dockerfile_instructions() if i.keyword == "ARG" and "=" in i.args}
+    args = {
+        i.args.split("=", 1)[0]: i.args.split("=", 1)[1]
+        for i in dockerfile_instructions()
+        if i.keyword == "ARG" and "=" in i.args
+    }
     assert re.fullmatch(r"\d+\.\d+\.\d+", args["UV_VERSION"])
     assert any('"uv==${UV_VERSION}"' in run for run in _run_args())
 
@@ -102,15 +112,24 @@ def test_the_export_works_on_this_lock(tmp_path) -> None:
     argv = [a for a in _export_command()[2:]]  # after `uv export`
     out = tmp_path / "requirements.txt"
     argv[argv.index("--output-file") + 1] = str(out)
-    done = subprocess.run([*_uv(), "export", *argv], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*_uv(), "export", *argv], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     pins = {}
     for line in out.read_text().splitlines():
         if line and not line.startswith((" ", "#")):
-            assert not line.startswith(("-e", ".", "file:")), f"the project itself is exported: {line}"
+            assert not line.startswith(("-e", ".", "file:")), (
+                f"the project itself is exported: {line}"
+            )
             name, _, rest = line.partition("==")
             pins[name.lower()] = rest.split(";")[0].strip()
-    for name in ("apache-airflow", "apache-airflow-core", "apache-airflow-task-sdk", "buyer-messaging"):
+    for name in (
+        "apache-airflow",
+        "apache-airflow-core",
+        "apache-airflow-task-sdk",
+        "buyer-messaging",
+    ):
         assert name not in pins, f"{name} is exported: the image provides it"
     for dev in ("pytest", "ruff", "aiosmtpd"):
         assert dev not in pins, f"dev dependency {dev} is exported"
@@ -126,7 +145,11 @@ def test_celery_worker_has_its_provider() -> None:
     names = {p["name"] for p in lock["package"]}
     if "apache-airflow-providers-celery" not in names:
         pytest.skip("uv.lock does not pin the Celery provider; the image's own is used")
-    left_out = {a for i, a in enumerate(_export_command()) if _export_command()[i - 1] == "--no-emit-package"}
+    left_out = {
+        a
+        for i, a in enumerate(_export_command())
+        if _export_command()[i - 1] == "--no-emit-package"
+    }
     assert "apache-airflow-providers-celery" not in left_out
 
 
@@ -146,10 +169,20 @@ def _copied_sources() -> list[str]:
 
 def test_everything_copied_exists_and_is_in_the_context() -> None:
     sources = _copied_sources()
-    assert {"pyproject.toml", "uv.lock", "README.md", "plugins/", "spapi_emulator/", "dags/", "include/"} <= set(sources)
+    assert {
+        "pyproject.toml",
+        "uv.lock",
+        "README.md",
+        "plugins/",
+        "spapi_emulator/",
+        "dags/",
+        "include/",
+    } <= set(sources)
     for source in sources:
         assert (ROOT / source).exists(), source
-        assert not dockerignore_excludes(source), f"{source} is copied but .dockerignore leaves it out"
+        assert not dockerignore_excludes(source), (
+            f"{source} is copied but .dockerignore leaves it out"
+        )
     for inner in ("plugins/buyer_messaging/config.py", "spapi_emulator/__main__.py", "include/accounts.yaml",
                   "include/templates", "plugins/buyer_messaging/warehouse/migrations"):  # fmt: skip
         assert not dockerignore_excludes(inner), inner
@@ -157,7 +190,9 @@ def test_everything_copied_exists_and_is_in_the_context() -> None:
 
 def test_the_wheel_sources_are_in_the_build_stage() -> None:
     packages = PYPROJECT["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
-    build_copies = " ".join(i.args for i in dockerfile_instructions() if i.keyword == "COPY" and i.stage == 0)
+    build_copies = " ".join(
+        i.args for i in dockerfile_instructions() if i.keyword == "COPY" and i.stage == 0
+    )
     for package in packages:
         top = package.split("/")[0]
         assert f"{top}/" in build_copies, f"the wheel needs {package}"
@@ -193,7 +228,9 @@ def test_image_has_what_compose_mounts() -> None:
     without the mounts (and the UI plugin, a top-level file in plugins/, is found)."""
     instructions = dockerfile_instructions()
     final = max(i.stage for i in instructions)
-    copies = {tuple(i.args.split()[-2:]) for i in instructions if i.keyword == "COPY" and i.stage == final}
+    copies = {
+        tuple(i.args.split()[-2:]) for i in instructions if i.keyword == "COPY" and i.stage == final
+    }
     mounts = [m for m in compose_resolved()["x-airflow-common"]["volumes"] if m.startswith("./")]
     for mount in mounts:
         source, target = mount.split(":")[:2]
@@ -204,5 +241,9 @@ def test_image_defaults_match_compose() -> None:
     env_lines = " ".join(i.args for i in dockerfile_instructions() if i.keyword == "ENV")
     image_env = dict(pair.split("=", 1) for pair in env_lines.split())
     common = compose_resolved()["x-airflow-common"]["environment"]
-    for name in ("BUYER_MESSAGING_ACCOUNTS", "BUYER_MESSAGING_INCLUDE", "BUYER_MESSAGING_DATA_DOCS"):
+    for name in (
+        "BUYER_MESSAGING_ACCOUNTS",
+        "BUYER_MESSAGING_INCLUDE",
+        "BUYER_MESSAGING_DATA_DOCS",
+    ):
         assert image_env[name] == common[name], name

@@ -53,12 +53,16 @@ def _run_init(tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess[s
         "AIRFLOW_ADMIN_USERNAME": "admin",
         "AIRFLOW_ADMIN_PASSWORD": "s3cret-pa55",
         "BUYER_MESSAGING_ACCOUNTS": str(ROOT / "include" / "accounts.yaml"),
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(tmp_path / "airflow" / "auth" / "passwords.json"),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(
+            tmp_path / "airflow" / "auth" / "passwords.json"
+        ),
         "BUYER_MESSAGING_DATA_DOCS": str(tmp_path / "airflow" / "data_docs"),
         "EXISTING_POOLS": "",
         **env,
     }
-    done = subprocess.run(["bash", str(INIT_SCRIPT)], env=environment, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["bash", str(INIT_SCRIPT)], env=environment, capture_output=True, text=True, timeout=120
+    )
     return done, log.read_text().splitlines()
 
 
@@ -72,7 +76,9 @@ def test_init_migrates_creates_admin_pools_and_warehouse(tmp_path: Path) -> None
 
     assert calls[0] == "airflow db migrate"
     assert "airflow pools set spapi_demo 4 SP-API sends for account demo" in calls
-    assert not any(c.startswith("airflow pools set spapi_acme_us") for c in calls), "an existing pool keeps its slots"
+    assert not any(c.startswith("airflow pools set spapi_acme_us") for c in calls), (
+        "an existing pool keeps its slots"
+    )
     assert calls.index("buyer-messaging migrate") > calls.index("airflow db migrate")
     assert calls[-1].startswith("chown -R 50000:0"), "the shared volumes are handed over last"
     assert str(tmp_path / "airflow" / "logs") in calls[-1]
@@ -88,10 +94,14 @@ def test_init_migrates_creates_admin_pools_and_warehouse(tmp_path: Path) -> None
 def test_init_is_idempotent(tmp_path: Path) -> None:
     first, _ = _run_init(tmp_path)
     (tmp_path / "bin").rename(tmp_path / "bin-first")
-    again, calls = _run_init(tmp_path, EXISTING_POOLS="spapi_demo spapi_acme_us", AIRFLOW_ADMIN_PASSWORD="rotated")
+    again, calls = _run_init(
+        tmp_path, EXISTING_POOLS="spapi_demo spapi_acme_us", AIRFLOW_ADMIN_PASSWORD="rotated"
+    )
     assert first.returncode == again.returncode == 0, again.stderr
     assert not any(c.startswith("airflow pools set") for c in calls)
-    assert json.loads((tmp_path / "airflow" / "auth" / "passwords.json").read_text()) == {"admin": "rotated"}
+    assert json.loads((tmp_path / "airflow" / "auth" / "passwords.json").read_text()) == {
+        "admin": "rotated"
+    }
 
 
 def test_init_refuses_an_empty_admin_password(tmp_path: Path) -> None:
@@ -162,7 +172,9 @@ def test_emulator_healthcheck_url_answers(emulator_url: str) -> None:
 
 
 def test_demo_connection_token_url_answers(emulator_url: str) -> None:
-    conn = json.loads(compose_resolved()["x-airflow-common"]["environment"]["AIRFLOW_CONN_SPAPI_DEMO"])
+    conn = json.loads(
+        compose_resolved()["x-airflow-common"]["environment"]["AIRFLOW_CONN_SPAPI_DEMO"]
+    )
     extra = conn["extra"]
     form = (f"grant_type=refresh_token&refresh_token={extra['refresh_token']}"
             f"&client_id={extra['lwa_app_id']}&client_secret={extra['lwa_client_secret']}").encode()  # fmt: skip

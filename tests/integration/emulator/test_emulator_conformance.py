@@ -32,7 +32,11 @@ def strict(definitions: dict) -> dict:
 
     def tighten(node: object) -> None:
         if isinstance(node, dict):
-            if node.get("type") == "object" and "properties" in node and "additionalProperties" not in node:
+            if (
+                node.get("type") == "object"
+                and "properties" in node
+                and "additionalProperties" not in node
+            ):
                 node["additionalProperties"] = False
             for value in node.values():
                 tighten(value)
@@ -50,7 +54,9 @@ def response_schema(model: dict, operation_id: str, status: int) -> dict | None:
             if isinstance(spec, dict) and spec.get("operationId") == operation_id:
                 declared = spec["responses"].get(str(status))
                 if declared is None:
-                    raise AssertionError(f"{operation_id} answered {status}, which the model does not declare")
+                    raise AssertionError(
+                        f"{operation_id} answered {status}, which the model does not declare"
+                    )
                 return declared.get("schema")
     raise AssertionError(f"{operation_id} is not in the model")
 
@@ -92,14 +98,29 @@ def test_every_answer_matches_amazons_models(make_server, admin):
 
     recent = lifecycles(api, NOW - timedelta(days=1), 2)
     older = lifecycles(api, NOW - timedelta(days=14), 4)
-    unshipped = next(oid for oid, o, life in recent if o["OrderStatus"] == "Unshipped" and not life["buyer_opted_out"])
-    shipped = next(oid for oid, o, life in older if o["OrderStatus"] == "Shipped" and not life["buyer_opted_out"]
-                   and at(life["review_window"][0]) <= NOW <= at(life["review_window"][1]))
+    unshipped = next(
+        oid
+        for oid, o, life in recent
+        if o["OrderStatus"] == "Unshipped" and not life["buyer_opted_out"]
+    )
+    shipped = next(
+        oid
+        for oid, o, life in older
+        if o["OrderStatus"] == "Shipped"
+        and not life["buyer_opted_out"]
+        and at(life["review_window"][0]) <= NOW <= at(life["review_window"][1])
+    )
     missing = "111-0000000-0000000"
 
     # Orders v0
-    call(orders.get_orders, CreatedAfter=(NOW - timedelta(days=2)).isoformat(), MaxResultsPerPage=10)
-    call(orders.get_orders, CreatedAfter=(NOW - timedelta(days=2)).isoformat(), RestrictedResources=["buyerInfo", "shippingAddress"])
+    call(
+        orders.get_orders, CreatedAfter=(NOW - timedelta(days=2)).isoformat(), MaxResultsPerPage=10
+    )
+    call(
+        orders.get_orders,
+        CreatedAfter=(NOW - timedelta(days=2)).isoformat(),
+        RestrictedResources=["buyerInfo", "shippingAddress"],
+    )
     call(orders.get_orders, MaxResultsPerPage=10)  # 400
     call(orders.get_order, shipped)
     call(orders.get_order, missing)  # 404
@@ -107,30 +128,50 @@ def test_every_answer_matches_amazons_models(make_server, admin):
     call(orders.get_order_items, missing)
     call(orders.get_order_address, shipped)  # 403: no RDT
     call(orders.get_order_buyer_info, shipped)  # 403
-    rdt = tokens.create_restricted_data_token(restrictedResources=[
-        {"method": "GET", "path": "/orders/v0/orders/{orderId}/address"},
-        {"method": "GET", "path": "/orders/v0/orders/{orderId}/buyerInfo"},
-        {"method": "GET", "path": "/orders/v0/orders/{orderId}/orderItems/buyerInfo"},
-    ]).payload["restrictedDataToken"]
+    rdt = tokens.create_restricted_data_token(
+        restrictedResources=[
+            {"method": "GET", "path": "/orders/v0/orders/{orderId}/address"},
+            {"method": "GET", "path": "/orders/v0/orders/{orderId}/buyerInfo"},
+            {"method": "GET", "path": "/orders/v0/orders/{orderId}/orderItems/buyerInfo"},
+        ]
+    ).payload["restrictedDataToken"]
     restricted = Orders(**kw, restricted_data_token=rdt)
     call(restricted.get_order_address, shipped)
     call(restricted.get_order_buyer_info, shipped)
     call(restricted.get_order_items_buyer_info, shipped)
-    call(tokens.create_restricted_data_token, restrictedResources=[{"method": "FETCH", "path": "x"}])  # 400
+    call(
+        tokens.create_restricted_data_token, restrictedResources=[{"method": "FETCH", "path": "x"}]
+    )  # 400
 
     # Orders 2026-01-01
     everything = ["BUYER", "RECIPIENT", "PROCEEDS", "CANCELLATION", "FULFILLMENT", "PACKAGES"]
-    call(orders26.search_orders, createdAfter=(NOW - timedelta(days=9)).isoformat(),
-         createdBefore=(NOW - timedelta(days=7)).isoformat(), includedData=everything)
-    call(orders26.search_orders, createdAfter=(NOW - timedelta(days=2)).isoformat(), includedData=["NOPE"])
+    call(
+        orders26.search_orders,
+        createdAfter=(NOW - timedelta(days=9)).isoformat(),
+        createdBefore=(NOW - timedelta(days=7)).isoformat(),
+        includedData=everything,
+    )
+    call(
+        orders26.search_orders,
+        createdAfter=(NOW - timedelta(days=2)).isoformat(),
+        includedData=["NOPE"],
+    )
     call(orders26.get_order, shipped, includedData=everything)
     call(orders26.get_order, missing)
 
     # Solicitations
     call(solicitations.get_solicitation_actions_for_order, shipped)
     call(solicitations.get_solicitation_actions_for_order, missing)
-    call(solicitations.create_product_review_and_seller_feedback_solicitation, shipped, marketplaceIds=US)
-    call(solicitations.create_product_review_and_seller_feedback_solicitation, shipped, marketplaceIds=US)  # 403
+    call(
+        solicitations.create_product_review_and_seller_feedback_solicitation,
+        shipped,
+        marketplaceIds=US,
+    )
+    call(
+        solicitations.create_product_review_and_seller_feedback_solicitation,
+        shipped,
+        marketplaceIds=US,
+    )  # 403
     call(solicitations.create_product_review_and_seller_feedback_solicitation, shipped)  # 400
 
     # Messaging
@@ -142,21 +183,33 @@ def test_every_answer_matches_amazons_models(make_server, admin):
     call(messaging.confirm_customization_details, unshipped, body={"text": "x" * 801})  # 400
     call(messaging.create_confirm_order_details, unshipped, body={"text": "Which colour?"})
     call(messaging.create_confirm_order_details, unshipped, body={"text": "Again?"})  # 403
-    call(messaging.create_confirm_delivery_details, unshipped, body={"text": "Is the door code 1234?"})
+    call(
+        messaging.create_confirm_delivery_details,
+        unshipped,
+        body={"text": "Is the door code 1234?"},
+    )
     call(messaging.create_confirm_service_details, unshipped, body={"text": "When?"})  # 403
     call(messaging.create_legal_disclosure, shipped, body={"attachments": attachment})
-    call(messaging.create_warranty, shipped, body={"attachments": attachment,
-                                                   "coverageStartDate": "2026-11-01T00:00:00Z",
-                                                   "coverageEndDate": "2027-11-01T00:00:00Z"})
+    call(
+        messaging.create_warranty,
+        shipped,
+        body={
+            "attachments": attachment,
+            "coverageStartDate": "2026-11-01T00:00:00Z",
+            "coverageEndDate": "2027-11-01T00:00:00Z",
+        },
+    )
     call(messaging.create_digital_access_key, shipped, body={"text": "Your key: ABCD"})
     call(messaging.create_unexpected_problem, unshipped, body={"text": "A delay, sorry."})
     call(messaging.create_unexpected_problem, unshipped, body={})  # 400
     call(messaging.send_invoice, shipped, body={"attachments": attachment})
 
     # Reports
-    report = reports.create_report(reportType="GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE",
-                                   dataStartTime=(NOW - timedelta(days=40)).isoformat(),
-                                   dataEndTime=(NOW - timedelta(days=1)).isoformat()).payload["reportId"]
+    report = reports.create_report(
+        reportType="GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE",
+        dataStartTime=(NOW - timedelta(days=40)).isoformat(),
+        dataEndTime=(NOW - timedelta(days=1)).isoformat(),
+    ).payload["reportId"]
     call(reports.create_report, reportType="GET_NOTHING")  # 400
     call(reports.get_report, report)
     deadline = time.monotonic() + 20
@@ -178,7 +231,10 @@ def test_every_answer_matches_amazons_models(make_server, admin):
     call(solicitations.get_solicitation_actions_for_order, shipped)
     call(messaging.create_unexpected_problem, unshipped, body={"text": "x"})
     call(reports.get_report, report)
-    call(tokens.create_restricted_data_token, restrictedResources=[{"method": "GET", "path": "/orders/v0/orders"}])
+    call(
+        tokens.create_restricted_data_token,
+        restrictedResources=[{"method": "GET", "path": "/orders/v0/orders"}],
+    )
     api.post("/_emulator/faults", json={"error_rate_500": 1.0})
     call(orders.get_orders, CreatedAfter=(NOW - timedelta(days=2)).isoformat())
     call(messaging.get_attributes, shipped)
@@ -190,9 +246,15 @@ def test_every_answer_matches_amazons_models(make_server, admin):
     statuses = {(op, status) for op, status, _ in seen}
     assert set(FILES) - operations == set(), f"not exercised: {set(FILES) - operations}"
     for wanted in [(op, 200) for op in ("getOrders", "getOrder", "searchOrders", "getReport")] + [
-        ("createProductReviewAndSellerFeedbackSolicitation", 201), ("createReport", 202),
-        ("getOrders", 400), ("getOrderAddress", 403), ("getOrders", 500), ("getReport", 503),
-        ("getOrder", 429), ("createUnexpectedProblem", 400), ("createConfirmOrderDetails", 403),
+        ("createProductReviewAndSellerFeedbackSolicitation", 201),
+        ("createReport", 202),
+        ("getOrders", 400),
+        ("getOrderAddress", 403),
+        ("getOrders", 500),
+        ("getReport", 503),
+        ("getOrder", 429),
+        ("createUnexpectedProblem", 400),
+        ("createConfirmOrderDetails", 403),
     ]:
         assert wanted in statuses, f"no {wanted} answer"
 
@@ -202,11 +264,15 @@ def test_every_answer_matches_amazons_models(make_server, admin):
         model = models[FILES[operation]]
         schema = response_schema(model, operation.split("@")[0], status)
         if schema is None:
-            assert body in (b"", b"{}"), f"{operation} {status} has a body but the model declares none"
+            assert body in (b"", b"{}"), (
+                f"{operation} {status} has a body but the model declares none"
+            )
             continue
         document = {**schema, "definitions": strict(model["definitions"])}
         payload = json.loads(body) if body else {}
         errors = sorted(Draft4Validator(document).iter_errors(payload), key=str)
-        assert not errors, f"{operation} {status}: {errors[0].message} at {list(errors[0].absolute_path)}"
+        assert not errors, (
+            f"{operation} {status}: {errors[0].message} at {list(errors[0].absolute_path)}"
+        )
         checked += 1
     assert checked >= 50

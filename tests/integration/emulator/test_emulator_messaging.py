@@ -22,7 +22,9 @@ def orders(api, first_day_offset: int, days: int) -> list[tuple[dict, dict]]:
 
 
 def action_names(client, oid: str) -> set[str]:
-    return {a["name"] for a in client.get_messaging_actions_for_order(oid).payload["_links"]["actions"]}
+    return {
+        a["name"] for a in client.get_messaging_actions_for_order(oid).payload["_links"]["actions"]
+    }
 
 
 def test_actions_follow_the_order_state(make_server, admin):
@@ -30,12 +32,22 @@ def test_actions_follow_the_order_state(make_server, admin):
     api = admin(srv)
     client = Messaging(**client_kwargs(srv.url))
     recent = orders(api, 0, 1)
-    unshipped = next(o for o, life in recent if o["OrderStatus"] == "Unshipped" and not life["buyer_opted_out"])
-    assert {"confirmOrderDetails", "confirmCustomizationDetails", "confirmDeliveryDetails",
-            "unexpectedProblem"} <= action_names(client, unshipped["AmazonOrderId"])
+    unshipped = next(
+        o for o, life in recent if o["OrderStatus"] == "Unshipped" and not life["buyer_opted_out"]
+    )
+    assert {
+        "confirmOrderDetails",
+        "confirmCustomizationDetails",
+        "confirmDeliveryDetails",
+        "unexpectedProblem",
+    } <= action_names(client, unshipped["AmazonOrderId"])
     assert "warranty" not in action_names(client, unshipped["AmazonOrderId"])
 
-    delivered = next(o for o, life in orders(api, 15, 1) if o["OrderStatus"] == "Shipped" and not life["buyer_opted_out"])
+    delivered = next(
+        o
+        for o, life in orders(api, 15, 1)
+        if o["OrderStatus"] == "Shipped" and not life["buyer_opted_out"]
+    )
     names = action_names(client, delivered["AmazonOrderId"])
     assert {"warranty", "unexpectedProblem"} <= names
     assert "confirmOrderDetails" not in names and "confirmDeliveryDetails" not in names
@@ -51,7 +63,9 @@ def test_opted_out_buyers_get_only_critical_messages(make_server, admin):
     api = admin(srv)
     client = Messaging(**client_kwargs(srv.url))
     everyone = orders(api, 1, 1)
-    opted_out = [o for o, life in everyone if life["buyer_opted_out"] and o["OrderStatus"] == "Unshipped"]
+    opted_out = [
+        o for o, life in everyone if life["buyer_opted_out"] and o["OrderStatus"] == "Unshipped"
+    ]
     assert 0.005 < sum(life["buyer_opted_out"] for _, life in everyone) / len(everyone) < 0.08
     assert opted_out, "seed 3 has an opted-out buyer with an unshipped order"
     oid = opted_out[0]["AmazonOrderId"]
@@ -65,8 +79,11 @@ def test_text_limits_and_once_per_order(make_server, admin):
     srv = make_server(time_scale=1000, orders_per_day=40)
     api = admin(srv)
     client = Messaging(**client_kwargs(srv.url))
-    oid = next(o for o, life in orders(api, 0, 1)
-               if o["OrderStatus"] == "Unshipped" and not life["buyer_opted_out"])["AmazonOrderId"]
+    oid = next(
+        o
+        for o, life in orders(api, 0, 1)
+        if o["OrderStatus"] == "Unshipped" and not life["buyer_opted_out"]
+    )["AmazonOrderId"]
     too_long = [
         (client.create_unexpected_problem, 2001),
         (client.create_confirm_order_details, 2001),
@@ -103,10 +120,17 @@ def test_buyer_locale_sometimes_differs_from_the_marketplace(make_server, admin)
     srv = make_server(time_scale=1000, orders_per_day=120, marketplaces=["DE"])
     api = admin(srv)
     # this test is about locales, not limits: 40 calls in a row fit in the burst, whatever the load
-    assert api.post("/_emulator/limits", json={"operation": "GetAttributes", "rate": 1, "burst": 100}).status_code == 200
+    assert (
+        api.post(
+            "/_emulator/limits", json={"operation": "GetAttributes", "rate": 1, "burst": 100}
+        ).status_code
+        == 200
+    )
     client = Messaging(**client_kwargs(srv.url, marketplace="DE"))
     sample = orders(api, 3, 1)
-    locales = [client.get_attributes(o["AmazonOrderId"]).payload["buyer"]["locale"] for o, _ in sample[:40]]
+    locales = [
+        client.get_attributes(o["AmazonOrderId"]).payload["buyer"]["locale"] for o, _ in sample[:40]
+    ]
     assert locales.count("de-DE") > len(locales) / 2
     assert set(locales) - {"de-DE"}, "some German buyers prefer another language"
     assert locales == [life["buyer_locale"] for _, life in sample[:40]]

@@ -28,7 +28,9 @@ def truth(admin_client, first: date, last: date) -> list[dict]:
     out: list[dict] = []
     day = first
     while day <= last:
-        out += admin_client.get("/_emulator/orders", params={"day": day.isoformat()}).json()["orders"]
+        out += admin_client.get("/_emulator/orders", params={"day": day.isoformat()}).json()[
+            "orders"
+        ]
         day += timedelta(days=1)
     return out
 
@@ -36,8 +38,12 @@ def truth(admin_client, first: date, last: date) -> list[dict]:
 def test_created_window_pages_return_exactly_the_generated_orders(make_server, admin):
     srv = make_server(time_scale=1000)
     client = Orders(**client_kwargs(srv.url))
-    got = all_pages(client, CreatedAfter="2026-11-10T00:00:00Z", CreatedBefore="2026-11-12T00:00:00Z",
-                    MaxResultsPerPage=7)
+    got = all_pages(
+        client,
+        CreatedAfter="2026-11-10T00:00:00Z",
+        CreatedBefore="2026-11-12T00:00:00Z",
+        MaxResultsPerPage=7,
+    )
     expected = truth(admin(srv), date(2026, 11, 10), date(2026, 11, 11))
     assert len(got) > 40
     assert got == expected
@@ -49,10 +55,15 @@ def test_last_updated_window_finds_orders_purchased_days_before(make_server, adm
     client = Orders(**client_kwargs(srv.url))
     after, before = "2026-11-12T00:00:00Z", "2026-11-13T00:00:00Z"
     got = all_pages(client, LastUpdatedAfter=after, LastUpdatedBefore=before)
-    expected = [o for o in truth(admin(srv), date(2026, 11, 4), date(2026, 11, 12))
-                if after <= o["LastUpdateDate"] <= before]
+    expected = [
+        o
+        for o in truth(admin(srv), date(2026, 11, 4), date(2026, 11, 12))
+        if after <= o["LastUpdateDate"] <= before
+    ]
     assert sorted(o["AmazonOrderId"] for o in got) == sorted(o["AmazonOrderId"] for o in expected)
-    assert any(o["PurchaseDate"] < after for o in got), "shipments of earlier purchases count as updates"
+    assert any(o["PurchaseDate"] < after for o in got), (
+        "shipments of earlier purchases count as updates"
+    )
 
 
 def test_same_seed_same_orders_whatever_the_day_they_are_asked(make_server):
@@ -70,10 +81,15 @@ def test_same_seed_same_orders_whatever_the_day_they_are_asked(make_server):
 def test_orders_appear_in_their_earlier_state_before_later_events(make_server, admin):
     srv = make_server(time_scale=1000)
     gt = admin(srv).get("/_emulator/orders", params={"day": "2026-11-10"}).json()
-    shipped = next(oid for oid, life in gt["lifecycle"].items()
-                   if life["final_status"] == "Shipped" and life["authorized"])
+    shipped = next(
+        oid
+        for oid, life in gt["lifecycle"].items()
+        if life["final_status"] == "Shipped" and life["authorized"]
+    )
     life = gt["lifecycle"][shipped]
-    before_ship = datetime.fromisoformat(min(life["shipped"]).replace("Z", "+00:00")) - timedelta(seconds=1)
+    before_ship = datetime.fromisoformat(min(life["shipped"]).replace("Z", "+00:00")) - timedelta(
+        seconds=1
+    )
     admin(srv).post("/_emulator/clock", json={"now": before_ship.isoformat()})
     order = Orders(**client_kwargs(srv.url)).get_order_items(shipped).payload["OrderItems"][0]
     assert order["QuantityShipped"] == 0

@@ -38,7 +38,9 @@ def expected_returns(api, start, end) -> dict[str, dict]:
         data = api.get("/_emulator/orders", params={"day": day.isoformat()}).json()
         for oid, life in data["lifecycle"].items():
             ret = life["return"]
-            if ret and start.strftime("%Y-%m-%dT%H:%M:%SZ") <= ret["requested"] <= end.strftime("%Y-%m-%dT%H:%M:%SZ"):
+            if ret and start.strftime("%Y-%m-%dT%H:%M:%SZ") <= ret["requested"] <= end.strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            ):
                 out[oid] = ret
         day += timedelta(days=1)
     return out
@@ -48,8 +50,9 @@ def _document(srv, api) -> tuple[str, tuple[datetime, datetime]]:
     """A returns report over 29 days, through its life cycle: the document's text."""
     client = Reports(**client_kwargs(srv.url))
     start, end = NOW - timedelta(days=30), NOW - timedelta(days=1)
-    report_id = client.create_report(reportType=RETURNS, dataStartTime=start.isoformat(),
-                                     dataEndTime=end.isoformat()).payload["reportId"]
+    report_id = client.create_report(
+        reportType=RETURNS, dataStartTime=start.isoformat(), dataEndTime=end.isoformat()
+    ).payload["reportId"]
     report = wait_done(client, report_id)
     assert report["seen"][0] == "IN_QUEUE" and report["seen"][-1] == "DONE"
     assert report["marketplaceIds"] == [US]
@@ -59,7 +62,10 @@ def _document(srv, api) -> tuple[str, tuple[datetime, datetime]]:
     assert meta["url"].startswith(srv.url + "/_emulator/documents/")
     raw = httpx.get(meta["url"], trust_env=False).content
     text = gzip.decompress(raw).decode("utf-8")
-    assert text == client.get_report_document(report["reportDocumentId"], download=True).payload["document"]
+    assert (
+        text
+        == client.get_report_document(report["reportDocumentId"], download=True).payload["document"]
+    )
     return text, (start, end)
 
 
@@ -122,7 +128,9 @@ def test_about_eight_percent_of_delivered_orders_come_back(make_server, admin):
     api = admin(srv)
     delivered = returned = 0
     for offset in range(40, 46):
-        data = api.get("/_emulator/orders", params={"day": (NOW - timedelta(days=offset)).date().isoformat()}).json()
+        data = api.get(
+            "/_emulator/orders", params={"day": (NOW - timedelta(days=offset)).date().isoformat()}
+        ).json()
         for life in data["lifecycle"].values():
             if life["delivered"]:
                 delivered += 1
@@ -134,12 +142,18 @@ def test_a_report_without_data_is_cancelled_and_bad_requests_are_refused(make_se
     srv = make_server(time_scale=300, orders_per_day=5)
     client = Reports(**client_kwargs(srv.url))
     quiet = NOW - timedelta(days=3)  # one minute of 5 orders a day: no return was requested in it
-    report_id = client.create_report(reportType=RETURNS, dataStartTime=quiet.isoformat(),
-                                     dataEndTime=(quiet + timedelta(minutes=1)).isoformat()).payload["reportId"]
+    report_id = client.create_report(
+        reportType=RETURNS,
+        dataStartTime=quiet.isoformat(),
+        dataEndTime=(quiet + timedelta(minutes=1)).isoformat(),
+    ).payload["reportId"]
     report = wait_done(client, report_id)
     assert report["processingStatus"] == "CANCELLED" and "reportDocumentId" not in report
     with pytest.raises(SellingApiBadRequestException):
-        client.create_report(reportType=RETURNS, dataStartTime=(NOW - timedelta(days=90)).isoformat(),
-                             dataEndTime=(NOW - timedelta(days=1)).isoformat())  # over 60 days
+        client.create_report(
+            reportType=RETURNS,
+            dataStartTime=(NOW - timedelta(days=90)).isoformat(),
+            dataEndTime=(NOW - timedelta(days=1)).isoformat(),
+        )  # over 60 days
     with pytest.raises(SellingApiBadRequestException):
         client.create_report(reportType="GET_MERCHANT_LISTINGS_ALL_DATA")

@@ -43,7 +43,12 @@ def test_window_and_once_per_order(make_server, admin):
     assert "outside the 5-30 day range after the order delivery date" in early.value.message
 
     move(closes + timedelta(minutes=1))
-    assert client.get_solicitation_actions_for_order(oid, marketplaceIds=US).payload["_links"]["actions"] == []
+    assert (
+        client.get_solicitation_actions_for_order(oid, marketplaceIds=US).payload["_links"][
+            "actions"
+        ]
+        == []
+    )
     with pytest.raises(SellingApiForbiddenException):
         client.create_product_review_and_seller_feedback_solicitation(oid, marketplaceIds=US)
 
@@ -53,12 +58,24 @@ def test_window_and_once_per_order(make_server, admin):
     client.create_product_review_and_seller_feedback_solicitation(oid, marketplaceIds=US)
     with pytest.raises(SellingApiForbiddenException) as again:
         client.create_product_review_and_seller_feedback_solicitation(oid, marketplaceIds=US)
-    assert again.value.message == "The requested solicitation is not available for this amazonOrderId."
-    assert client.get_solicitation_actions_for_order(oid, marketplaceIds=US).payload["_links"]["actions"] == []
+    assert (
+        again.value.message == "The requested solicitation is not available for this amazonOrderId."
+    )
+    assert (
+        client.get_solicitation_actions_for_order(oid, marketplaceIds=US).payload["_links"][
+            "actions"
+        ]
+        == []
+    )
 
     received = api.get("/_emulator/received", params={"amazonOrderId": oid}).json()
     assert received["solicitations"] == [
-        {"amazonOrderId": oid, "marketplaceIds": [US], "at": (opens + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}]
+        {
+            "amazonOrderId": oid,
+            "marketplaceIds": [US],
+            "at": (opens + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+    ]
 
 
 def test_unshipped_or_cancelled_orders_get_no_action(make_server, admin):
@@ -67,7 +84,12 @@ def test_unshipped_or_cancelled_orders_get_no_action(make_server, admin):
     cancelled = [oid for oid, life in gt["lifecycle"].items() if life["final_status"] == "Canceled"]
     client = Solicitations(**client_kwargs(srv.url))
     for oid in cancelled:
-        assert client.get_solicitation_actions_for_order(oid, marketplaceIds=US).payload["_links"]["actions"] == []
+        assert (
+            client.get_solicitation_actions_for_order(oid, marketplaceIds=US).payload["_links"][
+                "actions"
+            ]
+            == []
+        )
 
 
 def test_marketplace_ids_query_parameter_is_required(make_server, admin):
@@ -75,6 +97,8 @@ def test_marketplace_ids_query_parameter_is_required(make_server, admin):
     oid, _ = shipped_order(admin(srv))
     client = Solicitations(**client_kwargs(srv.url))
     with pytest.raises(SellingApiBadRequestException) as bad:
-        client.create_product_review_and_seller_feedback_solicitation(oid)  # body only, as sp_api does
+        client.create_product_review_and_seller_feedback_solicitation(
+            oid
+        )  # body only, as sp_api does
     assert bad.value.amzn_code == "InvalidInput"
     assert bad.value.message == "Missing or invalid request parameters: [marketplaceIds]"

@@ -40,7 +40,9 @@ def plan(wh):
 
 def outbox(wh):
     with wh.cursor() as cur:
-        cur.execute("SELECT amazon_order_id, kind, status, reason FROM messaging.outbox ORDER BY 1, 2")
+        cur.execute(
+            "SELECT amazon_order_id, kind, status, reason FROM messaging.outbox ORDER BY 1, 2"
+        )
         return {(o, k): (s, r) for o, k, s, r in cur.fetchall()}
 
 
@@ -50,7 +52,15 @@ def test_a_suppressed_buyer_gets_only_critical_messages(wh, fresh_warehouse, cap
             order("111-0000000-0000001", "quiet"), order("111-0000000-0000002", "quiet"),
             order("111-0000000-0000003", "quiet", status="Canceled"), order("111-0000000-0000004", "chatty"),
         ], [])  # fmt: skip
-    args = ["suppress", "--account", "us", "--order", "111-0000000-0000001", "--dsn", fresh_warehouse]
+    args = [
+        "suppress",
+        "--account",
+        "us",
+        "--order",
+        "111-0000000-0000001",
+        "--dsn",
+        fresh_warehouse,
+    ]
     assert main([*args, "--reason", "asked by e-mail not to be contacted"]) == 0
     assert "critical messages only" in capsys.readouterr().out
 
@@ -68,7 +78,9 @@ def test_a_suppressed_buyer_gets_only_critical_messages(wh, fresh_warehouse, cap
     assert "review_request: skipped (due" in capsys.readouterr().out
 
 
-def test_suppression_can_be_lifted_and_an_unknown_order_is_a_clear_error(wh, fresh_warehouse, capsys):
+def test_suppression_can_be_lifted_and_an_unknown_order_is_a_clear_error(
+    wh, fresh_warehouse, capsys
+):
     with transaction(wh) as cur:
         staging.upsert_orders(cur, "us", [order("111-0000000-0000005", "back")], [])
     base = ["suppress", "--account", "us", "--dsn", fresh_warehouse]

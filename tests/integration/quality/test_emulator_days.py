@@ -42,7 +42,9 @@ def ids(wh, sql: str, *params) -> set[str]:
 
 
 def validate(wh, dsn: str, account_id: str):
-    return validate_orders(wh, dsn, account_id=account_id, window=WINDOW, run_day=NOW.date(), max_bad_share=0.5)
+    return validate_orders(
+        wh, dsn, account_id=account_id, window=WINDOW, run_day=NOW.date(), max_bad_share=0.5
+    )
 
 
 def planned(wh, account_id: str) -> set[tuple[str, str]]:
@@ -51,7 +53,10 @@ def planned(wh, account_id: str) -> set[tuple[str, str]]:
                  day=(start, start + timedelta(days=1)), now=start + timedelta(days=1),
                  enabled_despite_policy=("return_confirmation",))  # fmt: skip
     with wh.cursor() as cur:
-        cur.execute("SELECT amazon_order_id, kind FROM messaging.outbox WHERE account_id = %s", (account_id,))
+        cur.execute(
+            "SELECT amazon_order_id, kind FROM messaging.outbox WHERE account_id = %s",
+            (account_id,),
+        )
         found = set(cur.fetchall())
     wh.commit()
     return found
@@ -60,12 +65,17 @@ def planned(wh, account_id: str) -> set[tuple[str, str]]:
 def test_emulator_days_malformed_orders_rejected_clean_data_passes_crafted_rows_quarantined(
     wh, fresh_warehouse, emulator_factory
 ):
-    emu = emulator_factory(seed=11, orders_per_day=12, time_scale=TIME_SCALE, now=NOW, faults={"malformed_order": 0.2})
+    emu = emulator_factory(
+        seed=11, orders_per_day=12, time_scale=TIME_SCALE, now=NOW, faults={"malformed_order": 0.2}
+    )
     extract(wh, emu.url, "clean")
     extract(wh, emu.url, "crafted")
     # the malformed-order fault: unknown status, missing PurchaseDate, wrong currency; rejected by
     # extraction with the reason, so no suite ever sees them and nothing is planned from them
-    rejected = ids(wh, "SELECT record_key FROM staging.rejected_records WHERE account_id = 'clean' AND source = 'orders'")
+    rejected = ids(
+        wh,
+        "SELECT record_key FROM staging.rejected_records WHERE account_id = 'clean' AND source = 'orders'",
+    )
     assert len(rejected) >= 10
     assert not rejected & ids(wh, "SELECT amazon_order_id FROM staging.orders")
 

@@ -38,7 +38,10 @@ def load(conn, raws):
 
 def bad_delivery(i: int) -> dict:
     raw = good(i)  # the window ends before it starts
-    raw["LatestDeliveryDate"], raw["EarliestDeliveryDate"] = raw["EarliestDeliveryDate"], raw["LatestDeliveryDate"]
+    raw["LatestDeliveryDate"], raw["EarliestDeliveryDate"] = (
+        raw["EarliestDeliveryDate"],
+        raw["LatestDeliveryDate"],
+    )
     return raw
 
 
@@ -56,8 +59,12 @@ def ships_before_purchase(i: int) -> dict:
 
 def delivers_before_shipping(i: int) -> dict:
     raw = good(i)  # the ship window opens after the promised delivery
-    raw["EarliestShipDate"] = iso(datetime.fromisoformat(raw["EarliestDeliveryDate"]) + timedelta(hours=1))
-    raw["LatestShipDate"] = iso(datetime.fromisoformat(raw["EarliestDeliveryDate"]) + timedelta(days=1))
+    raw["EarliestShipDate"] = iso(
+        datetime.fromisoformat(raw["EarliestDeliveryDate"]) + timedelta(hours=1)
+    )
+    raw["LatestShipDate"] = iso(
+        datetime.fromisoformat(raw["EarliestDeliveryDate"]) + timedelta(days=1)
+    )
     return raw
 
 
@@ -74,11 +81,19 @@ def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path)
         "orders.expect_column_pair_values_a_to_be_greater_than_b(earliest_delivery_date,earliest_ship_date)"
     )
     with wh.cursor() as cur:
-        cur.execute("SELECT amazon_order_id, quarantine_reason FROM staging.orders WHERE quarantined ORDER BY 1")
+        cur.execute(
+            "SELECT amazon_order_id, quarantine_reason FROM staging.orders WHERE quarantined ORDER BY 1"
+        )
         assert dict(cur.fetchall()) == outcome.bad_rows
         cur.execute("SELECT rows_checked, rows_bad, success FROM quality.runs")
         assert cur.fetchall() == [(44, 4, True)]
-    plan_day(wh, account_id="q", kinds=("review_request",), run_day=DAY, day=(START, START + timedelta(days=1)))
+    plan_day(
+        wh,
+        account_id="q",
+        kinds=("review_request",),
+        run_day=DAY,
+        day=(START, START + timedelta(days=1)),
+    )
     with wh.cursor() as cur:
         cur.execute("SELECT amazon_order_id FROM messaging.outbox")
         planned = {r[0] for r in cur.fetchall()}
@@ -87,14 +102,19 @@ def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path)
     assert (tmp_path / "q" / f"{DAY}.json").exists()
     # GX Data Docs, HTML, per run: the index and a page per suite validated
     assert outcome.docs_path == str(tmp_path / "q" / str(DAY) / "index.html")
-    pages = {p.parent.parent.parent.name for p in (tmp_path / "q" / str(DAY) / "validations").rglob("*.html")}
+    pages = {
+        p.parent.parent.parent.name
+        for p in (tmp_path / "q" / str(DAY) / "validations").rglob("*.html")
+    }
     assert pages == {"orders", "order_items", "returns"}
     index = (tmp_path / "q" / str(DAY) / "index.html").read_text()
     for suite in ("orders", "order_items", "returns"):  # the index links each suite and its run
         assert f"expectations/{suite}.html" in index and f"validations/{suite}/" in index
     # GX's fonts and styles once for every account and day: the page's links still resolve
     assert (tmp_path / "q" / str(DAY) / "static").is_symlink()
-    assert (tmp_path / "q" / str(DAY) / "static" / "styles" / "data_docs_default_styles.css").is_file()
+    assert (
+        tmp_path / "q" / str(DAY) / "static" / "styles" / "data_docs_default_styles.css"
+    ).is_file()
     assert 'href="./static/images/favicon.ico"' in index
 
 
@@ -106,7 +126,9 @@ def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_wa
     message = str(err.value)
     assert "23.1% of orders and returns are bad" in message
     assert "order_total" in message and "3 rows" in message
-    assert message.endswith(f"Data Docs: {tmp_path / 'q' / str(DAY) / 'index.html'}")  # where to look
+    assert message.endswith(
+        f"Data Docs: {tmp_path / 'q' / str(DAY) / 'index.html'}"
+    )  # where to look
     with wh.cursor() as cur:  # the failure is recorded, and the rows stay quarantined
         cur.execute("SELECT success FROM quality.runs")
         assert cur.fetchall() == [(False,)]
@@ -178,10 +200,15 @@ def test_bad_returns_are_quarantined_and_get_no_confirmation(wh, fresh_warehouse
     assert "return_quantity" in outcome.bad_returns["111-0000000-0000003"]
     assert "return_request_date,order_date" in outcome.bad_returns["111-0000000-0000004"]
     assert "marketplace,currency" in outcome.bad_returns["111-0000000-0000005"]
-    assert outcome.bad_returns["111-0000000-0000006"] == "returns.expect_column_values_to_be_in_set(return_request_status)"
+    assert (
+        outcome.bad_returns["111-0000000-0000006"]
+        == "returns.expect_column_values_to_be_in_set(return_request_status)"
+    )
     assert not outcome.bad_rows  # the orders themselves are fine
     with wh.cursor() as cur:  # every line of an order with a bad one; the others untouched
-        cur.execute("SELECT amazon_order_id, return_key FROM staging.returns WHERE quarantined ORDER BY 1, 2")
+        cur.execute(
+            "SELECT amazon_order_id, return_key FROM staging.returns WHERE quarantined ORDER BY 1, 2"
+        )
         assert [r[1] for r in cur.fetchall()] == [
             "ok2", "over-refund", "too-many", "before-order", "wrong-currency", "odd-status"
         ]  # fmt: skip
@@ -197,7 +224,9 @@ def test_bad_returns_are_quarantined_and_get_no_confirmation(wh, fresh_warehouse
 def test_every_bad_row_is_quarantined_not_only_the_first_twenty(wh, fresh_warehouse):
     # GX lists unexpected rows up to partial_unexpected_count (20 by default), also on SQL
     load(wh, [good(i) for i in range(40)] + [bad_total(100 + i) for i in range(25)])
-    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5)
+    outcome = validate_orders(
+        wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5
+    )
     assert len(outcome.bad_rows) == 25
     with wh.cursor() as cur:
         cur.execute("SELECT count(*) FROM staging.orders WHERE quarantined")
@@ -205,13 +234,22 @@ def test_every_bad_row_is_quarantined_not_only_the_first_twenty(wh, fresh_wareho
 
 
 @pytest.mark.parametrize(("threshold", "fails"), [(0.10, False), (0.09, True)])
-def test_the_gate_passes_at_the_threshold_and_fails_just_past_it(wh, fresh_warehouse, threshold, fails):
+def test_the_gate_passes_at_the_threshold_and_fails_just_past_it(
+    wh, fresh_warehouse, threshold, fails
+):
     # 9 good orders and one bad: 10.0% bad. At the threshold the day runs (the bad order
     # quarantined); past it the task fails naming the expectation and the count.
     load(wh, [good(i) for i in range(9)] + [bad_total(100)])
     if fails:
         with pytest.raises(QualityGateFailed) as err:
-            validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=threshold)
+            validate_orders(
+                wh,
+                fresh_warehouse,
+                account_id="q",
+                window=WINDOW,
+                run_day=DAY,
+                max_bad_share=threshold,
+            )
         assert "10.0% of orders and returns are bad (threshold 9.0%)" in str(err.value)
         assert "orders.expect_column_values_to_be_between(order_total): 1 rows" in str(err.value)
     else:
@@ -225,7 +263,9 @@ def test_the_gate_passes_at_the_threshold_and_fails_just_past_it(wh, fresh_wareh
         assert cur.fetchall() == [(10, 1, not fails)]
 
 
-def test_a_duplicated_key_quarantines_every_copy_and_a_missing_value_is_not_a_bad_pair(wh, fresh_warehouse, monkeypatch):
+def test_a_duplicated_key_quarantines_every_copy_and_a_missing_value_is_not_a_bad_pair(
+    wh, fresh_warehouse, monkeypatch
+):
     # staging's primary keys keep duplicates out of the tables, so the orders query repeats one
     # order as a broken join would: both copies are unexpected, GX's count and the SQL's agree
     from buyer_messaging.warehouse import quality as quality_sql
@@ -234,17 +274,28 @@ def test_a_duplicated_key_quarantines_every_copy_and_a_missing_value_is_not_a_ba
     with transaction(wh) as cur:  # an item without a price: no currency, so no pair to check
         cur.execute("INSERT INTO staging.order_items (account_id, amazon_order_id, order_item_id, quantity_ordered,"
                     " raw) VALUES ('q', '111-0000000-0000001', 'it1', 1, '{}')")  # fmt: skip
-    twice = quality_sql.ORDERS_IN_WINDOW + " UNION ALL" + quality_sql.ORDERS_IN_WINDOW.replace(
-        "WHERE account_id = {account}", "WHERE amazon_order_id = '111-0000000-0000003' AND account_id = {account}"
+    twice = (
+        quality_sql.ORDERS_IN_WINDOW
+        + " UNION ALL"
+        + quality_sql.ORDERS_IN_WINDOW.replace(
+            "WHERE account_id = {account}",
+            "WHERE amazon_order_id = '111-0000000-0000003' AND account_id = {account}",
+        )
     )
     monkeypatch.setitem(quality_sql.QUERIES, "orders", twice)
-    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5)
-    assert outcome.bad_rows == {"111-0000000-0000003": "orders.expect_column_values_to_be_unique(amazon_order_id)"}
+    outcome = validate_orders(
+        wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5
+    )
+    assert outcome.bad_rows == {
+        "111-0000000-0000003": "orders.expect_column_values_to_be_unique(amazon_order_id)"
+    }
     assert outcome.failures == [("orders.expect_column_values_to_be_unique", "amazon_order_id", 2)]
     assert outcome.alerts == []
 
 
-def test_data_docs_of_every_day_and_a_rerun_share_one_copy_of_gx_static_files(wh, fresh_warehouse, tmp_path):
+def test_data_docs_of_every_day_and_a_rerun_share_one_copy_of_gx_static_files(
+    wh, fresh_warehouse, tmp_path
+):
     load(wh, [good(i) for i in range(3)])
     for run_day in (DAY, DAY + timedelta(days=1), DAY):  # the last: a re-run of the first day
         outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=run_day,
@@ -252,7 +303,10 @@ def test_data_docs_of_every_day_and_a_rerun_share_one_copy_of_gx_static_files(wh
         assert outcome.docs_path == str(tmp_path / "q" / str(run_day) / "index.html")
     from importlib.metadata import version
 
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["q", f"static-gx-{version('great_expectations')}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "q",
+        f"static-gx-{version('great_expectations')}",
+    ]
     for run_day in (DAY, DAY + timedelta(days=1)):
         static = tmp_path / "q" / str(run_day) / "static"
         assert static.is_symlink() and (static / "images" / "favicon.ico").is_file()

@@ -9,6 +9,8 @@ from buyer_messaging.retention import purge_pii
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration
+
+
 def seed(conn, order_id, delivered):
     tag = order_id[-1]
     NAME, EMAIL = f"Zoë Plantedname{tag}", f"plantedbuyer{tag}@marketplace.amazon.fr"  # noqa: N806
@@ -24,7 +26,13 @@ def seed(conn, order_id, delivered):
             "INSERT INTO messaging.outbox (account_id, marketplace_id, amazon_order_id, kind, channel,"
             " status, planned_for, due_on, subject, body) VALUES ('r', 'A13V1IB3VIYZZH', %s,"
             " 'shipment_confirmation', 'email_relay', 'sent', %s, %s, %s, %s) RETURNING id",
-            (order_id, delivered.date(), delivered.date(), f"Bonjour {NAME}", f"Bonjour {NAME}, ..."),
+            (
+                order_id,
+                delivered.date(),
+                delivered.date(),
+                f"Bonjour {NAME}",
+                f"Bonjour {NAME}, ...",
+            ),
         )
         outbox_id = cur.fetchone()[0]
         cur.execute(

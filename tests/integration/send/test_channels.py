@@ -23,7 +23,9 @@ pytestmark = pytest.mark.integration
 
 
 def creds(url):
-    return SpApiCredentials(DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token")
+    return SpApiCredentials(
+        DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token"
+    )
 
 
 def shipped_orders(url, days_ago=10, n=3):
@@ -39,7 +41,14 @@ def ready(conn, kind, order_ids, *, subject="Your order", body=None):
                 "INSERT INTO messaging.outbox (account_id, marketplace_id, amazon_order_id, kind,"
                 " channel, status, planned_for, due_on, subject, body) VALUES"
                 " ('a', 'ATVPDKIKX0DER', %s, %s, 'x', 'ready', %s, %s, %s, %s)",
-                (order_id, kind, date.today(), date.today(), subject, body or f"Order {order_id}: update."),
+                (
+                    order_id,
+                    kind,
+                    date.today(),
+                    date.today(),
+                    subject,
+                    body or f"Order {order_id}: update.",
+                ),
             )
 
 
@@ -53,7 +62,9 @@ def test_unexpected_problem_through_the_messaging_api(wh, emulator):
     orders = shipped_orders(emulator.url)
     ready(wh, "unavailability_notice", orders[:2])
     ready(wh, "unavailability_notice", orders[2:], body="x" * 2001)
-    channel = Messaging(SpApiCaller(), build_client(MessagingApi, creds(emulator.url)), "createUnexpectedProblem")
+    channel = Messaging(
+        SpApiCaller(), build_client(MessagingApi, creds(emulator.url)), "createUnexpectedProblem"
+    )
     counts = send_batch(wh, channel, account_id="a", kind="unavailability_notice", limit=10)
     assert counts == {"sent": 2, "failed": 1}
     rows = statuses(wh)
@@ -89,16 +100,22 @@ def test_confirmation_goes_to_the_buyers_anonymised_address_once(wh, emulator, s
         SmtpSettings("127.0.0.1", port, None, None, "shop@seller.example"),
         build_client(Tokens, creds(emulator.url)),
     )  # fmt: skip
-    assert send_batch(wh, channel, account_id="a", kind="shipment_confirmation", limit=10) == {"sent": 2}
+    assert send_batch(wh, channel, account_id="a", kind="shipment_confirmation", limit=10) == {
+        "sent": 2
+    }
     assert len(received) == 2
     assert all(m["To"].endswith("@marketplace.amazon.com") for m in received)
     assert {m["Subject"] for m in received} == {"Votre commande est en route"}
     with wh.cursor() as cur:
-        cur.execute("SELECT count(DISTINCT message_id) FROM messaging.attempts WHERE dispatched_at IS NOT NULL")
+        cur.execute(
+            "SELECT count(DISTINCT message_id) FROM messaging.attempts WHERE dispatched_at IS NOT NULL"
+        )
         assert cur.fetchone()[0] == 2
     # a re-run sends nothing again
     assert send_batch(wh, channel, account_id="a", kind="shipment_confirmation", limit=10) == {}
     assert len(received) == 2
     with wh.cursor() as cur:  # the buyer's address is used, never stored
-        cur.execute("SELECT count(*) FROM messaging.attempts WHERE response::text LIKE '%%marketplace.amazon.com%%'")
+        cur.execute(
+            "SELECT count(*) FROM messaging.attempts WHERE response::text LIKE '%%marketplace.amazon.com%%'"
+        )
         assert cur.fetchone()[0] == 0

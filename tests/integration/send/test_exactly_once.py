@@ -31,7 +31,9 @@ FINAL = {"sent", "skipped", "failed"}
 
 
 def credentials(url: str) -> SpApiCredentials:
-    return SpApiCredentials(DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token")
+    return SpApiCredentials(
+        DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token"
+    )
 
 
 def prepare_outbox(dsn: str, url: str) -> int:

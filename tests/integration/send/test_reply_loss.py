@@ -31,7 +31,9 @@ ACCOUNT = "a"
 
 
 def creds(url: str) -> SpApiCredentials:
-    return SpApiCredentials(DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token")
+    return SpApiCredentials(
+        DEFAULT_REFRESH_TOKEN, "app", "secret", "US", url, f"{url}/auth/o2/token"
+    )
 
 
 def orders_of(url: str, statuses: set[str], days_ago: range, n: int) -> list[str]:

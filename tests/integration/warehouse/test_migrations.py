@@ -18,7 +18,12 @@ def test_migrations_create_schemas_and_are_safe_to_apply_twice(make_database):
                 "SELECT schema_name FROM information_schema.schemata"
                 " WHERE schema_name IN ('staging', 'messaging', 'quality', 'reporting')"
             )
-            assert {r[0] for r in cur.fetchall()} == {"staging", "messaging", "quality", "reporting"}
+            assert {r[0] for r in cur.fetchall()} == {
+                "staging",
+                "messaging",
+                "quality",
+                "reporting",
+            }
             cur.execute(
                 "SELECT column_name FROM information_schema.columns"
                 " WHERE table_schema = 'reporting' AND table_name = 'message_log'"

@@ -12,7 +12,10 @@ def test_failure_message_names_account_day_stage_and_cause():
     }
     subject, body = failure_message(context)
     assert subject == "[buyer-messaging] acme_us 2026-11-20: validate failed"
-    assert "Stage: validate" in body and "RuntimeError: acme_us 2026-11-20: 12.0% of orders are bad" in body
+    assert (
+        "Stage: validate" in body
+        and "RuntimeError: acme_us 2026-11-20: 12.0% of orders are bad" in body
+    )
 
 
 def test_the_day_is_the_accounts_local_day():
@@ -27,6 +30,9 @@ def test_the_day_is_the_accounts_local_day():
 
 
 def test_without_recipients_the_callback_only_logs(caplog):
-    context = {"ti": SimpleNamespace(dag_id="buyer_messaging_x", task_id="send"), "exception": ValueError("boom")}
+    context = {
+        "ti": SimpleNamespace(dag_id="buyer_messaging_x", task_id="send"),
+        "exception": ValueError("boom"),
+    }
     notify_failure(())(context)
     assert "[buyer-messaging] x ?: send failed" in caplog.text

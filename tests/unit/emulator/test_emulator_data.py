@@ -29,8 +29,15 @@ def test_lifecycles_are_consistent():
                 assert not facts.late
             if facts.ret is not None:
                 assert facts.ret.requested_at - facts.purchase <= MAX_RETURN_LAG
-                assert facts.delivered_at is not None and facts.ret.requested_at > facts.delivered_at
-            assert facts.earliest_ship <= facts.latest_ship < facts.earliest_delivery < facts.latest_delivery
+                assert (
+                    facts.delivered_at is not None and facts.ret.requested_at > facts.delivered_at
+                )
+            assert (
+                facts.earliest_ship
+                <= facts.latest_ship
+                < facts.earliest_delivery
+                < facts.latest_delivery
+            )
             # the status only moves forward, and LastUpdateDate never runs ahead of "now"
             order = ["Pending", "Unshipped", "PartiallyShipped", "Shipped"]
             last_rank = -1

@@ -10,8 +10,13 @@ def test_shipped_packs_say_which_kinds_amazon_allows():
     current = load_pack("amazon-2020")
     assert current.forbidding_rule("review_request") is None
     assert current.forbidding_rule("unavailability_notice") is None
-    assert current.forbidding_rule("shipment_confirmation") == "policy:no-proactive-shipping-confirmation"
-    assert current.forbidding_rule("return_confirmation") == "policy:no-proactive-order-confirmation"
+    assert (
+        current.forbidding_rule("shipment_confirmation")
+        == "policy:no-proactive-shipping-confirmation"
+    )
+    assert (
+        current.forbidding_rule("return_confirmation") == "policy:no-proactive-order-confirmation"
+    )
     assert load_pack("seed-2019").forbidding_rule("shipment_confirmation") is None
     assert load_timing().default_pack == "amazon-2020"
     assert load_timing().of("shipment_confirmation").stale_after_days == 2
@@ -29,7 +34,9 @@ def test_pack_errors_name_file_and_key(tmp_path):
 
 
 def test_timing_rejects_unknown_kinds(tmp_path):
-    (tmp_path / "timing.yaml").write_text("default_pack: amazon-2020\nkinds:\n  fax_blast: {delay_days: 1}\n")
+    (tmp_path / "timing.yaml").write_text(
+        "default_pack: amazon-2020\nkinds:\n  fax_blast: {delay_days: 1}\n"
+    )
     with pytest.raises(ConfigError, match="timing.yaml: kinds: unknown kind fax_blast"):
         load_timing(tmp_path)
 
@@ -56,7 +63,9 @@ def test_a_bad_override_names_file_and_key(tmp_path):
     (tmp_path / "timing.yaml").write_text(
         "default_pack: amazon-2020\nkinds:\n  review_request: {by_marketplace: {DE: {delay_days: -2}}}\n"
     )
-    with pytest.raises(ConfigError, match=r"timing.yaml: kinds.review_request.by_marketplace.DE.delay_days"):
+    with pytest.raises(
+        ConfigError, match=r"timing.yaml: kinds.review_request.by_marketplace.DE.delay_days"
+    ):
         load_timing(tmp_path)
 
 
