@@ -24,7 +24,13 @@ from typing import Any
 from psycopg2.extras import execute_values
 
 from buyer_messaging.extract.parse import buyer_hash
-from buyer_messaging.extract.returns import Polling, fetch_document, report_spans, wait_for_report
+from buyer_messaging.extract.returns import (
+    Polling,
+    fetch_document,
+    report_spans,
+    request_report,
+    wait_for_report,
+)
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
@@ -254,10 +260,6 @@ def feedback_window(
     return start - timedelta(days=back), min(end, now or datetime.now(UTC))
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def extract_feedback(
     conn: Any,
     reports_client: Any,
@@ -275,14 +277,8 @@ def extract_feedback(
     if window[1] <= window[0]:
         return stats
     for span in report_spans(window):  # Amazon takes at most 60 days a report
-        res = caller.call(
-            "createReport", reports_client.create_report, client=reports_client,
-            reportType=REPORT_TYPE, marketplaceIds=[marketplace_id],
-            dataStartTime=_iso(span[0]), dataEndTime=_iso(span[1]),
-        )  # fmt: skip
-        report_id = str(res.payload["reportId"])
+        report_id = request_report(reports_client, caller, span, marketplace_id, REPORT_TYPE)
         stats.reports.append(report_id)
-        log.info("feedback report %s requested for %s .. %s", report_id, *map(_iso, span))
         document_id = wait_for_report(
             reports_client, caller, report_id, polling or Polling(), cancelled_is_empty=True
         )

@@ -321,19 +321,24 @@ class Polling:
 
 
 def request_report(
-    client: Any, caller: SpApiCaller, span: tuple[datetime, datetime], marketplace_id: str
+    client: Any,
+    caller: SpApiCaller,
+    span: tuple[datetime, datetime],
+    marketplace_id: str,
+    report_type: str = REPORT_TYPE,
 ) -> str:
+    """createReport for `span`; the report id (for any report type: feedback uses it too)."""
     res = caller.call(
         "createReport",
         client.create_report,
         client=client,
-        reportType=REPORT_TYPE,
+        reportType=report_type,
         marketplaceIds=[marketplace_id],
         dataStartTime=_iso(span[0]),
         dataEndTime=_iso(span[1]),
     )
     report_id = str(res.payload["reportId"])
-    log.info("returns report %s requested for %s .. %s", report_id, _iso(span[0]), _iso(span[1]))
+    log.info("%s %s requested for %s .. %s", report_type, report_id, _iso(span[0]), _iso(span[1]))
     return report_id
 
 

@@ -27,15 +27,16 @@ FROM candidates c
 -- the kind's A/B test (include/policies/ab_tests.yaml): the order's variant from a stable hash
 -- of (test id, order id), so a re-run or a backfill assigns it the same one; a timing variant
 -- moves the day the message falls due
+LEFT JOIN LATERAL (
+    SELECT t.name, t.delay
+    FROM unnest(%(ab_names)s::text[], %(ab_bounds)s::int[], %(ab_delays)s::int[]) AS t(name, bound, delay)
+    WHERE t.bound > ('x' || substr(md5(%(ab_test)s::text || ':' || c.amazon_order_id), 1, 8))::bit(32)::bigint %% 10000
+    ORDER BY t.bound
+    LIMIT 1
+) pick ON true
 CROSS JOIN LATERAL (
-    SELECT %(ab_test)s::text AS ab_test,
-           (SELECT t.name FROM unnest(%(ab_names)s::text[], %(ab_bounds)s::int[]) AS t(name, bound)
-            WHERE t.bound > ('x' || substr(md5(%(ab_test)s::text || ':' || c.amazon_order_id), 1, 8))::bit(32)::bigint %% 10000
-            ORDER BY t.bound LIMIT 1) AS variant,
-           make_interval(days => coalesce(
-               (SELECT t.delay FROM unnest(%(ab_bounds)s::int[], %(ab_delays)s::int[]) AS t(bound, delay)
-                WHERE t.bound > ('x' || substr(md5(%(ab_test)s::text || ':' || c.amazon_order_id), 1, 8))::bit(32)::bigint %% 10000
-                ORDER BY t.bound LIMIT 1), 0)) AS delay
+    SELECT %(ab_test)s::text AS ab_test, pick.name AS variant,
+           make_interval(days => coalesce(pick.delay, 0)) AS delay
 ) v
 -- the seller's exclusions (include/policies/exclusions.yaml; `excl_*` are empty or false for a
 -- kind a rule does not cover): the first that holds is the reason
