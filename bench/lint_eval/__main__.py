@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from bench.lint_eval.evaluate import DEV_CORPUS, load_cases, run_cases, score
+from bench.lint_eval.evaluate import DEV_CORPUS, load_blind_cases, load_cases, run_cases, score
 from bench.lint_eval.generate import CASES
 from buyer_messaging.lint import load_rules
 
@@ -27,13 +27,13 @@ def _row(name: str, f: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="bench.lint_eval", description=__doc__)
-    ap.add_argument("--split", choices=("tune", "holdout", "all"), default="all")
+    ap.add_argument("--split", choices=("tune", "holdout", "blind", "all"), default="all")
     ap.add_argument("--failures", type=int, default=0, help="list up to N wrong tune cases")
     ap.add_argument("--category", default=None, help="only cases expecting this category")
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = ap.parse_args(argv)
     rules = load_rules()
-    cases = load_cases(CASES)
+    cases = load_cases(CASES) + load_blind_cases()
     if args.split != "all":
         cases = [c for c in cases if c["split"] == args.split]
     if args.category:
