@@ -109,6 +109,9 @@ class Account(BaseModel):
     # a return's arrival and refund reach the report days after its request: each run
     # re-reads this many days of it so staging catches up
     returns_refresh_days: int = Field(default=14, ge=0, le=60)
+    # hold non-critical messages until this hour of the account's local day (an A/B test's
+    # variant may set its own); None: send as soon as they are due
+    send_hour: int | None = Field(default=None, ge=0, le=23)
 
     @field_validator("timezone")
     @classmethod

@@ -112,6 +112,7 @@ def explain_order(
         settings = {
             "pack": pack, "timing": timing, "product_info": load_product_info(), "tz": acc.tz,
             "marketplace": acc.marketplace, "enabled_despite_policy": tuple(acc.enabled_despite_policy),
+            "send_hour": acc.send_hour,
         }  # fmt: skip
     except KeyError:
         acc, kinds, timing = None, [], load_timing()

@@ -258,6 +258,7 @@ def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
             enabled_despite_policy=acc.enabled_despite_policy,
             tz=acc.tz,
             marketplace=acc.marketplace,
+            send_hour=acc.send_hour,
         )
     log.info("summary: planned %s", dict(counts) or "nothing new")
     return dict(counts)
@@ -373,7 +374,30 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
             f" {batch['kind']} (--delivered | --requeue) --by NAME --reason TEXT`; the list is in"
             " reporting.message_log (status delivery_unknown)."
         )
+    _wait_for_held(acc, batch, sent=sum(counts.values()))
     return dict(counts)
+
+
+def _wait_for_held(acc: Account, batch: dict[str, Any], *, sent: int) -> None:
+    """Messages held until a local hour (`send_hour`): a batch with room left waits for the
+    first of them, rescheduled so it holds no worker slot, and claims again when it wakes."""
+    from buyer_messaging.warehouse import outbox
+    from buyer_messaging.warehouse.connection import transaction
+
+    if sent >= int(batch["limit"]):
+        return
+    conn, _ = _warehouse()
+    with closing(conn), transaction(conn) as cur:
+        at, held = outbox.held_until(cur, acc.id, batch["kind"])
+    if at is None:
+        return
+    from airflow.sdk.exceptions import AirflowRescheduleException
+
+    log.info(
+        "summary: %s: %d message(s) held until %s (%s): waiting",
+        batch["label"], held, at.astimezone(ZoneInfo(acc.tz)).isoformat(timespec="minutes"), acc.tz,
+    )  # fmt: skip
+    raise AirflowRescheduleException(reschedule_date=at)
 
 
 def _client(acc: Account, name: str) -> Any:

@@ -19,6 +19,8 @@ class Variant(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,40}$")
     weight: float = Field(gt=0)
     delay_days: int = Field(default=0, ge=0, le=25)
+    # hold the message until this hour of the account's local day (overrides the account's)
+    send_hour: int | None = Field(default=None, ge=0, le=23)
     template: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]{0,40}$")
 
 
@@ -67,12 +69,13 @@ class AbTests(BaseModel):
         """The planner's parameters: the kind's active test (or none) and its variants."""
         test = self.active(account_id, kind)
         if test is None:
-            return {"ab_test": None, "ab_names": [], "ab_bounds": [], "ab_delays": []}
+            return {"ab_test": None, "ab_names": [], "ab_bounds": [], "ab_delays": [], "ab_hours": []}
         return {
             "ab_test": test.id,
             "ab_names": [v.name for v in test.variants],
             "ab_bounds": test.bounds(),
             "ab_delays": [v.delay_days for v in test.variants],
+            "ab_hours": [v.send_hour for v in test.variants],
         }
 
     def template_of(self, test_id: str | None, variant: str | None) -> str | None:

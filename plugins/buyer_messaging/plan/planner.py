@@ -71,6 +71,7 @@ def kind_params(
     proactive_taken: bool = False,
     exclusions: Exclusions | None = None,
     ab_tests: AbTests | None = None,
+    send_hour: int | None = None,
 ) -> dict[str, Any]:
     """Every parameter a kind's statements take, for the planner and for explain alike."""
     policy = pack.kinds.get(kind)
@@ -96,6 +97,7 @@ def kind_params(
         "override_delays": [rules.by_asin[a].delay_days for a in sorted(rules.by_asin)],
         "order_id": order_id,
         "proactive_taken": proactive_taken,
+        "send_hour": send_hour,
         **(exclusions or load_exclusions()).params(kind),
         **(ab_tests or load_ab_tests()).params(account_id, kind),
     }
@@ -117,6 +119,7 @@ def plan_day(
     marketplace: str | None = None,
     exclusions: Exclusions | None = None,
     ab_tests: AbTests | None = None,
+    send_hour: int | None = None,
 ) -> Counter[str]:
     """Plan every enabled kind for the run's day; returns counts per 'kind:status'."""
     timing = timing or load_timing()
@@ -131,7 +134,7 @@ def plan_day(
                 kind, account_id=account_id, run_day=run_day, day=day, now=now or datetime.now(UTC),
                 pack=pack, timing=timing, product_info=product_info,
                 enabled_despite_policy=enabled_despite_policy, tz=tz, marketplace=marketplace,
-                exclusions=exclusions, ab_tests=ab_tests,
+                exclusions=exclusions, ab_tests=ab_tests, send_hour=send_hour,
             )  # fmt: skip
             cur.execute(_insert_sql(kind), params)
             for status, n in cur.fetchall():

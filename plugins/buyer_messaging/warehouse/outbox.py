@@ -61,6 +61,7 @@ WITH picked AS MATERIALIZED (
     WHERE account_id = %(account_id)s AND kind = %(kind)s
       AND status IN ('ready', 'failed_retryable')
       AND (send_before IS NULL OR send_before > now())
+      AND (send_not_before IS NULL OR send_not_before <= now())  -- held until a local hour
       AND id <> ALL(%(skip)s::bigint[])
     -- earliest deadline first: what Amazon's window closes on soonest goes before the rest
     ORDER BY send_before NULLS LAST, id
@@ -281,6 +282,21 @@ def expire_stale(cur: Any, account_id: str) -> int:
 def pending_by_kind(cur: Any, account_id: str) -> dict[str, int]:
     cur.execute(_PENDING_BY_KIND, (account_id,))
     return {kind: int(n) for kind, n in cur.fetchall()}
+
+
+_HELD_UNTIL = """
+SELECT min(send_not_before), count(*) FROM messaging.outbox
+WHERE account_id = %s AND kind = %s AND status IN ('ready', 'failed_retryable')
+  AND send_not_before > now() AND (send_before IS NULL OR send_before > send_not_before)
+"""
+
+
+def held_until(cur: Any, account_id: str, kind: str) -> tuple[Any, int]:
+    """The earliest moment a held message of the kind may go out (None when none is held), and
+    how many are held."""
+    cur.execute(_HELD_UNTIL, (account_id, kind))
+    at, n = cur.fetchone()
+    return at, int(n)
 
 
 _READY_WITHOUT_TEXT = """

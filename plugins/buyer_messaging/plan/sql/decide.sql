@@ -22,22 +22,37 @@ SELECT c.marketplace_id, c.amazon_order_id, c.event,
             THEN 'expired: too stale to send after ' || to_char(c.send_before AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
        END                                                AS reason,
        v.ab_test,
-       v.variant
+       v.variant,
+       hold.send_not_before
 FROM candidates c
 -- the kind's A/B test (include/policies/ab_tests.yaml): the order's variant from a stable hash
 -- of (test id, order id), so a re-run or a backfill assigns it the same one; a timing variant
 -- moves the day the message falls due
 LEFT JOIN LATERAL (
-    SELECT t.name, t.delay
-    FROM unnest(%(ab_names)s::text[], %(ab_bounds)s::int[], %(ab_delays)s::int[]) AS t(name, bound, delay)
+    SELECT t.name, t.delay, t.hour
+    FROM unnest(%(ab_names)s::text[], %(ab_bounds)s::int[], %(ab_delays)s::int[], %(ab_hours)s::int[])
+         AS t(name, bound, delay, hour)
     WHERE t.bound > ('x' || substr(md5(%(ab_test)s::text || ':' || c.amazon_order_id), 1, 8))::bit(32)::bigint %% 10000
     ORDER BY t.bound
     LIMIT 1
 ) pick ON true
 CROSS JOIN LATERAL (
     SELECT %(ab_test)s::text AS ab_test, pick.name AS variant,
-           make_interval(days => coalesce(pick.delay, 0)) AS delay
+           make_interval(days => coalesce(pick.delay, 0)) AS delay,
+           coalesce(pick.hour, %(send_hour)s::int) AS send_hour
 ) v
+-- send time of day (the variant's hour, else the account's; never for a critical kind): held
+-- until that local hour of the day it can first go out (the later of due and now), unless that
+-- hour has passed on that day or would miss Amazon's window. A run after midnight so holds the
+-- day's messages until the morning, and one that starts late sends at once.
+LEFT JOIN LATERAL (
+    SELECT CASE WHEN h.at > greatest(c.send_after + v.delay, %(now)s)
+                     AND (c.send_before IS NULL OR h.at < c.send_before)
+                THEN h.at END AS send_not_before
+    FROM (SELECT (date_trunc('day', greatest(c.send_after + v.delay, %(now)s) AT TIME ZONE %(tz)s)
+                  + make_interval(hours => v.send_hour)) AT TIME ZONE %(tz)s AS at) h
+    WHERE v.send_hour IS NOT NULL AND NOT %(critical)s
+) hold ON true
 -- the seller's exclusions (include/policies/exclusions.yaml; `excl_*` are empty or false for a
 -- kind a rule does not cover): the first that holds is the reason
 LEFT JOIN LATERAL (
