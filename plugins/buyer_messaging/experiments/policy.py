@@ -69,7 +69,13 @@ class AbTests(BaseModel):
         """The planner's parameters: the kind's active test (or none) and its variants."""
         test = self.active(account_id, kind)
         if test is None:
-            return {"ab_test": None, "ab_names": [], "ab_bounds": [], "ab_delays": [], "ab_hours": []}
+            return {
+                "ab_test": None,
+                "ab_names": [],
+                "ab_bounds": [],
+                "ab_delays": [],
+                "ab_hours": [],
+            }
         return {
             "ab_test": test.id,
             "ab_names": [v.name for v in test.variants],
