@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import signal
 import sys
@@ -51,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="at least this many 1-star ratings for each purchase day (demo)",
     )
     parser.add_argument(
+        "--showcase",
+        action="store_true",
+        help="each day's first two orders: a partial and a full seller cancellation (demo)",
+    )
+    parser.add_argument(
         "--refresh-token",
         default=os.environ.get("SPAPI_EMULATOR_REFRESH_TOKEN") or DEFAULT_REFRESH_TOKEN,
         help="the only refresh token LWA accepts (default $SPAPI_EMULATOR_REFRESH_TOKEN, else %(default)s)",
@@ -76,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         returns_format=args.returns_format,
     )
     server.emulator.feedback_min_per_day = args.feedback_min_per_day
+    if args.showcase:
+        server.emulator.catalog = dataclasses.replace(server.emulator.catalog, showcase=True)
     server.start()
 
     def stop(signum: int, frame: object) -> None:

@@ -555,6 +555,15 @@ class Catalog:
     seed: int
     orders_per_day: int
     marketplaces: tuple[Marketplace, ...]
+    # the demo's guarantee that a short run shows every path: the first orders of each day are
+    # a merchant-fulfilled two-line order whose last line the seller cancels, and a
+    # merchant-fulfilled order the seller cancels (not at the buyer's request)
+    showcase: bool = False
+
+    def showcase_role(self, index: int) -> str | None:
+        if not self.showcase:
+            return None
+        return {0: "partial_cancel", 1: "seller_cancel"}.get(index)
 
     # -- counting and ordering within a day ---------------------------------------------------
 
@@ -625,10 +634,11 @@ class Catalog:
         rng = FastRandom(self.seed, day.toordinal(), index, _TAGS["t"])
         market = self.marketplaces[rng.randrange(len(self.marketplaces))]
         purchase = self.purchase_time(day, index, count)
-        afn = rng.random() < 0.6
+        role = self.showcase_role(index)
+        afn = rng.random() < 0.6 and role is None  # (drawn either way: the stream stays aligned)
         service = _weighted(rng, _SERVICE)
         # payment: most authorise within the hour; 1% never do and are cancelled after ~a day
-        never_pays = rng.random() < 0.01
+        never_pays = rng.random() < 0.01 and role is None
         authorized_at = None if never_pays else purchase + timedelta(seconds=rng.randint(30, 3600))
         latest_ship = day_start(day) + timedelta(
             days=rng.choice((1, 2)), hours=23, minutes=59, seconds=59
@@ -639,12 +649,14 @@ class Catalog:
             days=rng.choice((1, 2, 3, 4)), hours=16, minutes=59, seconds=59
         )
         lines = 1 if rng.random() < 0.72 else rng.choice((2, 2, 3, 4))
+        if role == "partial_cancel":
+            lines = max(lines, 2)
         ships: list[datetime | None] = [None] * lines
         canceled_at = None
         late = False
         if authorized_at is None:
             canceled_at = purchase + timedelta(hours=rng.randint(20, 40))
-        elif rng.random() < 0.04:
+        elif rng.random() < 0.04 if role is None else role == "seller_cancel":
             canceled_at = authorized_at + timedelta(minutes=rng.randint(10, 30 * 60))
         else:
             earliest = authorized_at + timedelta(minutes=30)
@@ -655,7 +667,7 @@ class Catalog:
             else:
                 window = max(60, int((latest_ship - earliest).total_seconds()))
                 ship = min(earliest + timedelta(seconds=rng.randint(0, window)), latest_ship)
-            split = lines > 1 and slow and rng.random() < 0.6
+            split = lines > 1 and slow and rng.random() < 0.6 and role is None
             ships = [
                 ship if (line == 0 or not split) else ship + timedelta(hours=rng.randint(12, 36))
                 for line in range(lines)
@@ -793,13 +805,17 @@ class Catalog:
             and canceled_at is None
             and len(items) > 1
             and len({i.shipped_at for i in items}) == 1
-            and _mix(self.seed, day, index, "pcx") % PARTIAL_CANCEL_EVERY == 0
+            and (
+                _mix(self.seed, day, index, "pcx") % PARTIAL_CANCEL_EVERY == 0
+                or self.showcase_role(index) == "partial_cancel"
+            )
         ):
             items[-1].cancelled = True
         facts.buyer_cancelled = (
             canceled_at is not None
             and authorized_at is not None
             and _mix(self.seed, day, index, "brc") % BUYER_CANCEL_EVERY == 0
+            and self.showcase_role(index) is None
         )
         # ~8% of delivered orders come back; their refund lands days later
         if delivered_at is not None and self.may_be_returned(day, index):

@@ -47,6 +47,8 @@ def _start_emulator(
             "--seed", str(seed), "--orders-per-day", str(orders_per_day), "--time-scale", "100",
             # a 1-star rating every purchase day, so each demo shows a negative signal at work
             "--feedback-min-per-day", "1",
+            # and a partial and a full seller cancellation every day (unavailability notices)
+            "--showcase",
             "--refresh-token", DEMO_REFRESH_TOKEN,
         ],
         stdout=subprocess.PIPE, stderr=log, text=True,
@@ -161,9 +163,10 @@ def _sent_total(dsn: str) -> int:
         conn.close()
 
 
-def _suppress_a_returning_buyer(dsn: str) -> str | None:
-    """Suppress the buyer with the most orders (the emulator has a few returning buyers);
-    returns the order it was recorded from, or None when no buyer has two orders."""
+def _suppress_a_returning_buyer(dsn: str, until: date) -> str | None:
+    """Suppress a buyer whose messages the later demo days will plan (a shipped order with no
+    message yet, its review request due by `until`), the one with the most orders; returns the
+    order it was recorded from, or None when there is none."""
     from buyer_messaging.warehouse import suppressions
     from buyer_messaging.warehouse.connection import connect, transaction
 
@@ -171,10 +174,15 @@ def _suppress_a_returning_buyer(dsn: str) -> str | None:
     try:
         with transaction(conn) as cur:
             cur.execute(
-                "SELECT max(amazon_order_id) FROM staging.orders WHERE account_id = %s"
-                " AND buyer_hash IS NOT NULL GROUP BY buyer_hash HAVING count(*) > 1"
-                " ORDER BY count(*) DESC, 1 LIMIT 1",
-                (ACCOUNT,),
+                "SELECT max(o.amazon_order_id) FROM staging.orders o"
+                " WHERE o.account_id = %(a)s AND o.buyer_hash IN ("
+                "   SELECT d.buyer_hash FROM staging.orders d"
+                "   WHERE d.account_id = %(a)s AND d.order_status = 'Shipped'"
+                "     AND d.earliest_delivery_date + interval '5 days' < %(until)s"
+                "     AND NOT EXISTS (SELECT 1 FROM messaging.outbox m WHERE m.account_id = d.account_id"
+                "                     AND m.amazon_order_id = d.amazon_order_id))"
+                " GROUP BY o.buyer_hash ORDER BY count(*) DESC, 1 LIMIT 1",
+                {"a": ACCOUNT, "until": until},
             )
             row = cur.fetchone()
             if row is None:
@@ -238,7 +246,7 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
         # be contacted (as a seller would record with `buyer-messaging suppress`), so the
         # later days show their non-critical messages skipped as suppressed
         failed = _run_days(run_days[:1], var)
-        suppressed = _suppress_a_returning_buyer(dsn)
+        suppressed = _suppress_a_returning_buyer(dsn, run_days[-1])
         failed += _run_days(run_days[1:], var)
         received = _fetch(url + "/_emulator/received")
         (var / "emulator-received.json").write_text(json.dumps(received, indent=2))
@@ -249,12 +257,14 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
     rows, totals = _summary(dsn, run_days)
     cases = _open_cases(dsn)
     comparisons = _ab_comparisons(dsn)
+    paths = _paths(dsn)
     sent_now = _sent_total(dsn) - sent_before
     if _server is not None:
         _server.cleanup()  # stop the embedded Postgres now, so its log lines come before ours
     received["relay_mail"] = _mail_count(mail) - mails_before
     _print_cases(cases)
     _print_ab(comparisons)
+    _print_paths(paths)
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
     if suppressed:
         print(f"suppressed: the buyer of order {suppressed} (asked not to be contacted)")
@@ -300,6 +310,52 @@ def _print_ab(comparisons: list[Any]) -> None:
         print(
             f"(any time: buyer-messaging ab-report --account {ACCOUNT}; include/policies/ab_tests.yaml)"
         )
+
+
+# Every path a message can take, as the demo's warehouse recorded it: the unavailability events,
+# what the linter blocked and why, and the reasons messages were not sent (case ids and dates
+# cut, so alike reasons count together).
+_PATHS = {
+    "unavailability notices": """
+        SELECT event || ': ' || status || coalesce(' (' || reason || ')', ''), count(*)
+        FROM messaging.outbox WHERE account_id = %(a)s AND kind = 'unavailability_notice'
+        GROUP BY 1 ORDER BY 1""",
+    "blocked by the policy linter": """
+        SELECT o.kind || ': ' || v.rule || ' "' || left(v.excerpt, 60) || '"', count(DISTINCT o.id)
+        FROM messaging.outbox o JOIN messaging.lint_violations v ON v.outbox_id = o.id
+        WHERE o.account_id = %(a)s AND o.status = 'blocked' AND v.severity = 'block'
+        GROUP BY 1 ORDER BY 2 DESC""",
+    "not sent, and why": """
+        SELECT regexp_replace(reason,
+                   ' \\(case [0-9]+\\)| (after )?[0-9]{4}-[0-9]{2}-[0-9]{2}.*$', '', 'g'),
+               count(*)
+        FROM messaging.outbox WHERE account_id = %(a)s AND status IN ('skipped', 'expired')
+        GROUP BY 1 ORDER BY 2 DESC LIMIT 12""",
+}
+
+
+def _paths(dsn: str) -> dict[str, list[tuple[str, int]]]:
+    from buyer_messaging.warehouse.connection import connect, transaction
+
+    conn = connect(dsn)
+    try:
+        with transaction(conn) as cur:
+            out = {}
+            for title, query in _PATHS.items():
+                cur.execute(query, {"a": ACCOUNT})
+                out[title] = [(str(what), int(n)) for what, n in cur.fetchall()]
+            return out
+    finally:
+        conn.close()
+
+
+def _print_paths(paths: dict[str, list[tuple[str, int]]]) -> None:
+    for title, rows in paths.items():
+        if rows:
+            print()
+            print(f"{title}:")
+            for what, n in rows:
+                print(f"  {n:>4}  {what}")
 
 
 def _print_cases(cases: list[Any]) -> None:

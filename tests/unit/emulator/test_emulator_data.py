@@ -86,3 +86,17 @@ def test_purchase_times_start_at_the_day_start():
     moment = datetime(2026, 10, 5, 13, tzinfo=UTC)
     start = catalog.first_index_at_or_after(DAY, moment)
     assert all(catalog.purchase_time(DAY, i) < moment for i in range(start))
+
+
+def test_showcase_makes_each_days_first_orders_a_partial_and_a_full_seller_cancellation():
+    plain, shown = Catalog(42, 12, resolve("US")), Catalog(42, 12, resolve("US"), showcase=True)
+    for day in (DAY, DAY + timedelta(days=1)):
+        partial, full = shown.order(day, 0), shown.order(day, 1)
+        assert partial.fulfillment == "MFN" and partial.canceled_at is None
+        assert len(partial.items) >= 2 and [i.cancelled for i in partial.items][-1] is True
+        assert not any(i.cancelled for i in partial.items[:-1])
+        assert full.fulfillment == "MFN" and full.canceled_at is not None
+        assert not full.buyer_cancelled, "a cancellation the seller made, not the buyer"
+        # every other order is exactly what the plain catalogue generates
+        for index in range(2, plain.count(day)):
+            assert shown.order(day, index) == plain.order(day, index)
