@@ -83,7 +83,13 @@ class MessageKind:
 
 KIND_LIST: tuple[MessageKind, ...] = (
     MessageKind("shipment_confirmation", "email_relay", False, ("default",), True),
-    MessageKind("unavailability_notice", "messaging", True, ("delayed", "cancelled"), True),
+    MessageKind(
+        "unavailability_notice",
+        "messaging",
+        True,
+        ("cancelled", "partially_cancelled", "delayed"),
+        True,
+    ),
     MessageKind("return_confirmation", "email_relay", False, ("default",), True),
     MessageKind("review_request", "solicitations", False, ("default",), False),
     MessageKind("product_info", "email_relay", False, ("default",), True),
@@ -214,7 +220,7 @@ def check_files(
     for k in kinds:
         missing: list[str] = []
         if not (sql_dir / k.sql_file).is_file():
-            missing.append(f"its planner SQL {sql_dir / k.sql_file}")
+            missing.append(f"planner SQL {sql_dir / k.sql_file}")
         if k.template_folder:
             folder = include / "templates" / k.template_folder
             absent = [loc for loc in locales if not (folder / f"{loc}.j2").is_file()]
@@ -223,7 +229,7 @@ def check_files(
         if k.name not in timed:
             missing.append(f"an entry under kinds: in {timing_path}")
         if missing:
-            problems.append(f"kind {k.name!r} has no " + "; no ".join(missing))
+            problems.append(f"kind {k.name!r} is missing " + "; ".join(missing))
     if problems:
         raise DomainError("\n".join(problems))
 

@@ -121,10 +121,11 @@ def plan_day(
     timing = timing or load_timing()
     pack = pack or load_pack(timing.default_pack)
     product_info = product_info or load_product_info()
+    for kind in kinds:
+        declared_kind(kind)  # an unknown kind is an error naming it, never a quiet skip
     counts: Counter[str] = Counter()
     with transaction(conn) as cur:
         for kind in kinds:
-            declared_kind(kind)  # an unknown kind is an error, never a quiet skip
             params = kind_params(
                 kind, account_id=account_id, run_day=run_day, day=day, now=now or datetime.now(UTC),
                 pack=pack, timing=timing, product_info=product_info,
