@@ -103,10 +103,11 @@ OUTBOX_STATUSES = (
     "planned", "ready", "blocked", "skipped", "expired",
     "sending", "sent", "failed_retryable", "failed", "delivery_unknown",
 )  # fmt: skip
-# may still be sent: what a case, an expiry or a newer plan may still stop
+# SQL keeps its own copies of these groups (`status IN (...)`); a unit test holds them equal
+# may still be sent: what a case or an expiry may still stop
 PENDING_STATUSES = ("planned", "ready", "failed_retryable")
-# never change again (an operator settles delivery_unknown, so it is not final)
-FINAL_STATUSES = ("blocked", "skipped", "expired", "sent", "failed")
+# a sender may claim them
+SENDABLE_STATUSES = ("ready", "failed_retryable")
 # use up an order's one proactive message: sent, or on its way
 TAKING_STATUSES = ("planned", "ready", "sending", "sent", "failed_retryable", "delivery_unknown")
 # only a send (or send_batches' expiry) sets these: a dry run never produces them
