@@ -214,9 +214,13 @@ def check_files(
 
     timing_path = include / "policies" / "timing.yaml"
     try:
-        timed = set((yaml.safe_load(timing_path.read_text()) or {}).get("kinds") or {})
+        timing = yaml.safe_load(timing_path.read_text())
     except FileNotFoundError:
-        timed = set()
+        timing = None
+    except yaml.YAMLError as err:
+        raise DomainError(f"{timing_path}: not valid YAML: {err}") from None
+    kinds_timed = timing.get("kinds") if isinstance(timing, dict) else None
+    timed = set(kinds_timed) if isinstance(kinds_timed, dict) else set()
     problems: list[str] = []
     for k in kinds:
         missing: list[str] = []

@@ -186,6 +186,13 @@ def test_a_half_declared_kind_is_refused_naming_what_is_missing(tmp_path: Path) 
         check_files(include, SQL_DIR)
 
 
+def test_a_timing_file_that_is_not_yaml_is_named(tmp_path: Path) -> None:
+    include = _copy_include(tmp_path)
+    (include / "policies" / "timing.yaml").write_text("kinds: [unclosed\n")
+    with pytest.raises(DomainError, match=r"timing\.yaml: not valid YAML"):
+        check_files(include, SQL_DIR)
+
+
 def test_a_missing_template_fails_the_import(tmp_path: Path) -> None:
     """What Airflow sees parsing a DAG file: the import itself fails, naming kind and file."""
     include = _copy_include(tmp_path)
