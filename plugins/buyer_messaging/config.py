@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,57 +12,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from buyer_messaging.marketplaces import MARKETPLACES, Marketplace
+from buyer_messaging.domain import KIND_NAMES, MARKETPLACE_CODES, MARKETPLACES, Marketplace
+from buyer_messaging.locations import (  # noqa: F401 (config's names since before locations.py)
+    PACKAGE_INCLUDE,
+    ConfigError,
+    include_dir,
+    project_root,
+)
 
-Kind = Literal[
-    "shipment_confirmation",
-    "unavailability_notice",
-    "return_confirmation",
-    "review_request",
-    "product_info",
-    "issue_resolution",
-]
-ALL_KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
-
-
-class ConfigError(ValueError):
-    pass
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
-# the wheel carries include/ here as package data; a source checkout has it at its root
-PACKAGE_INCLUDE = Path(__file__).with_name("include")
-
-
-def include_dir() -> Path:
-    """Templates, policies and the example accounts: `$BUYER_MESSAGING_INCLUDE` when set, else
-    the installed package's copy, else the source checkout's include/."""
-    return _include_dir(os.environ.get("BUYER_MESSAGING_INCLUDE"))
-
-
-@lru_cache(maxsize=8)
-def _include_dir(env: str | None) -> Path:
-    # resolving costs system calls, and the renderer asks once per message; errors are not cached
-    if env:
-        path = Path(env).expanduser().resolve()
-        if not path.is_dir():
-            raise ConfigError(
-                f"BUYER_MESSAGING_INCLUDE={env}: no such directory (it must hold templates/ and"
-                " policies/, like the project's include/)"
-            )
-        return path
-    candidates = (PACKAGE_INCLUDE, project_root() / "include")
-    for path in candidates:
-        if path.is_dir():
-            return path.resolve()
-    raise ConfigError(
-        "no include directory (templates, policies, accounts) at "
-        + " or ".join(str(c) for c in candidates)
-        + ": set BUYER_MESSAGING_INCLUDE to yours"
-    )
+Kind = Literal[KIND_NAMES]  # type: ignore[valid-type]
+ALL_KINDS: tuple[str, ...] = KIND_NAMES
 
 
 def data_docs_dir() -> Path:
@@ -87,7 +45,7 @@ class Account(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
-    marketplace: Literal["US", "GB", "FR", "DE", "ES", "IT"]
+    marketplace: Literal[MARKETPLACE_CODES]  # type: ignore[valid-type]
     kinds: tuple[Kind, ...] = ("review_request",)
     timezone: str | None = None
     owner: str = "data-engineering"

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from buyer_messaging.config import project_root
+from buyer_messaging.domain import REPORTED_STATUSES
 
 ACCOUNT = "demo"
 DAG_ID = f"buyer_messaging_{ACCOUNT}"
-STATUSES = ("sent", "blocked", "skipped", "expired", "failed", "planned")
+STATUSES = REPORTED_STATUSES
 
 
 # the emulator is started with it, so its LWA accepts this token and no other

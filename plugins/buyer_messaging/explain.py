@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from buyer_messaging.domain import TAKING_STATUSES
 from buyer_messaging.plan.planner import PLANNED_KINDS, decide_sql, kind_params
 from buyer_messaging.policies import load_pack, load_product_info, load_timing
 from buyer_messaging.warehouse import explain as sql
@@ -29,7 +30,7 @@ from buyer_messaging.warehouse import explain as sql
 # a window wider than any order's life: the kind's candidate SELECT over all time
 ALL_TIME = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2999, 1, 1, tzinfo=UTC))
 PROACTIVE = ("review_request", "product_info")  # Amazon: one of them per order
-_TAKES = ("planned", "ready", "sending", "sent", "failed_retryable", "delivery_unknown")
+_TAKES = TAKING_STATUSES
 
 
 def _local_day(moment: datetime, tz: str) -> tuple[date, datetime, datetime]:

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from buyer_messaging.config import ALL_KINDS, ConfigError, include_dir
+from buyer_messaging.domain import LANGUAGES, MARKETPLACE_CODES
 
 
 class KindPolicy(BaseModel):
@@ -64,9 +65,9 @@ class KindTiming(BaseModel):
 
     delay_days: int = Field(default=0, ge=0, le=60)
     stale_after_days: int | None = Field(default=None, ge=0, le=60)
-    # per marketplace (US, GB, FR, DE, ES, IT): e.g. a later review request where delivery
+    # per marketplace (domain.MARKETPLACE_CODES): e.g. a later review request where delivery
     # is slower; only the keys given replace the kind's
-    by_marketplace: dict[Literal["US", "GB", "FR", "DE", "ES", "IT"], TimingOverride] = Field(
+    by_marketplace: dict[Literal[MARKETPLACE_CODES], TimingOverride] = Field(  # type: ignore[valid-type]
         default_factory=dict
     )
     # per ASIN (review requests): an order waits for the longest delay among its items
@@ -100,7 +101,7 @@ class Timing(BaseModel):
 class AsinInfo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    text: dict[Literal["en", "fr", "de", "es", "it"], str] = Field(min_length=1)
+    text: dict[Literal[LANGUAGES], str] = Field(min_length=1)  # type: ignore[valid-type]
     delay_days: int | None = Field(default=None, ge=0, le=30)
 
 

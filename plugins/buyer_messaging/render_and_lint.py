@@ -15,20 +15,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from buyer_messaging import domain
 from buyer_messaging.render.address import address_lines
 from buyer_messaging.render.carriers import carrier_name
 from buyer_messaging.warehouse import compose, outbox
 from buyer_messaging.warehouse.connection import transaction
 
-AMAZON_WRITTEN = ["review_request"]
-WRITTEN_BY_US = [
-    "shipment_confirmation",
-    "unavailability_notice",
-    "return_confirmation",
-    "product_info",
-    "issue_resolution",
-]
-CHANNEL_OF = {"unavailability_notice": "messaging"}
+AMAZON_WRITTEN = list(domain.AMAZON_WRITTEN)
+WRITTEN_BY_US = list(domain.WRITTEN_BY_US)
+CHANNEL_OF = domain.CHANNEL_OF
 
 
 def template_context(

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from buyer_messaging import domain
 from buyer_messaging.config import Account, read_accounts
 
 log = logging.getLogger("buyer_messaging")
@@ -435,7 +436,7 @@ def report(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
 
 
 # statuses only a send (or send_batches' expiry) sets: a dry run never produces them
-DELIVERY_STATUSES = frozenset({"sending", "sent", "failed_retryable", "failed", "expired"})
+DELIVERY_STATUSES = frozenset(domain.DELIVERY_STATUSES)
 
 
 def day_report(rows: list[tuple[str, str, int]], *, dry_run: bool) -> tuple[str, dict[str, Any]]:

@@ -28,6 +28,8 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from buyer_messaging.domain import LOCALES
+
 # canonical (hyphenated) name -> every header spelling Amazon uses for it
 COLUMNS: dict[str, tuple[str, ...]] = {
     "order-id": ("Order ID", "order-id"),
@@ -107,7 +109,7 @@ def resolve_header(header: list[str]) -> list[str]:
 # --- dates ---------------------------------------------------------------------------------
 
 # the marketplaces' languages (en_GB writes "Sept"); CLDR's data, not a list of our own
-MONTH_LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT")
+MONTH_LOCALES = tuple(loc.replace("-", "_") for loc in LOCALES)
 
 
 def _plain(name: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from buyer_messaging.domain import COUNTRIES
 from buyer_messaging.lint.links import host_matches
 from buyer_messaging.lint.prefilter import INDEX, case_flags
 from buyer_messaging.lint.text import LANGS, Message, fold_pattern
@@ -316,7 +317,7 @@ class PhoneParams(_Params):
     extra_other_number_words: list[str] = Field(default_factory=list)
     min_digits: int = 7
     max_digits: int = 15
-    regions: list[str] = Field(default_factory=lambda: ["US", "GB", "FR", "DE", "ES", "IT"])
+    regions: list[str] = Field(default_factory=lambda: list(COUNTRIES))
     fields: list[Literal["subject", "body"]] = Field(default_factory=lambda: ["subject", "body"])
 
 
@@ -557,7 +558,11 @@ class Language:
             return None
         scores = msg.language_scores
         found = detect(scores, min_hits=self.min_hits, margin=self.margin)
-        if found and found != expected and scores[found] >= self.margin * scores[expected] + 1:
+        if (
+            found
+            and found != expected
+            and scores[found] >= self.margin * scores.get(expected, 0) + 1
+        ):
             return f"written in {found!r}, expected {expected!r} ({msg.preferred_locale or msg.locale})"
         return None
 

@@ -7,16 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-KINDS = (
-    "shipment_confirmation",
-    "unavailability_notice",
-    "return_confirmation",
-    "review_request",
-    "product_info",
-    "issue_resolution",
-)
-LOCALES = ("en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "it-IT")
-LANGUAGES = ("en", "fr", "de", "es", "it")
+from buyer_messaging.domain import KIND_NAMES, LANGUAGES, LOCALES
+
+KINDS = KIND_NAMES
 
 # the categories of the warehouse/CLI contract (DESIGN.md); rules may add their own
 CONTRACT_CATEGORIES = (

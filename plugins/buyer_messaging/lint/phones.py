@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-REGIONS = ("US", "GB", "FR", "DE", "ES", "IT")
+from buyer_messaging.domain import COUNTRIES
+
+REGIONS = COUNTRIES
 
 ORDER_ID = re.compile(r"(?<![\w-])[0-9d]\d{2}-\d{7}-\d{7}(?![\w-])")
 # an order id's tail starts with a literal "-", which the regex engine scans for quickly;

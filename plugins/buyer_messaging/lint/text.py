@@ -25,11 +25,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
+from buyer_messaging.domain import LANGUAGES
 from buyer_messaging.lint.language import detect, scores
 from buyer_messaging.lint.links import find_emails, find_links, may_have_domain
 from buyer_messaging.lint.prefilter import INDEX
 
-LANGS = ("en", "fr", "de", "es", "it")
+LANGS = LANGUAGES
 
 
 def _fold_table() -> dict[int, str]:

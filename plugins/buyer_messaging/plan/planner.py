@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from buyer_messaging.domain import KIND_NAMES
+from buyer_messaging.domain import kind as declared_kind
 from buyer_messaging.experiments.policy import AbTests, load_ab_tests
 from buyer_messaging.policies import (
     Exclusions,
@@ -28,10 +30,7 @@ from buyer_messaging.policies import (
 from buyer_messaging.warehouse.connection import transaction
 
 SQL_DIR = Path(__file__).with_name("sql")
-PLANNED_KINDS = (
-    "review_request", "shipment_confirmation", "unavailability_notice", "return_confirmation", "product_info",
-    "issue_resolution",
-)  # fmt: skip
+PLANNED_KINDS = KIND_NAMES
 
 
 @lru_cache(maxsize=32)
@@ -125,11 +124,11 @@ def plan_day(
     timing = timing or load_timing()
     pack = pack or load_pack(timing.default_pack)
     product_info = product_info or load_product_info()
+    for kind in kinds:
+        declared_kind(kind)  # an unknown kind is an error naming it, never a quiet skip
     counts: Counter[str] = Counter()
     with transaction(conn) as cur:
         for kind in kinds:
-            if kind not in PLANNED_KINDS:
-                continue
             params = kind_params(
                 kind, account_id=account_id, run_day=run_day, day=day, now=now or datetime.now(UTC),
                 pack=pack, timing=timing, product_info=product_info,

@@ -16,32 +16,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-KINDS = (
-    "shipment_confirmation",
-    "unavailability_notice",
-    "return_confirmation",
-    "review_request",
-    "product_info",
-    "issue_resolution",
-)
-LOCALES = ("en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "it-IT")
+from buyer_messaging.domain import KIND_NAMES as KINDS
+from buyer_messaging.domain import LOCALES, MARKETPLACE_ALIASES, MARKETPLACE_CODES, MARKETPLACES
+
 MARKETPLACE_LOCALES = {
-    "US": "en-US",
-    "GB": "en-GB",
-    "UK": "en-GB",
-    "FR": "fr-FR",
-    "DE": "de-DE",
-    "ES": "es-ES",
-    "IT": "it-IT",
+    code: MARKETPLACES[MARKETPLACE_ALIASES.get(code, code)].locale
+    for code in (*MARKETPLACE_CODES, *MARKETPLACE_ALIASES)
 }
 MARKETPLACE_CURRENCIES = {
-    "US": "USD",
-    "GB": "GBP",
-    "UK": "GBP",
-    "FR": "EUR",
-    "DE": "EUR",
-    "ES": "EUR",
-    "IT": "EUR",
+    code: MARKETPLACES[MARKETPLACE_ALIASES.get(code, code)].currency
+    for code in (*MARKETPLACE_CODES, *MARKETPLACE_ALIASES)
 }
 
 # every documented key; absent ones are None, so templates test them with "if x"
@@ -94,12 +78,12 @@ class _Missing(Exception):
 
 
 def locale_for_marketplace(marketplace: str) -> str:
-    """en-US for US, en-GB for GB, fr-FR for FR, de-DE for DE, es-ES for ES, it-IT for IT."""
+    """The marketplace's locale (en-US for US, de-DE for DE; domain.MARKETPLACES)."""
     try:
         return MARKETPLACE_LOCALES[marketplace.upper()]
     except (KeyError, AttributeError):
         raise ValueError(
-            f"unknown marketplace {marketplace!r}; expected one of US, GB, FR, DE, ES, IT"
+            f"unknown marketplace {marketplace!r}; expected one of {', '.join(MARKETPLACE_CODES)}"
         ) from None
 
 

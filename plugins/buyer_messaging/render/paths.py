@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from buyer_messaging.config import include_dir
+from buyer_messaging.locations import include_dir
 
 __all__ = ["include_dir", "templates_dir"]
 

@@ -10,8 +10,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from buyer_messaging.domain import REPORTED_STATUSES
+
 # delivery_unknown: a reply was lost where the channel offers no read-back (settled by an operator)
-STATUSES = ("sent", "blocked", "expired", "failed", "skipped", "planned", "delivery_unknown")
+STATUSES = REPORTED_STATUSES
 
 ACCOUNTS = """
 SELECT account_id FROM messaging.outbox
