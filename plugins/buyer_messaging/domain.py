@@ -112,6 +112,8 @@ SENDABLE_STATUSES = ("ready", "failed_retryable")
 TAKING_STATUSES = ("planned", "ready", "sending", "sent", "failed_retryable", "delivery_unknown")
 # only a send (or send_batches' expiry) sets these: a dry run never produces them
 DELIVERY_STATUSES = ("sending", "sent", "failed_retryable", "failed", "expired")
+# decided not to send, each with its reason (policy, exclusion, signal, suppression, staleness)
+NOT_SENT_STATUSES = ("skipped", "expired")
 # the outcomes a day's report shows, in the order it shows them
 REPORTED_STATUSES = ("sent", "blocked", "skipped", "expired", "failed", "planned", "delivery_unknown")  # fmt: skip
 
