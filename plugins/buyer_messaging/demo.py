@@ -83,10 +83,22 @@ def _start_relay(var: Path) -> tuple[Any, Path]:
             "conn_type": "smtp",
             "host": "127.0.0.1",
             "port": port,
-            "extra": {"from_email": "demo-kitchen@seller.example", "disable_tls": True},
+            "extra": {
+                "from_email": "demo-kitchen@seller.example",
+                "disable_tls": True,
+                "disable_ssl": True,
+            },
         }
     )
     return controller, mail
+
+
+def _alerts(mail: Path, to: tuple[str, ...]) -> list[str]:
+    """Subjects of the alert e-mails (to the account's alert_emails) in the demo's mailbox."""
+    import mailbox
+
+    box = mailbox.Maildir(str(mail), create=False)
+    return [str(m["Subject"]) for m in box if any(a in str(m["To"]) for a in to)] if to else []
 
 
 def _mail_count(mail: Path) -> int:
@@ -264,6 +276,12 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
         _server.cleanup()  # stop the embedded Postgres now, so its log lines come before ours
     received["relay_mail"] = _mail_count(mail) - mails_before
     _print_cases(cases)
+    alerts = _alerts(mail, account(ACCOUNT).alert_emails)
+    if alerts:
+        print(
+            f"alerts: {len(alerts)} e-mail(s) to {', '.join(account(ACCOUNT).alert_emails)} in"
+            f" {mail}, e.g. {alerts[-1]!r}"
+        )
     _print_ab(comparisons)
     _print_paths(paths)
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
