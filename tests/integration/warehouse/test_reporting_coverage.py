@@ -175,7 +175,8 @@ def scenario(warehouse_dsn: str) -> Any:
 
 def test_coverage_counts_every_candidate_once_per_asin_with_its_reason(scenario):
     with scenario.cursor() as cur:
-        got = view(cur, "coverage", ("day", "marketplace_id", "kind", "asin"))
+        got = view(cur, "coverage_by_asin", ("day", "marketplace_id", "kind", "asin"))
+        per_order = view(cur, "coverage", ("day", "marketplace_id", "kind"))
     scenario.rollback()
     zero = {c: 0 for c in next(iter(got.values()))}
 
@@ -201,13 +202,19 @@ def test_coverage_counts_every_candidate_once_per_asin_with_its_reason(scenario)
         (date(2026, 1, 1), US, "review_request", "C"): row(candidates=1, eligible=1, sent=1),
         (date(2026, 11, 10), US, "issue_resolution", "A"): row(candidates=1, eligible=1, pending=1),
     }  # fmt: skip
+    # per order: o01 (ASINs A and B) counts once, o11 (no items) adds one
+    a = got[(D, US, "review_request", "A")]
+    assert per_order[(D, US, "review_request")] == a | {
+        "candidates": 17, "eligible": 8, "sent": 2,
+    }  # fmt: skip
+    assert len(per_order) == len(got) - 2
 
 
 def test_exclusions_name_each_reason_class(scenario):
     with scenario.cursor() as cur:
-        got = view(cur, "exclusions", ("day", "marketplace_id", "kind", "asin", "reason_class"))
+        got = view(cur, "exclusions", ("day", "marketplace_id", "kind", "reason_class"))
     scenario.rollback()
-    a = (D, US, "review_request", "A")
+    a = (D, US, "review_request")
     assert got == {
         (*a, "cancelled"): {"candidates": 1},
         (*a, "returned"): {"candidates": 1},
@@ -218,26 +225,22 @@ def test_exclusions_name_each_reason_class(scenario):
         (*a, "forbidden_by_policy"): {"candidates": 1},
         (*a, "repeat_buyer"): {"candidates": 1},
         (*a, "other"): {"candidates": 1},
-        (D, US, "unavailability_notice", "A", "amazon_informs_buyer"): {"candidates": 1},
+        (D, US, "unavailability_notice", "amazon_informs_buyer"): {"candidates": 1},
     }
 
 
 def test_quarantined_orders_are_counted_though_never_planned(scenario):
     with scenario.cursor() as cur:
-        got = view(cur, "quarantined_orders", ("day", "marketplace_id", "asin"))
+        got = view(cur, "quarantined_orders", ("day", "marketplace_id"))
     scenario.rollback()
-    day = date(2026, 11, 14)  # purchased 23:00 UTC
-    reason = "latest_delivery_date null"
-    assert got == {
-        (day, US, "A"): {"reason": reason, "orders": 1},
-        (day, US, "B"): {"reason": reason, "orders": 1},
-        (day, US, None): {"reason": reason, "orders": 1},
-    }
+    # o16 (two ASINs) and o25 (no items), purchased 23:00 UTC; o01.. are not quarantined
+    assert got == {(date(2026, 11, 14), US): {"reason": "latest_delivery_date null", "orders": 2}}
 
 
 def test_outcomes_count_feedback_within_60_days_and_returns_after_the_message(scenario):
     with scenario.cursor() as cur:
-        got = view(cur, "message_outcomes", ("day", "marketplace_id", "kind", "asin"))
+        got = view(cur, "message_outcomes_by_asin", ("day", "marketplace_id", "kind", "asin"))
+        per_order = view(cur, "message_outcomes", ("day", "marketplace_id", "kind"))
     scenario.rollback()
     none = {"negative_feedback": 0, "neutral_feedback": 0, "returned_after": 0,
             "asin_returned_after": 0, "feedback_window_closed": False}  # fmt: skip
@@ -259,6 +262,13 @@ def test_outcomes_count_feedback_within_60_days_and_returns_after_the_message(sc
             "sent": 1, "feedback_window_closed": True,
         },
     }  # fmt: skip
+    # per order: the five of A (o01 among them) and o11
+    assert per_order[(D, US, "review_request")] == {
+        "sent": 6, "negative_feedback": 1, "neutral_feedback": 1, "returned_after": 2,
+        "feedback_window_closed": False,
+    }  # fmt: skip
+    assert per_order[(date(2026, 1, 1), US, "review_request")]["feedback_window_closed"] is True
+    assert len(per_order) == len(got) - 2
 
 
 def test_open_cases_with_their_age(scenario):
@@ -312,10 +322,10 @@ def test_views_are_documented_for_bi_tools(scenario):
         cur.execute(
             "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c"
             " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'reporting'"
-            " AND c.relname IN ('coverage', 'exclusions', 'quarantined_orders',"
-            " 'message_outcomes', 'open_cases')"
+            " AND c.relname IN ('coverage', 'coverage_by_asin', 'exclusions', 'quarantined_orders',"
+            " 'message_outcomes', 'message_outcomes_by_asin', 'open_cases')"
         )
         comments = dict(cur.fetchall())
     scenario.rollback()
-    assert len(comments) == 5 and all(comments.values())
-    assert "once under each distinct ASIN" in comments["coverage"]
+    assert len(comments) == 7 and all(comments.values())
+    assert "once under each distinct ASIN" in comments["coverage_by_asin"]

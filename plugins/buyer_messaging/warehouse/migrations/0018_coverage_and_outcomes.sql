@@ -2,10 +2,10 @@
 -- excluded ones were), outcomes after a message (feedback, returns) and the open
 -- issue-resolution cases. Public reporting contract like 0002/0004: add columns, never rename.
 --
--- ASIN: an order may hold several items. These views count an order once per distinct ASIN of
--- its items (staging.order_items), so a two-ASIN order counts once under each ASIN and the sum
--- over ASINs can exceed the number of orders; an order whose items are unknown counts once
--- under a NULL asin. For per-order totals, filter nothing and use reporting.daily_summary.
+-- ASIN: an order may hold several items. The *_by_asin views count an order once per distinct
+-- ASIN of its items (staging.order_items), so a two-ASIN order counts once under each ASIN and
+-- the sum over ASINs can exceed the number of orders; an order whose items are unknown counts
+-- once under a NULL asin. The views without ASIN count each order once.
 
 -- Why a skipped outbox row was skipped, as a short class (the reasons decide.sql and the send
 -- stage write): the full text stays in messaging.outbox.reason / error.
@@ -39,13 +39,11 @@ LEFT JOIN LATERAL (
     WHERE i.account_id = o.account_id AND i.amazon_order_id = o.amazon_order_id
 ) a ON true;
 
-CREATE OR REPLACE VIEW reporting.coverage AS
-SELECT
-    o.planned_for                                                           AS day,
-    o.account_id,
-    o.marketplace_id,
-    o.kind,
-    o.asin,
+-- Coverage per order (reporting.coverage) and per ASIN (reporting.coverage_by_asin): one
+-- column list for both.
+DO $views$
+DECLARE
+    counts text := $cols$
     count(*)::integer                                                       AS candidates,
     (count(*) FILTER (WHERE o.status <> 'skipped'))::integer                AS eligible,
     (count(*) FILTER (WHERE o.status = 'skipped'))::integer                 AS excluded,
@@ -67,16 +65,30 @@ SELECT
     (count(*) FILTER (WHERE o.status = 'failed'))::integer                  AS failed,
     (count(*) FILTER (WHERE o.status = 'delivery_unknown'))::integer        AS delivery_unknown,
     (count(*) FILTER (WHERE o.status = 'expired'))::integer                 AS expired
-FROM messaging.outbox_asins o
-GROUP BY o.planned_for, o.account_id, o.marketplace_id, o.kind, o.asin;
+$cols$;
+BEGIN
+    EXECUTE 'CREATE OR REPLACE VIEW reporting.coverage AS SELECT o.planned_for AS day, o.account_id,'
+        || ' o.marketplace_id, o.kind,' || counts
+        || ' FROM messaging.outbox o GROUP BY o.planned_for, o.account_id, o.marketplace_id, o.kind';
+    EXECUTE 'CREATE OR REPLACE VIEW reporting.coverage_by_asin AS SELECT o.planned_for AS day, o.account_id,'
+        || ' o.marketplace_id, o.kind, o.asin,' || counts
+        || ' FROM messaging.outbox_asins o'
+        || ' GROUP BY o.planned_for, o.account_id, o.marketplace_id, o.kind, o.asin';
+END
+$views$;
 
 COMMENT ON VIEW reporting.coverage IS
 'What each kind''s candidates became, per planned day (the run''s day, as in daily_summary), '
-'account, marketplace, kind and ASIN. A candidate is an outbox row: one per order (per order and '
+'account, marketplace and kind. A candidate is an outbox row: one per order (per order and '
 'event for unavailability_notice). eligible = candidates not skipped; excluded = skipped, split '
-'by reason class (reporting.exclusions has every class). ASIN: an order counts once under each '
-'distinct ASIN of its items (NULL when its items are unknown), so sums over ASINs may exceed '
-'the orders. Quarantined orders never become candidates: see reporting.quarantined_orders.';
+'by reason class (messaging.skip_class; reporting.exclusions lists every class). pending: '
+'planned, ready, sending or to be retried. Quarantined orders never become candidates: see '
+'reporting.quarantined_orders. Per ASIN: reporting.coverage_by_asin.';
+
+COMMENT ON VIEW reporting.coverage_by_asin IS
+'reporting.coverage per ASIN as well: an order counts once under each distinct ASIN of its '
+'items (NULL when staging holds none of its items), so sums over ASINs may exceed the orders; '
+'for totals use reporting.coverage.';
 
 CREATE OR REPLACE VIEW reporting.exclusions AS
 SELECT
@@ -84,19 +96,17 @@ SELECT
     o.account_id,
     o.marketplace_id,
     o.kind,
-    o.asin,
     messaging.skip_class(o.status, o.reason)        AS reason_class,
     count(*)::integer                               AS candidates
-FROM messaging.outbox_asins o
+FROM messaging.outbox o
 WHERE o.status = 'skipped'
-GROUP BY o.planned_for, o.account_id, o.marketplace_id, o.kind, o.asin,
-         messaging.skip_class(o.status, o.reason);
+GROUP BY o.planned_for, o.account_id, o.marketplace_id, o.kind, messaging.skip_class(o.status, o.reason);
 
 COMMENT ON VIEW reporting.exclusions IS
-'Skipped candidates per planned day, account, marketplace, kind, ASIN and reason class '
+'Skipped candidates per planned day, account, marketplace, kind and reason class '
 '(messaging.skip_class: cancelled, returned, shipped_late, do_not_contact, excluded_product, '
 'repeat_buyer, buyer_cancelled, amazon_informs_buyer, suppressed, negative_signal, '
-'forbidden_by_policy, skipped_at_send, other). ASIN counted as in reporting.coverage.';
+'forbidden_by_policy, skipped_at_send (Amazon or the relay refused it when sent), other).';
 
 -- Orders validation quarantined: never planned from, so they have no outbox row (issue #18).
 CREATE OR REPLACE VIEW reporting.quarantined_orders AS
@@ -104,24 +114,48 @@ SELECT
     (o.purchase_date AT TIME ZONE 'UTC')::date      AS day,
     o.account_id,
     o.marketplace_id,
-    a.asin,
     o.quarantine_reason                             AS reason,
     count(*)::integer                               AS orders
 FROM staging.orders o
-LEFT JOIN LATERAL (
-    SELECT DISTINCT i.asin FROM staging.order_items i
-    WHERE i.account_id = o.account_id AND i.amazon_order_id = o.amazon_order_id
-) a ON true
 WHERE o.quarantined
-GROUP BY (o.purchase_date AT TIME ZONE 'UTC')::date, o.account_id, o.marketplace_id, a.asin,
-         o.quarantine_reason;
+GROUP BY (o.purchase_date AT TIME ZONE 'UTC')::date, o.account_id, o.marketplace_id, o.quarantine_reason;
 
 COMMENT ON VIEW reporting.quarantined_orders IS
 'Orders held back by data validation (staging.orders.quarantined) per purchase day (UTC), '
-'account, marketplace, ASIN and the failed expectations: no kind plans from them. ASIN counted '
-'as in reporting.coverage.';
+'account, marketplace and the failed expectations: no kind plans from them, so they are in no '
+'other coverage view.';
 
 CREATE OR REPLACE VIEW reporting.message_outcomes AS
+SELECT
+    (o.sent_at AT TIME ZONE 'UTC')::date            AS day,
+    o.account_id,
+    o.marketplace_id,
+    o.kind,
+    count(*)::integer                               AS sent,
+    (count(*) FILTER (WHERE f.rating <= 2))::integer AS negative_feedback,
+    (count(*) FILTER (WHERE f.rating = 3))::integer  AS neutral_feedback,
+    (count(*) FILTER (WHERE EXISTS (
+        SELECT 1 FROM staging.returns rt
+        WHERE rt.account_id = o.account_id AND rt.amazon_order_id = o.amazon_order_id
+          AND rt.return_request_date >= o.sent_at)))::integer AS returned_after,
+    ((o.sent_at AT TIME ZONE 'UTC')::date + 60 < (now() AT TIME ZONE 'UTC')::date) AS feedback_window_closed
+FROM messaging.outbox o
+LEFT JOIN staging.seller_feedback f
+       ON f.account_id = o.account_id AND f.amazon_order_id = o.amazon_order_id
+      AND f.feedback_date BETWEEN (o.sent_at AT TIME ZONE 'UTC')::date
+                              AND (o.sent_at AT TIME ZONE 'UTC')::date + 60
+WHERE o.status = 'sent'
+GROUP BY (o.sent_at AT TIME ZONE 'UTC')::date, o.account_id, o.marketplace_id, o.kind;
+
+COMMENT ON VIEW reporting.message_outcomes IS
+'Sent messages per day sent (UTC), account, marketplace and kind, and what followed: '
+'negative_feedback (a 1-2 star seller rating of the order) and neutral_feedback (3 stars) dated '
+'from the day sent to 60 days after it, inclusive (Amazon dates a rating by day only: one dated '
+'the day of the message counts, one dated the day before does not); returned_after: a return '
+'of the order requested at or after the moment sent. feedback_window_closed: the 60 days are '
+'over, so that day''s figures are final. Per ASIN: reporting.message_outcomes_by_asin.';
+
+CREATE OR REPLACE VIEW reporting.message_outcomes_by_asin AS
 SELECT
     (o.sent_at AT TIME ZONE 'UTC')::date            AS day,
     o.account_id,
@@ -149,14 +183,10 @@ LEFT JOIN LATERAL (
 WHERE o.status = 'sent'
 GROUP BY (o.sent_at AT TIME ZONE 'UTC')::date, o.account_id, o.marketplace_id, o.kind, o.asin;
 
-COMMENT ON VIEW reporting.message_outcomes IS
-'Sent messages per day sent (UTC), account, marketplace, kind and ASIN, and what followed: '
-'negative_feedback (a 1-2 star seller rating) and neutral_feedback (3 stars) dated from the day '
-'sent to 60 days after it, inclusive (Amazon dates a rating by day only: one dated the day of '
-'the message counts, one dated the day before does not); returned_after: a return of the order '
-'requested at or after the moment sent; asin_returned_after: a return of this ASIN. '
-'feedback_window_closed: the 60 days are over, so the rates of that day are final. ASIN counted '
-'as in reporting.coverage (feedback is per order: a two-ASIN order''s rating counts under both).';
+COMMENT ON VIEW reporting.message_outcomes_by_asin IS
+'reporting.message_outcomes per ASIN as well, counted as in reporting.coverage_by_asin (a '
+'rating is of the order: a two-ASIN order''s rating counts under both ASINs); '
+'asin_returned_after: a return of this ASIN requested at or after the moment sent.';
 
 CREATE OR REPLACE VIEW reporting.open_cases AS
 SELECT
