@@ -329,3 +329,26 @@ def test_views_are_documented_for_bi_tools(scenario):
     scenario.rollback()
     assert len(comments) == 7 and all(comments.values())
     assert "once under each distinct ASIN" in comments["coverage_by_asin"]
+
+
+def test_the_coverage_command_prints_the_per_kind_table(scenario, warehouse_dsn, capsys):
+    from buyer_messaging.cli import main
+
+    args = ["coverage", "--account", ACCOUNT, "--days", "30", "--until", "2026-11-30"]
+    assert main([*args, "--dsn", warehouse_dsn]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        out[0]
+        == "coverage of cov, planned 2026-11-01..2026-11-30 (outcomes: messages sent in those days)"
+    )
+    rows = {line.split()[0]: line.split()[1:] for line in out[2:-2]}
+    # review_request planned: D in the US (17 per order) and DE (1), D-3 (4); sent on D (6) and
+    # D+1 in DE (1): 1 negative rating and 2 returns after, of 7
+    assert rows["review_request"] == ["22", "13", "9", "7", "53.8%", "14.3%", "28.6%"]
+    assert rows["unavailability_notice"] == ["2", "1", "1", "0", "0.0%", "–", "–"]
+    assert out[-2] == (
+        "excluded by reason: cancelled 1, returned 1, shipped late 1, seller's exclusions 1,"
+        " buyer informed otherwise 1, suppressed 1, negative signal 1, policy 1,"
+        " refused when sent 1, other 1"
+    )
+    assert out[-1] == "orders held back by data validation: 2"
