@@ -33,13 +33,16 @@
 
   const params = new URLSearchParams(window.location.search);
 
+  let firstLoad = true;
+
   function filters() {
     const f = {};
     for (const k of ["account", "from", "to", "kind", "marketplace"]) {
       // the first load may run before app.js has filled the fields from the address
-      const v = (byId(k).value || params.get(k) || "").trim();
+      const v = (byId(k).value || (firstLoad && params.get(k)) || "").trim();
       if (v) f[k] = v;
     }
+    firstLoad = false;
     return f;
   }
 
