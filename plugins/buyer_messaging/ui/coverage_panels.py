@@ -51,7 +51,7 @@ def coverage_by_day(data: dict[str, Any], day_from: date, day_to: date) -> str:
     days = [(day_from + timedelta(n)).isoformat() for n in range((day_to - day_from).days + 1)]
     return plots.columns(
         "Candidates per planned day",
-        {day: _segments(c) for day, c in data["by_day"].items()},  # type: ignore[misc]
+        {day: _segments(c) for day, c in data["by_day"].items()},
         COVERAGE_SERIES,
         days,
         empty_message="No candidates in this range.",

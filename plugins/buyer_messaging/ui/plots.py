@@ -115,7 +115,7 @@ def hbars(
 
 def columns(
     title: str,
-    values: Mapping[str, Mapping[str, float]],
+    values: Mapping[str, Mapping[str, float | None]],
     series: Series,
     days: Sequence[str],
     *,

@@ -332,9 +332,9 @@ def coverage(
         rows = _rows(cur, COVERAGE, params)
         cur.execute(QUARANTINED, params)
         found = cur.fetchone()
-    by_kind: dict[str, dict[str, int]] = {}
-    by_day: dict[str, dict[str, int]] = {}
-    totals = dict.fromkeys(COVERAGE_COUNTS, 0)
+    by_kind: dict[str, dict[str, Any]] = {}
+    by_day: dict[str, dict[str, Any]] = {}
+    totals: dict[str, Any] = dict.fromkeys(COVERAGE_COUNTS, 0)
     for r in rows:
         for into in (
             by_kind.setdefault(r["kind"], dict.fromkeys(COVERAGE_COUNTS, 0)),
@@ -344,7 +344,7 @@ def coverage(
             for c in COVERAGE_COUNTS:
                 into[c] += r[c]
     for counts in (*by_kind.values(), totals):
-        counts["sent_rate"] = _rate(counts["sent"], counts["eligible"])  # type: ignore[assignment]
+        counts["sent_rate"] = _rate(counts["sent"], counts["eligible"])
     return {
         "rows": rows,
         "by_kind": dict(sorted(by_kind.items())),
