@@ -54,6 +54,10 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
         ("lost", "messages", "== 0"),
         ("concurrent_throttled_share", "429s/requests", None),
     ],
+    "reporting": [
+        ("reporting_dashboard_100k_ms", "ms", "< 2000"),
+        ("reporting_views_100k_ms", "ms", "< 20000"),
+    ],
     "reply_loss": [
         ("reply_loss_duplicates", "orders", "== 0"),
         ("reply_loss_lost", "messages", "== 0"),

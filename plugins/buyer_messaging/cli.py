@@ -1,10 +1,11 @@
-"""`buyer-messaging` command: migrate, demo, emulator, lint, explain, suppress, resolve, cases, ab-report."""
+"""`buyer-messaging` command: migrate, demo, emulator, lint, explain, suppress, resolve, cases, ab-report, coverage."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -155,6 +156,22 @@ def _ab_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from buyer_messaging.coverage_report import coverage_text
+    from buyer_messaging.warehouse.connection import connect
+
+    day_to = args.until or datetime.now(UTC).date()
+    conn = connect(args.dsn)
+    try:
+        print(coverage_text(conn, args.account, day_to - timedelta(days=args.days - 1), day_to))
+    finally:
+        conn.rollback()
+        conn.close()
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     import importlib.util
     import os
@@ -247,6 +264,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
     p.set_defaults(func=_ab_report)
+
+    p = sub.add_parser(
+        "coverage", help="an account's candidates, exclusions by reason, sent and outcomes per kind"
+    )
+    p.add_argument("--account", required=True)
+    p.add_argument("--days", type=int, default=30, help="the last N days up to --until, included")
+    p.add_argument(
+        "--until", type=date.fromisoformat, help="the last day, YYYY-MM-DD (default: today, UTC)"
+    )
+    p.add_argument("--dsn", help="libpq DSN (default: Airflow connection messaging_warehouse)")
+    p.set_defaults(func=_coverage)
 
     p = sub.add_parser("demo", help="run the demo account's last three days against the emulator")
     p.add_argument("--days", type=int, default=3)

@@ -268,6 +268,7 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
         emulator.wait(timeout=30)
         relay.stop()
     rows, totals = _summary(dsn, run_days)
+    coverage = _coverage(dsn, run_days)
     cases = _open_cases(dsn)
     comparisons = _ab_comparisons(dsn)
     paths = _paths(dsn)
@@ -285,6 +286,8 @@ def run_demo(*, days: int = 3, orders_per_day: int = 12, seed: int = 42) -> int:
     _print_ab(comparisons)
     _print_paths(paths)
     _print_report(rows, totals, sent_now, received, where, var, url, time.monotonic() - started)
+    print()
+    print(coverage)
     if suppressed:
         print(f"suppressed: the buyer of order {suppressed} (asked not to be contacted)")
     if failed:
@@ -304,6 +307,18 @@ def _open_cases(dsn: str) -> list[Any]:
         with transaction(conn) as cur:
             return list_cases(cur, ACCOUNT, "open")
     finally:
+        conn.close()
+
+
+def _coverage(dsn: str, days: list[date]) -> str:
+    from buyer_messaging.coverage_report import coverage_text
+    from buyer_messaging.warehouse.connection import connect
+
+    conn = connect(dsn)
+    try:
+        return coverage_text(conn, ACCOUNT, days[0], days[-1])
+    finally:
+        conn.rollback()
         conn.close()
 
 

@@ -20,16 +20,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from buyer_messaging.redact import scrub_tree
-from buyer_messaging.ui import queries
+from buyer_messaging.ui import coverage_panels, queries
 from buyer_messaging.warehouse.migrate import pending
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
-STATIC_FILES = {"app.js": "text/javascript", "style.css": "text/css"}
+STATIC_FILES = {
+    "app.js": "text/javascript",
+    "style.css": "text/css",
+    "coverage.js": "text/javascript",
+}
 DEFAULT_DAYS = 30
 MAX_DAYS = 400
 DAG_ID_PREFIX = "buyer_messaging_"
@@ -228,6 +232,87 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
         # error texts and lint excerpts may quote the buyer: never hand them to a browser
         buyer = queries.buyer_values(conn, accounts, amazon_order_id)
         return scrub_tree(found, buyer) | notice_of(conn)  # type: ignore[no-any-return]
+
+    # --- Coverage, outcomes and open cases (issue #19 item 3): JSON and server-drawn SVG plots,
+    # filtered by account, day range, kind and marketplace.
+    Kind = Annotated[str | None, Query(description="message kind (default: all)")]
+    Marketplace = Annotated[str | None, Query(description="marketplace id (default: all)")]
+
+    @app.get("/coverage")
+    def coverage(
+        user: User,
+        conn: Warehouse,
+        days: Days,
+        account: Account = None,
+        kind: Kind = None,
+        marketplace: Marketplace = None,
+    ) -> dict[str, Any]:
+        """Candidates per day and kind: eligible, excluded by reason, sent (reporting.coverage)."""
+        accounts = readable_accounts(user, conn, account)
+        return scope(accounts, days, conn) | queries.coverage(
+            conn, accounts, *days, kind=kind, marketplace=marketplace
+        )
+
+    @app.get("/outcomes")
+    def outcomes(
+        user: User,
+        conn: Warehouse,
+        days: Days,
+        account: Account = None,
+        kind: Kind = None,
+        marketplace: Marketplace = None,
+    ) -> dict[str, Any]:
+        """Feedback within 60 days and returns after the messages sent (reporting.message_outcomes)."""
+        accounts = readable_accounts(user, conn, account)
+        return scope(accounts, days, conn) | queries.outcomes(
+            conn, accounts, *days, kind=kind, marketplace=marketplace
+        )
+
+    @app.get("/cases")
+    def cases(
+        user: User,
+        conn: Warehouse,
+        account: Account = None,
+        marketplace: Marketplace = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> dict[str, Any]:
+        """Open issue-resolution cases with their age, oldest first (reporting.open_cases)."""
+        accounts = readable_accounts(user, conn, account)
+        found = queries.open_cases(conn, accounts, marketplace=marketplace, limit=limit)
+        return {"accounts": accounts} | found | notice_of(conn)
+
+    @app.get("/plots/{name}.svg", response_class=Response)
+    def plot(
+        name: str,
+        user: User,
+        conn: Warehouse,
+        days: Days,
+        account: Account = None,
+        kind: Kind = None,
+        marketplace: Marketplace = None,
+    ) -> Response:
+        """A panel's plot as SVG (coverage-by-kind, coverage-by-day, outcomes-by-kind, case-ages)."""
+        if name not in coverage_panels.PLOTS:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such plot")
+        accounts = readable_accounts(user, conn, account)
+        filters = {"kind": kind, "marketplace": marketplace}
+        if name == "coverage-by-kind":
+            image = coverage_panels.coverage_by_kind(
+                queries.coverage(conn, accounts, *days, **filters)
+            )
+        elif name == "coverage-by-day":
+            image = coverage_panels.coverage_by_day(
+                queries.coverage(conn, accounts, *days, **filters), *days
+            )
+        elif name == "outcomes-by-kind":
+            image = coverage_panels.outcomes_by_kind(
+                queries.outcomes(conn, accounts, *days, **filters)
+            )
+        else:
+            image = coverage_panels.case_ages(
+                queries.open_cases(conn, accounts, marketplace=marketplace)
+            )
+        return Response(image, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

@@ -256,3 +256,140 @@ def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+# --- Coverage, outcomes and open cases (issue #19 item 3): reporting.coverage, exclusions,
+# quarantined_orders, message_outcomes and open_cases (migration 0018). Optional filters:
+# `kind` and `marketplace` (None: all).
+
+COVERAGE_COUNTS = (
+    "candidates", "eligible", "excluded", "excluded_cancelled", "excluded_returned",
+    "excluded_late", "excluded_by_seller", "excluded_buyer_informed", "excluded_suppressed",
+    "excluded_negative_signal", "excluded_by_policy", "skipped_at_send", "excluded_other",
+    "pending", "sent", "blocked", "failed", "delivery_unknown", "expired",
+)  # fmt: skip
+OUTCOME_COUNTS = ("sent", "negative_feedback", "neutral_feedback", "returned_after")
+CASE_AGES = (("0-2 days", 0, 2), ("3-7 days", 3, 7), ("8-14 days", 8, 14),
+             ("15-30 days", 15, 30), ("over 30 days", 31, None))  # fmt: skip
+
+_FILTERS = """
+WHERE account_id = ANY(%(accounts)s) AND day BETWEEN %(from)s AND %(to)s
+  AND (%(kind)s::text IS NULL OR kind = %(kind)s)
+  AND (%(marketplace)s::text IS NULL OR marketplace_id = %(marketplace)s)
+"""
+
+COVERAGE = (
+    "SELECT day, kind, "
+    + ", ".join(f"sum({c})::integer AS {c}" for c in COVERAGE_COUNTS)
+    + " FROM reporting.coverage"
+    + _FILTERS
+    + " GROUP BY day, kind ORDER BY day, kind"
+)
+
+QUARANTINED = """
+SELECT coalesce(sum(orders), 0)::integer FROM reporting.quarantined_orders
+WHERE account_id = ANY(%(accounts)s) AND day BETWEEN %(from)s AND %(to)s
+  AND (%(marketplace)s::text IS NULL OR marketplace_id = %(marketplace)s)
+"""
+
+OUTCOMES = (
+    "SELECT kind, "
+    + ", ".join(f"sum({c})::integer AS {c}" for c in OUTCOME_COUNTS)
+    + ", (sum(sent) FILTER (WHERE NOT feedback_window_closed))::integer AS sent_window_open"
+    + " FROM reporting.message_outcomes"
+    + _FILTERS
+    + " GROUP BY kind ORDER BY kind"
+)
+
+OPEN_CASES = """
+SELECT case_id, account_id, marketplace_id, amazon_order_id, source, signal, signalled_on,
+       opened_at, age_days, message_status
+FROM reporting.open_cases
+WHERE account_id = ANY(%(accounts)s)
+  AND (%(marketplace)s::text IS NULL OR marketplace_id = %(marketplace)s)
+ORDER BY age_days DESC, case_id
+"""
+
+
+def _filters(
+    accounts: list[str], day_from: date, day_to: date, kind: str | None, marketplace: str | None
+) -> dict[str, Any]:
+    return {
+        "accounts": accounts, "from": day_from, "to": day_to, "kind": kind,
+        "marketplace": marketplace,
+    }  # fmt: skip
+
+
+def coverage(
+    conn: Any,
+    accounts: list[str],
+    day_from: date,
+    day_to: date,
+    kind: str | None = None,
+    marketplace: str | None = None,
+) -> dict[str, Any]:
+    """Candidates per day and kind: eligible, excluded by reason class, and what became of them."""
+    params = _filters(accounts, day_from, day_to, kind, marketplace)
+    with conn.cursor() as cur:
+        rows = _rows(cur, COVERAGE, params)
+        cur.execute(QUARANTINED, params)
+        found = cur.fetchone()
+    by_kind: dict[str, dict[str, Any]] = {}
+    by_day: dict[str, dict[str, Any]] = {}
+    totals: dict[str, Any] = dict.fromkeys(COVERAGE_COUNTS, 0)
+    for r in rows:
+        for into in (
+            by_kind.setdefault(r["kind"], dict.fromkeys(COVERAGE_COUNTS, 0)),
+            by_day.setdefault(r["day"], dict.fromkeys(COVERAGE_COUNTS, 0)),
+            totals,
+        ):
+            for c in COVERAGE_COUNTS:
+                into[c] += r[c]
+    for counts in (*by_kind.values(), totals):
+        counts["sent_rate"] = _rate(counts["sent"], counts["eligible"])
+    return {
+        "rows": rows,
+        "by_kind": dict(sorted(by_kind.items())),
+        "by_day": dict(sorted(by_day.items())),
+        "totals": totals,
+        # validation held these back: no kind planned from them (issue #18)
+        "quarantined_orders": found[0] if found else 0,
+    }
+
+
+def outcomes(
+    conn: Any,
+    accounts: list[str],
+    day_from: date,
+    day_to: date,
+    kind: str | None = None,
+    marketplace: str | None = None,
+) -> dict[str, Any]:
+    """Per kind, of the messages sent in the range: negative/neutral feedback within 60 days and
+    returns after the message, with rates (of messages sent)."""
+    params = _filters(accounts, day_from, day_to, kind, marketplace)
+    with conn.cursor() as cur:
+        rows = _rows(cur, OUTCOMES, params)
+    for r in rows:
+        r["sent_window_open"] = r["sent_window_open"] or 0  # a sum over no row is NULL
+    by_kind = {r.pop("kind"): r for r in rows}
+    totals = {c: sum(r[c] for r in by_kind.values()) for c in (*OUTCOME_COUNTS, "sent_window_open")}
+    for counts in (*by_kind.values(), totals):
+        for c in ("negative_feedback", "neutral_feedback", "returned_after"):
+            counts[f"{c}_rate"] = _rate(counts[c], counts["sent"])
+    return {"by_kind": by_kind, "totals": totals}
+
+
+def open_cases(
+    conn: Any, accounts: list[str], marketplace: str | None = None, limit: int = 50
+) -> dict[str, Any]:
+    """Open issue-resolution cases, oldest first, and how many fall in each age bracket."""
+    with conn.cursor() as cur:
+        rows = _rows(cur, OPEN_CASES, {"accounts": accounts, "marketplace": marketplace})
+    ages = {label: 0 for label, _, _ in CASE_AGES}
+    for r in rows:
+        for label, low, high in CASE_AGES:
+            if r["age_days"] >= low and (high is None or r["age_days"] <= high):
+                ages[label] += 1
+                break
+    return {"cases": rows[:limit], "total": len(rows), "ages": ages}

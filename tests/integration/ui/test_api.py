@@ -73,13 +73,18 @@ ENDPOINTS = [
     "/quality",
     "/throttling",
     "/order/111-0000001-0000001",
+    "/coverage",
+    "/outcomes",
+    "/cases",
+    "/plots/coverage-by-kind.svg",
 ]
 
 
 def test_every_route_is_covered_by_the_auth_tests(client):
     routes = {r.path for r in client.app.routes}
     assert routes == {"/", "/static/{name}", "/accounts", "/summary", "/violations", "/quality",
-                      "/throttling", "/order/{amazon_order_id}"}  # fmt: skip
+                      "/throttling", "/order/{amazon_order_id}",
+                      "/coverage", "/outcomes", "/cases", "/plots/{name}.svg"}  # fmt: skip
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)

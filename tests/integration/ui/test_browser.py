@@ -256,3 +256,37 @@ def test_the_airflow_ui_shows_the_page_in_its_navigation(api_server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-in-airflow.png"))
     context.close()
+
+
+def test_coverage_outcomes_and_cases_panels(api_server, browser):
+    """The panels of issue #19 item 3: their tables, and the server's SVG plots loaded as images."""
+    from playwright.sync_api import expect
+
+    context = _logged_in_context(browser, api_server)
+    page = context.new_page()
+    query = f"account=acme_us&from={DAYS['from']}&to={DAYS['to']}"
+    page.goto(f"{api_server}/buyer-messaging/?{query}")
+    expect(page.locator("body[data-coverage=ready]")).to_have_count(1, timeout=30_000)
+    expect(page.get_by_test_id("coverage-detail")).to_have_text(
+        "8 candidates: 7 eligible, 1 excluded, 2 sent (28.6% of eligible);"
+        " 0 orders held back by data validation"
+    )
+    rows = page.get_by_test_id("coverage").locator("tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("review_request")
+    expect(page.get_by_test_id("outcomes").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("cases-total")).to_have_text("0 open")
+    for name in ("coverage-by-kind", "coverage-by-day", "outcomes-by-kind", "case-ages"):
+        image = page.get_by_test_id(f"plot-{name}")
+        expect(image).to_have_attribute("src", f"plots/{name}.svg?{query}")
+        page.wait_for_function(
+            "(el) => el.complete && el.naturalWidth > 0", arg=image.element_handle()
+        )
+    # a kind filter narrows the panels
+    page.select_option("#kind", "unavailability_notice")
+    page.click("#filters button")
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_contain_text("unavailability_notice")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-coverage.png"), full_page=True)
+    context.close()
