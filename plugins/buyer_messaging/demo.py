@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from buyer_messaging.config import project_root
+from buyer_messaging.warehouse.connection import one_row
 
 ACCOUNT = "demo"
 DAG_ID = f"buyer_messaging_{ACCOUNT}"
@@ -150,13 +151,13 @@ def _sent_total(dsn: str) -> int:
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT to_regclass('reporting.message_log') IS NOT NULL")
-            if not cur.fetchone()[0]:
+            if not one_row(cur)[0]:
                 return 0
             cur.execute(
                 "SELECT count(*) FROM reporting.message_log WHERE account_id = %s AND status = 'sent'",
                 (ACCOUNT,),
             )
-            return int(cur.fetchone()[0])
+            return int(one_row(cur)[0])
     finally:
         conn.close()
 

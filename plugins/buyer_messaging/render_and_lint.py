@@ -13,12 +13,15 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.render.address import address_lines
 from buyer_messaging.render.carriers import carrier_name
 from buyer_messaging.warehouse import compose, outbox
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
 
 AMAZON_WRITTEN = ["review_request"]
 WRITTEN_BY_US = [
@@ -207,7 +210,7 @@ def _date(value: Any) -> date | None:
 
 
 def render_and_lint(
-    conn: Any,
+    conn: PgConnection,
     *,
     account_id: str,
     locale: str,

@@ -8,7 +8,12 @@ rate, Fisher's exact test for two variants and a chi-square test of independence
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+from buyer_messaging.warehouse.connection import column_names
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 OUTCOMES = ("negative_feedback", "negative_or_neutral_feedback", "returned_after")
 MIN_SENT = 30  # below this per variant, no verdict is given whatever the test says
@@ -87,11 +92,11 @@ def compare(
     return Comparison(ab_test, kind, outcome, rates, p_value, verdict)
 
 
-def compare_all(cur: Any, account_id: str, test: str | None, outcome: str) -> list[Comparison]:
+def compare_all(cur: PgCursor, account_id: str, test: str | None, outcome: str) -> list[Comparison]:
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}; expected one of {', '.join(OUTCOMES)}")
     cur.execute(_OUTCOMES_SQL, {"account_id": account_id, "test": test})
-    names = [d[0] for d in cur.description]
+    names = column_names(cur)
     grouped: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
     for raw in cur.fetchall():
         row = dict(zip(names, raw, strict=True))

@@ -6,12 +6,15 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract.watermark import resume_start
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ class ExtractStats:
 
 
 def extraction_window(
-    conn: Any,
+    conn: PgConnection,
     account_id: str,
     interval: tuple[datetime, datetime],
     *,
@@ -97,7 +100,7 @@ def _order_items(caller: SpApiCaller, client: Any, order_id: str) -> list[dict[s
 
 
 def extract_orders(
-    conn: Any,
+    conn: PgConnection,
     client: Any,
     caller: SpApiCaller,
     *,

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract import records, returns_format
 from buyer_messaging.extract.watermark import resume_start
@@ -32,6 +32,9 @@ from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import returns as returns_sql
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,7 @@ class ReturnsStats:
 
 
 def returns_window(
-    conn: Any,
+    conn: PgConnection,
     account_id: str,
     interval: tuple[datetime, datetime],
     *,
@@ -435,7 +438,7 @@ def fetch_document(
 
 
 def extract_returns(
-    conn: Any,
+    conn: PgConnection,
     reports_client: Any,
     caller: SpApiCaller,
     *,
@@ -524,7 +527,7 @@ def rejected_return(err: ReturnRecordError, row: dict[str, str]) -> tuple[str, s
 
 
 def _load(
-    conn: Any,
+    conn: PgConnection,
     header: list[str],
     rows: Iterator[tuple[int, dict[str, str] | None, list[str]]],
     stats: ReturnsStats,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from buyer_messaging.extract.orders import STREAM, ExtractStats, _iso, _order_items
 from buyer_messaging.extract.parse import (
@@ -29,6 +29,10 @@ from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
 from buyer_messaging.warehouse import returns as shipments_sql
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
+    from psycopg2.extensions import cursor as PgCursor
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +201,9 @@ def client_class(api: str) -> type:
     raise ValueError(f"orders_api must be one of {', '.join(ORDERS_APIS)}, not {api!r}")
 
 
-def write_page(cur: Any, account_id: str, page: OrderPage, *, provides_shipments: bool) -> None:
+def write_page(
+    cur: PgCursor, account_id: str, page: OrderPage, *, provides_shipments: bool
+) -> None:
     """A page into staging (the caller owns the transaction)."""
     staging.upsert_orders(cur, account_id, page.orders, page.items)
     if provides_shipments:
@@ -207,7 +213,7 @@ def write_page(cur: Any, account_id: str, page: OrderPage, *, provides_shipments
 
 
 def load_orders(
-    conn: Any,
+    conn: PgConnection,
     source: OrderSource,
     caller: SpApiCaller,
     *,

@@ -10,11 +10,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.quality.suites import KEY, SUITES, suites_for, unexpected_keys
 from buyer_messaging.warehouse import quality as quality_sql
-from buyer_messaging.warehouse.connection import transaction
+from buyer_messaging.warehouse.connection import one_row, transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +178,7 @@ def _column_of(kwargs: dict[str, Any]) -> str:
 
 
 def validate_orders(
-    conn: Any,
+    conn: PgConnection,
     dsn: str,
     *,
     account_id: str,
@@ -197,11 +200,11 @@ def validate_orders(
     }
     with transaction(conn) as cur:
         cur.execute(f"SELECT count(*) FROM ({quality_sql.ORDERS_IN_WINDOW.format(**bounds)}) q")
-        outcome.rows_checked = int(cur.fetchone()[0])
+        outcome.rows_checked = int(one_row(cur)[0])
         cur.execute(
             f"SELECT count(DISTINCT amazon_order_id) FROM ({quality_sql.RETURNS_IN_WINDOW.format(**bounds)}) q"
         )
-        outcome.returns_checked = int(cur.fetchone()[0])
+        outcome.returns_checked = int(one_row(cur)[0])
         counts = None
         if day is not None:
             cur.execute(

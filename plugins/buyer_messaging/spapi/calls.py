@@ -90,7 +90,7 @@ class SpApiCaller:
         self.throttled: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()
 
-    def bucket(self, operation: str) -> TokenBucket:
+    def bucket(self, operation: str) -> TokenBucket | SharedTokenBucket:
         if operation not in self.buckets:
             rate, burst = usage_plan(operation)
             burst = max(1, burst - BURST_HEADROOM)
