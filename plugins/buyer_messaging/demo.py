@@ -74,7 +74,7 @@ def _start_relay(var: Path) -> tuple[Any, Path]:
     for sub in ("tmp", "new", "cur"):
         (mail / sub).mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    controller = Controller(Mailbox(str(mail)), hostname="127.0.0.1", port=port)
+    controller = Controller(Mailbox(mail), hostname="127.0.0.1", port=port)
     controller.start()
     os.environ["AIRFLOW_CONN_SMTP_RELAY"] = json.dumps(
         {

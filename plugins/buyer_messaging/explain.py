@@ -18,6 +18,7 @@ Read-only: the dashboard calls it on a read-only connection.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
@@ -54,7 +55,7 @@ def predict(
     account_id: str,
     order_id: str,
     *,
-    kinds: list[str],
+    kinds: Sequence[str],
     now: datetime,
     known: set[tuple[str, str]],
     proactive_taken: bool,

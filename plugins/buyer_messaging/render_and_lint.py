@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from buyer_messaging.render.address import address_lines
 from buyer_messaging.render.carriers import carrier_name
@@ -144,8 +144,13 @@ def unavailability_context(row: dict[str, Any], policy: Any = None) -> dict[str,
                 for ln in lines
             ]
             # an unpriced line makes the amounts unknown: blocked as missing, never a wrong figure
-            out["refund_amount"] = None if None in parts else sum(parts, Decimal(0))
-            out["adjusted_amount"] = None if None in rest else sum(rest, Decimal(0))
+            # (no None left in a list once `None in` it is false)
+            out["refund_amount"] = (
+                None if None in parts else sum(cast(list[Decimal], parts), Decimal(0))
+            )
+            out["adjusted_amount"] = (
+                None if None in rest else sum(cast(list[Decimal], rest), Decimal(0))
+            )
     items = [
         {
             "title": ln.get("title") or "",
@@ -238,7 +243,8 @@ def render_and_lint(
     rules = rules or load_rules()
     product_info = load_product_info()
     ab_tests = load_ab_tests()
-    verdicts, violations = [], []
+    verdicts: list[compose.VerdictRow] = []
+    violations: list[compose.ViolationRow] = []
     for row in planned:
         preferred = locales(row["amazon_order_id"]) if locales is not None else None
         msg_locale = choose_locale(row["marketplace"], preferred)

@@ -52,6 +52,7 @@ def compare(
     ab_test: str, kind: str, outcome: str, counts: list[tuple[str, int, int]]
 ) -> Comparison:
     """`counts`: (variant, sent, orders with the outcome) per variant."""
+    import numpy as np
     from scipy.stats import binomtest, chi2_contingency, fisher_exact
 
     rates = []
@@ -65,7 +66,7 @@ def compare(
     p_value: float | None = None
     if len(table) >= 2 and any(row[0] for row in table) and any(row[1] for row in table):
         if len(table) == 2:
-            p_value = float(fisher_exact(table).pvalue)
+            p_value = float(fisher_exact(np.asarray(table)).pvalue)
         else:
             p_value = float(chi2_contingency(table).pvalue)
     what = outcome.replace("_", " ")

@@ -78,7 +78,7 @@ def _order_items(caller: SpApiCaller, client: Any, order_id: str) -> list[dict[s
     items: list[dict[str, Any]] = []
     token = None
     while True:
-        kwargs = {"NextToken": token} if token else {}
+        kwargs: dict[str, Any] = {"NextToken": token} if token else {}
         res = caller.call(
             "getOrderItems",
             client.get_order_items,

@@ -257,7 +257,7 @@ class Orders2026Source:
     """Orders API 2026-01-01: searchOrders by lastUpdatedAfter/Before, one call per page."""
 
     api = "2026-01-01"
-    operations = ("searchOrders",)
+    operations: tuple[str, ...] = ("searchOrders",)
     provides_shipments = True
 
     def __init__(

@@ -85,7 +85,7 @@ class V0OrderSource:
     """Orders API v0: getOrders by LastUpdatedAfter/Before, getOrderItems per order."""
 
     api = "v0"
-    operations = ("getOrders", "getOrderItems")
+    operations: tuple[str, ...] = ("getOrders", "getOrderItems")
     provides_shipments = False  # v0 orders carry no carrier or tracking number
 
     def __init__(

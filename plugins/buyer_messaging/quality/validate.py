@@ -131,7 +131,7 @@ def _run_checkpoint(
     """Every suite in one Checkpoint; with `site`, GX's Data Docs (HTML) are written there."""
     import great_expectations as gx
 
-    actions = []
+    actions: list[gx.checkpoint.ValidationAction] = []
     if site is not None:
         context.add_data_docs_site(
             site_name="run",

@@ -268,7 +268,7 @@ def _block_chain(templates_dir: str, html: bool, name: str) -> tuple[Any, ...]:
         name = (
             parent.template.value
             if parent is not None and isinstance(parent.template, nodes.Const)
-            else None
+            else ""
         )
     return tuple(chain)
 

@@ -198,7 +198,7 @@ def build_client(api_cls: type[T], creds: SpApiCredentials, *, timeout: float = 
         mp.marketplace_id,
         mp.region,
     )
-    return client  # type: ignore[no-any-return]
+    return client
 
 
 def invalidate_token(client: Any) -> None:

@@ -91,9 +91,13 @@ def planned_with_context(cur: PgCursor, account_id: str, kinds: list[str]) -> li
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def apply_verdicts(
-    cur: PgCursor, rows: list[tuple[Any, ...]], violations: list[tuple[Any, ...]]
-) -> None:
+# (outbox id, status, locale, subject, body, blocking categories, error)
+VerdictRow = tuple[int, str, str, str | None, str | None, list[str], str | None]
+# (outbox id, rule, category, severity, excerpt)
+ViolationRow = tuple[int, str, str, str, str]
+
+
+def apply_verdicts(cur: PgCursor, rows: list[VerdictRow], violations: list[ViolationRow]) -> None:
     """rows: (id, status, locale, subject, body, codes list, error); violations: (id, rule, category, severity, excerpt)."""
     # a blocking verdict's error quotes the body, which may hold an e-mail address
     rows = [(*row[:6], scrub(row[6])) for row in rows]
