@@ -23,6 +23,8 @@ from buyer_messaging.warehouse.connection import transaction
 if TYPE_CHECKING:
     from psycopg2.extensions import connection as PgConnection
 
+    from buyer_messaging.lint.engine import RuleSet
+
 AMAZON_WRITTEN = ["review_request"]
 WRITTEN_BY_US = [
     "shipment_confirmation",
@@ -220,7 +222,7 @@ def render_and_lint(
     account_id: str,
     locale: str,
     seller_name: str | None = None,
-    rules: Any = None,
+    rules: RuleSet | None = None,
     addresses: Callable[[str], list[str]] | None = None,
     locales: Callable[[str], str | None] | None = None,
 ) -> Counter[str]:

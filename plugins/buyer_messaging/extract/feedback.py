@@ -37,6 +37,7 @@ from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:
     from psycopg2.extensions import connection as PgConnection
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +266,7 @@ def feedback_window(
 
 def extract_feedback(
     conn: PgConnection,
-    reports_client: Any,
+    reports_client: Client,
     caller: SpApiCaller,
     *,
     account_id: str,

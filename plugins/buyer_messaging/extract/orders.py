@@ -15,6 +15,7 @@ from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:
     from psycopg2.extensions import connection as PgConnection
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _order_items(caller: SpApiCaller, client: Any, order_id: str) -> list[dict[str, Any]]:
+def _order_items(caller: SpApiCaller, client: Client, order_id: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     token = None
     while True:
@@ -101,7 +102,7 @@ def _order_items(caller: SpApiCaller, client: Any, order_id: str) -> list[dict[s
 
 def extract_orders(
     conn: PgConnection,
-    client: Any,
+    client: Client,
     caller: SpApiCaller,
     *,
     account_id: str,

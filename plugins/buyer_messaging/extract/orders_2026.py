@@ -24,7 +24,7 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract import models, records
 from buyer_messaging.extract.orders import _iso
@@ -39,6 +39,9 @@ from buyer_messaging.extract.parse import (
 )
 from buyer_messaging.extract.source import OrderPage, page_entries
 from buyer_messaging.spapi.calls import SpApiCaller
+
+if TYPE_CHECKING:
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +265,7 @@ class Orders2026Source:
 
     def __init__(
         self,
-        client: Any,
+        client: Client,
         caller: SpApiCaller,
         *,
         account_id: str,

@@ -35,6 +35,7 @@ from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:
     from psycopg2.extensions import connection as PgConnection
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -324,7 +325,7 @@ class Polling:
 
 
 def request_report(
-    client: Any,
+    client: Client,
     caller: SpApiCaller,
     span: tuple[datetime, datetime],
     marketplace_id: str,
@@ -346,7 +347,12 @@ def request_report(
 
 
 def wait_for_report(
-    client: Any, caller: SpApiCaller, report_id: str, polling: Polling, *, cancelled_is_empty: bool
+    client: Client,
+    caller: SpApiCaller,
+    report_id: str,
+    polling: Polling,
+    *,
+    cancelled_is_empty: bool,
 ) -> str | None:
     """The report's document id once DONE; None when CANCELLED means "no data"."""
     started = polling.clock()
@@ -404,7 +410,7 @@ def _download(url: str, timeout: float) -> Any:
 
 
 def fetch_document(
-    client: Any, caller: SpApiCaller, document_id: str, report_id: str, *, timeout: float = 300.0
+    client: Client, caller: SpApiCaller, document_id: str, report_id: str, *, timeout: float = 300.0
 ) -> str:
     """getReportDocument, then download and decompress; a damaged download is fetched again."""
     from buyer_messaging.spapi.client import SpApiHttpError
@@ -439,7 +445,7 @@ def fetch_document(
 
 def extract_returns(
     conn: PgConnection,
-    reports_client: Any,
+    reports_client: Client,
     caller: SpApiCaller,
     *,
     account_id: str,

@@ -33,6 +33,7 @@ from buyer_messaging.warehouse.connection import transaction
 if TYPE_CHECKING:
     from psycopg2.extensions import connection as PgConnection
     from psycopg2.extensions import cursor as PgCursor
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class V0OrderSource:
 
     def __init__(
         self,
-        client: Any,
+        client: Client,
         caller: SpApiCaller,
         *,
         account_id: str,
@@ -166,7 +167,7 @@ def _is_denied(err: SpApiCallError) -> bool:
 
 def order_source(
     api: str,
-    client: Any,
+    client: Client,
     caller: SpApiCaller,
     *,
     account_id: str,

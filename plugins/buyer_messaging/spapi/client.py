@@ -12,12 +12,15 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from buyer_messaging.marketplaces import marketplace as lookup_marketplace
 from buyer_messaging.masking import guard_library_logs, mask, redact
 from buyer_messaging.spapi.credentials import SpApiCredentials
+
+if TYPE_CHECKING:
+    from sp_api.base import Client
 
 T = TypeVar("T")
 
@@ -201,7 +204,7 @@ def build_client(api_cls: type[T], creds: SpApiCredentials, *, timeout: float = 
     return client
 
 
-def invalidate_token(client: Any) -> None:
+def invalidate_token(client: Client) -> None:
     auth = getattr(client, "_auth", None)
     if auth is not None and hasattr(auth, "invalidate"):
         auth.invalidate()

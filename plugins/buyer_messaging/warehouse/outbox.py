@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import Json
@@ -193,7 +194,7 @@ def finish(
     http_status: int | None = None,
     response: Any = None,
     error: str | None = None,
-    sent_at: Any = None,
+    sent_at: datetime | None = None,
 ) -> None:
     # the one place delivery errors are stored: relays quote the refused recipient's address
     error = scrub(error)
@@ -304,6 +305,6 @@ def ready_without_text(cur: PgCursor, account_id: str, kinds: list[str], locale:
     return int(cur.rowcount)
 
 
-def day_summary(cur: PgCursor, account_id: str, day: Any) -> list[tuple[str, str, int]]:
+def day_summary(cur: PgCursor, account_id: str, day: date) -> list[tuple[str, str, int]]:
     cur.execute(_DAY_SUMMARY, (account_id, day))
     return [(k, s, int(n)) for k, s, n in cur.fetchall()]

@@ -11,6 +11,7 @@ from buyer_messaging.warehouse.connection import one_row
 
 if TYPE_CHECKING:
     from psycopg2.extensions import cursor as PgCursor
+    from psycopg2.sql import Composable, Composed
 
 # Amounts are read as float8: GX serialises every Decimal it reports through inspect.stack(),
 # ~5-30 ms each, and numeric(14, 2) values compare the same as doubles.
@@ -137,13 +138,15 @@ def clear_quarantine(cur: PgCursor, account_id: str, window: tuple[datetime, dat
     cur.execute(_CLEAR_RETURNS_QUARANTINE, (account_id, *window))
 
 
-def _composed(template: str, keys: Any, **literals: Any) -> Any:
+def _composed(template: str, keys: Composable, **literals: Any) -> Composed:
     from psycopg2 import sql
 
     return sql.SQL(template).format(keys=keys, **{k: sql.Literal(v) for k, v in literals.items()})
 
 
-def quarantine_matching(cur: PgCursor, account_id: str, reason: str, keys: Any) -> tuple[int, int]:
+def quarantine_matching(
+    cur: PgCursor, account_id: str, reason: str, keys: Composable
+) -> tuple[int, int]:
     """Quarantine the orders whose keys `keys` (SQL) selects: (rows it selects, orders flagged)."""
     cur.execute(_composed(_QUARANTINE_MATCHING, keys, reason=reason, account=account_id))
     found, flagged = one_row(cur)
@@ -151,7 +154,7 @@ def quarantine_matching(cur: PgCursor, account_id: str, reason: str, keys: Any) 
 
 
 def quarantine_returns_matching(
-    cur: PgCursor, account_id: str, reason: str, keys: Any, window: tuple[datetime, datetime]
+    cur: PgCursor, account_id: str, reason: str, keys: Composable, window: tuple[datetime, datetime]
 ) -> tuple[int, int]:
     """Quarantine every return line in `window` of the orders `keys` selects: (rows, lines flagged)."""
     cur.execute(
