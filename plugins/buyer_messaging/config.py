@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -23,7 +23,7 @@ Kind = Literal[
     "product_info",
     "issue_resolution",
 ]
-ALL_KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+ALL_KINDS: tuple[str, ...] = get_args(Kind)
 
 
 class ConfigError(ValueError):

@@ -73,6 +73,7 @@ class KindTiming(BaseModel):
     by_asin: dict[str, AsinDelay] = Field(default_factory=dict)
 
     def for_marketplace(self, marketplace: str | None) -> KindTiming:
+        # the keys are Literal codes: any other str finds nothing, which is what a lookup means
         override = self.by_marketplace.get(marketplace) if marketplace else None  # type: ignore[call-overload]
         if override is None:
             return self
@@ -117,6 +118,7 @@ class ProductInfo(BaseModel):
         for asin in asins:
             info = self.asins.get(asin or "")
             if info is not None:
+                # Literal language keys: another language finds nothing
                 return info.text.get(lang)  # type: ignore[call-overload]
         return None
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from buyer_messaging.lint.links import host_matches
+from buyer_messaging.lint.links import Link, host_matches
 from buyer_messaging.lint.prefilter import INDEX, case_flags
 from buyer_messaging.lint.text import LANGS, Message, fold_pattern
 
@@ -247,7 +247,7 @@ class ExternalLink:
         self.forms = frozenset(p.forms)
         self.fields = tuple(p.fields)
 
-    def _links(self, msg: Message) -> list[Any]:
+    def _links(self, msg: Message) -> list[Link]:
         spans = msg.field_spans(self.fields)
         return [
             link for link in msg.links
@@ -261,7 +261,7 @@ class ExternalLink:
             return msg.quote(link.start, link.end)
         return None
 
-    def _allowed(self, msg: Message, link: Any) -> bool:
+    def _allowed(self, msg: Message, link: Link) -> bool:
         # a host spelled with look-alike letters (Cyrillic "а", full-width "ａ") is not Amazon's
         return host_matches(link.host, self.allowed) and msg.quote(link.start, link.end).isascii()
 

@@ -14,7 +14,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jinja2.runtime import Context as JinjaContext
 
 KINDS = (
     "shipment_confirmation",
@@ -214,7 +217,7 @@ def _environment(templates_dir: str, html: bool) -> Any:
     )
 
     @pass_context
-    def need(ctx: Any, name: str) -> Any:
+    def need(ctx: JinjaContext, name: str) -> Any:
         """The value of a required variable; a missing or empty one is a render error naming it."""
         value = ctx.get(name)
         if value is None or value == "" or value == []:
@@ -222,7 +225,7 @@ def _environment(templates_dir: str, html: bool) -> Any:
         return value
 
     @pass_context
-    def money(ctx: Any, amount: Any, currency: str | None = None) -> str:
+    def money(ctx: JinjaContext, amount: Any, currency: str | None = None) -> str:
         cur = (
             currency
             or ctx.get("currency")
@@ -237,7 +240,7 @@ def _environment(templates_dir: str, html: bool) -> Any:
         return _format_money(value, cur, ctx["locale"])
 
     @pass_context
-    def fdate(ctx: Any, value: Any, fmt: str = "long") -> str:
+    def fdate(ctx: JinjaContext, value: Any, fmt: str = "long") -> str:
         try:
             d = _as_date(value)
         except (TypeError, ValueError) as err:

@@ -85,6 +85,8 @@ def _check_status(res: Any) -> None:
 class _CheckedMixin:
     """Mixed in front of a library API class: real Host header and a status check."""
 
+    # the ignores below: super() is the sp_api class this is mixed in front of, which mypy
+    # cannot see from the mixin (and sp_api ships no types)
     @property
     def headers(self) -> dict[str, str]:
         headers = super().headers  # type: ignore[misc]
