@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,7 +29,9 @@ T = TypeVar("T")
 class SpApiHttpError(Exception):
     """An SP-API answer that is not a success, with Amazon's error code when it gave one."""
 
-    def __init__(self, status: int, code: str, message: str, headers: Any = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(f"HTTP {status} {code}: {message}")
         self.status = status
         self.code = code
