@@ -28,6 +28,7 @@ chromium:
 test: venv chromium
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 test-unit: venv
@@ -42,6 +43,7 @@ bench-quick: venv
 lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	$(PY) -m mypy
 
 clean:
 	rm -rf var/demo .pytest_cache

@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
 
 log = logging.getLogger("buyer_messaging.alerts")
 
 
-def failure_message(context: dict[str, Any], tz: str | None = None) -> tuple[str, str]:
+def failure_message(context: Context, tz: str | None = None) -> tuple[str, str]:
     """`tz`: the account's time zone, in which its day is named (Airflow's interval is UTC)."""
     ti = context.get("ti") or context.get("task_instance")
-    dag_id = getattr(ti, "dag_id", None) or getattr(context.get("dag"), "dag_id", "?")
+    dag_id = str(getattr(ti, "dag_id", None) or getattr(context.get("dag"), "dag_id", "?"))
     task_id = getattr(ti, "task_id", "?")
     start = context.get("data_interval_start")
     if start is not None and tz:
@@ -30,8 +34,8 @@ def failure_message(context: dict[str, Any], tz: str | None = None) -> tuple[str
     return subject, body
 
 
-def notify_failure(recipients: tuple[str, ...], tz: str | None = None) -> Any:
-    def callback(context: dict[str, Any]) -> None:
+def notify_failure(recipients: tuple[str, ...], tz: str | None = None) -> Callable[[Context], None]:
+    def callback(context: Context) -> None:
         subject, body = failure_message(context, tz)
         log.error("%s\n%s", subject, body)
         if not recipients:

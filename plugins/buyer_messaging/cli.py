@@ -116,10 +116,10 @@ def _cases(args: argparse.Namespace) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    from buyer_messaging.send.resolve import ResolveError, resolve
+    from buyer_messaging.send.resolve import Decision, ResolveError, resolve
     from buyer_messaging.warehouse.connection import connect, transaction
 
-    decision = "delivered" if args.delivered else "requeued"
+    decision: Decision = "delivered" if args.delivered else "requeued"
     conn = connect(args.dsn)
     try:
         with transaction(conn) as cur:

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from buyer_messaging.config import project_root
 from buyer_messaging.domain import REPORTED_STATUSES
+from buyer_messaging.warehouse.connection import one_row
 
 ACCOUNT = "demo"
 DAG_ID = f"buyer_messaging_{ACCOUNT}"
@@ -76,7 +77,7 @@ def _start_relay(var: Path) -> tuple[Any, Path]:
     for sub in ("tmp", "new", "cur"):
         (mail / sub).mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    controller = Controller(Mailbox(str(mail)), hostname="127.0.0.1", port=port)
+    controller = Controller(Mailbox(mail), hostname="127.0.0.1", port=port)
     controller.start()
     os.environ["AIRFLOW_CONN_SMTP_RELAY"] = json.dumps(
         {
@@ -165,13 +166,13 @@ def _sent_total(dsn: str) -> int:
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT to_regclass('reporting.message_log') IS NOT NULL")
-            if not cur.fetchone()[0]:
+            if not one_row(cur)[0]:
                 return 0
             cur.execute(
                 "SELECT count(*) FROM reporting.message_log WHERE account_id = %s AND status = 'sent'",
                 (ACCOUNT,),
             )
-            return int(cur.fetchone()[0])
+            return int(one_row(cur)[0])
     finally:
         conn.close()
 

@@ -17,7 +17,7 @@ GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
 
 
-def weekly_digest() -> list[tuple[Any, ...]]:
+def weekly_digest() -> list[list[Any]]:
     from buyer_messaging.warehouse.connection import connect
 
     conn = connect()

@@ -18,14 +18,19 @@ Read-only: the dashboard calls it on a read-only connection.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from buyer_messaging.domain import TAKING_STATUSES
 from buyer_messaging.plan.planner import PLANNED_KINDS, decide_sql, kind_params
 from buyer_messaging.policies import load_pack, load_product_info, load_timing
 from buyer_messaging.warehouse import explain as sql
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
+    from psycopg2.extensions import cursor as PgCursor
 
 # a window wider than any order's life: the kind's candidate SELECT over all time
 ALL_TIME = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2999, 1, 1, tzinfo=UTC))
@@ -47,11 +52,11 @@ def _local_day_of(day: date, tz: str) -> tuple[date, datetime, datetime]:
 
 
 def predict(
-    cur: Any,
+    cur: PgCursor,
     account_id: str,
     order_id: str,
     *,
-    kinds: list[str],
+    kinds: Sequence[str],
     now: datetime,
     known: set[tuple[str, str]],
     proactive_taken: bool,
@@ -99,7 +104,7 @@ def predict(
 
 
 def explain_order(
-    conn: Any, account_id: str, order_id: str, *, now: datetime | None = None
+    conn: PgConnection, account_id: str, order_id: str, *, now: datetime | None = None
 ) -> dict[str, Any]:
     """A JSON-able explanation (the UI shows the same structure)."""
     from buyer_messaging.tasks import account

@@ -12,8 +12,11 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
+
+if TYPE_CHECKING:
+    from airflow.sdk import Connection
 
 # Login with Amazon access tokens (Atza|), refresh tokens (Atzr|) and Restricted Data Tokens
 # (Atz.sprdt|): Amazon's formats, so a token we were never told about is still caught.
@@ -57,7 +60,7 @@ def guard_library_logs() -> None:
             logger.addFilter(TokenFilter())
 
 
-def connection_extras(conn: Any) -> dict[str, Any]:
+def connection_extras(conn: Connection) -> dict[str, Any]:
     """A connection's extras, with the sensitive ones (by Airflow's own list of names)
     registered with the masker.
 

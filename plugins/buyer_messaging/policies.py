@@ -74,7 +74,8 @@ class KindTiming(BaseModel):
     by_asin: dict[str, AsinDelay] = Field(default_factory=dict)
 
     def for_marketplace(self, marketplace: str | None) -> KindTiming:
-        override = self.by_marketplace.get(marketplace) if marketplace else None  # type: ignore[call-overload]
+        # the keys are Literal codes: any other str finds nothing, which is what a lookup means
+        override = self.by_marketplace.get(marketplace) if marketplace else None
         if override is None:
             return self
         return self.model_copy(update=override.model_dump(exclude_none=True))
@@ -118,7 +119,8 @@ class ProductInfo(BaseModel):
         for asin in asins:
             info = self.asins.get(asin or "")
             if info is not None:
-                return info.text.get(lang)  # type: ignore[call-overload]
+                # Literal language keys: another language finds nothing
+                return info.text.get(lang)
         return None
 
 

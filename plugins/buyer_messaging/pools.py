@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from airflow.listeners import hookimpl
+
+if TYPE_CHECKING:
+    from airflow.models.dagrun import DagRun
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ def _ensure_pool_logged(name: str) -> None:
 
 
 @hookimpl
-def on_dag_run_running(dag_run: Any, msg: str) -> None:
+def on_dag_run_running(dag_run: DagRun, msg: str) -> None:
     name = pool_of_dag(dag_run.dag_id)
     if name is None:
         return

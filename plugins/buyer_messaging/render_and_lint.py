@@ -13,13 +13,18 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from buyer_messaging import domain
 from buyer_messaging.render.address import address_lines
 from buyer_messaging.render.carriers import carrier_name
 from buyer_messaging.warehouse import compose, outbox
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
+
+    from buyer_messaging.lint.engine import RuleSet
 
 AMAZON_WRITTEN = list(domain.AMAZON_WRITTEN)
 WRITTEN_BY_US = list(domain.WRITTEN_BY_US)
@@ -136,8 +141,13 @@ def unavailability_context(row: dict[str, Any], policy: Any = None) -> dict[str,
                 for ln in lines
             ]
             # an unpriced line makes the amounts unknown: blocked as missing, never a wrong figure
-            out["refund_amount"] = None if None in parts else sum(parts, Decimal(0))
-            out["adjusted_amount"] = None if None in rest else sum(rest, Decimal(0))
+            # (no None left in a list once `None in` it is false)
+            out["refund_amount"] = (
+                None if None in parts else sum(cast(list[Decimal], parts), Decimal(0))
+            )
+            out["adjusted_amount"] = (
+                None if None in rest else sum(cast(list[Decimal], rest), Decimal(0))
+            )
     items = [
         {
             "title": ln.get("title") or "",
@@ -202,12 +212,12 @@ def _date(value: Any) -> date | None:
 
 
 def render_and_lint(
-    conn: Any,
+    conn: PgConnection,
     *,
     account_id: str,
     locale: str,
     seller_name: str | None = None,
-    rules: Any = None,
+    rules: RuleSet | None = None,
     addresses: Callable[[str], list[str]] | None = None,
     locales: Callable[[str], str | None] | None = None,
 ) -> Counter[str]:
@@ -230,7 +240,8 @@ def render_and_lint(
     rules = rules or load_rules()
     product_info = load_product_info()
     ab_tests = load_ab_tests()
-    verdicts, violations = [], []
+    verdicts: list[compose.VerdictRow] = []
+    violations: list[compose.ViolationRow] = []
     for row in planned:
         preferred = locales(row["amazon_order_id"]) if locales is not None else None
         msg_locale = choose_locale(row["marketplace"], preferred)

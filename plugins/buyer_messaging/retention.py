@@ -9,7 +9,10 @@ import shutil
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
 
 log = logging.getLogger("buyer_messaging")
 DEFAULT_DAYS = 30
@@ -59,7 +62,7 @@ def prune_data_docs(docs_dir: Path, keep_days: int, today: date) -> dict[str, in
     return removed
 
 
-def purge_pii(conn: Any, days: int | None = None) -> dict[str, int]:
+def purge_pii(conn: PgConnection, days: int | None = None) -> dict[str, int]:
     from buyer_messaging.warehouse import retention
     from buyer_messaging.warehouse.connection import transaction
 

@@ -11,11 +11,14 @@ import math
 import os
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from buyer_messaging import domain
 from buyer_messaging.config import Account, read_accounts
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
 
 log = logging.getLogger("buyer_messaging")
 
@@ -29,15 +32,15 @@ def account(account_id: str) -> Account:
     raise KeyError(f"account {account_id!r} is not in the accounts file {read.path}")
 
 
-def interval_of(context: dict[str, Any], acc: Account) -> tuple[datetime, datetime]:
+def interval_of(context: Context, acc: Account) -> tuple[datetime, datetime]:
     """The run's data interval; a run without one gets the last complete local day.
 
     Airflow 3 triggers a run with no logical date (the CLI's and the UI's default), and then the
     context has no data interval at all.
     """
-    start, end = context.get("data_interval_start"), context.get("data_interval_end")
-    if start is not None and end is not None:
-        return _utc(start), _utc(end)
+    given_start, given_end = context.get("data_interval_start"), context.get("data_interval_end")
+    if given_start is not None and given_end is not None:
+        return _utc(given_start), _utc(given_end)
     run_after = getattr(context.get("dag_run"), "run_after", None) or datetime.now(UTC)
     start, end = last_complete_day(acc.tz, run_after)
     log.info(
@@ -62,7 +65,7 @@ def last_complete_day(tz: str, moment: datetime) -> tuple[datetime, datetime]:
     return _utc(start), _utc(end)
 
 
-def _utc(moment: Any) -> datetime:
+def _utc(moment: datetime) -> datetime:
     return datetime.fromtimestamp(moment.timestamp(), UTC)
 
 
@@ -95,7 +98,7 @@ def migrate_warehouse() -> dict[str, Any]:
     return {"applied": applied}
 
 
-def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
     from buyer_messaging.extract.orders import extraction_window
     from buyer_messaging.extract.source import client_class, load_orders, order_source
     from buyer_messaging.spapi.calls import SpApiCaller
@@ -124,7 +127,7 @@ def extract_orders(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+def extract_returns(account_id: str, context: Context) -> dict[str, Any]:
     from sp_api.api import Reports
 
     from buyer_messaging.extract.returns import UnreadableReport, returns_window
@@ -156,7 +159,7 @@ def extract_returns(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     return {"returns": stats.returns, "rejected": stats.rejected, "reports": len(stats.reports)}
 
 
-def extract_feedback(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+def extract_feedback(account_id: str, context: Context) -> dict[str, Any]:
     from sp_api.api import Reports
 
     from buyer_messaging.extract.feedback import extract_feedback as extract
@@ -182,7 +185,7 @@ def _buyer_salt(acc: Account) -> str:
     return os.environ.get("BUYER_MESSAGING_BUYER_SALT", acc.id)
 
 
-def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+def validate(account_id: str, context: Context) -> dict[str, Any]:
     from airflow.sdk.exceptions import AirflowFailException
 
     from buyer_messaging.policies import load_timing
@@ -212,7 +215,7 @@ def validate(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def signals(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+def signals(account_id: str, context: Context) -> dict[str, Any]:
     from buyer_messaging.config import ALL_KINDS
     from buyer_messaging.policies import load_pack, load_timing
     from buyer_messaging.signals.stage import alert_new_cases, open_signal_cases
@@ -239,7 +242,7 @@ def docs_dir() -> Any:
     return data_docs_dir()
 
 
-def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
+def plan(account_id: str, context: Context) -> dict[str, int]:
     from buyer_messaging.plan.planner import plan_day
     from buyer_messaging.policies import load_pack, load_timing
 
@@ -265,7 +268,7 @@ def plan(account_id: str, context: dict[str, Any]) -> dict[str, int]:
     return dict(counts)
 
 
-def render_and_lint(account_id: str, context: dict[str, Any]) -> dict[str, int]:
+def render_and_lint(account_id: str, context: Context) -> dict[str, int]:
     from buyer_messaging.render_and_lint import render_and_lint as prepare
 
     acc = account(account_id)
@@ -298,7 +301,7 @@ def render_and_lint(account_id: str, context: dict[str, Any]) -> dict[str, int]:
     return dict(counts)
 
 
-def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any]]:
+def send_batches(account_id: str, context: Context) -> list[dict[str, Any]]:
     """Settle every orphaned `sending` row of the account (all kinds, each through its own
     channel), expire what is too stale, then one mapped `send` per batch of ready messages,
     labelled for the UI. Settling first means no orphan outlives a run, and a re-queued one
@@ -420,7 +423,7 @@ def _client(acc: Account, name: str) -> Any:
     return _spapi(acc, apis[name])
 
 
-def report(account_id: str, context: dict[str, Any]) -> dict[str, Any]:
+def report(account_id: str, context: Context) -> dict[str, Any]:
     from buyer_messaging.warehouse import outbox
     from buyer_messaging.warehouse.connection import transaction
 

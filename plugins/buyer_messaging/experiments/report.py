@@ -8,7 +8,12 @@ rate, Fisher's exact test for two variants and a chi-square test of independence
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+from buyer_messaging.warehouse.connection import column_names
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 OUTCOMES = ("negative_feedback", "negative_or_neutral_feedback", "returned_after")
 MIN_SENT = 30  # below this per variant, no verdict is given whatever the test says
@@ -47,6 +52,7 @@ def compare(
     ab_test: str, kind: str, outcome: str, counts: list[tuple[str, int, int]]
 ) -> Comparison:
     """`counts`: (variant, sent, orders with the outcome) per variant."""
+    import numpy as np
     from scipy.stats import binomtest, chi2_contingency, fisher_exact
 
     rates = []
@@ -60,7 +66,7 @@ def compare(
     p_value: float | None = None
     if len(table) >= 2 and any(row[0] for row in table) and any(row[1] for row in table):
         if len(table) == 2:
-            p_value = float(fisher_exact(table).pvalue)
+            p_value = float(fisher_exact(np.asarray(table)).pvalue)
         else:
             p_value = float(chi2_contingency(table).pvalue)
     what = outcome.replace("_", " ")
@@ -87,11 +93,11 @@ def compare(
     return Comparison(ab_test, kind, outcome, rates, p_value, verdict)
 
 
-def compare_all(cur: Any, account_id: str, test: str | None, outcome: str) -> list[Comparison]:
+def compare_all(cur: PgCursor, account_id: str, test: str | None, outcome: str) -> list[Comparison]:
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}; expected one of {', '.join(OUTCOMES)}")
     cur.execute(_OUTCOMES_SQL, {"account_id": account_id, "test": test})
-    names = [d[0] for d in cur.description]
+    names = column_names(cur)
     grouped: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
     for raw in cur.fetchall():
         row = dict(zip(names, raw, strict=True))

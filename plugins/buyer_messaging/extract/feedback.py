@@ -19,7 +19,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import execute_values
 
@@ -34,6 +34,10 @@ from buyer_messaging.extract.returns import (
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +205,7 @@ ON CONFLICT (account_id, amazon_order_id) DO UPDATE SET
 
 
 def load_rows(
-    conn: Any,
+    conn: PgConnection,
     header: list[str],
     rows: list[tuple[int, list[str]]],
     stats: FeedbackStats,
@@ -243,7 +247,7 @@ def load_rows(
 
 
 def feedback_window(
-    conn: Any,
+    conn: PgConnection,
     account_id: str,
     interval: tuple[datetime, datetime],
     *,
@@ -261,8 +265,8 @@ def feedback_window(
 
 
 def extract_feedback(
-    conn: Any,
-    reports_client: Any,
+    conn: PgConnection,
+    reports_client: Client,
     caller: SpApiCaller,
     *,
     account_id: str,

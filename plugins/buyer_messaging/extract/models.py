@@ -28,6 +28,7 @@ from pydantic import (
     StrictStr,
     ValidationError,
 )
+from pydantic_core import ErrorDetails
 
 from buyer_messaging.extract.records import ORDER_ID, short
 
@@ -225,7 +226,7 @@ def _field(loc: tuple[Any, ...], prefix: str) -> tuple[str, str]:
     return name, f" (entry {', '.join(entries)})" if entries else ""
 
 
-def _problem(error: dict[str, Any], pii: bool) -> str:
+def _problem(error: ErrorDetails, pii: bool) -> str:
     kind, given = error["type"], error.get("input")
     if kind == "missing" or given is None:
         return "missing"

@@ -6,12 +6,16 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract.watermark import resume_start
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,7 @@ class ExtractStats:
 
 
 def extraction_window(
-    conn: Any,
+    conn: PgConnection,
     account_id: str,
     interval: tuple[datetime, datetime],
     *,
@@ -71,11 +75,11 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _order_items(caller: SpApiCaller, client: Any, order_id: str) -> list[dict[str, Any]]:
+def _order_items(caller: SpApiCaller, client: Client, order_id: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     token = None
     while True:
-        kwargs = {"NextToken": token} if token else {}
+        kwargs: dict[str, Any] = {"NextToken": token} if token else {}
         res = caller.call(
             "getOrderItems",
             client.get_order_items,
@@ -97,8 +101,8 @@ def _order_items(caller: SpApiCaller, client: Any, order_id: str) -> list[dict[s
 
 
 def extract_orders(
-    conn: Any,
-    client: Any,
+    conn: PgConnection,
+    client: Client,
     caller: SpApiCaller,
     *,
     account_id: str,

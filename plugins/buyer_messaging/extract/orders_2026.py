@@ -24,7 +24,7 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract import models, records
 from buyer_messaging.extract.orders import _iso
@@ -39,6 +39,9 @@ from buyer_messaging.extract.parse import (
 )
 from buyer_messaging.extract.source import OrderPage, page_entries
 from buyer_messaging.spapi.calls import SpApiCaller
+
+if TYPE_CHECKING:
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -257,12 +260,12 @@ class Orders2026Source:
     """Orders API 2026-01-01: searchOrders by lastUpdatedAfter/Before, one call per page."""
 
     api = "2026-01-01"
-    operations = ("searchOrders",)
+    operations: tuple[str, ...] = ("searchOrders",)
     provides_shipments = True
 
     def __init__(
         self,
-        client: Any,
+        client: Client,
         caller: SpApiCaller,
         *,
         account_id: str,

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from buyer_messaging.extract import models, records
 from buyer_messaging.marketplaces import BY_ID
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+T = TypeVar("T", bound="BaseModel")
 _INDEX = re.compile(r"\[(\d+)\]")
 
 ORDER_STATUSES = frozenset(

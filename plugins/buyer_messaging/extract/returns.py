@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract import records, returns_format
 from buyer_messaging.extract.watermark import resume_start
@@ -32,6 +32,10 @@ from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.warehouse import returns as returns_sql
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +97,7 @@ class ReturnsStats:
 
 
 def returns_window(
-    conn: Any,
+    conn: PgConnection,
     account_id: str,
     interval: tuple[datetime, datetime],
     *,
@@ -321,7 +325,7 @@ class Polling:
 
 
 def request_report(
-    client: Any,
+    client: Client,
     caller: SpApiCaller,
     span: tuple[datetime, datetime],
     marketplace_id: str,
@@ -343,7 +347,12 @@ def request_report(
 
 
 def wait_for_report(
-    client: Any, caller: SpApiCaller, report_id: str, polling: Polling, *, cancelled_is_empty: bool
+    client: Client,
+    caller: SpApiCaller,
+    report_id: str,
+    polling: Polling,
+    *,
+    cancelled_is_empty: bool,
 ) -> str | None:
     """The report's document id once DONE; None when CANCELLED means "no data"."""
     started = polling.clock()
@@ -401,7 +410,7 @@ def _download(url: str, timeout: float) -> Any:
 
 
 def fetch_document(
-    client: Any, caller: SpApiCaller, document_id: str, report_id: str, *, timeout: float = 300.0
+    client: Client, caller: SpApiCaller, document_id: str, report_id: str, *, timeout: float = 300.0
 ) -> str:
     """getReportDocument, then download and decompress; a damaged download is fetched again."""
     from buyer_messaging.spapi.client import SpApiHttpError
@@ -435,8 +444,8 @@ def fetch_document(
 
 
 def extract_returns(
-    conn: Any,
-    reports_client: Any,
+    conn: PgConnection,
+    reports_client: Client,
     caller: SpApiCaller,
     *,
     account_id: str,
@@ -524,7 +533,7 @@ def rejected_return(err: ReturnRecordError, row: dict[str, str]) -> tuple[str, s
 
 
 def _load(
-    conn: Any,
+    conn: PgConnection,
     header: list[str],
     rows: Iterator[tuple[int, dict[str, str] | None, list[str]]],
     stats: ReturnsStats,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from buyer_messaging.extract.orders import STREAM, ExtractStats, _iso, _order_items
 from buyer_messaging.extract.parse import (
@@ -29,6 +29,11 @@ from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
 from buyer_messaging.warehouse import returns as shipments_sql
 from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
+    from psycopg2.extensions import cursor as PgCursor
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +86,12 @@ class V0OrderSource:
     """Orders API v0: getOrders by LastUpdatedAfter/Before, getOrderItems per order."""
 
     api = "v0"
-    operations = ("getOrders", "getOrderItems")
+    operations: tuple[str, ...] = ("getOrders", "getOrderItems")
     provides_shipments = False  # v0 orders carry no carrier or tracking number
 
     def __init__(
         self,
-        client: Any,
+        client: Client,
         caller: SpApiCaller,
         *,
         account_id: str,
@@ -162,7 +167,7 @@ def _is_denied(err: SpApiCallError) -> bool:
 
 def order_source(
     api: str,
-    client: Any,
+    client: Client,
     caller: SpApiCaller,
     *,
     account_id: str,
@@ -197,7 +202,9 @@ def client_class(api: str) -> type:
     raise ValueError(f"orders_api must be one of {', '.join(ORDERS_APIS)}, not {api!r}")
 
 
-def write_page(cur: Any, account_id: str, page: OrderPage, *, provides_shipments: bool) -> None:
+def write_page(
+    cur: PgCursor, account_id: str, page: OrderPage, *, provides_shipments: bool
+) -> None:
     """A page into staging (the caller owns the transaction)."""
     staging.upsert_orders(cur, account_id, page.orders, page.items)
     if provides_shipments:
@@ -207,7 +214,7 @@ def write_page(cur: Any, account_id: str, page: OrderPage, *, provides_shipments
 
 
 def load_orders(
-    conn: Any,
+    conn: PgConnection,
     source: OrderSource,
     caller: SpApiCaller,
     *,

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from buyer_messaging.warehouse import staging
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 log = logging.getLogger(__name__)
 
 
 def resume_start(
-    cur: Any, account_id: str, stream: str, start: datetime, *, lookback_days: int
+    cur: PgCursor, account_id: str, stream: str, start: datetime, *, lookback_days: int
 ) -> datetime:
     """`start`, moved back to the watermark when the runs before it stopped short of it."""
     reach = timedelta(days=max(lookback_days, 1))

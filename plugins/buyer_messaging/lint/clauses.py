@@ -16,7 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from buyer_messaging.lint.detectors import CompiledMap, PatternMap, _check_pattern_map
+from buyer_messaging.lint.detectors import (
+    CompiledMap,
+    DetectorClass,
+    PatternMap,
+    _check_pattern_map,
+)
 from buyer_messaging.lint.text import Message
 
 
@@ -107,4 +112,4 @@ class Clause:
         return None
 
 
-CLAUSE_DETECTORS = {"clause": Clause}
+CLAUSE_DETECTORS: dict[str, DetectorClass] = {"clause": Clause}

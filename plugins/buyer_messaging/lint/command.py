@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -64,7 +65,7 @@ def parse_line(line: str, lineno: int) -> dict[str, Any]:
     return obj
 
 
-def lint_lines(lines: Any, out: TextIO, err: TextIO, rules: RuleSet) -> int:
+def lint_lines(lines: Iterable[str], out: TextIO, err: TextIO, rules: RuleSet) -> int:
     blocked = invalid = False
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():

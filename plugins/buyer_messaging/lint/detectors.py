@@ -12,17 +12,47 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from buyer_messaging.domain import COUNTRIES
-from buyer_messaging.lint.links import host_matches
+from buyer_messaging.lint.links import Link, host_matches
 from buyer_messaging.lint.prefilter import INDEX, case_flags
 from buyer_messaging.lint.text import LANGS, Message, fold_pattern
 
 PatternMap = dict[str, list[str]]
+
+
+class Detector(Protocol):
+    """A built detector: the excerpt of `msg` that breaks its rule, else None."""
+
+    def __call__(self, msg: Message) -> str | None: ...
+
+
+class DetectorClass(Protocol):
+    """What a rule file's `detector` names: its parameters' model, and the detector built
+    from parameters validated by that model (each class takes its own model's instance)."""
+
+    @property
+    def params_model(self) -> type[BaseModel]: ...
+
+    def __call__(self, p: Any) -> Detector: ...
+
+
 _LANG_KEYS = (*LANGS, "any")
+
+
+TextField = Literal["subject", "body"]
+LinkForm = Literal["url", "bare", "disguised", "html"]
+
+
+def _both_fields() -> list[TextField]:
+    return ["subject", "body"]
+
+
+def _all_link_forms() -> list[LinkForm]:
+    return ["url", "bare", "disguised", "html"]
 
 
 class _Params(BaseModel):
@@ -61,7 +91,7 @@ class CompiledMap:
         self.case_sensitive = case_sensitive
 
         def build(items: list[str]) -> list[tuple[int | None, re.Pattern[str]]]:
-            out = []
+            out: list[tuple[int | None, re.Pattern[str]]] = []
             for item in items:
                 p = fold_pattern(item) if fold else item
                 if case_sensitive:
@@ -102,7 +132,7 @@ class PhraseParams(_Params):
     )  # each must match somewhere in the message
     message_unless: PatternMap | None = None
     scope: Literal["sentence", "message"] = "sentence"
-    fields: list[Literal["subject", "body"]] = Field(default_factory=lambda: ["subject", "body"])
+    fields: list[TextField] = Field(default_factory=_both_fields)
     case_sensitive: bool = False
 
     @field_validator("patterns", "unless", "message_unless")
@@ -200,19 +230,17 @@ _SHORTENERS = [
 
 class LinkParams(_Params):
     allowed_domains: list[str] = Field(default_factory=lambda: list(_AMAZON_DOMAINS))
-    forms: list[Literal["url", "bare", "disguised", "html"]] = Field(
-        default_factory=lambda: ["url", "bare", "disguised", "html"]
-    )
+    forms: list[LinkForm] = Field(default_factory=_all_link_forms)
     exclude_domains: list[str] = Field(
         default_factory=list
     )  # links to these are not this rule's business
-    fields: list[Literal["subject", "body"]] = Field(default_factory=lambda: ["subject", "body"])
+    fields: list[TextField] = Field(default_factory=_both_fields)
 
 
 class ExternalLink:
     """A link to anything but the allowed (Amazon's own) domains; look-alikes are not Amazon."""
 
-    params_model = LinkParams
+    params_model: ClassVar[type[LinkParams]] = LinkParams
 
     def __init__(self, p: LinkParams) -> None:
         self.allowed = frozenset(d.lower() for d in p.allowed_domains)
@@ -220,7 +248,7 @@ class ExternalLink:
         self.forms = frozenset(p.forms)
         self.fields = tuple(p.fields)
 
-    def _links(self, msg: Message) -> list[Any]:
+    def _links(self, msg: Message) -> list[Link]:
         spans = msg.field_spans(self.fields)
         return [
             link for link in msg.links
@@ -234,7 +262,7 @@ class ExternalLink:
             return msg.quote(link.start, link.end)
         return None
 
-    def _allowed(self, msg: Message, link: Any) -> bool:
+    def _allowed(self, msg: Message, link: Link) -> bool:
         # a host spelled with look-alike letters (Cyrillic "а", full-width "ａ") is not Amazon's
         return host_matches(link.host, self.allowed) and msg.quote(link.start, link.end).isascii()
 
@@ -292,7 +320,7 @@ class WebsiteAddress(ExternalLink):
 
 
 class EmailParams(_Params):
-    fields: list[Literal["subject", "body"]] = Field(default_factory=lambda: ["subject", "body"])
+    fields: list[TextField] = Field(default_factory=_both_fields)
 
 
 class EmailAddress:
@@ -318,7 +346,7 @@ class PhoneParams(_Params):
     min_digits: int = 7
     max_digits: int = 15
     regions: list[str] = Field(default_factory=lambda: list(COUNTRIES))
-    fields: list[Literal["subject", "body"]] = Field(default_factory=lambda: ["subject", "body"])
+    fields: list[TextField] = Field(default_factory=_both_fields)
 
 
 class PhoneNumber:
@@ -403,7 +431,7 @@ def _compile_requirement(req: Any) -> Callable[[Message, list[tuple[int, int]]],
 
 class RequiredParams(_Params):
     require: dict[str, Requirement]  # fact name -> requirement
-    fields: list[Literal["subject", "body"]] = Field(default_factory=lambda: ["subject", "body"])
+    fields: list[TextField] = Field(default_factory=_both_fields)
 
     @field_validator("require")
     @classmethod
@@ -462,7 +490,7 @@ _EMOJI = re.compile(
 
 
 class NoParams(_Params):
-    fields: list[Literal["subject", "body"]] = Field(default_factory=lambda: ["subject", "body"])
+    fields: list[TextField] = Field(default_factory=_both_fields)
 
 
 class Emoji:
@@ -567,7 +595,7 @@ class Language:
         return None
 
 
-DETECTORS: dict[str, Callable[..., Any]] = {
+DETECTORS: dict[str, DetectorClass] = {
     "phrase": Phrase,
     "external_link": ExternalLink,
     "amazon_link": AmazonLink,

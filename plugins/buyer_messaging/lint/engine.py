@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from buyer_messaging.lint.clauses import CLAUSE_DETECTORS
-from buyer_messaging.lint.detectors import DETECTORS
+from buyer_messaging.lint.detectors import DETECTORS, Detector
 from buyer_messaging.lint.models import RuleFile, RuleSpec, Verdict, Violation
 from buyer_messaging.lint.prefilter import INDEX
 from buyer_messaging.lint.text import Message
@@ -30,7 +32,7 @@ class Rule:
     locales: frozenset[str] | None  # locales and bare languages; None: all
     channels: frozenset[str] | None  # None: any channel, also none given
     suppressed_by: frozenset[str]  # categories, or "any": any other blocking violation
-    check: Any  # Message -> excerpt | None
+    check: Detector
     source: str
 
     def applies(self, kind: str, locale: str, channel: str | None) -> bool:
@@ -57,7 +59,7 @@ class RuleSet:
         self.rules = sorted(rules, key=stage)
         self._applicable: dict[tuple[str, str, str | None], list[Rule]] = {}
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
     def __len__(self) -> int:
@@ -84,7 +86,7 @@ def default_rules_dir() -> Path:
     return include_dir() / "policies" / "lint"
 
 
-def _loc(err: dict[str, Any]) -> str:
+def _loc(err: ErrorDetails) -> str:
     out = ""
     for part in err["loc"]:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

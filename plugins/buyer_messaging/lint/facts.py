@@ -54,7 +54,7 @@ def _spans(norm: str, needle: str) -> Iterator[tuple[int, int]]:
         start = norm.find(needle, start + len(needle))
 
 
-def find_known(norm: str, facts: Any) -> Known:
+def find_known(norm: str, facts: object) -> Known:
     if not facts or not isinstance(facts, dict):
         return Known(norm)
     from buyer_messaging.lint.text import normalize

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from buyer_messaging.config import Kind
 from buyer_messaging.domain import KIND_NAMES, LANGUAGES, LOCALES
 
 KINDS = KIND_NAMES
@@ -73,7 +74,7 @@ class RuleSpec(BaseModel):
     severity: Literal["block", "warn"]
     detector: str
     description: str = Field(min_length=1)
-    kinds: Literal["all"] | list[Literal[KINDS]] = "all"  # type: ignore[valid-type]
+    kinds: Literal["all"] | list[Kind] = "all"
     locales: Literal["all"] | list[str] = "all"
     channels: Literal["all"] | list[str] = "all"
     params: dict[str, Any] = Field(default_factory=dict)

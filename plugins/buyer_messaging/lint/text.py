@@ -258,7 +258,7 @@ class Message:
         preferred_locale: str | None = None,
         message_type: str | None = None,
         order_id: str | None = None,
-        facts: Any = None,
+        facts: dict[str, Any] | None = None,
     ) -> None:
         self.kind = kind
         self.locale = locale

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.domain import KIND_NAMES
 from buyer_messaging.domain import kind as declared_kind
@@ -28,6 +28,9 @@ from buyer_messaging.policies import (
     load_timing,
 )
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
 
 SQL_DIR = Path(__file__).with_name("sql")
 PLANNED_KINDS = KIND_NAMES
@@ -103,7 +106,7 @@ def kind_params(
 
 
 def plan_day(
-    conn: Any,
+    conn: PgConnection,
     *,
     account_id: str,
     kinds: tuple[str, ...],

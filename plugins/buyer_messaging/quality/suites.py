@@ -6,6 +6,7 @@ which are quarantined; the others are table-level alerts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -149,10 +150,10 @@ def unexpected_keys(batch_sql: str, class_name: str, kwargs: dict[str, Any]) -> 
     GX lists keys only up to `partial_unexpected_count` (a LIMIT), the samples."""
     from psycopg2 import sql
 
-    def col(name: Any) -> Any:
+    def col(name: object) -> sql.Identifier:
         return sql.Identifier(str(name))
 
-    def values(items: Any) -> Any:
+    def values(items: Iterable[object]) -> sql.Composed:
         return sql.SQL(", ").join(sql.Literal(v) for v in items)
 
     batch, key = sql.SQL(batch_sql), col(KEY)

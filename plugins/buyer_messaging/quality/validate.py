@@ -10,11 +10,20 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.quality.suites import KEY, SUITES, suites_for, unexpected_keys
 from buyer_messaging.warehouse import quality as quality_sql
-from buyer_messaging.warehouse.connection import transaction
+from buyer_messaging.warehouse.connection import one_row, transaction
+
+if TYPE_CHECKING:
+    from great_expectations import ValidationDefinition
+    from great_expectations.data_context import AbstractDataContext
+    from great_expectations.datasource.fluent import SQLDatasource
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+    from psycopg2.extensions import connection as PgConnection
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +42,7 @@ logging.getLogger("great_expectations._docs_decorators").addFilter(_NoPublicApiR
 
 
 class QualityGateFailed(RuntimeError):
-    pass
+    outcome: ValidationOutcome  # set where it is raised, for the caller to report
 
 
 # bad_rows and bad_returns list at most this many orders (the counts are exact; staging has all)
@@ -100,8 +109,13 @@ def _literal(value: Any) -> str:
 
 
 def _definition(
-    context: Any, source: Any, suite_name: str, query: str, run_day: date, entries: list[Any]
-) -> Any:
+    context: AbstractDataContext,
+    source: SQLDatasource,
+    suite_name: str,
+    query: str,
+    run_day: date,
+    entries: list[Any],
+) -> ValidationDefinition:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -123,12 +137,15 @@ SAMPLES = 20
 
 
 def _run_checkpoint(
-    context: Any, definitions: list[Any], name: str, site: Path | None
+    context: AbstractDataContext,
+    definitions: list[ValidationDefinition],
+    name: str,
+    site: Path | None,
 ) -> dict[str, Any]:
     """Every suite in one Checkpoint; with `site`, GX's Data Docs (HTML) are written there."""
     import great_expectations as gx
 
-    actions = []
+    actions: list[gx.checkpoint.ValidationAction] = []
     if site is not None:
         context.add_data_docs_site(
             site_name="run",
@@ -158,7 +175,7 @@ def _run_checkpoint(
     return {res.suite_name: res for res in result.run_results.values()}
 
 
-def config_class(config: Any) -> str:
+def config_class(config: ExpectationConfiguration) -> str:
     """The class name in SUITES of a result's expectation (GX reports its snake_case type)."""
     import re
 
@@ -175,7 +192,7 @@ def _column_of(kwargs: dict[str, Any]) -> str:
 
 
 def validate_orders(
-    conn: Any,
+    conn: PgConnection,
     dsn: str,
     *,
     account_id: str,
@@ -197,11 +214,11 @@ def validate_orders(
     }
     with transaction(conn) as cur:
         cur.execute(f"SELECT count(*) FROM ({quality_sql.ORDERS_IN_WINDOW.format(**bounds)}) q")
-        outcome.rows_checked = int(cur.fetchone()[0])
+        outcome.rows_checked = int(one_row(cur)[0])
         cur.execute(
             f"SELECT count(DISTINCT amazon_order_id) FROM ({quality_sql.RETURNS_IN_WINDOW.format(**bounds)}) q"
         )
-        outcome.returns_checked = int(cur.fetchone()[0])
+        outcome.returns_checked = int(one_row(cur)[0])
         counts = None
         if day is not None:
             cur.execute(
@@ -314,12 +331,12 @@ def validate_orders(
             f"{account_id} {run_day}: {outcome.bad_share:.1%} of orders and returns are bad"
             f" (threshold {max_bad_share:.1%}): {outcome.summary()}{docs}"
         )
-        err.outcome = outcome  # type: ignore[attr-defined]
+        err.outcome = outcome
         raise err
     return outcome
 
 
-def _raised(info: Any) -> str | None:
+def _raised(info: object) -> str | None:
     """The error of an expectation that raised (GX nests exception_info per metric, or not)."""
     if not isinstance(info, dict):
         return None
@@ -332,7 +349,7 @@ def _raised(info: Any) -> str | None:
     return None
 
 
-def _key_of(entry: Any) -> str | None:
+def _key_of(entry: object) -> str | None:
     if isinstance(entry, dict):
         value = entry.get(KEY)
         return str(value) if value is not None else None

@@ -17,9 +17,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
+
+if TYPE_CHECKING:
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +60,9 @@ class DeliveryAddresses:
     def __init__(
         self,
         api: str,
-        orders_client: Any,
+        orders_client: Client,
         caller: SpApiCaller,
-        tokens_client: Any = None,
+        tokens_client: Client | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if api == "v0" and tokens_client is None:
@@ -92,6 +95,7 @@ class DeliveryAddresses:
             return []
 
     def _token(self) -> str:
+        assert self.tokens is not None  # __init__ requires it for v0, the only API needing an RDT
         now = self._clock()
         if self._rdt is None or self._rdt[1] <= now:
             payload = self.caller.call(

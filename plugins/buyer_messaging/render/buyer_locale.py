@@ -9,9 +9,12 @@ we have none in the buyer's. Not stored: it is asked per message (1 call/s, burs
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
+
+if TYPE_CHECKING:
+    from sp_api.base import Client
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +22,7 @@ log = logging.getLogger(__name__)
 class BuyerLocales:
     """`locale(order_id)` -> Amazon's `buyer.locale` for the order, or None when it gives none."""
 
-    def __init__(self, messaging_client: Any, caller: SpApiCaller, marketplace_id: str) -> None:
+    def __init__(self, messaging_client: Client, caller: SpApiCaller, marketplace_id: str) -> None:
         self.client, self.caller, self.marketplace_id = messaging_client, caller, marketplace_id
 
     def __call__(self, order_id: str) -> str | None:

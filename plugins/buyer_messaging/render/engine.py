@@ -14,7 +14,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jinja2.runtime import Context as JinjaContext
 
 from buyer_messaging.domain import KIND_NAMES as KINDS
 from buyer_messaging.domain import LOCALES, MARKETPLACE_ALIASES, MARKETPLACE_CODES, MARKETPLACES
@@ -198,7 +201,7 @@ def _environment(templates_dir: str, html: bool) -> Any:
     )
 
     @pass_context
-    def need(ctx: Any, name: str) -> Any:
+    def need(ctx: JinjaContext, name: str) -> Any:
         """The value of a required variable; a missing or empty one is a render error naming it."""
         value = ctx.get(name)
         if value is None or value == "" or value == []:
@@ -206,7 +209,7 @@ def _environment(templates_dir: str, html: bool) -> Any:
         return value
 
     @pass_context
-    def money(ctx: Any, amount: Any, currency: str | None = None) -> str:
+    def money(ctx: JinjaContext, amount: Any, currency: str | None = None) -> str:
         cur = (
             currency
             or ctx.get("currency")
@@ -221,7 +224,7 @@ def _environment(templates_dir: str, html: bool) -> Any:
         return _format_money(value, cur, ctx["locale"])
 
     @pass_context
-    def fdate(ctx: Any, value: Any, fmt: str = "long") -> str:
+    def fdate(ctx: JinjaContext, value: Any, fmt: str = "long") -> str:
         try:
             d = _as_date(value)
         except (TypeError, ValueError) as err:
@@ -252,7 +255,7 @@ def _block_chain(templates_dir: str, html: bool, name: str) -> tuple[Any, ...]:
         name = (
             parent.template.value
             if parent is not None and isinstance(parent.template, nodes.Const)
-            else None
+            else ""
         )
     return tuple(chain)
 

@@ -13,11 +13,14 @@ import os
 import socket
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from buyer_messaging.send.channels import Channel, Delivery
 from buyer_messaging.warehouse import outbox
 from buyer_messaging.warehouse.connection import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,7 @@ def worker_name() -> str:
 
 
 def settle_orphans(
-    conn: Any,
+    conn: PgConnection,
     channel_for: Callable[[str], Channel],
     *,
     account_id: str,
@@ -86,13 +89,15 @@ def _channel(channel_for: Callable[[str], Channel], kind: str) -> Channel | None
         return None
 
 
-def reconcile_orphans(conn: Any, channel: Channel, *, account_id: str, kind: str) -> Counter[str]:
+def reconcile_orphans(
+    conn: PgConnection, channel: Channel, *, account_id: str, kind: str
+) -> Counter[str]:
     """Settle orphaned `sending` rows of `kind` with `channel` (other kinds are left alone)."""
     return settle_orphans(conn, lambda _: channel, account_id=account_id, kinds={kind})
 
 
 def send_batch(
-    conn: Any,
+    conn: PgConnection,
     channel: Channel,
     *,
     account_id: str,

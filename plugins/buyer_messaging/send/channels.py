@@ -16,10 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
 from buyer_messaging.warehouse.outbox import Claimed
+
+if TYPE_CHECKING:
+    from sp_api.base import Client
 
 Dispatch = Callable[[str | None], None]
 
@@ -78,7 +81,7 @@ class Solicitations:
 
     ACTION = "productReviewAndSellerFeedback"
 
-    def __init__(self, caller: SpApiCaller, client: Any) -> None:
+    def __init__(self, caller: SpApiCaller, client: Client) -> None:
         self.caller, self.client = caller, client
 
     def offered(self, row: Claimed) -> bool:
@@ -157,7 +160,7 @@ class Messaging:
     }
     CRITICAL = {"createUnexpectedProblem"}
 
-    def __init__(self, caller: SpApiCaller, client: Any, operation: str) -> None:
+    def __init__(self, caller: SpApiCaller, client: Client, operation: str) -> None:
         self.caller, self.client, self.operation = caller, client, operation
         self.action, self.method, self.limit = self.TYPES[operation]
 
@@ -236,7 +239,7 @@ class EmailRelay:
     """Amazon's buyer-seller messaging relay: SMTP to the buyer's anonymised address."""
 
     def __init__(
-        self, caller: SpApiCaller, orders_client: Any, smtp: SmtpSettings, tokens_client: Any
+        self, caller: SpApiCaller, orders_client: Client, smtp: SmtpSettings, tokens_client: Client
     ) -> None:
         self.caller, self.orders, self.smtp, self.tokens = (
             caller,

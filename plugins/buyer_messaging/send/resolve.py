@@ -7,7 +7,12 @@ is recorded in `messaging.resolutions` with who made it, when and why.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from buyer_messaging.warehouse.connection import one_row
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 Decision = Literal["delivered", "requeued"]
 
@@ -46,7 +51,14 @@ RETURNING decided_at
 
 
 def resolve(
-    cur: Any, *, account_id: str, order_id: str, kind: str, decision: Decision, by: str, reason: str
+    cur: PgCursor,
+    *,
+    account_id: str,
+    order_id: str,
+    kind: str,
+    decision: Decision,
+    by: str,
+    reason: str,
 ) -> Any:
     """Settle one `delivery_unknown` row; returns when the decision was recorded."""
     if decision not in ("delivered", "requeued"):
@@ -74,4 +86,4 @@ def resolve(
     else:
         cur.execute(_REQUEUED, (row_id,))
     cur.execute(_RECORD, (row_id, decision, by.strip(), reason.strip(), status))
-    return cur.fetchone()[0]
+    return one_row(cur)[0]

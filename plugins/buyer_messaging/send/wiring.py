@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.masking import connection_extras
 from buyer_messaging.policies import PolicyPack
@@ -15,10 +16,13 @@ from buyer_messaging.send.channels import (
 )
 from buyer_messaging.spapi.calls import SpApiCaller
 
+if TYPE_CHECKING:
+    from airflow.sdk import Connection
+
 SMTP_CONN_ID = "smtp_relay"
 
 
-def smtp_settings_from_connection(conn: Any) -> SmtpSettings:
+def smtp_settings_from_connection(conn: Connection) -> SmtpSettings:
     """The one reading of connection `smtp_relay`, for buyer mail and alerts alike.
 
     STARTTLS unless the extra `disable_tls` (the SMTP provider's key) is true, so a login never
@@ -59,7 +63,9 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def channel_for(kind: str, pack: PolicyPack, caller: SpApiCaller, clients: Any) -> Channel:
+def channel_for(
+    kind: str, pack: PolicyPack, caller: SpApiCaller, clients: Callable[[str], Any]
+) -> Channel:
     """`clients(name)` builds a client on demand: 'solicitations', 'messaging', 'orders', 'tokens', 'smtp'."""
     policy = pack.kinds[kind]
     if policy.channel == "solicitations":

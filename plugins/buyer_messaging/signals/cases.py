@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 # A rating or a return opens a case once; a case never reopens or changes its first signal,
 # so a re-run, a backfill or a later report of the same rating opens nothing new.
@@ -100,7 +103,7 @@ class Case:
 
 
 def open_cases(
-    cur: Any, account_id: str, *, max_stars: int, reasons: tuple[str, ...], tz: str
+    cur: PgCursor, account_id: str, *, max_stars: int, reasons: tuple[str, ...], tz: str
 ) -> list[Case]:
     """Open a case for every order with a negative signal that has none; the new cases."""
     params = {"account_id": account_id, "max_stars": max_stars, "reasons": list(reasons), "tz": tz}
@@ -114,7 +117,7 @@ def open_cases(
     return [Case(*r) for r in cur.fetchall()]
 
 
-def skip_pending(cur: Any, account_id: str, case_ids: list[int], kinds: list[str]) -> int:
+def skip_pending(cur: PgCursor, account_id: str, case_ids: list[int], kinds: list[str]) -> int:
     """Skip the not-yet-sent messages of `kinds` to the cases' orders and buyers."""
     if not case_ids:
         return 0
@@ -122,13 +125,13 @@ def skip_pending(cur: Any, account_id: str, case_ids: list[int], kinds: list[str
     return int(cur.rowcount)
 
 
-def list_cases(cur: Any, account_id: str, status: str | None = None) -> list[Case]:
+def list_cases(cur: PgCursor, account_id: str, status: str | None = None) -> list[Case]:
     cur.execute(_LIST, {"account_id": account_id, "status": status})
     return [Case(*r) for r in cur.fetchall()]
 
 
 def close_case(
-    cur: Any, account_id: str, order_id: str, *, by: str, resolution: str
+    cur: PgCursor, account_id: str, order_id: str, *, by: str, resolution: str
 ) -> Case | None:
     """Close the order's open case; None when it has none open."""
     cur.execute(

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.signals.cases import Case, open_cases, skip_pending
 from buyer_messaging.signals.policy import SignalsPolicy, load_signals
 from buyer_messaging.warehouse.connection import transaction
 
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
+
 log = logging.getLogger(__name__)
 
 
 def open_signal_cases(
-    conn: Any,
+    conn: PgConnection,
     account_id: str,
     *,
     tz: str,
@@ -74,7 +77,7 @@ def alert_new_cases(
     *,
     recipients: Sequence[str] = (),
     notifiers: Sequence[dict[str, Any]] = (),
-    context: dict[str, Any] | None = None,
+    context: Mapping[str, object] | None = None,
 ) -> int:
     """Log the alert and send it through every configured notifier; returns how many sent.
     A notifier that fails is logged and skipped: the cases are open whatever it says."""

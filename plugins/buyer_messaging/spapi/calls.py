@@ -14,13 +14,16 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.masking import redact
 from buyer_messaging.spapi.client import SpApiHttpError, invalidate_token
 from buyer_messaging.spapi.limits import usage_plan
 from buyer_messaging.spapi.ratelimit import SharedTokenBucket, TokenBucket
+
+if TYPE_CHECKING:
+    from sp_api.base import Client
 
 # Our buckets hold one token less than Amazon's. Paced at Amazon's rate, both buckets stay
 # near empty, and a call that arrives a little early (network or worker scheduling jitter)
@@ -90,7 +93,7 @@ class SpApiCaller:
         self.throttled: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()
 
-    def bucket(self, operation: str) -> TokenBucket:
+    def bucket(self, operation: str) -> TokenBucket | SharedTokenBucket:
         if operation not in self.buckets:
             rate, burst = usage_plan(operation)
             burst = max(1, burst - BURST_HEADROOM)
@@ -118,7 +121,7 @@ class SpApiCaller:
         operation: str,
         fn: Callable[..., Any],
         *args: Any,
-        client: Any = None,
+        client: Client | None = None,
         subject: str | None = None,
         idempotent: bool | None = None,
         before_send: Callable[[], None] | None = None,
@@ -242,14 +245,14 @@ class SpApiCaller:
         )
 
 
-def _where(client: Any) -> str:
+def _where(client: Client) -> str:
     """The endpoint and the account's connection, for an error a newcomer can act on."""
     endpoint = getattr(client, "endpoint", None) or "the SP-API endpoint"
     conn_id = getattr(client, "conn_id", None)
     return f"{endpoint} (connection {conn_id!r})" if conn_id else str(endpoint)
 
 
-def _account_context(client: Any) -> str:
+def _account_context(client: Client) -> str:
     marketplace = getattr(client, "marketplace_id", None)
     return (
         f"{_where(client)}, marketplace {marketplace}: is the seller registered in that"
@@ -257,7 +260,7 @@ def _account_context(client: Any) -> str:
     )
 
 
-def _header_rate(headers: Any) -> float | None:
+def _header_rate(headers: Mapping[str, str] | None) -> float | None:
     if not headers:
         return None
     value = headers.get("x-amzn-RateLimit-Limit") or headers.get("x-amzn-ratelimit-limit")
@@ -282,7 +285,7 @@ def _never_left(err: BaseException) -> bool:
     return isinstance(err, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
 
 
-def _warm_token(client: Any) -> None:
+def _warm_token(client: Client) -> None:
     auth = getattr(client, "_auth", None)
     if auth is not None and hasattr(auth, "get_auth"):
         auth.get_auth()

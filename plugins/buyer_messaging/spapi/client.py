@@ -10,14 +10,18 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from buyer_messaging.marketplaces import marketplace as lookup_marketplace
 from buyer_messaging.masking import guard_library_logs, mask, redact
 from buyer_messaging.spapi.credentials import SpApiCredentials
+
+if TYPE_CHECKING:
+    from sp_api.base import Client
 
 T = TypeVar("T")
 
@@ -25,7 +29,9 @@ T = TypeVar("T")
 class SpApiHttpError(Exception):
     """An SP-API answer that is not a success, with Amazon's error code when it gave one."""
 
-    def __init__(self, status: int, code: str, message: str, headers: Any = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(f"HTTP {status} {code}: {message}")
         self.status = status
         self.code = code
@@ -82,6 +88,8 @@ def _check_status(res: Any) -> None:
 class _CheckedMixin:
     """Mixed in front of a library API class: real Host header and a status check."""
 
+    # the ignores below: super() is the sp_api class this is mixed in front of, which mypy
+    # cannot see from the mixin (and sp_api ships no types)
     @property
     def headers(self) -> dict[str, str]:
         headers = super().headers  # type: ignore[misc]
@@ -198,10 +206,10 @@ def build_client(api_cls: type[T], creds: SpApiCredentials, *, timeout: float = 
         mp.marketplace_id,
         mp.region,
     )
-    return client  # type: ignore[no-any-return]
+    return client
 
 
-def invalidate_token(client: Any) -> None:
+def invalidate_token(client: Client) -> None:
     auth = getattr(client, "_auth", None)
     if auth is not None and hasattr(auth, "invalidate"):
         auth.invalidate()

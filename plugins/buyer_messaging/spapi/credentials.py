@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from buyer_messaging.marketplaces import marketplace as lookup_marketplace
 from buyer_messaging.masking import connection_extras, mask
+
+if TYPE_CHECKING:
+    from airflow.sdk import Connection
 
 DEFAULT_LWA_ENDPOINT = "https://api.amazon.com/auth/o2/token"
 REQUIRED_EXTRAS = ("refresh_token", "lwa_app_id", "lwa_client_secret")
@@ -47,7 +50,9 @@ class SpApiCredentials:
         return f"connection {self.conn_id!r}" if self.conn_id else "these SP-API credentials"
 
 
-def credentials_from_connection(conn: Any, *, marketplace: str | None = None) -> SpApiCredentials:
+def credentials_from_connection(
+    conn: Connection, *, marketplace: str | None = None
+) -> SpApiCredentials:
     extra = connection_extras(conn)
     missing = [key for key in REQUIRED_EXTRAS if not extra.get(key)]
     if missing:

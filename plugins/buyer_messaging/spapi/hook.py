@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from airflow.sdk import BaseHook
 
@@ -55,5 +55,5 @@ class SpApiHook(BaseHook):
         return True, f"LWA token obtained for marketplace {creds.marketplace} ({creds.base_url})"
 
 
-def _secrets_of(creds: Any) -> tuple[str, ...]:
+def _secrets_of(creds: SpApiCredentials | None) -> tuple[str, ...]:
     return creds.secrets() if isinstance(creds, SpApiCredentials) else ()

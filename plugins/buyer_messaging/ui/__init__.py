@@ -7,7 +7,10 @@ plugin file, only the API server ever serves a request, and the app is built on 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from starlette.types import Receive, Scope, Send
 
 URL_PREFIX = "/buyer-messaging"
 
@@ -28,7 +31,7 @@ class LazyApp:
                     self._app = create_app()
         return self._app
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":  # the real app has no start-up work
             while True:
                 message = await receive()

@@ -231,7 +231,7 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
         found["explanations"] = [_explain(conn, a, amazon_order_id) for a in explain_for]
         # error texts and lint excerpts may quote the buyer: never hand them to a browser
         buyer = queries.buyer_values(conn, accounts, amazon_order_id)
-        return scrub_tree(found, buyer) | notice_of(conn)  # type: ignore[no-any-return]
+        return scrub_tree(found, buyer) | notice_of(conn)
 
     # --- Coverage, outcomes and open cases (issue #19 item 3): JSON and server-drawn SVG plots,
     # filtered by account, day range, kind and marketplace.
@@ -295,18 +295,25 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
         if name not in coverage_panels.PLOTS:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such plot")
         accounts = readable_accounts(user, conn, account)
-        filters = {"kind": kind, "marketplace": marketplace}
+        day_from, day_to = days
         if name == "coverage-by-kind":
             image = coverage_panels.coverage_by_kind(
-                queries.coverage(conn, accounts, *days, **filters)
+                queries.coverage(
+                    conn, accounts, day_from, day_to, kind=kind, marketplace=marketplace
+                )
             )
         elif name == "coverage-by-day":
             image = coverage_panels.coverage_by_day(
-                queries.coverage(conn, accounts, *days, **filters), *days
+                queries.coverage(
+                    conn, accounts, day_from, day_to, kind=kind, marketplace=marketplace
+                ),
+                *days,
             )
         elif name == "outcomes-by-kind":
             image = coverage_panels.outcomes_by_kind(
-                queries.outcomes(conn, accounts, *days, **filters)
+                queries.outcomes(
+                    conn, accounts, day_from, day_to, kind=kind, marketplace=marketplace
+                )
             )
         else:
             image = coverage_panels.case_ages(

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from buyer_messaging.warehouse.connection import column_names
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
+    from psycopg2.extensions import cursor as PgCursor
 
 from buyer_messaging.domain import REPORTED_STATUSES
 
@@ -115,19 +121,21 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _rows(cur: Any, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+def _rows(cur: PgCursor, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     cur.execute(sql, params)
-    names = [d[0] for d in cur.description]
+    names = column_names(cur)
     return [{n: jsonable(v) for n, v in zip(names, row, strict=True)} for row in cur.fetchall()]
 
 
-def accounts(conn: Any) -> list[str]:
+def accounts(conn: PgConnection) -> list[str]:
     with conn.cursor() as cur:
         cur.execute(ACCOUNTS)
         return [r[0] for r in cur.fetchall()]
 
 
-def summary(conn: Any, accounts: list[str], day_from: date, day_to: date) -> dict[str, Any]:
+def summary(
+    conn: PgConnection, accounts: list[str], day_from: date, day_to: date
+) -> dict[str, Any]:
     params = {"accounts": accounts, "from": day_from, "to": day_to}
     with conn.cursor() as cur:
         rows = _rows(cur, SUMMARY, params)
@@ -150,7 +158,7 @@ def summary(conn: Any, accounts: list[str], day_from: date, day_to: date) -> dic
 
 
 def violations(
-    conn: Any, accounts: list[str], day_from: date, day_to: date, limit: int = 10
+    conn: PgConnection, accounts: list[str], day_from: date, day_to: date, limit: int = 10
 ) -> dict[str, Any]:
     params = {"accounts": accounts, "from": day_from, "to": day_to, "limit": limit}
     with conn.cursor() as cur:
@@ -158,7 +166,9 @@ def violations(
     return {"violations": rows}
 
 
-def quality(conn: Any, accounts: list[str], day_from: date, day_to: date) -> dict[str, Any]:
+def quality(
+    conn: PgConnection, accounts: list[str], day_from: date, day_to: date
+) -> dict[str, Any]:
     params = {"accounts": accounts, "from": day_from, "to": day_to}
     with conn.cursor() as cur:
         rows = _rows(cur, QUALITY, params)
@@ -195,7 +205,9 @@ def quality(conn: Any, accounts: list[str], day_from: date, day_to: date) -> dic
     }
 
 
-def throttling(conn: Any, accounts: list[str], day_from: date, day_to: date) -> dict[str, Any]:
+def throttling(
+    conn: PgConnection, accounts: list[str], day_from: date, day_to: date
+) -> dict[str, Any]:
     params = {"accounts": accounts, "from": day_from, "to": day_to}
     with conn.cursor() as cur:
         rows = _rows(cur, THROTTLING, params)
@@ -212,7 +224,7 @@ def throttling(conn: Any, accounts: list[str], day_from: date, day_to: date) -> 
     }
 
 
-def order(conn: Any, accounts: list[str], amazon_order_id: str) -> dict[str, Any]:
+def order(conn: PgConnection, accounts: list[str], amazon_order_id: str) -> dict[str, Any]:
     """The order's messages (reporting.message_log) and, per outbox row, why it is where it is."""
     params = {"accounts": accounts, "order": amazon_order_id}
     with conn.cursor() as cur:
@@ -227,7 +239,7 @@ def order(conn: Any, accounts: list[str], amazon_order_id: str) -> dict[str, Any
     return {"amazon_order_id": amazon_order_id, "messages": messages, "outbox": outbox}
 
 
-def buyer_values(conn: Any, accounts: list[str], amazon_order_id: str) -> set[str]:
+def buyer_values(conn: PgConnection, accounts: list[str], amazon_order_id: str) -> set[str]:
     """The order's buyer name, e-mail and address as the warehouse holds them (until purged)."""
     from buyer_messaging.redact import ITEM_PII_KEYS, buyer_values
 
@@ -243,7 +255,7 @@ def buyer_values(conn: Any, accounts: list[str], amazon_order_id: str) -> set[st
     return found
 
 
-def order_accounts(conn: Any, accounts: list[str], amazon_order_id: str) -> list[str]:
+def order_accounts(conn: PgConnection, accounts: list[str], amazon_order_id: str) -> list[str]:
     """The accounts (of those given) that know the order, from staging or the outbox."""
     with conn.cursor() as cur:
         cur.execute(ORDER_ACCOUNTS, {"accounts": accounts, "order": amazon_order_id})

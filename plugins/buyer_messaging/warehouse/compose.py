@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import execute_values
 
 from buyer_messaging.redact import scrub
+from buyer_messaging.warehouse.connection import column_names
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 PLANNED_WITH_CONTEXT = """
 SELECT m.id, m.account_id, m.kind, m.event, m.ab_test, m.variant, m.amazon_order_id, o.marketplace, o.order_status, o.currency,
@@ -81,15 +85,19 @@ ON CONFLICT (outbox_id, rule, category) DO UPDATE SET excerpt = EXCLUDED.excerpt
 """
 
 
-def planned_with_context(cur: Any, account_id: str, kinds: list[str]) -> list[dict[str, Any]]:
+def planned_with_context(cur: PgCursor, account_id: str, kinds: list[str]) -> list[dict[str, Any]]:
     cur.execute(PLANNED_WITH_CONTEXT, (account_id, kinds))
-    names = [d[0] for d in cur.description]
+    names = column_names(cur)
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def apply_verdicts(
-    cur: Any, rows: list[tuple[Any, ...]], violations: list[tuple[Any, ...]]
-) -> None:
+# (outbox id, status, locale, subject, body, blocking categories, error)
+VerdictRow = tuple[int, str, str, str | None, str | None, list[str], str | None]
+# (outbox id, rule, category, severity, excerpt)
+ViolationRow = tuple[int, str, str, str, str]
+
+
+def apply_verdicts(cur: PgCursor, rows: list[VerdictRow], violations: list[ViolationRow]) -> None:
     """rows: (id, status, locale, subject, body, codes list, error); violations: (id, rule, category, severity, excerpt)."""
     # a blocking verdict's error quotes the body, which may hold an e-mail address
     rows = [(*row[:6], scrub(row[6])) for row in rows]

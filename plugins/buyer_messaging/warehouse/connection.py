@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from airflow.sdk import Connection
+    from psycopg2.extensions import connection as PgConnection
+    from psycopg2.extensions import cursor as PgCursor
 
 WAREHOUSE_CONN_ID = "messaging_warehouse"
 
 
-def dsn_from_connection(conn: Any) -> str:
+def dsn_from_connection(conn: Connection) -> str:
     """A psycopg2 (libpq) DSN from an Airflow Postgres connection, read as the Postgres
     provider reads it: host, port, login, password, schema (the database), and every extra as
     a libpq parameter (sslmode, sslrootcert, sslcert, sslkey, options, target_session_attrs,
@@ -60,7 +65,7 @@ def warehouse_dsn(conn_id: str = WAREHOUSE_CONN_ID) -> str:
     return dsn_from_connection(BaseHook.get_connection(conn_id))
 
 
-def connect(dsn: str | None = None, *, application_name: str = "buyer-messaging") -> Any:
+def connect(dsn: str | None = None, *, application_name: str = "buyer-messaging") -> PgConnection:
     import psycopg2
 
     conn = psycopg2.connect(dsn or warehouse_dsn(), application_name=application_name)
@@ -68,7 +73,7 @@ def connect(dsn: str | None = None, *, application_name: str = "buyer-messaging"
 
 
 @contextmanager
-def transaction(conn: Any) -> Iterator[Any]:
+def transaction(conn: PgConnection) -> Iterator[PgCursor]:
     """A cursor inside one transaction: committed on success, rolled back on any error."""
     try:
         with conn.cursor() as cur:
@@ -77,3 +82,21 @@ def transaction(conn: Any) -> Iterator[Any]:
     except BaseException:
         conn.rollback()
         raise
+
+
+def one_row(cur: PgCursor) -> tuple[Any, ...]:
+    """The row of a statement that always returns one (an aggregate, RETURNING, a lock).
+
+    No row there is a bug in the statement, not data to handle: it fails here, by name.
+    """
+    row = cur.fetchone()
+    if row is None:
+        raise LookupError("the statement returned no row where it always returns one")
+    return row
+
+
+def column_names(cur: PgCursor) -> list[str]:
+    """The last statement's column names; only a statement returning rows has them."""
+    if cur.description is None:
+        raise LookupError("the last statement returned no rows to name")
+    return [column.name for column in cur.description]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from buyer_messaging.warehouse.connection import column_names
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 ORDER = """
 SELECT amazon_order_id, marketplace, order_status, fulfillment_channel, purchase_date,
@@ -39,12 +44,12 @@ FROM messaging.attempts a WHERE a.outbox_id = %s ORDER BY a.attempt_no
 """
 
 
-def fetch(cur: Any, sql: str, *params: Any) -> list[dict[str, Any]]:
+def fetch(cur: PgCursor, sql: str, *params: Any) -> list[dict[str, Any]]:
     cur.execute(sql, params)
     return rows(cur)
 
 
-def rows(cur: Any) -> list[dict[str, Any]]:
+def rows(cur: PgCursor) -> list[dict[str, Any]]:
     """The last statement's rows as dicts."""
-    names = [d[0] for d in cur.description]
+    names = column_names(cur)
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -11,7 +11,12 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+from buyer_messaging.warehouse.connection import one_row
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +62,11 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-def pending(conn: Any, directory: Path = MIGRATIONS_DIR) -> list[str]:
+def pending(conn: PgConnection, directory: Path = MIGRATIONS_DIR) -> list[str]:
     """The migrations not applied yet, read-only (for readers such as the dashboard)."""
     with conn.cursor() as cur:
         cur.execute("SELECT to_regclass('public.buyer_messaging_migrations') IS NOT NULL")
-        if cur.fetchone()[0]:
+        if one_row(cur)[0]:
             cur.execute("SELECT version FROM public.buyer_messaging_migrations")
             done = {v for (v,) in cur.fetchall()}
         else:
@@ -69,7 +74,7 @@ def pending(conn: Any, directory: Path = MIGRATIONS_DIR) -> list[str]:
     return [f"{m.version:04d}_{m.name}" for m in discover(directory) if m.version not in done]
 
 
-def migrate(conn: Any, directory: Path = MIGRATIONS_DIR) -> list[str]:
+def migrate(conn: PgConnection, directory: Path = MIGRATIONS_DIR) -> list[str]:
     """Apply pending migrations; returns the names applied (empty when up to date)."""
     applied_now: list[str] = []
     with conn.cursor() as cur:

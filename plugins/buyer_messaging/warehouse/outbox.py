@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import Json
 
 from buyer_messaging.redact import scrub
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,7 @@ GROUP BY kind ORDER BY kind
 
 
 def claim(
-    cur: Any,
+    cur: PgCursor,
     *,
     account_id: str,
     kind: str,
@@ -183,7 +187,7 @@ def claim(
 
 
 def finish(
-    cur: Any,
+    cur: PgCursor,
     row: Claimed,
     *,
     status: str,
@@ -191,7 +195,7 @@ def finish(
     http_status: int | None = None,
     response: Any = None,
     error: str | None = None,
-    sent_at: Any = None,
+    sent_at: datetime | None = None,
 ) -> None:
     # the one place delivery errors are stored: relays quote the refused recipient's address
     error = scrub(error)
@@ -218,12 +222,12 @@ def finish(
     )
 
 
-def release(cur: Any, row_id: int) -> None:
+def release(cur: PgCursor, row_id: int) -> None:
     cur.execute("SELECT pg_advisory_unlock(%s)", (row_id,))
 
 
 def orphans(
-    cur: Any,
+    cur: PgCursor,
     account_id: str,
     *,
     worker: str,
@@ -248,7 +252,7 @@ def orphans(
 
 
 def dispatched(
-    cur: Any,
+    cur: PgCursor,
     row: Claimed,
     message_id: str | None = None,
     *,
@@ -265,7 +269,7 @@ def dispatched(
     cur.execute(_DISPATCHED, (message_id, row.id, row.attempt_no))
 
 
-def back_to_ready(cur: Any, row: Claimed, outcome: str, *, error: str | None = None) -> None:
+def back_to_ready(cur: PgCursor, row: Claimed, outcome: str, *, error: str | None = None) -> None:
     cur.execute(_BACK_TO_READY, (row.id, row.attempt_no))
     cur.execute(
         _FINISH_ATTEMPT,
@@ -274,12 +278,12 @@ def back_to_ready(cur: Any, row: Claimed, outcome: str, *, error: str | None = N
     )  # fmt: skip
 
 
-def expire_stale(cur: Any, account_id: str) -> int:
+def expire_stale(cur: PgCursor, account_id: str) -> int:
     cur.execute(_EXPIRE_STALE, (account_id,))
     return int(cur.rowcount)
 
 
-def pending_by_kind(cur: Any, account_id: str) -> dict[str, int]:
+def pending_by_kind(cur: PgCursor, account_id: str) -> dict[str, int]:
     cur.execute(_PENDING_BY_KIND, (account_id,))
     return {kind: int(n) for kind, n in cur.fetchall()}
 
@@ -311,12 +315,12 @@ GROUP BY kind, status ORDER BY kind, status
 """
 
 
-def ready_without_text(cur: Any, account_id: str, kinds: list[str], locale: str) -> int:
+def ready_without_text(cur: PgCursor, account_id: str, kinds: list[str], locale: str) -> int:
     """Kinds whose text Amazon writes itself (solicitations) go straight to ready."""
     cur.execute(_READY_WITHOUT_TEXT, (locale, account_id, kinds))
     return int(cur.rowcount)
 
 
-def day_summary(cur: Any, account_id: str, day: Any) -> list[tuple[str, str, int]]:
+def day_summary(cur: PgCursor, account_id: str, day: date) -> list[tuple[str, str, int]]:
     cur.execute(_DAY_SUMMARY, (account_id, day))
     return [(k, s, int(n)) for k, s, n in cur.fetchall()]

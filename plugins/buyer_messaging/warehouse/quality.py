@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import execute_values
+
+from buyer_messaging.warehouse.connection import one_row
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
+    from psycopg2.sql import Composable, Composed
 
 # Amounts are read as float8: GX serialises every Decimal it reports through inspect.stack(),
 # ~5-30 ms each, and numeric(14, 2) values compare the same as doubles.
@@ -127,47 +133,49 @@ GROUP BY amazon_order_id ORDER BY amazon_order_id LIMIT %(limit)s
 """
 
 
-def clear_quarantine(cur: Any, account_id: str, window: tuple[datetime, datetime]) -> None:
+def clear_quarantine(cur: PgCursor, account_id: str, window: tuple[datetime, datetime]) -> None:
     cur.execute(_CLEAR_QUARANTINE, (account_id, *window))
     cur.execute(_CLEAR_RETURNS_QUARANTINE, (account_id, *window))
 
 
-def _composed(template: str, keys: Any, **literals: Any) -> Any:
+def _composed(template: str, keys: Composable, **literals: Any) -> Composed:
     from psycopg2 import sql
 
     return sql.SQL(template).format(keys=keys, **{k: sql.Literal(v) for k, v in literals.items()})
 
 
-def quarantine_matching(cur: Any, account_id: str, reason: str, keys: Any) -> tuple[int, int]:
+def quarantine_matching(
+    cur: PgCursor, account_id: str, reason: str, keys: Composable
+) -> tuple[int, int]:
     """Quarantine the orders whose keys `keys` (SQL) selects: (rows it selects, orders flagged)."""
     cur.execute(_composed(_QUARANTINE_MATCHING, keys, reason=reason, account=account_id))
-    found, flagged = cur.fetchone()
+    found, flagged = one_row(cur)
     return int(found), int(flagged)
 
 
 def quarantine_returns_matching(
-    cur: Any, account_id: str, reason: str, keys: Any, window: tuple[datetime, datetime]
+    cur: PgCursor, account_id: str, reason: str, keys: Composable, window: tuple[datetime, datetime]
 ) -> tuple[int, int]:
     """Quarantine every return line in `window` of the orders `keys` selects: (rows, lines flagged)."""
     cur.execute(
         _composed(_QUARANTINE_RETURNS_MATCHING, keys, reason=reason, account=account_id,
                   start=window[0], end=window[1])
     )  # fmt: skip
-    found, flagged = cur.fetchone()
+    found, flagged = one_row(cur)
     return int(found), int(flagged)
 
 
 def quarantined_counts(
-    cur: Any, account_id: str, window: tuple[datetime, datetime]
+    cur: PgCursor, account_id: str, window: tuple[datetime, datetime]
 ) -> tuple[int, int]:
     """Quarantined orders updated in `window`, and orders with quarantined returns requested in it."""
     cur.execute(_QUARANTINED_COUNTS, {"account": account_id, "start": window[0], "end": window[1]})
-    orders, returns = cur.fetchone()
+    orders, returns = one_row(cur)
     return int(orders), int(returns)
 
 
 def quarantined_orders(
-    cur: Any, account_id: str, window: tuple[datetime, datetime], *, limit: int
+    cur: PgCursor, account_id: str, window: tuple[datetime, datetime], *, limit: int
 ) -> dict[str, str]:
     cur.execute(
         _QUARANTINED_ORDERS,
@@ -177,7 +185,7 @@ def quarantined_orders(
 
 
 def quarantined_returns(
-    cur: Any, account_id: str, window: tuple[datetime, datetime], *, limit: int
+    cur: PgCursor, account_id: str, window: tuple[datetime, datetime], *, limit: int
 ) -> dict[str, str]:
     cur.execute(
         _QUARANTINED_RETURNS,
@@ -187,7 +195,7 @@ def quarantined_returns(
 
 
 def record_run(
-    cur: Any,
+    cur: PgCursor,
     account_id: str,
     run_day: date,
     suite: str,
@@ -201,7 +209,7 @@ def record_run(
     cur.execute(
         _INSERT_RUN, (account_id, run_day, suite, rows_checked, rows_bad, success, docs_path)
     )
-    run_id = int(cur.fetchone()[0])
+    run_id = int(one_row(cur)[0])
     if results:
         execute_values(
             cur,

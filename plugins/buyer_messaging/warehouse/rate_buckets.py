@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+from buyer_messaging.warehouse.connection import one_row
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 # Refill, then take a token if there is one; returns (granted, seconds to wait otherwise).
 _TAKE = """
@@ -50,19 +55,19 @@ WHERE account_id = %s AND operation = %s
 """
 
 
-def ensure(cur: Any, account_id: str, operation: str, rate: float, burst: int) -> None:
+def ensure(cur: PgCursor, account_id: str, operation: str, rate: float, burst: int) -> None:
     cur.execute(_ENSURE, (account_id, operation, rate, burst, float(burst)))
 
 
-def take(cur: Any, account_id: str, operation: str) -> tuple[bool, float]:
+def take(cur: PgCursor, account_id: str, operation: str) -> tuple[bool, float]:
     cur.execute(_TAKE, {"account_id": account_id, "operation": operation})
-    granted, wait = cur.fetchone()
+    granted, wait = one_row(cur)
     return bool(granted), float(wait)
 
 
-def set_rate(cur: Any, account_id: str, operation: str, rate: float) -> None:
+def set_rate(cur: PgCursor, account_id: str, operation: str, rate: float) -> None:
     cur.execute(_SET_RATE, (rate, account_id, operation, rate))
 
 
-def throttled(cur: Any, account_id: str, operation: str, pause: float) -> None:
+def throttled(cur: PgCursor, account_id: str, operation: str, pause: float) -> None:
     cur.execute(_THROTTLED, (pause, account_id, operation))

@@ -13,9 +13,12 @@ texts keep their meaning: only the buyer's values are cut out of them.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from buyer_messaging.redact import ITEM_PII_KEYS, ORDER_PII_KEYS, scrub
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 _EXPIRED_ORDERS = """
 CREATE TEMP TABLE purge_orders ON COMMIT DROP AS
@@ -109,7 +112,7 @@ WHERE r.first_seen_at < now() - make_interval(days => %(days)s)
 )  # fmt: skip
 
 
-def purge(cur: Any, days: int) -> dict[str, int]:
+def purge(cur: PgCursor, days: int) -> dict[str, int]:
     params = {
         "days": days,
         "order_keys": list(ORDER_PII_KEYS),
@@ -127,7 +130,7 @@ def purge(cur: Any, days: int) -> dict[str, int]:
     return counts
 
 
-def _scrub_texts(cur: Any, values: dict[tuple[str, str], list[str]]) -> int:
+def _scrub_texts(cur: PgCursor, values: dict[tuple[str, str], list[str]]) -> int:
     """Cut the purged orders' buyer values (and any e-mail address) out of their outbox and
     attempt texts, once: the purge clears what puts an order in purge_orders."""
     changed = 0

@@ -7,9 +7,12 @@ re-run leaves staging identical, `extracted_at` included.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import Json, execute_values
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 RETURN_COLUMNS = (
     "account_id", "amazon_order_id", "return_key", "line_key", "amazon_rma_id", "seller_rma_id",
@@ -63,7 +66,9 @@ def _value(column: str, record: dict[str, Any]) -> Any:
     return Json(value) if column in ("raw", "items") else value
 
 
-def upsert_returns(cur: Any, returns: Sequence[dict[str, Any]], *, source: str = "returns") -> int:
+def upsert_returns(
+    cur: PgCursor, returns: Sequence[dict[str, Any]], *, source: str = "returns"
+) -> int:
     """Upsert parsed return rows; clears earlier rejections of the same records."""
     if not returns:
         return 0
@@ -81,7 +86,7 @@ def upsert_returns(cur: Any, returns: Sequence[dict[str, Any]], *, source: str =
 
 
 def replace_shipments(
-    cur: Any, account_id: str, order_ids: Sequence[str], shipments: Sequence[dict[str, Any]]
+    cur: PgCursor, account_id: str, order_ids: Sequence[str], shipments: Sequence[dict[str, Any]]
 ) -> None:
     """The packages of these orders become exactly `shipments` (caller owns the transaction)."""
     if not order_ids:

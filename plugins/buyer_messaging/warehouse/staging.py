@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import Json, execute_values
+
+from buyer_messaging.warehouse.connection import one_row
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 ORDER_COLUMNS = (
     "account_id", "amazon_order_id", "marketplace_id", "marketplace", "order_status",
@@ -72,7 +77,7 @@ def _row(record: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
 
 
 def upsert_orders(
-    cur: Any,
+    cur: PgCursor,
     account_id: str,
     orders: Sequence[dict[str, Any]],
     items: Sequence[dict[str, Any]],
@@ -93,7 +98,7 @@ def upsert_orders(
 
 
 def reject_records(
-    cur: Any, account_id: str, source: str, rejects: Sequence[tuple[str, str, Any]]
+    cur: PgCursor, account_id: str, source: str, rejects: Sequence[tuple[str, str, Any]]
 ) -> None:
     """Keep records that could not be parsed, with the reason (never dropped); `raw` is what
     `extract.parse.rejection` kept of them. The same key twice in a batch: the last wins."""
@@ -107,7 +112,7 @@ def reject_records(
 
 
 def record_extract_run(
-    cur: Any,
+    cur: PgCursor,
     account_id: str,
     stream: str,
     window: tuple[datetime, datetime],
@@ -120,12 +125,12 @@ def record_extract_run(
     cur.execute(_RECORD_RUN, (account_id, stream, *window, records, pages, calls, throttled))
 
 
-def has_loaded(cur: Any, account_id: str, stream: str) -> bool:
+def has_loaded(cur: PgCursor, account_id: str, stream: str) -> bool:
     cur.execute(_HAS_LOADED, (account_id, stream))
-    return bool(cur.fetchone()[0])
+    return bool(one_row(cur)[0])
 
 
-def queried_until(cur: Any, account_id: str, stream: str, at: datetime) -> datetime | None:
+def queried_until(cur: PgCursor, account_id: str, stream: str, at: datetime) -> datetime | None:
     """The stream's watermark as seen from `at`: the furthest end actually queried (the clipped
     end, as recorded) by a run whose window began at or before `at`; None if there is none."""
     cur.execute(_QUERIED_UNTIL, (account_id, stream, at))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.redact import scrub
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor as PgCursor
 
 _ADD = """
 INSERT INTO messaging.suppressions (account_id, buyer_hash, reason, source, order_id)
@@ -33,7 +36,7 @@ class UnknownBuyer(LookupError):
 
 
 def suppress(
-    cur: Any, account_id: str, order_id: str, reason: str, *, source: str = "operator"
+    cur: PgCursor, account_id: str, order_id: str, reason: str, *, source: str = "operator"
 ) -> str:
     """Suppress the buyer of an order (all their orders of this account); returns the buyer hash."""
     # kept past PII retention on purpose, so never with an e-mail address an operator pasted
@@ -46,7 +49,7 @@ def suppress(
     return row[0]
 
 
-def unsuppress(cur: Any, account_id: str, order_id: str) -> bool:
+def unsuppress(cur: PgCursor, account_id: str, order_id: str) -> bool:
     params = {"account_id": account_id, "order_id": order_id}
     cur.execute(_REMOVE, params)
     if cur.fetchone() is not None:
@@ -58,7 +61,7 @@ def unsuppress(cur: Any, account_id: str, order_id: str) -> bool:
     return False
 
 
-def _why_unknown(cur: Any, params: dict[str, Any]) -> str:
+def _why_unknown(cur: PgCursor, params: dict[str, Any]) -> str:
     cur.execute(_ORDER_BUYER, params)
     row = cur.fetchone()
     where = f"account {params['account_id']}, order {params['order_id']}"
