@@ -252,7 +252,10 @@ def load_orders(
         checkpoint = staging.load_checkpoint(cur, account_id, STREAM, window[0])
     token: str | None = None
     done_pages = done_orders = 0
+    rest: tuple[datetime, datetime] | None = None
     if checkpoint is not None:
+        if checkpoint["window_end"] < window[1]:
+            rest = (checkpoint["window_end"], window[1])  # extracted once the stopped one is done
         # the NextToken carries the stopped run's query: finish that window, not a wider one
         window = (window[0], checkpoint["window_end"])
         stats.window_end = window[1]
@@ -289,6 +292,17 @@ def load_orders(
             throttled=sum(caller.throttled[op] for op in operations),
         )
         staging.clear_checkpoint(cur, account_id, STREAM, window[0])
+    if rest is not None:
+        more = load_orders(conn, source, caller, account_id=account_id, window=rest, items=items)
+        stats.window_end = more.window_end
+        stats.pages += more.pages
+        stats.orders += more.orders
+        stats.items += more.items
+        stats.items_orders += more.items_orders
+        stats.items_source = more.items_source if more.items_orders else stats.items_source
+        stats.rejected += more.rejected
+        stats.rejected_keys.extend(more.rejected_keys)
+        stats.rejected_fields.update(more.rejected_fields)
     return stats
 
 

@@ -15,6 +15,7 @@ from extract_helpers import (
     InjectedCrash,
     caller,
     client,
+    days,
     fast_polling,
     rows,
     staging_hashes,
@@ -33,14 +34,14 @@ def server(emulator_factory):
     return emulator_factory(seed=11, orders_per_day=40, time_scale=TIME_SCALE, now=NOW)
 
 
-def _run(wh, url, account, *, orders_client=None, plan=None, c=None):
+def _run(wh, url, account, *, orders_client=None, plan=None, c=None, window=ORDERS_WINDOW):
     c = c or caller()
     source = order_source(
         "v0", orders_client or client("v0", url), c, account_id=account, page_size=10,
         with_items=False,
     )  # fmt: skip
     plan = plan or ItemsPlan(need=EVERY_ORDER, setting="orders_api")
-    stats = load_orders(wh, source, c, account_id=account, window=ORDERS_WINDOW, items=plan)
+    stats = load_orders(wh, source, c, account_id=account, window=window, items=plan)
     return stats, c
 
 
@@ -89,6 +90,27 @@ def test_a_killed_run_resumes_and_leaves_staging_as_a_clean_run(wh, server, meth
     )
     assert run == [{"records": expected["orders"][0], "pages": clean.calls["getOrders"]}]
     assert stats.orders < expected["orders"][0] or method == "get_order_items"
+
+
+def test_a_later_run_finishes_the_stopped_window_then_extracts_its_own(wh, server):
+    """The next run starts at the same watermark with a later end: the checkpoint's NextToken
+    holds the stopped run's query, so that window is finished first, then the rest."""
+    _run(wh, server.url, "acct_whole")
+    start, end = ORDERS_WINDOW
+    crashing = CrashAfter(client("v0", server.url), "get_orders", 2)
+    with pytest.raises(InjectedCrash):
+        _run(wh, server.url, "acct_later", orders_client=crashing, window=(start, end - days(1)))
+    stats, _ = _run(wh, server.url, "acct_later")
+    assert stats.window_end == end
+    assert staging_hashes(wh, "acct_later", TABLES) == staging_hashes(wh, "acct_whole", TABLES)
+    windows = rows(
+        wh,
+        "SELECT window_start, window_end FROM staging.extract_runs WHERE account_id = 'acct_later'"
+        " ORDER BY 1",
+    )
+    assert [(w["window_start"], w["window_end"]) for w in windows] == [
+        (start, end - days(1)), (end - days(1), end),
+    ]  # fmt: skip
 
 
 def test_a_rerun_of_a_finished_window_fetches_no_items_again(wh, server):
