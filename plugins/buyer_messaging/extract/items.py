@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -133,6 +133,37 @@ class ItemsPlan:
     marketplace_id: str | None = None
     polling: Any = None  # extract.returns.Polling
     budget: int | None = None  # getOrderItems calls; None: call_budget()
+    # reports requested before paging, by the span they cover
+    pending: dict[tuple[datetime, datetime], str] = field(default_factory=dict)
+
+
+def request_early(
+    conn: Any, plan: ItemsPlan, caller: Any, *, account_id: str, window: tuple[datetime, datetime]
+) -> None:
+    """Request the all-orders report before the orders are paged, when it will be needed (the
+    account says `report`, or its last run loaded more orders than getOrderItems' budget), so
+    Amazon builds it while getOrders pages: its processing time is then hidden behind theirs."""
+    if plan.reports_client is None or not plan.marketplace_id or plan.setting == "orders_api":
+        return
+    if plan.need.sql() == "false" or all(span in plan.pending for span in _spans(window)):
+        return
+    budget = call_budget() if plan.budget is None else plan.budget
+    if plan.setting == "auto":
+        with transaction(conn) as cur:
+            last = staging.last_run_records(cur, account_id, STREAM)
+        if last is None or last <= budget:
+            return
+        why = f"the last run loaded {last} orders, more than getOrderItems' {budget} calls"
+    else:
+        why = "order_items: report"
+    from buyer_messaging.extract import orders_report
+    from buyer_messaging.extract.returns import request_report
+
+    for span in _spans(window):
+        plan.pending[span] = request_report(
+            plan.reports_client, caller, span, plan.marketplace_id, orders_report.REPORT_TYPE
+        )
+    log.info("order items: all-orders report requested before paging (%s)", why)
 
 
 @dataclass
@@ -163,7 +194,9 @@ def fetch_items(
         log.info("order items: none wanted (%s need them)", plan.need.describe())
         return stats
     budget = call_budget() if plan.budget is None else plan.budget
-    stats.source = choose_source(len(wanted), plan.setting, budget=budget)
+    # a report already requested is cheaper to read than any getOrderItems call
+    early = all(span in plan.pending for span in _spans(window))
+    stats.source = "report" if early else choose_source(len(wanted), plan.setting, budget=budget)
     if stats.source == "report" and plan.reports_client is None:
         raise ValueError("order_items by report needs a Reports API client")
     log.info(
@@ -237,7 +270,7 @@ def _by_report(
         raise ValueError("order_items by report needs the account's marketplace id")
     client, polling = plan.reports_client, plan.polling or Polling()
     for span in _spans(window):
-        report_id = request_report(
+        report_id = plan.pending.pop(span, None) or request_report(
             client, caller, span, plan.marketplace_id, orders_report.REPORT_TYPE
         )
         stats.report_ids += (report_id,)

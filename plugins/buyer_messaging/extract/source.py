@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from buyer_messaging.extract.items import ItemsPlan, fetch_items
+from buyer_messaging.extract.items import ItemsPlan, fetch_items, request_early
 from buyer_messaging.extract.orders import STREAM, ExtractStats, _iso, _order_items
 from buyer_messaging.extract.parse import (
     RecordError,
@@ -267,10 +267,12 @@ def load_orders(
             source.api, *window, done_pages, done_orders,
             "" if token else "; its pages are all in, items left",
         )  # fmt: skip
+    per_order = getattr(source, "order_items", None)
+    if items is not None and per_order is not None:
+        request_early(conn, items, caller, account_id=account_id, window=window)
     if checkpoint is None or token is not None:
         _load_pages(conn, source, caller, stats, account_id=account_id, window=window, token=token,
                     done=(done_pages, done_orders))  # fmt: skip
-    per_order = getattr(source, "order_items", None)
     if items is not None and per_order is not None:
         got = fetch_items(
             conn, items, account_id=account_id, window=window, per_order=per_order, caller=caller

@@ -223,6 +223,17 @@ def record_extract_run(
     cur.execute(_RECORD_RUN, (account_id, stream, *window, records, pages, calls, throttled))
 
 
+def last_run_records(cur: Any, account_id: str, stream: str) -> int | None:
+    """Records the stream's latest finished run loaded (None before its first run)."""
+    cur.execute(
+        "SELECT records FROM staging.extract_runs WHERE account_id = %s AND stream = %s"
+        " ORDER BY finished_at DESC LIMIT 1",
+        (account_id, stream),
+    )
+    row = cur.fetchone()
+    return None if row is None else int(row[0])
+
+
 def has_loaded(cur: Any, account_id: str, stream: str) -> bool:
     cur.execute(_HAS_LOADED, (account_id, stream))
     return bool(cur.fetchone()[0])

@@ -194,6 +194,50 @@ def test_past_the_budget_the_all_orders_report_brings_the_same_items(wh, emulato
         " AND o.order_status <> 'Canceled'",
     )
     assert partial
-    # a re-run finds every order's items current: no report, no getOrderItems
+    # a re-run finds every order's items current: no getOrderItems, no document downloaded (the
+    # report is requested before paging, as the last run loaded more orders than the budget)
     _, again = _run(wh, server.url, "acct_report", plan=plan)
-    assert again.calls["createReport"] == 0 and again.calls["getOrderItems"] == 0
+    assert again.calls["getOrderItems"] == 0 and again.calls["getReportDocument"] == 0
+    assert again.calls["createReport"] == 1
+
+
+def test_a_busy_account_requests_the_report_before_paging(wh, emulator_factory):
+    """Its last run loaded more orders than getOrderItems' budget: the report is requested
+    first, so Amazon builds it while getOrders pages."""
+    server = emulator_factory(seed=1, orders_per_day=40, time_scale=TIME_SCALE, now=NOW)
+    reports = client("reports", server.url)
+    plan = ItemsPlan(
+        need=EVERY_ORDER, reports_client=reports, marketplace_id="ATVPDKIKX0DER",
+        polling=fast_polling(), budget=10_000,
+    )  # fmt: skip
+    first, c = _run(wh, server.url, "acct_busy", plan=plan)  # no history: per order
+    assert first.items_source == "orders_api" and c.calls["createReport"] == 0
+    before = staging_hashes(wh, "acct_busy", TABLES)
+    with wh.cursor() as cur:  # its orders now need items again, and the budget is smaller
+        cur.execute("UPDATE staging.orders SET items_as_of = NULL WHERE account_id = 'acct_busy'")
+    wh.commit()
+    seen: list[str] = []
+
+    class Watched:
+        def __getattr__(self, name):
+            seen.append(name)
+            return getattr(reports, name)
+
+    orders = client("v0", server.url)
+
+    class WatchedOrders:
+        def __getattr__(self, name):
+            seen.append(name)
+            return getattr(orders, name)
+
+    plan = ItemsPlan(
+        need=EVERY_ORDER, reports_client=Watched(), marketplace_id="ATVPDKIKX0DER",
+        polling=fast_polling(), budget=first.orders - 1,
+    )  # fmt: skip
+    second, c = _run(wh, server.url, "acct_busy", plan=plan, orders_client=WatchedOrders())
+    assert second.items_source == "report" and c.calls["createReport"] == 1
+    assert seen.index("create_report") < seen.index("get_orders")
+    assert not plan.pending  # used, not left behind
+    assert c.calls["getOrderItems"] == 0
+    items_then = before["items"]
+    assert staging_hashes(wh, "acct_busy", ("items",))["items"][0] == items_then[0]
