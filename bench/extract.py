@@ -152,7 +152,7 @@ def _orders_per_hour(quick: bool) -> Figure:
     from buyer_messaging.spapi.calls import SpApiCaller
 
     scale = PER_HOUR_SCALE
-    hours = 1.0 if quick else 6.0  # ~9k (quick) or ~50k orders last updated in the window
+    hours = 0.5 if quick else 6.0  # ~5k (quick) or ~50k orders last updated in the window
     end = (datetime.now(UTC) - timedelta(minutes=5)).replace(second=0, microsecond=0)
     window = (end - timedelta(hours=hours), end)
     account = "bench_per_hour"
