@@ -1,6 +1,7 @@
-"""Extraction pace: getOrders pages per allowed call while paging a window with many pages.
+"""Extraction pace: getOrders pages per allowed call while paging a window with many pages, and
+orders with their items extracted per hour at Amazon's real rates.
 
-Ours is the real `extract_orders` loop (SpApiCaller + checked OrdersV0 client, parse, staging
+`extract_efficiency`: ours is the real `extract_orders` loop (SpApiCaller + checked OrdersV0 client, parse, staging
 upsert per page, in a throw-away warehouse) with one thing left out: the per-order
 getOrderItems calls. Amazon allows getOrderItems 30× as often as getOrders but a page holds
 100 orders, so with items the page rate is bound by getOrderItems and says nothing about how
@@ -10,6 +11,16 @@ Baseline: python-amazon-sp-api's documented paging, `load_all_pages()` with its 
 (a fixed `throttle_by_seconds=2` sleep between pages, no rate-limit header) around a page
 call wrapped in the library's `throttle_retry()` (delay 5 s × 1.3 per retry) so a 429 does
 not end it; its sleeps are divided by the time scale, as Amazon's clock is.
+
+`extract_orders_per_hour`: the product path of `tasks.extract_orders` for an Orders API v0
+account whose messages need every order's items (the worst case: an exclusion by ASIN), nothing
+patched out: `load_orders` over a `V0OrderSource` without items, then `extract.items` choosing
+getOrderItems per order or the all-orders report from the volume, through the checked
+python-amazon-sp-api clients to the emulator over HTTP, into a throw-away warehouse. The
+emulator runs at `PER_HOUR_SCALE` times Amazon's rates for every operation (its report
+processing time is divided by the same factor); the wall time is multiplied back into Amazon
+hours. Its own emulator holds 100,000 orders a day; the window is as long as it takes to hold
+`orders` of them.
 """
 
 from __future__ import annotations
@@ -30,6 +41,8 @@ from bench.common import (
 )
 
 OP = "getOrders"
+PER_HOUR_SCALE = 120.0  # every operation at 120x Amazon's rate; getOrders ~2 pages/s
+PER_HOUR_ORDERS_PER_DAY = 100_000
 TIME_SCALE = 60.0  # getOrders at ~1 page/s, burst 20: pacing, not our CPU, is the bound
 ORDERS_PER_DAY = 20_000
 ACCOUNT = "bench_extract"
@@ -127,6 +140,69 @@ def _share(log: list[Any]) -> float:
     return sum(r.status == 429 for r in log) / len(log) if log else 0.0
 
 
+def _orders_per_hour(quick: bool) -> Figure:
+    """Orders (with the items their messages need) extracted per Amazon hour, through the real
+    path; the note says which items path was chosen."""
+    from sp_api.api import Reports
+
+    from bench.common import client
+    from buyer_messaging.extract.items import EVERY_ORDER, ItemsPlan
+    from buyer_messaging.extract.returns import Polling
+    from buyer_messaging.extract.source import load_orders, order_source
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    scale = PER_HOUR_SCALE
+    hours = 0.5 if quick else 6.0  # ~5k (quick) or ~50k orders last updated in the window
+    end = (datetime.now(UTC) - timedelta(minutes=5)).replace(second=0, microsecond=0)
+    window = (end - timedelta(hours=hours), end)
+    account = "bench_per_hour"
+    with (
+        Emulator(orders_per_day=PER_HOUR_ORDERS_PER_DAY, time_scale=scale) as emu,
+        throwaway_database("bm_bench_extract_h") as dsn,
+    ):
+        _warm_up(emu)
+        emu.reset()
+        conn = connect(dsn)
+        caller = SpApiCaller()
+        orders = orders_client(emu.url)
+        reports = client(Reports, emu.url)
+        orders.auth, reports.auth  # noqa: B018 - the LWA tokens are not part of the pace
+        source = order_source("v0", orders, caller, account_id=account, with_items=False)
+        plan = ItemsPlan(
+            need=EVERY_ORDER, setting="auto", reports_client=reports,
+            marketplace_id="ATVPDKIKX0DER",
+            polling=Polling(initial=5.0 / scale, cap=60.0 / scale, timeout=3 * 3600.0 / scale),
+        )  # fmt: skip
+        t0 = time.monotonic()
+        stats = load_orders(conn, source, caller, account_id=account, window=window, items=plan)
+        wall = time.monotonic() - t0
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT count(*) FILTER (WHERE items_as_of = last_update_date), count(*)"
+                " FROM staging.orders WHERE account_id = %s",
+                (account,),
+            )
+            with_items, staged = cur.fetchone()
+        conn.close()
+    amazon_hours = wall * scale / 3600
+    path = {"report": "the all-orders report", "orders_api": "getOrderItems per order"}.get(
+        stats.items_source, stats.items_source
+    )
+    return Figure(
+        "extract_orders_per_hour",
+        with_items / amazon_hours if amazon_hours else None,
+        "orders/h",
+        ">= 50000",
+        note=f"{'quick: ' if quick else ''}{with_items} of {staged} orders with items in"
+        f" {wall:.1f}s at time_scale {scale:g} = {amazon_hours:.2f} Amazon hours; items by {path};"
+        f" {caller.calls['getOrders']} getOrders pages (0.0167/s, burst 20: 6,000 orders/h"
+        f" after the burst), {caller.calls['getOrderItems']} getOrderItems,"
+        f" {caller.calls['createReport']} createReport, {caller.calls['getReport']} getReport;"
+        f" {sum(caller.throttled.values())} throttled; {hours:g} h window of"
+        f" {PER_HOUR_ORDERS_PER_DAY:,} orders/day",
+    )
+
+
 def run(quick: bool) -> list[Figure]:
     quiet_logs()
     seconds = 15.0 if quick else 60.0
@@ -155,6 +231,7 @@ def run(quick: bool) -> list[Figure]:
         ours_per_s = pages / (t1 - t0)
         base_per_s = base_pages / base_elapsed
         base_share = _share(base_emu.log_since(0, OP))
+    per_hour = _orders_per_hour(quick)  # after the others: its own emulator, not alongside
     return [
         Figure(
             "extract_efficiency",
@@ -176,4 +253,5 @@ def run(quick: bool) -> list[Figure]:
             f"({base_pages} in {base_elapsed:.1f}s on its own emulator, at the same time; "
             f"{base_share:.0%} of its calls throttled)",
         ),
+        per_hour,
     ]

@@ -33,6 +33,7 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
         ("extract_efficiency", "pages/allowed", ">= 0.95"),
         ("extract_throttled_share", "429s/requests", "<= 0.01"),
         ("extract_vs_load_all_pages", "x", ">= 0.95"),
+        ("extract_orders_per_hour", "orders/h", ">= 50000"),
     ],
     "plan": [
         ("plan_100k_s", "s", "< 10"),

@@ -233,8 +233,14 @@ def build_returns_document(
 def _builders() -> dict[str, Any]:
     from .feedback import REPORT_TYPE as FEEDBACK
     from .feedback import build_feedback_document
+    from .orders_report import REPORT_TYPE as ALL_ORDERS
+    from .orders_report import build_all_orders_document
 
-    return {RETURNS: build_returns_document, FEEDBACK: build_feedback_document}
+    return {
+        RETURNS: build_returns_document,
+        FEEDBACK: build_feedback_document,
+        ALL_ORDERS: build_all_orders_document,
+    }
 
 
 def _report_view(emu: Emulator, report: dict) -> dict[str, Any]:

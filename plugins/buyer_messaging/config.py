@@ -61,6 +61,10 @@ class Account(BaseModel):
     # {{ case_subject }} and {{ case_summary }}
     case_notifiers: tuple[dict[str, Any], ...] = ()
     orders_api: Literal["v0", "2026-01-01"] = "v0"
+    # where Orders API v0 accounts get the items their messages need (extract/items.py): auto
+    # (getOrderItems per order while the run's budget allows, else the all-orders report),
+    # orders_api or report
+    order_items: Literal["auto", "orders_api", "report"] = "auto"
     # write each message in the buyer's preferred language (Messaging getAttributes, one call
     # per rendered message at 1/s); off: the marketplace's language
     buyer_locale: bool = True

@@ -99,8 +99,12 @@ def migrate_warehouse() -> dict[str, Any]:
 
 
 def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
+    from sp_api.api import Reports
+
+    from buyer_messaging.extract.items import ItemsPlan, items_need
     from buyer_messaging.extract.orders import extraction_window
     from buyer_messaging.extract.source import client_class, load_orders, order_source
+    from buyer_messaging.policies import load_exclusions, load_product_info, load_timing
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
@@ -116,14 +120,25 @@ def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
             account_id=acc.id,
             salt=_buyer_salt(acc),
             marketplace_id=acc.market.marketplace_id,
+            with_items=False,  # v0: only the items the account's messages need, fetched apart
         )
-        stats = load_orders(conn, source, caller, account_id=acc.id, window=window)
+        items = ItemsPlan(
+            need=items_need(
+                acc.kinds, timing=load_timing(), product_info=load_product_info(),
+                exclusions=load_exclusions(),
+            ),
+            setting=acc.order_items,
+            reports_client=_spapi(acc, Reports),
+            marketplace_id=acc.market.marketplace_id,
+        )  # fmt: skip
+        stats = load_orders(conn, source, caller, account_id=acc.id, window=window, items=items)
     log.info("summary: orders API %s: %s; %s", acc.orders_api, stats.summary(), caller.summary())
     return {
         "orders": stats.orders,
         "items": stats.items,
         "rejected": stats.rejected,
         "pages": stats.pages,
+        "items_source": stats.items_source,
     }
 
 

@@ -34,13 +34,21 @@ class ExtractStats:
     rejected: int = 0
     rejected_keys: list[str] = field(default_factory=list)
     rejected_fields: Counter[str] = field(default_factory=Counter)  # field -> records rejected
+    items_source: str = "with the orders"  # or "orders_api", "report", "none" (extract.items)
+    items_orders: int = 0  # orders whose items were fetched apart from them
 
     def summary(self) -> str:
         fields = ", ".join(f"{name} {n}" for name, n in self.rejected_fields.most_common(5))
         more = ", …" if len(self.rejected_fields) > 5 else ""
         return (
             f"orders window {self.window_start:%Y-%m-%d %H:%M} .. {self.window_end:%Y-%m-%d %H:%M} UTC:"
-            f" {self.pages} pages, {self.orders} orders, {self.items} items, {self.rejected} rejected"
+            f" {self.pages} pages, {self.orders} orders, {self.items} items"
+            + (
+                f" (of {self.items_orders} orders, by {self.items_source})"
+                if self.items_source != "with the orders"
+                else ""
+            )
+            + f", {self.rejected} rejected"
             + (
                 f" (by field: {fields}{more}; reasons in staging.rejected_records)"
                 if fields

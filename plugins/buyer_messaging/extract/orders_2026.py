@@ -280,7 +280,9 @@ class Orders2026Source:
         self.marketplace_id = marketplace_id or getattr(client, "marketplace_id", None)
         self.page_size = page_size
 
-    def pages(self, window: tuple[datetime, datetime]) -> Iterator[OrderPage]:
+    def pages(
+        self, window: tuple[datetime, datetime], token: str | None = None
+    ) -> Iterator[OrderPage]:
         first: dict[str, Any] = {
             "lastUpdatedAfter": _iso(window[0]),
             "lastUpdatedBefore": _iso(window[1]),
@@ -288,7 +290,6 @@ class Orders2026Source:
         if self.marketplace_id:
             first["marketplaceIds"] = [self.marketplace_id]
         every = {"includedData": list(INCLUDED_DATA), "maxResultsPerPage": self.page_size}
-        token: str | None = None
         while True:
             # the token carries the filters; includedData and the page size go with every page
             kwargs = {"paginationToken": token, **every} if token else {**first, **every}
@@ -305,8 +306,9 @@ class Orders2026Source:
                 page.orders.append(order)
                 page.items.extend(items)
                 page.shipments.extend(shipments)
-            yield page
             token = _next_token(res)
+            page.next_token = token
+            yield page
             if not token:
                 return
 

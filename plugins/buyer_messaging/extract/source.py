@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from buyer_messaging.extract.items import ItemsPlan, fetch_items, request_early
 from buyer_messaging.extract.orders import STREAM, ExtractStats, _iso, _order_items
 from buyer_messaging.extract.parse import (
     RecordError,
@@ -54,6 +55,8 @@ class OrderPage:
     items: list[dict[str, Any]] = field(default_factory=list)
     shipments: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    with_items: bool = True  # False: the orders came without items (fetched apart)
+    next_token: str | None = None  # where the page after this one starts (a checkpoint)
 
 
 def _field_of(reason: str) -> str:
@@ -79,7 +82,11 @@ class OrderSource(Protocol):
     operations: tuple[str, ...]  # the SP-API operations it calls (for the run's counters)
     provides_shipments: bool  # True: a page's shipments replace its orders' staged packages
 
-    def pages(self, window: tuple[datetime, datetime]) -> Iterator[OrderPage]: ...
+    def pages(
+        self, window: tuple[datetime, datetime], token: str | None = None
+    ) -> Iterator[OrderPage]:
+        """The window's pages, from the page `token` names (a checkpoint) if given."""
+        ...
 
 
 class V0OrderSource:
@@ -97,6 +104,7 @@ class V0OrderSource:
         account_id: str,
         salt: str = "",
         page_size: int | None = None,
+        with_items: bool = True,
     ) -> None:
         self.client = client
         self.caller = caller
@@ -104,35 +112,43 @@ class V0OrderSource:
         self.salt = salt
         self.page_size = page_size  # None: Amazon's default (100)
         self.restricted = True  # ask for the buyer data through an RDT until Amazon refuses
+        # False: pages carry orders only; load_orders fetches the items that are needed
+        self.with_items = with_items
 
-    def pages(self, window: tuple[datetime, datetime]) -> Iterator[OrderPage]:
+    def order_items(self, order_id: str) -> list[dict[str, Any]]:
+        """getOrderItems of one order as staging rows; RecordError names the field."""
+        items = [
+            parse_item(item, self.account_id, order_id, entry=n)
+            for n, item in enumerate(_order_items(self.caller, self.client, order_id))
+        ]
+        unique_items(order_id, items)
+        return items
+
+    def pages(
+        self, window: tuple[datetime, datetime], token: str | None = None
+    ) -> Iterator[OrderPage]:
         params: dict[str, Any] = {
             "LastUpdatedAfter": _iso(window[0]),
             "LastUpdatedBefore": _iso(window[1]),
         }
         if self.page_size:
             params["MaxResultsPerPage"] = self.page_size
-        token: str | None = None
         while True:
             kwargs = {"NextToken": token, **params} if token else dict(params)
             res = self._get_orders(kwargs)
-            page = OrderPage()
+            page = OrderPage(with_items=self.with_items)
             for raw in page_entries(res.payload, "Orders", page):
                 try:
                     order = parse_order(raw, self.account_id, salt=self.salt)
-                    order_id = order["amazon_order_id"]
-                    items = [
-                        parse_item(item, self.account_id, order_id, entry=n)
-                        for n, item in enumerate(_order_items(self.caller, self.client, order_id))
-                    ]
-                    unique_items(order_id, items)
+                    items = self.order_items(order["amazon_order_id"]) if self.with_items else []
                 except RecordError as err:
                     page.rejects.append(rejection(err, raw))
                     continue
                 page.orders.append(order)
                 page.items.extend(items)
+            token = res.payload.get("NextToken") or None
+            page.next_token = token
             yield page
-            token = res.payload.get("NextToken")
             if not token:
                 return
 
@@ -174,11 +190,16 @@ def order_source(
     salt: str = "",
     marketplace_id: str | None = None,
     page_size: int | None = None,
+    with_items: bool = True,
 ) -> OrderSource:
     """The account's source: `api` is its `orders_api` config value. `client` must be an
-    `OrdersV0` client for v0 and an `OrdersV20260101` client for 2026-01-01."""
+    `OrdersV0` client for v0 and an `OrdersV20260101` client for 2026-01-01. `with_items=False`:
+    v0 pages come without items (2026-01-01 orders always carry theirs)."""
     if api == "v0":
-        return V0OrderSource(client, caller, account_id=account_id, salt=salt, page_size=page_size)
+        return V0OrderSource(
+            client, caller, account_id=account_id, salt=salt, page_size=page_size,
+            with_items=with_items,
+        )  # fmt: skip
     if api == "2026-01-01":
         from buyer_messaging.extract.orders_2026 import Orders2026Source
 
@@ -206,7 +227,7 @@ def write_page(
     cur: PgCursor, account_id: str, page: OrderPage, *, provides_shipments: bool
 ) -> None:
     """A page into staging (the caller owns the transaction)."""
-    staging.upsert_orders(cur, account_id, page.orders, page.items)
+    staging.upsert_orders(cur, account_id, page.orders, page.items, with_items=page.with_items)
     if provides_shipments:
         order_ids = [o["amazon_order_id"] for o in page.orders]
         shipments_sql.replace_shipments(cur, account_id, order_ids, page.shipments)
@@ -220,43 +241,131 @@ def load_orders(
     *,
     account_id: str,
     window: tuple[datetime, datetime],
+    items: ItemsPlan | None = None,
 ) -> ExtractStats:
-    """Every page of the source into staging, one transaction per page, then the run's record.
+    """Every page of the source into staging, one transaction per page, then the items the
+    account needs (`items`, for a source whose pages come without them), then the run's record.
 
-    A crash mid-way leaves the pages before it committed and nothing of the page in flight; a
-    re-run upserts the same rows again (unchanged rows are not even rewritten)."""
+    Each page is committed with a checkpoint (staging.extract_checkpoints: the NextToken of the
+    page after it), so a run killed mid-way resumes at the first page it did not commit; items
+    are committed as they come and marked with the order's last update, so the resumed run
+    fetches only those still missing. A re-run of a finished window upserts the same rows again
+    (unchanged rows are not even rewritten)."""
     stats = ExtractStats(*window)
     if window[1] <= window[0]:
         log.info("orders window is empty (%s .. %s): nothing to extract", *window)
         return stats
-    shipments = 0
-    for page in source.pages(window):
-        with transaction(conn) as cur:
-            write_page(cur, account_id, page, provides_shipments=source.provides_shipments)
-        stats.pages += 1
-        stats.orders += len(page.orders)
-        stats.items += len(page.items)
-        shipments += len(page.shipments)
-        stats.rejected += len(page.rejects)
-        stats.rejected_keys.extend(key for key, _, _ in page.rejects)
-        stats.rejected_fields.update(_field_of(reason) for _, reason, _ in page.rejects)
-        for _, reason, _ in page.rejects:
-            log.warning("kept raw in staging.rejected_records: %s", reason)
-        log.info(
-            "orders %s page %d: %d orders (%d total), %d packages; %s",
-            source.api, stats.pages, len(page.orders), stats.orders, len(page.shipments), caller.summary(),
+    with transaction(conn) as cur:
+        checkpoint = staging.load_checkpoint(cur, account_id, STREAM, window[0])
+    token: str | None = None
+    done_pages = done_orders = 0
+    rest: tuple[datetime, datetime] | None = None
+    if checkpoint is not None:
+        if checkpoint["window_end"] < window[1]:
+            rest = (checkpoint["window_end"], window[1])  # extracted once the stopped one is done
+        # the NextToken carries the stopped run's query: finish that window, not a wider one
+        window = (window[0], checkpoint["window_end"])
+        stats.window_end = window[1]
+        token, done_pages, done_orders = (
+            checkpoint["next_token"], checkpoint["pages"], checkpoint["orders"],
         )  # fmt: skip
+        log.info(
+            "orders %s: resuming the window %s .. %s after %d committed pages (%d orders)%s",
+            source.api, *window, done_pages, done_orders,
+            "" if token else "; its pages are all in, items left",
+        )  # fmt: skip
+    per_order = getattr(source, "order_items", None)
+    if items is not None and per_order is not None:
+        request_early(conn, items, caller, account_id=account_id, window=window)
+    if checkpoint is None or token is not None:
+        _load_pages(conn, source, caller, stats, account_id=account_id, window=window, token=token,
+                    done=(done_pages, done_orders))  # fmt: skip
+    if items is not None and per_order is not None:
+        got = fetch_items(
+            conn, items, account_id=account_id, window=window, per_order=per_order, caller=caller
+        )
+        stats.items += got.items
+        stats.items_source = got.source
+        stats.items_orders = got.orders
+        _count_rejects(stats, got.rejected or [])
+    operations = (*source.operations, "createReport", "getReport", "getReportDocument")
     with transaction(conn) as cur:
         staging.record_extract_run(
             cur,
             account_id,
             STREAM,
             window,
-            records=stats.orders,
-            pages=stats.pages,
-            calls=sum(caller.calls[op] for op in source.operations),
-            throttled=sum(caller.throttled[op] for op in source.operations),
+            records=done_orders + stats.orders,
+            pages=done_pages + stats.pages,
+            calls=sum(caller.calls[op] for op in operations),
+            throttled=sum(caller.throttled[op] for op in operations),
         )
+        staging.clear_checkpoint(cur, account_id, STREAM, window[0])
+    if rest is not None:
+        more = load_orders(conn, source, caller, account_id=account_id, window=rest, items=items)
+        stats.window_end = more.window_end
+        stats.pages += more.pages
+        stats.orders += more.orders
+        stats.items += more.items
+        stats.items_orders += more.items_orders
+        stats.items_source = more.items_source if more.items_orders else stats.items_source
+        stats.rejected += more.rejected
+        stats.rejected_keys.extend(more.rejected_keys)
+        stats.rejected_fields.update(more.rejected_fields)
+    return stats
+
+
+def _count_rejects(stats: ExtractStats, rejects: list[Reject]) -> None:
+    stats.rejected += len(rejects)
+    stats.rejected_keys.extend(key for key, _, _ in rejects)
+    stats.rejected_fields.update(_field_of(reason) for _, reason, _ in rejects)
+    for _, reason, _ in rejects:
+        log.warning("kept raw in staging.rejected_records: %s", reason)
+
+
+def _load_pages(
+    conn: Any,
+    source: OrderSource,
+    caller: SpApiCaller,
+    stats: ExtractStats,
+    *,
+    account_id: str,
+    window: tuple[datetime, datetime],
+    token: str | None,
+    done: tuple[int, int],
+) -> None:
+    shipments = 0
+    pages = source.pages(window, token)
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            break
+        except SpApiCallError as err:
+            if token is None or stats.pages or err.status != 400:
+                raise
+            # Amazon refuses a NextToken it no longer honours: the window from its start
+            log.warning(
+                "orders %s: the checkpoint's NextToken was refused (%s): the window again from"
+                " its start", source.api, err,
+            )  # fmt: skip
+            token, done = None, (0, 0)
+            pages = source.pages(window, None)
+            continue
+        with transaction(conn) as cur:
+            write_page(cur, account_id, page, provides_shipments=source.provides_shipments)
+            staging.save_checkpoint(
+                cur, account_id, STREAM, window, page.next_token,
+                pages=done[0] + stats.pages + 1, orders=done[1] + stats.orders + len(page.orders),
+            )  # fmt: skip
+        stats.pages += 1
+        stats.orders += len(page.orders)
+        stats.items += len(page.items)
+        shipments += len(page.shipments)
+        _count_rejects(stats, page.rejects)
+        log.info(
+            "orders %s page %d: %d orders (%d total), %d packages; %s",
+            source.api, stats.pages, len(page.orders), stats.orders, len(page.shipments), caller.summary(),
+        )  # fmt: skip
     if source.provides_shipments:
         log.info("orders %s: %d packages staged in staging.shipments", source.api, shipments)
-    return stats

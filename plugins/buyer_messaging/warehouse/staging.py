@@ -38,6 +38,12 @@ DELETE FROM staging.order_items
 WHERE account_id = %s AND amazon_order_id = ANY(%s)
 """
 
+_ITEMS_AS_OF = """
+UPDATE staging.orders SET items_as_of = last_update_date
+WHERE account_id = %s AND amazon_order_id = ANY(%s)
+  AND items_as_of IS DISTINCT FROM last_update_date
+"""
+
 _INSERT_ITEMS = f"INSERT INTO staging.order_items ({', '.join(ITEM_COLUMNS)}) VALUES %s"
 
 _UPSERT_REJECTED = """
@@ -81,8 +87,13 @@ def upsert_orders(
     account_id: str,
     orders: Sequence[dict[str, Any]],
     items: Sequence[dict[str, Any]],
+    *,
+    with_items: bool = True,
 ) -> None:
-    """Upsert a batch of orders and replace their items (caller owns the transaction)."""
+    """Upsert a batch of orders and replace their items (caller owns the transaction).
+
+    `with_items=False`: the orders came without their items (Orders API v0 lists orders only);
+    their staged items stay, to be replaced by `replace_items` when they are fetched."""
     if not orders:
         return
     # one key twice in one statement is an error in Postgres (a page listing an order twice):
@@ -91,10 +102,102 @@ def upsert_orders(
     items = list({(i["amazon_order_id"], i["order_item_id"]): i for i in items}.values())
     execute_values(cur, _UPSERT_ORDERS, [_row(o, ORDER_COLUMNS) for o in orders])
     order_ids = [o["amazon_order_id"] for o in orders]
+    if with_items:
+        _replace_items(cur, account_id, order_ids, items)
+    cur.execute(_CLEAR_REJECTED, (account_id, "orders", order_ids))
+
+
+def _replace_items(
+    cur: Any, account_id: str, order_ids: list[str], items: Sequence[dict[str, Any]]
+) -> None:
     cur.execute(_DELETE_ITEMS, (account_id, order_ids))
     if items:
         execute_values(cur, _INSERT_ITEMS, [_row(i, ITEM_COLUMNS) for i in items])
-    cur.execute(_CLEAR_REJECTED, (account_id, "orders", order_ids))
+    cur.execute(_ITEMS_AS_OF, (account_id, order_ids))
+
+
+def replace_items(
+    cur: Any, account_id: str, order_ids: Sequence[str], items: Sequence[dict[str, Any]]
+) -> None:
+    """The items of staged orders, fetched apart from them: replaced, and marked as of the
+    order's current last update (so they are not fetched again until the order changes)."""
+    if order_ids:
+        items = list({(i["amazon_order_id"], i["order_item_id"]): i for i in items}.values())
+        _replace_items(cur, account_id, list(order_ids), items)
+
+
+# The orders of a window whose items are missing or older than the order, and which the
+# account's messages need items for (`needs`: a SQL condition on staging.orders `o`, built by
+# extract.items from the account's kinds and policies; it holds no user input).
+_ITEMS_WANTED = """
+SELECT o.amazon_order_id FROM staging.orders o
+WHERE o.account_id = %s AND o.last_update_date >= %s AND o.last_update_date <= %s
+  AND o.items_as_of IS DISTINCT FROM o.last_update_date
+  AND ({needs})
+ORDER BY o.last_update_date, o.amazon_order_id
+"""
+
+
+def orders_wanting_items(
+    cur: Any, account_id: str, window: tuple[datetime, datetime], needs: str
+) -> list[str]:
+    cur.execute(_ITEMS_WANTED.format(needs=needs), (account_id, *window))
+    return [r[0] for r in cur.fetchall()]
+
+
+def staged_order_ids(cur: Any, account_id: str, order_ids: Sequence[str]) -> set[str]:
+    cur.execute(
+        "SELECT amazon_order_id FROM staging.orders WHERE account_id = %s"
+        " AND amazon_order_id = ANY(%s)",
+        (account_id, list(order_ids)),
+    )
+    return {r[0] for r in cur.fetchall()}
+
+
+_CHECKPOINT = """
+INSERT INTO staging.extract_checkpoints
+    (account_id, stream, window_start, window_end, next_token, pages, orders)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (account_id, stream, window_start) DO UPDATE SET
+    window_end = EXCLUDED.window_end, next_token = EXCLUDED.next_token, pages = EXCLUDED.pages,
+    orders = EXCLUDED.orders, updated_at = now()
+"""
+
+
+def save_checkpoint(
+    cur: Any,
+    account_id: str,
+    stream: str,
+    window: tuple[datetime, datetime],
+    next_token: str | None,
+    *,
+    pages: int,
+    orders: int,
+) -> None:
+    cur.execute(_CHECKPOINT, (account_id, stream, *window, next_token, pages, orders))
+
+
+def load_checkpoint(
+    cur: Any, account_id: str, stream: str, window_start: datetime
+) -> dict[str, Any] | None:
+    """The unfinished run of the window starting at `window_start`, if one stopped mid-way."""
+    cur.execute(
+        "SELECT window_end, next_token, pages, orders FROM staging.extract_checkpoints"
+        " WHERE account_id = %s AND stream = %s AND window_start = %s",
+        (account_id, stream, window_start),
+    )
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return {"window_end": row[0], "next_token": row[1], "pages": row[2], "orders": row[3]}
+
+
+def clear_checkpoint(cur: Any, account_id: str, stream: str, window_start: datetime) -> None:
+    cur.execute(
+        "DELETE FROM staging.extract_checkpoints"
+        " WHERE account_id = %s AND stream = %s AND window_start = %s",
+        (account_id, stream, window_start),
+    )
 
 
 def reject_records(
@@ -123,6 +226,17 @@ def record_extract_run(
     throttled: int,
 ) -> None:
     cur.execute(_RECORD_RUN, (account_id, stream, *window, records, pages, calls, throttled))
+
+
+def last_run_records(cur: PgCursor, account_id: str, stream: str) -> int | None:
+    """Records the stream's latest finished run loaded (None before its first run)."""
+    cur.execute(
+        "SELECT records FROM staging.extract_runs WHERE account_id = %s AND stream = %s"
+        " ORDER BY finished_at DESC LIMIT 1",
+        (account_id, stream),
+    )
+    row = cur.fetchone()
+    return None if row is None else int(row[0])
 
 
 def has_loaded(cur: PgCursor, account_id: str, stream: str) -> bool:
