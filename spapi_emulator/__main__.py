@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import signal
 import sys
@@ -80,10 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         log_requests=not args.quiet,
         refresh_token=args.refresh_token,
         returns_format=args.returns_format,
+        showcase=args.showcase,
     )
     server.emulator.feedback_min_per_day = args.feedback_min_per_day
-    if args.showcase:
-        server.emulator.catalog = dataclasses.replace(server.emulator.catalog, showcase=True)
     server.start()
 
     def stop(signum: int, frame: object) -> None:

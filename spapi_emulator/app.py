@@ -174,6 +174,7 @@ class Emulator:
         models_dir: str | None = None,
         returns_format: str = "amazon",
         refresh_token: str = auth.DEFAULT_REFRESH_TOKEN,
+        showcase: bool = False,
     ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
@@ -188,7 +189,7 @@ class Emulator:
         self.seed = seed
         self.time_scale = float(time_scale)
         self.markets: tuple[Marketplace, ...] = resolve(marketplaces)
-        self.catalog = Catalog(seed, orders_per_day, self.markets)
+        self.catalog = Catalog(seed, orders_per_day, self.markets, showcase=showcase)
         self.items_page_size = max(1, items_page_size)
         # orders examined per getOrders/searchOrders page before a short page is returned
         self.scan_budget = 40_000

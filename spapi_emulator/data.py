@@ -557,7 +557,8 @@ class Catalog:
     marketplaces: tuple[Marketplace, ...]
     # the demo's guarantee that a short run shows every path: the first orders of each day are
     # a merchant-fulfilled two-line order whose last line the seller cancels, and a
-    # merchant-fulfilled order the seller cancels (not at the buyer's request)
+    # merchant-fulfilled order the seller cancels (not at the buyer's request) 20 minutes after
+    # payment, so every day has a cancellation and a partial one
     showcase: bool = False
 
     def showcase_role(self, index: int) -> str | None:
@@ -656,7 +657,9 @@ class Catalog:
         late = False
         if authorized_at is None:
             canceled_at = purchase + timedelta(hours=rng.randint(20, 40))
-        elif rng.random() < 0.04 if role is None else role == "seller_cancel":
+        elif role == "seller_cancel":
+            canceled_at = authorized_at + timedelta(minutes=20)  # the same day, in any zone
+        elif role is None and rng.random() < 0.04:
             canceled_at = authorized_at + timedelta(minutes=rng.randint(10, 30 * 60))
         else:
             earliest = authorized_at + timedelta(minutes=30)

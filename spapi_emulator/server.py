@@ -96,6 +96,7 @@ class EmulatorServer:
         log_requests: bool = False,
         returns_format: str = "amazon",
         refresh_token: str | None = None,
+        showcase: bool = False,
     ) -> None:
         self.host = host
         self.port = port
@@ -111,6 +112,7 @@ class EmulatorServer:
             log_requests=log_requests,
             refresh_token=refresh_token or auth.DEFAULT_REFRESH_TOKEN,
             returns_format=returns_format,
+            showcase=showcase,
         )
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None

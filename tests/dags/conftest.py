@@ -44,7 +44,11 @@ def smtp_relay(monkeypatch):
                 "conn_type": "smtp",
                 "host": "127.0.0.1",
                 "port": port,
-                "extra": {"from_email": "seller@seller.example", "disable_tls": True},
+                "extra": {
+                    "from_email": "seller@seller.example",
+                    "disable_tls": True,
+                    "disable_ssl": True,
+                },
             }
         ),
     )
