@@ -335,6 +335,12 @@ class Message:
             pref = self.preferred_locale.split("-")[0].lower()
             if pref in LANGS and pref not in langs:
                 langs.append(pref)
+        # a sentence in another language (an English offer in a French message) brings its
+        # language's lists too: the message as a whole is still the locale's
+        for start, end in self.sentences:
+            lang = detect(scores(self.norm[start:end]), min_hits=2)
+            if lang and lang in LANGS and lang not in langs:
+                langs.append(lang)
         return tuple(langs)
 
     @cached_property
