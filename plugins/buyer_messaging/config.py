@@ -111,7 +111,7 @@ class Account(BaseModel):
     returns_refresh_days: int = Field(default=14, ge=0, le=60)
     # the send stage stops claiming this long before the next run is due (the last requests
     # and the report finish in it); what is left stays ready for the next run (send/timebox.py)
-    send_margin_minutes: int = Field(default=10, ge=0, le=720)
+    send_margin_minutes: int = Field(default=5, ge=0, le=720)
     # an explicit cap on the send stage's minutes (default: up to the margin before next run)
     send_budget_minutes: int | None = Field(default=None, ge=1, le=10_080)
 

@@ -20,6 +20,8 @@ SEND_SLOTS = 4
 # sender only covers a request that hangs; more would queue for the same tokens and hold slots
 # other kinds need.
 MAX_SENDERS_PER_KIND = 2
+# a message's calls: the actions lookup (or the buyer-info token) and the create
+CALLS_PER_MESSAGE = 2
 
 
 def next_run_start(interval: tuple[datetime, datetime], tz: str) -> datetime:
@@ -82,12 +84,15 @@ def plan_senders(
     batches = []
     for kind in order:
         n = senders.get(kind, 0)
+        # the last message claimed before the deadline makes its calls (two, each paced at the
+        # kind's rate) before the margin starts, not in it
+        stop = deadline - timedelta(seconds=CALLS_PER_MESSAGE / (rates or {}).get(kind, 1.0))
         for i in range(n):
             batches.append(
                 {
                     "kind": kind,
                     "limit": pending[kind],
-                    "deadline": deadline.isoformat(),
+                    "deadline": stop.isoformat(),
                     "label": f"{kind} {i + 1}/{n} · {pending[kind]} ready · until {until}",
                 }
             )
