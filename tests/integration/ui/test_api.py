@@ -72,6 +72,7 @@ ENDPOINTS = [
     "/violations",
     "/quality",
     "/throttling",
+    "/send-forecast",
     "/order/111-0000001-0000001",
 ]
 
