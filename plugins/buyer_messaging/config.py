@@ -94,6 +94,8 @@ class Account(BaseModel):
     start_date: date = date(2026, 1, 1)
     lookback_days: int = Field(default=35, ge=0, le=365)
     seller_name: str | None = None
+    # no longer read: senders per kind are sized to Amazon's rate, not to a batch size
+    # (send/timebox.py); kept so existing accounts files still validate
     batch_size: int = Field(default=200, ge=1, le=10_000)
     policy_pack: str | None = None
     enabled_despite_policy: tuple[Kind, ...] = ()
