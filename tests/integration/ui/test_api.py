@@ -80,7 +80,7 @@ ENDPOINTS = [
 def test_every_route_is_covered_by_the_auth_tests(client):
     routes = {r.path for r in client.app.routes}
     assert routes == {"/", "/static/{name}", "/accounts", "/summary", "/violations", "/quality",
-                      "/throttling", "/order/{amazon_order_id}"}  # fmt: skip
+                      "/throttling", "/send-forecast", "/order/{amazon_order_id}"}  # fmt: skip
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
