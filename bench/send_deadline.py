@@ -319,7 +319,7 @@ def _week(quick: bool) -> list[Figure]:
                 f" (EDF, continuous, no pause); sent {sent} ({distinct} orders);"
                 f" capacity used {sent / (rate * week_end):.3f} of the week's;"
                 f" idle between one run's last send and the next's first {idle_min:.1f} simulated"
-                f" min (margin {margin_min}, modelled pre-send {PRE_SEND_MIN:g}, the last"
+                f" min (margin {margin_min}, modelled pre-send {PRE_SEND_MIN:g}, each sender's last"
                 f" message's two calls, harness; extraction at 120k/day not modelled);"
                 f" sends/allowed while sending {efficiency:.3f};"
                 f" POST 429s {throttled}; outbox {statuses}; senders {counts};"

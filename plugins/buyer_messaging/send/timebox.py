@@ -84,9 +84,10 @@ def plan_senders(
     batches = []
     for kind in order:
         n = senders.get(kind, 0)
-        # the last message claimed before the deadline makes its calls (two, each paced at the
-        # kind's rate) before the margin starts, not in it
-        stop = deadline - timedelta(seconds=CALLS_PER_MESSAGE / (rates or {}).get(kind, 1.0))
+        # the last messages claimed before the deadline, one per sender, make their calls (two
+        # each, all paced by the kind's shared buckets) before the margin starts, not in it
+        rate = (rates or {}).get(kind, 1.0)
+        stop = deadline - timedelta(seconds=n * CALLS_PER_MESSAGE / rate)
         for i in range(n):
             batches.append(
                 {
