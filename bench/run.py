@@ -29,6 +29,10 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
         ("adapt_throttled_share", "429s/requests", "<= 0.03"),
         ("send_vs_fixed_sleep", "x", ">= 1.0"),
     ],
+    "send_deadline": [
+        ("send_deadline_misses_over_min", "share of review requests", "<= 0.01"),
+        ("send_runs_blocked", "runs", "== 0"),
+    ],
     "extract": [
         ("extract_efficiency", "pages/allowed", ">= 0.95"),
         ("extract_throttled_share", "429s/requests", "<= 0.01"),

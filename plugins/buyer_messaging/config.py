@@ -52,6 +52,8 @@ class Account(BaseModel):
     start_date: date = date(2026, 1, 1)
     lookback_days: int = Field(default=35, ge=0, le=365)
     seller_name: str | None = None
+    # no longer read: senders per kind are sized to Amazon's rate, not to a batch size
+    # (send/timebox.py); kept so existing accounts files still validate
     batch_size: int = Field(default=200, ge=1, le=10_000)
     policy_pack: str | None = None
     enabled_despite_policy: tuple[Kind, ...] = ()
@@ -74,6 +76,11 @@ class Account(BaseModel):
     # hold non-critical messages until this hour of the account's local day (an A/B test's
     # variant may set its own); None: send as soon as they are due
     send_hour: int | None = Field(default=None, ge=0, le=23)
+    # the send stage stops claiming this long before the next run is due (the last requests
+    # and the report finish in it); what is left stays ready for the next run (send/timebox.py)
+    send_margin_minutes: int = Field(default=5, ge=0, le=720)
+    # an explicit cap on the send stage's minutes (default: up to the margin before next run)
+    send_budget_minutes: int | None = Field(default=None, ge=1, le=10_080)
 
     @field_validator("timezone")
     @classmethod

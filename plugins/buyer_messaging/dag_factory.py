@@ -126,7 +126,8 @@ def build_dag(acc: Account) -> Any:
             return tasks.send_batches(account_id, get_current_context())
 
         # the pool caps this account's concurrent batches across DAG runs and backfills;
-        # the shared rate buckets keep them within Amazon's rate together
+        # the shared rate buckets keep them within Amazon's rate together; send_batches plans
+        # at most send/timebox.SEND_SLOTS (4) senders, each time-boxed to the next run's start
         @task(map_index_template="{{ batch_label }}", max_active_tis_per_dagrun=4, pool=acc.pool)
         def send(batch: dict[str, Any]) -> dict[str, int]:
             get_current_context()["batch_label"] = batch["label"]  # type: ignore[typeddict-unknown-key]

@@ -7,7 +7,6 @@ Airflow; this module is the only glue between them and the task context.
 from __future__ import annotations
 
 import logging
-import math
 import os
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
@@ -318,20 +317,28 @@ def render_and_lint(account_id: str, context: Context) -> dict[str, int]:
 
 def send_batches(account_id: str, context: Context) -> list[dict[str, Any]]:
     """Settle every orphaned `sending` row of the account (all kinds, each through its own
-    channel), expire what is too stale, then one mapped `send` per batch of ready messages,
-    labelled for the UI. Settling first means no orphan outlives a run, and a re-queued one
-    is sent in this run's batches."""
+    channel), expire what is too stale, then the mapped `send` tasks: as many per kind as
+    Amazon's rate lets work (send/timebox.py), each time-boxed to stop before the next run is
+    due, labelled for the UI. Settling first means no orphan outlives a run, and a re-queued
+    one is sent in this run's batches."""
     from buyer_messaging.policies import load_pack, load_timing
     from buyer_messaging.send.batch import settle_orphans
+    from buyer_messaging.send.forecast import kind_operations, send_rate
+    from buyer_messaging.send.timebox import plan_senders, send_deadline
     from buyer_messaging.send.wiring import channel_for
     from buyer_messaging.spapi.calls import SpApiCaller
-    from buyer_messaging.warehouse import outbox
+    from buyer_messaging.warehouse import outbox, send_forecast
     from buyer_messaging.warehouse.connection import transaction
 
     acc = account(account_id)
     if (context.get("params") or {}).get("dry_run"):
         log.info("summary: dry run: nothing will be sent")
         return []
+    now = datetime.now(UTC)
+    deadline, why = send_deadline(
+        interval_of(context, acc), acc.tz, now=now, margin=timedelta(minutes=acc.send_margin_minutes),
+        budget=timedelta(minutes=acc.send_budget_minutes) if acc.send_budget_minutes else None,
+    )  # fmt: skip
     conn, dsn = _warehouse()
     caller = SpApiCaller(shared=(dsn, acc.id))
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
@@ -344,19 +351,19 @@ def send_batches(account_id: str, context: Context) -> list[dict[str, Any]]:
         with transaction(conn) as cur:
             expired = outbox.expire_stale(cur, acc.id)
             pending = outbox.pending_by_kind(cur, acc.id)
+            ops = kind_operations(pack, pending)
+            stored = send_forecast.stored_rates(
+                cur, acc.id, sorted({o for v in ops.values() for o in v})
+            )
     if settled:
         log.warning("summary: interrupted sends settled before batching: %s", dict(settled))
-    batches = []
-    for kind, count in pending.items():
-        n = math.ceil(count / acc.batch_size)
-        for i in range(n):
-            size = min(acc.batch_size, count - i * acc.batch_size)
-            batches.append(
-                {"kind": kind, "limit": size, "label": f"{kind} {i + 1}/{n} · {size} msgs"}
-            )
+    rates = {k: send_rate(ops[k], stored) for k in pending}
+    critical = {k for k in pending if pack.kinds[k].critical}
+    batches = plan_senders(pending, critical=critical, deadline=deadline, now=now, rates=rates)
     log.info(
-        "summary: %d batches for %s; %d expired before sending", len(batches), pending, expired
-    )
+        "summary: %d senders for %s, sending until %s (%s); %d expired before sending",
+        len(batches), pending, deadline.isoformat(), why, expired,
+    )  # fmt: skip
     return batches
 
 
@@ -365,21 +372,28 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     from buyer_messaging.send.batch import send_batch
     from buyer_messaging.send.wiring import channel_for
     from buyer_messaging.spapi.calls import SpApiCaller
+    from buyer_messaging.warehouse import outbox
+    from buyer_messaging.warehouse.connection import transaction
 
     acc = account(account_id)
     conn, dsn = _warehouse()
     # buckets in the warehouse: every batch and worker of this account shares Amazon's rate
     caller = SpApiCaller(shared=(dsn, acc.id))
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
+    deadline = datetime.fromisoformat(batch["deadline"]) if batch.get("deadline") else None
     with closing(conn):
         channel = channel_for(batch["kind"], pack, caller, lambda name: _client(acc, name))
         counts = send_batch(
-            conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"])
-        )
+            conn, channel, account_id=acc.id, kind=batch["kind"], limit=int(batch["limit"]),
+            deadline=deadline,
+        )  # fmt: skip
+        with transaction(conn) as cur:
+            left = outbox.pending_by_kind(cur, acc.id).get(batch["kind"], 0)
     caller.close()
     log.info(
-        "summary: %s: %s; %s", batch["label"], dict(counts) or "nothing claimed", caller.summary()
-    )
+        "summary: %s: %s; %d left ready for the next run; %s",
+        batch["label"], dict(counts) or "nothing claimed", left, caller.summary(),
+    )  # fmt: skip
     unknown = counts.get("delivery_unknown", 0)
     if unknown and pack.kinds[batch["kind"]].critical:
         from airflow.sdk.exceptions import AirflowFailException
@@ -393,13 +407,16 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
             f" {batch['kind']} (--delivered | --requeue) --by NAME --reason TEXT`; the list is in"
             " reporting.message_log (status delivery_unknown)."
         )
-    _wait_for_held(acc, batch, sent=sum(counts.values()))
-    return dict(counts)
+    _wait_for_held(acc, batch, sent=sum(counts.values()), deadline=deadline)
+    return {**counts, "left_ready": left}
 
 
-def _wait_for_held(acc: Account, batch: dict[str, Any], *, sent: int) -> None:
+def _wait_for_held(
+    acc: Account, batch: dict[str, Any], *, sent: int, deadline: datetime | None
+) -> None:
     """Messages held until a local hour (`send_hour`): a batch with room left waits for the
-    first of them, rescheduled so it holds no worker slot, and claims again when it wakes."""
+    first of them, rescheduled so it holds no worker slot, and claims again when it wakes; one
+    held past the run's deadline stays ready for the next run instead."""
     from buyer_messaging.warehouse import outbox
     from buyer_messaging.warehouse.connection import transaction
 
@@ -408,7 +425,7 @@ def _wait_for_held(acc: Account, batch: dict[str, Any], *, sent: int) -> None:
     conn, _ = _warehouse()
     with closing(conn), transaction(conn) as cur:
         at, held = outbox.held_until(cur, acc.id, batch["kind"])
-    if at is None:
+    if at is None or (deadline is not None and at >= deadline):
         return
     from airflow.sdk.exceptions import AirflowRescheduleException
 
@@ -447,10 +464,41 @@ def report(account_id: str, context: Context) -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn), transaction(conn) as cur:
         rows = outbox.day_summary(cur, acc.id, day)
+        forecast = _forecast_unsent(cur, acc, day)
     dry_run = bool((context.get("params") or {}).get("dry_run"))
     message, result = day_report(rows, dry_run=dry_run)
     log.info("summary: %s %s: %s", acc.id, day, message)
+    if forecast:
+        log.info(
+            "summary: left ready for the next runs, and expiring unsent at the current rate: %s",
+            ", ".join(
+                f"{f.kind} {f.ready} ready, {f.expiring_unsent} expiring at {f.rate:g}/s"
+                for f in forecast
+            ),
+        )
+    result["forecast_expiring_unsent"] = {f.kind: f.expiring_unsent for f in forecast}
     return {"day": day.isoformat(), **result}
+
+
+def _forecast_unsent(cur: Any, acc: Account, day: date) -> list[Any]:
+    """After the sends: per kind, what is left ready and how much of it will expire unsent at
+    the current rate (send/forecast.py), stored for the dashboard."""
+    from buyer_messaging.policies import load_pack, load_timing
+    from buyer_messaging.send.forecast import forecast_queue, kind_operations
+    from buyer_messaging.warehouse import send_forecast
+
+    pack = load_pack(acc.policy_pack or load_timing().default_pack)
+    now = datetime.now(UTC)
+    queue = send_forecast.ready_queue(cur, acc.id, now)
+    ops = kind_operations(pack, [k for k in queue if k in pack.kinds])
+    stored = send_forecast.stored_rates(cur, acc.id, sorted({o for v in ops.values() for o in v}))
+    forecast = forecast_queue({k: queue[k] for k in ops}, ops, stored, now=now)
+    for f in forecast:
+        send_forecast.store(
+            cur, acc.id, f.kind, computed_at=now, run_day=day,
+            ready=f.ready, expiring_unsent=f.expiring_unsent, rate=f.rate,
+        )  # fmt: skip
+    return forecast
 
 
 # statuses only a send (or send_batches' expiry) sets: a dry run never produces them

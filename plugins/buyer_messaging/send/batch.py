@@ -13,7 +13,8 @@ import os
 import socket
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.send.channels import Channel, Delivery
 from buyer_messaging.warehouse import outbox
@@ -104,15 +105,21 @@ def send_batch(
     kind: str,
     limit: int,
     worker: str | None = None,
+    deadline: datetime | None = None,
 ) -> Counter[str]:
-    """Claim and deliver up to `limit` ready messages of `kind`; returns counts per status."""
+    """Claim and deliver up to `limit` ready messages of `kind`; returns counts per status.
+
+    With a `deadline`, no message is claimed or sent once it has passed: a request already on
+    its way completes and is recorded, claimed rows not yet sent go back to `ready` (counted
+    as `left_at_deadline`), and the rest of the queue stays `ready` for the next run.
+    """
     worker = worker or worker_name()
     counts: Counter[str] = settle_orphans(
         conn, lambda _: channel, account_id=account_id, kinds={kind}, worker=worker
     )
     done = 0
     tried: Counter[int] = Counter()
-    while done < limit:
+    while done < limit and not _past(deadline):
         with transaction(conn) as cur:
             # a message that keeps failing retryably (a greylisting relay, an Amazon outage)
             # waits for the next batch or run once it has had its tries in this one
@@ -121,7 +128,11 @@ def send_batch(
                 worker=worker, skip=sorted(i for i, n in tried.items() if n >= TRIES_PER_BATCH),
             )  # fmt: skip
             tried.update(row.id for row in rows)
-        for row in rows:
+        for n, row in enumerate(rows):
+            if _past(deadline):
+                _unclaim(conn, rows[n:])
+                counts["left_at_deadline"] += len(rows) - n
+                break
 
             def dispatch(message_id: str | None, row: outbox.Claimed = row) -> None:
                 with transaction(conn) as cur:
@@ -153,3 +164,15 @@ def send_batch(
         if not rows:
             break
     return counts
+
+
+def _past(deadline: datetime | None) -> bool:
+    return deadline is not None and datetime.now(UTC) >= deadline
+
+
+def _unclaim(conn: Any, rows: list[outbox.Claimed]) -> None:
+    """Claimed rows whose request never left go back to `ready` (their attempt says why)."""
+    with transaction(conn) as cur:
+        for row in rows:
+            outbox.back_to_ready(cur, row, "not_dispatched_deadline")
+            outbox.release(cur, row.id)

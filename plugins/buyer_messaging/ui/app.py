@@ -213,6 +213,13 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
         accounts = readable_accounts(user, conn, account)
         return scope(accounts, days, conn) | queries.throttling(conn, accounts, *days)
 
+    @app.get("/send-forecast")
+    def send_forecast(user: User, conn: Warehouse, account: Account = None) -> dict[str, Any]:
+        """Per account and kind, what the last run left ready and how much of it will expire
+        unsent at the current send rate (reporting.send_forecast)."""
+        accounts = readable_accounts(user, conn, account)
+        return {"accounts": accounts, **notice_of(conn), **queries.send_forecast(conn, accounts)}
+
     @app.get("/order/{amazon_order_id}")
     def order(
         user: User, conn: Warehouse, amazon_order_id: str, account: Account = None

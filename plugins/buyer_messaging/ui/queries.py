@@ -405,3 +405,29 @@ def open_cases(
                 ages[label] += 1
                 break
     return {"cases": rows[:limit], "total": len(rows), "ages": ages}
+
+
+# -- send forecast (issue #21): the latest per account and kind, after that run's sends ---------
+
+SEND_FORECAST = """
+SELECT account_id, kind, computed_at, run_day, ready, expiring_unsent, rate_per_s
+FROM reporting.send_forecast
+WHERE account_id = ANY(%(accounts)s)
+ORDER BY account_id, kind
+"""
+
+
+def send_forecast(conn: Any, accounts: list[str]) -> dict[str, Any]:
+    """What the last run left ready per account and kind, and how much of it will expire
+    unsent at the current send rate (not bound to the day range: it looks ahead)."""
+    with conn.cursor() as cur:
+        rows = _rows(cur, SEND_FORECAST, {"accounts": accounts})
+    ready, expiring = sum(r["ready"] for r in rows), sum(r["expiring_unsent"] for r in rows)
+    return {
+        "forecast": rows,
+        "totals": {
+            "ready": ready,
+            "expiring_unsent": expiring,
+            "expiring_rate": _rate(expiring, ready),
+        },
+    }

@@ -185,6 +185,19 @@ def test_at_most_one_message_per_order_and_kind_ever(wh):
     assert len(outbox(wh)) == 1
 
 
+def test_a_row_a_time_boxed_run_left_ready_is_not_planned_again(wh):
+    # issue #21: a run's sends stop at its deadline; what is left stays ready for the next run,
+    # whose planner must neither add a second row nor touch the first
+    start, _ = paris_day(D)
+    load(wh, order("left", edd=start - timedelta(days=8)))
+    plan(wh, D)
+    with transaction(wh) as cur:
+        cur.execute("UPDATE messaging.outbox SET status = 'ready' WHERE account_id = 'fr'")
+    before = outbox(wh)
+    assert sum(plan(wh, D + timedelta(days=1)).values()) == 0
+    assert outbox(wh) == before and before[0][2] == "ready"
+
+
 def test_policy_pack_forbids_shipment_confirmations_unless_enabled_on_purpose(wh, make_database):
     start, _ = paris_day(D)
     load(wh, order("shipped-today", updated=start + timedelta(hours=3)))

@@ -72,6 +72,7 @@ ENDPOINTS = [
     "/violations",
     "/quality",
     "/throttling",
+    "/send-forecast",
     "/order/111-0000001-0000001",
     "/coverage",
     "/outcomes",
@@ -84,7 +85,7 @@ def test_every_route_is_covered_by_the_auth_tests(client):
     routes = {r.path for r in client.app.routes}
     assert routes == {"/", "/static/{name}", "/accounts", "/summary", "/violations", "/quality",
                       "/throttling", "/order/{amazon_order_id}",
-                      "/coverage", "/outcomes", "/cases", "/plots/{name}.svg"}  # fmt: skip
+                      "/coverage", "/outcomes", "/cases", "/plots/{name}.svg", "/send-forecast"}  # fmt: skip
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)

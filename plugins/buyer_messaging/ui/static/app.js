@@ -277,3 +277,22 @@ async function init() {
 }
 
 init();
+
+// send forecast (issue #21): its own request and listener, apart from the day-range panels
+async function loadSendForecast(event) {
+  if (event) event.preventDefault();
+  try {
+    const data = await api("send-forecast", { account: $("account").value });
+    const t = data.totals;
+    $("send-forecast-rate").textContent = `${fmt(t.expiring_unsent)} of ${fmt(t.ready)} ready will expire unsent (${pct(t.expiring_rate)})`;
+    fillTable("send-forecast", data.forecast, (r) => [
+      el("td", {}, r.account_id), el("td", {}, r.kind),
+      el("td", { class: "num" }, fmt(r.ready)), el("td", { class: "num" }, fmt(r.expiring_unsent)),
+      el("td", { class: "num" }, String(r.rate_per_s)), el("td", {}, r.computed_at),
+    ], "No forecast yet: it is written by each run's report task.");
+  } catch (err) {
+    showError(err.message);
+  }
+}
+$("filters").addEventListener("submit", loadSendForecast);
+loadSendForecast();
