@@ -205,6 +205,7 @@ class LinkParams(_Params):
     exclude_domains: list[str] = Field(
         default_factory=list
     )  # links to these are not this rule's business
+    only_domains: list[str] = Field(default_factory=list)  # if given: links to these alone
     fields: list[Literal["subject", "body"]] = Field(default_factory=lambda: ["subject", "body"])
 
 
@@ -216,6 +217,7 @@ class ExternalLink:
     def __init__(self, p: LinkParams) -> None:
         self.allowed = frozenset(d.lower() for d in p.allowed_domains)
         self.excluded = frozenset(d.lower() for d in p.exclude_domains)
+        self.only = frozenset(d.lower() for d in p.only_domains)
         self.forms = frozenset(p.forms)
         self.fields = tuple(p.fields)
 
@@ -224,6 +226,7 @@ class ExternalLink:
         return [
             link for link in msg.links
             if link.form in self.forms and any(s <= link.start < e for s, e in spans)
+            and (not self.only or host_matches(link.host, self.only))
         ]  # fmt: skip
 
     def __call__(self, msg: Message) -> str | None:

@@ -22,7 +22,7 @@ TLDS = sorted(
     """com net org info biz io co me ly gl gd to tv cc ws shop store online site website app link
     xyz top club blog live email page pro eu uk co.uk org.uk me.uk ltd.uk plc.uk fr de es it nl be
     at ch us ca au pl se dk fi pt ie lu cz gr hu ro sk si hr bg lt lv ee mx br ar jp cn in ru
-    tk ml ga cf gq cat gal eus bzh paris berlin""".split(),
+    tk ml ga cf gq cat gal eus bzh paris berlin gy gg ai sh im ac nu""".split(),
     key=len,
     reverse=True,
 )
@@ -124,11 +124,10 @@ def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, i
     for m in _EMAIL_DISGUISED.finditer(norm):
         whole = m.group(0)
         plain_at = re.search(r"\s+at\s+", whole) is not None and not re.search(_AT_BRACKET, whole)
-        # "visit us at shop.com" and "find us online at shop dot com" are links, not
-        # addresses: a plain " at " needs a disguised dot and a name before it, not prose
-        if plain_at and (
-            not _WORD_DOT_RE.search(m.group(1)) or whole.split()[0] in _PROSE_BEFORE_AT
-        ):
+        # "visit us at shop.com", "the guide is at shop dot com" are links, not addresses:
+        # a plain " at " is an "@" when what stands before it reads as a mailbox ("info",
+        # "j.smith") or the sentence asks the buyer to write
+        if plain_at and not _reads_as_address(norm, m.start(), whole.split()[0], m.group(1)):
             continue
         if not any(s <= m.start() < e for s, e in spans):
             spans.append(m.span())
@@ -136,7 +135,7 @@ def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, i
 
 
 _DISGUISED_AT_HINT = re.compile(
-    r"\(at\)|\[at\]|\{at\}|\sat\s|arroba|arobas|chiocciola|klammeraffe|\bat\b|\(@\)|\[@\]|\bät\b"
+    r"\(at\)|\[at\]|\{at\}|\(a\)|\[a\]|\sat\s|arroba|arobas|chiocciola|klammeraffe|\bat\b|\(@\)|\[@\]|\bät\b"
 )
 # words that precede a plain " at " in English prose, where no e-mail name would stand
 _PROSE_BEFORE_AT = frozenset(
@@ -146,6 +145,39 @@ _PROSE_BEFORE_AT = frozenset(
     catalog range products product collection everything anything something items available
     sale discounts discount prices price cheaper cheap stock sold listed shopping""".split()
 )
+
+
+# mailbox names sellers use, in the five languages (a person's name is caught by the e-mail
+# words around it or by a disguised dot)
+_MAILBOX_NAMES = frozenset(
+    """info infos information contact contacto contatto contatti kontakt support help helpdesk
+    service services servicio servizio kundenservice kundendienst sav hello hallo hola ciao
+    bonjour hi team sales vendite ventas ventes vertrieb verkauf shop store tienda negozio
+    boutique laden orders order pedidos ordini commandes bestellung bestellungen returns return
+    retour retours devoluciones resi reso rucksendung ruckgabe billing invoice invoices factures
+    facturas fatture rechnung rechnungen compta admin office mail email care customercare
+    customerservice cs assistance assistenza asistencia atencion atencioncliente postventa
+    garantie garanzia garantia warranty claims reklamation reclamation reclamaciones reclami
+    feedback noreply no-reply webmaster marketing news newsletter parts ersatzteile
+    technik technique tecnico soporte supporto""".split()
+)
+# words of writing to someone: the sentence gives an address to write to
+_MAIL_CONTEXT = re.compile(
+    r"\b(?:e-?mails?|mail\w*|write|writing|drop (?:us|me) a (?:line|note)|send|contact|"
+    r"ecri\w*|courriel|envoy\w*|contact\w*|schreib\w*|sende\w*|senden|kontakt\w*|"
+    r"escrib\w*|correo|envi\w*|mand\w*|contact\w*|scriv\w*|invia\w*|posta)\b"
+)
+
+
+def _reads_as_address(norm: str, start: int, name: str, domain: str) -> bool:
+    """Whether "<name> at <domain>" is an e-mail address and not "<prose> at <a site>"."""
+    if name in _PROSE_BEFORE_AT:
+        return False
+    if name in _MAILBOX_NAMES or re.search(r"[._\-+\d]", name):
+        return True
+    if _MAIL_CONTEXT.search(norm, max(0, start - 60), start) is None:
+        return False
+    return _WORD_DOT_RE.search(domain) is not None or len(name) > 2
 
 
 def _has_disguised_at(norm: str) -> bool:

@@ -1,0 +1,64 @@
+"""Contact data in the forms of issue #20 items 1-2 (our own cases, not the blind files):
+" at " read as an "@" only where it reads as an address, compounds with hundreds in spelled-out
+phone numbers, links into chat apps and messaging apps named as a place to talk, and a missing
+space between sentences that is not a domain."""
+
+from __future__ import annotations
+
+import pytest
+
+from buyer_messaging.lint import lint_message, load_rules
+
+OID = "112-3345120-9981726"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+def _cats(rules, body: str, locale: str = "en-US", kind: str = "product_info") -> set[str]:
+    v = lint_message(rules, kind=kind, locale=locale, subject=f"Order {OID}", body=body)
+    return {x.category for x in v.violations if x.severity == "block"}
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "want"),
+    [
+        # a plain " at " after prose is a link, after a mailbox name or a "write to" an address
+        ("The fitting guide is at fitwell dot co dot uk slash guide.", "en-GB", "external_link"),
+        ("New colours are at lumenlab . co", "en-US", "external_link"),
+        ("Questions? Write to service at holzwerk.de.", "de-DE", "email_address"),
+        ("Please email jo.smith at outlook dot com.", "en-US", "email_address"),
+        ("Factures : compta (a) decomaison (.) fr", "fr-FR", "email_address"),
+        # hundreds inside compounds: "einhundertsiebzig", "trecentoquarantasette"
+        ("Handy: null einhundertsiebzig, zwölf, vierunddreißig, sechsundfünfzig.", "de-DE",
+         "phone_number"),
+        ("Chiamami: tre quattro sette, trecentoquarantasette, uno due tre quattro.", "it-IT",
+         "phone_number"),
+        # a link into a chat app or social network moves the buyer off Amazon
+        ("Faster replies: wa.me/4915123456789", "de-DE", "off_platform"),
+        ("Recetas en t.me/cocinaplus", "es-ES", "off_platform"),
+        ("Add me on Signal and I will sort it.", "en-GB", "off_platform"),
+        ("Contattaci su Skype per il montaggio.", "it-IT", "off_platform"),
+    ],
+)  # fmt: skip
+def test_contact_forms_block_under_their_category(rules, body: str, locale: str, want: str) -> None:
+    assert want in _cats(rules, f"{body} Order {OID}.", locale)
+
+
+@pytest.mark.parametrize(
+    ("body", "locale"),
+    [
+        ("Range depends on signal strength; the signal number shown is in dBm.", "en-US"),
+        ("We are at the corner of Main and 5th, open at 9.", "en-US"),
+        ("The jacket is at amazon.de in three sizes.", "de-DE"),
+        # "way.It": sentences without a space between them, not the domain way.it
+        ("Your parcel is on its way.It should be with you soon.", "en-US"),
+        ("Gracias por su compra.Es un placer atenderle.", "es-ES"),
+        ("Zwei oder drei Tage, dann ist es da; hundertprozentig.", "de-DE"),
+    ],
+)
+def test_legitimate_text_is_not_contact_data(rules, body: str, locale: str) -> None:
+    cats = _cats(rules, f"{body} Order {OID}.", locale)
+    assert not cats & {"external_link", "email_address", "phone_number", "off_platform"}, cats
