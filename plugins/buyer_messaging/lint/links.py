@@ -37,7 +37,7 @@ _DOT_CHARS = "[.\u00b7\u2022\u2219\u22c5\u2027\u30fb]"
 _DOT = (
     r"(?:" + _DOT_CHARS + r"(?!\s)"  # shop.com, shop·com (a dot and a space end a sentence)
     r"|\s+\.\s+"  # www . shop . fr
-    r"|\s*[\[({]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}]\s*"  # shop[.]com, shop (dot) com
+    r"|\s*[\[({<]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}>]\s*"  # shop[.]com, shop (dot) com
     r"|\s+" + _WORD_DOT + r"\s+)"  # shop dot com, shop punkt de
 )
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
@@ -63,7 +63,7 @@ _HTML_REF = re.compile(
 
 # e-mail: plain, or with a disguised "@" (and a plain or disguised dot)
 _EMAIL_PLAIN = re.compile(
-    r"(?:mailto:)?[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
+    r"(?:mailto:)?[a-z0-9][a-z0-9._%+\-]*@@?[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
 )
 _AT_WORDS = r"arroba|arobase|arobas|chiocciola|chiocciolina|klammeraffe|ät|a\s+commerciale"
 _AT_BRACKET = r"(?:\s*[\[({<]\s*(?:at|@|a|" + _AT_WORDS + r")\s*[\])}>]\s*)"
@@ -72,7 +72,7 @@ _EMAIL_DISGUISED = re.compile(
     r"(?<![\w.\-])[a-z0-9][a-z0-9._%+\-]*(?:" + _AT_BRACKET + r"|\s*@\s+|\s+@\s*|" + _AT_WORD + r")"
     r"((?:" + _LABEL + _DOT + r")+" + _TLD + r")(?![\w\-])"
 )
-_WORD_DOT_RE = re.compile(r"\s+" + _WORD_DOT + r"\s+|[\[({]|\s+\.\s+")
+_WORD_DOT_RE = re.compile(r"\s+" + _WORD_DOT + r"\s+|[\[({<]|\s+\.\s+")
 
 # a word (not a host name) that precedes "point de" / "punto es" in ordinary prose
 _PROSE_WORDS = frozenset(
@@ -99,7 +99,7 @@ _SPACED_WWW = re.compile(r"^w\s?w\s?w(?!\w)")
 
 def _undisguise(s: str) -> str:
     s = _SPACED_WWW.sub("www", s)
-    s = re.sub(r"\s*[\[({]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}]\s*", ".", s)
+    s = re.sub(r"\s*[\[({<]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}>]\s*", ".", s)
     s = re.sub(r"\s+" + _WORD_DOT + r"\s+", ".", s)
     s = re.sub(r"\s*" + _DOT_CHARS + r"\s*", ".", s)
     s = re.sub(_SLASH, "/", s)
@@ -119,7 +119,7 @@ def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, i
     # without "@" only a disguised address can be there, and its domain needs a dot (plain or
     # disguised) before a top-level domain: prose with "at" but no such domain has none
     if "@" not in norm and (not domain_hint or _DISGUISED_AT_HINT.search(norm) is None):
-        return []
+        return _joined_emails(norm)
     spans = [m.span() for m in _EMAIL_PLAIN.finditer(norm)]
     for m in _EMAIL_DISGUISED.finditer(norm):
         whole = m.group(0)
@@ -131,7 +131,25 @@ def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, i
             continue
         if not any(s <= m.start() < e for s, e in spans):
             spans.append(m.span())
-    return sorted(spans)
+    return sorted(spans + _joined_emails(norm))
+
+
+def _joined_emails(norm: str) -> list[tuple[int, int]]:
+    if "-at-" not in norm and "_at_" not in norm:
+        return []
+    return [m.span() for m in _EMAIL_JOINED.finditer(norm)]
+
+
+# "support-at-brewbarn-dot-com", "info_at_shop_dot_de": the words joined to the name
+_EMAIL_JOINED = re.compile(
+    r"(?<![\w.\-])[a-z0-9][a-z0-9.]*([\-_])at\1"
+    + _LABEL
+    + r"(?:\1dot\1"
+    + _LABEL
+    + r")*\1dot\1"
+    + _TLD
+    + r"(?![\w\-])"
+)
 
 
 _DISGUISED_AT_HINT = re.compile(
@@ -161,6 +179,13 @@ _MAILBOX_NAMES = frozenset(
     feedback noreply no-reply webmaster marketing news newsletter parts ersatzteile
     technik technique tecnico soporte supporto""".split()
 )
+# providers of personal mailboxes in the six marketplaces
+_WEBMAIL = frozenset(
+    """gmail googlemail yahoo ymail hotmail outlook live msn icloud me aol gmx web t-online
+    freenet posteo mailbox protonmail proton orange wanadoo free laposte sfr neuf libero virgilio
+    alice tin tiscali email btinternet sky talktalk virginmedia ntlworld telefonica movistar
+    terra""".split()
+)
 # words of writing to someone: the sentence gives an address to write to
 _MAIL_CONTEXT = re.compile(
     r"\b(?:e-?mails?|mail\w*|write|writing|drop (?:us|me) a (?:line|note)|send|contact|"
@@ -175,6 +200,8 @@ def _reads_as_address(norm: str, start: int, name: str, domain: str) -> bool:
         return False
     if name in _MAILBOX_NAMES or re.search(r"[._\-+\d]", name):
         return True
+    if _undisguise(domain).split(".")[0] in _WEBMAIL:
+        return True  # "jake at gmail dot com": no site to visit there, a mailbox
     if _MAIL_CONTEXT.search(norm, max(0, start - 60), start) is None:
         return False
     return _WORD_DOT_RE.search(domain) is not None or len(name) > 2
@@ -240,7 +267,7 @@ _SLASH_WORD = re.compile(r"\s+slash\s+")
 _END = r"(?![\w\-])"
 _HINTS = (
     re.compile(_DOT_CHARS + _TLD + _END),
-    re.compile(r"[\])}]\s*" + _TLD + _END),
+    re.compile(r"[\])}>]\s*" + _TLD + _END),
     re.compile(r"\.(?<=\s\.)\s+" + _TLD),
 )
 _WORD_DOT_HINT = re.compile(r"\s" + _WORD_DOT + r"\s+" + _TLD + _END)

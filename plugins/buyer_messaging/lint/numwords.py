@@ -30,7 +30,8 @@ _UNITS = {
     "es": """cero uno un dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce
         quince dieciseis diecisiete dieciocho diecinueve veinte veintiuno veintidos veintitres
         veinticuatro veinticinco veintiseis veintisiete veintiocho veintinueve treinta cuarenta
-        cincuenta sesenta setenta ochenta noventa cien ciento""",
+        cincuenta sesenta setenta ochenta noventa cien ciento doscientos trescientos
+        cuatrocientos quinientos seiscientos setecientos ochocientos novecientos""",
     "it": """zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici
         quattordici quindici sedici diciassette diciotto diciannove venti trenta quaranta
         cinquanta sessanta settanta ottanta novanta cento""",
@@ -87,7 +88,7 @@ def _lang(lang: str) -> _Lang:
     alts = sorted(words + _REPEATS[lang].split("|"), key=len, reverse=True)
     word = "(?:" + "|".join(alts) + (f"|{_COMPOUNDS[lang]}" if lang in _COMPOUNDS else "") + ")"
     token = r"(?:\d+|" + word + r")(?!\w)"
-    sep = r"(?:[ ,.\-/]{1,3}|\s+" + _CONNECT[lang] + r"\s+)"
+    sep = r"(?:[ ,.;:\-/]{1,3}|\s+" + _CONNECT[lang] + r"\s+)"
     return _Lang(
         words=frozenset(words),
         gate=frozenset(words) - _ARTICLES,
@@ -103,7 +104,7 @@ def _lang(lang: str) -> _Lang:
 
 
 LANGS = {lang: _lang(lang) for lang in _UNITS}
-_GAPS = re.compile(r"[\s,.;/-]+")
+_GAPS = re.compile(r"[\s,.;:/-]+")
 _WORD_END = re.compile(r"\w*")
 MIN_WORDS = 3  # fewer number words make a quantity ("a set of four"), not a phone number
 _WORD_CACHE: dict[tuple[str, str], bool] = {}

@@ -93,6 +93,19 @@ DEFAULT_OTHER_NUMBER_WORDS = (
 )
 
 
+_SHORT_GROUPS = re.compile(r"\+?\d{1,4}(?: ?[-/.] ?\d{1,4}){3,}")
+# keypad letters: "1-800-FLOWERS" is 1-800-356-9377
+_KEYPAD = str.maketrans("abcdefghijklmnopqrstuvwxyz", "22233344455566677778889999")
+_VANITY = re.compile(
+    r"(?<![\w-])(?:1[ \-.])?\(?8(?:00|33|44|55|66|77|88)\)?[ \-.](?=[\w\-]*[a-z]{3})"
+    r"[a-z0-9]{3,4}(?:[ \-.]?[a-z0-9]{1,4}){1,2}(?![\w-])"
+)
+# a letter O in a group of digits: "O7700 9OO 461" is 07700 900 461
+_O_FOR_ZERO = re.compile(r"(?<![\w])(?=[\do]*\d)(?=[\do]*o)[\do]{2,}(?![\w])")
+_O_DIGIT = re.compile(r"o\d")
+_VANITY_HINT = re.compile(r"8(?:00|33|44|55|66|77|88)[ \-.)]")
+
+
 def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
@@ -123,6 +136,12 @@ class PhoneFinder:
     ) -> list[tuple[int, int]]:
         """Spans of phone numbers in normalised text (``spelled``: digits that were written in
         words, so their grouping is the writer's reading, not a format's)."""
+        if _VANITY_HINT.search(norm) and _VANITY.search(norm):
+            norm = _VANITY.sub(lambda m: m.group(0).translate(_KEYPAD), norm)
+        # "O7700 9OO 461": a letter o touching digits is a zero (same length); "o" then a digit
+        # is searched forwards and backwards, a literal first character being fast to find
+        if _O_DIGIT.search(norm) or _O_DIGIT.search(norm[::-1]):
+            norm = _O_FOR_ZERO.sub(lambda m: m.group(0).replace("o", "0"), norm)
         if _QUICK.search(norm) is None and _DOT_BETWEEN_DIGITS.search(norm) is None:
             return []
         # middle dots and bullets between digits separate groups like dots: "06·12·34·56·78"
@@ -132,7 +151,11 @@ class PhoneFinder:
         found: list[tuple[int, int]] = []
         others: set[str] = set()
         for m in _CANDIDATE.finditer(text):
-            for start, end in self._pieces(text, m.start(), m.end()):
+            pieces = self._pieces(text, m.start(), m.end())
+            if len(pieces) > 2 and _SHORT_GROUPS.fullmatch(m.group(0)):
+                # "06 - 12 - 34 - 56 - 78": short groups all split by dashes are one number
+                pieces = [m.span()]
+            for start, end in pieces:
                 verdict = self._is_phone(text, start, end, region, spelled)
                 if verdict:
                     found.append((start, end))

@@ -40,6 +40,18 @@ def _cats(rules, body: str, locale: str = "en-US", kind: str = "product_info") -
         ("Faster replies: wa.me/4915123456789", "de-DE", "off_platform"),
         ("Recetas en t.me/cocinaplus", "es-ES", "off_platform"),
         ("Add me on Signal and I will sort it.", "en-GB", "off_platform"),
+        # keypad letters, a letter O for a zero, short groups split by dashes
+        ("For help call 1-800-FLOWERS any time.", "en-US", "phone_number"),
+        ("Ring O7700 9OO 461 after six.", "en-GB", "phone_number"),
+        ("Mon numéro, c'est le 06 - 12 - 34 - 56 - 78.", "fr-FR", "phone_number"),
+        ("Llámanos al seiscientos doce, trescientos cuarenta y cinco, seiscientos setenta y ocho.",
+         "es-ES", "phone_number"),
+        ("Móvil seis, uno, dos; tres, cuatro, cinco; seis, siete, ocho.", "es-ES", "phone_number"),
+        # a personal mailbox provider, words joined by hyphens, "@@", a "<dot>"
+        ("Reach jake at gmail dot com.", "en-US", "email_address"),
+        ("Write support-at-brewbarn-dot-com", "en-US", "email_address"),
+        ("Mi correo es lucia.g@@hotmail.es", "es-ES", "email_address"),
+        ("The guide is at brewbarn <dot> com", "en-US", "external_link"),
         ("Contattaci su Skype per il montaggio.", "it-IT", "off_platform"),
     ],
 )  # fmt: skip
@@ -62,3 +74,15 @@ def test_contact_forms_block_under_their_category(rules, body: str, locale: str,
 def test_legitimate_text_is_not_contact_data(rules, body: str, locale: str) -> None:
     cats = _cats(rules, f"{body} Order {OID}.", locale)
     assert not cats & {"external_link", "email_address", "phone_number", "off_platform"}, cats
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a carrier's shape without a valid check digit is still the order's tracking number
+        "1 x Lamp via USPS, 9205 5000 0000 0000 0000 00, arriving December 3, 2026.",
+        "1 x Lamp with UPS, tracking 1Z 999 AA1 01 2345 6780, arriving December 3, 2026.",
+    ],
+)
+def test_carrier_shapes_state_the_tracking_number(rules, body: str) -> None:
+    assert _cats(rules, f"Order {OID}: {body}", kind="shipment_confirmation") == set()
