@@ -27,6 +27,7 @@ TLDS = sorted(
     reverse=True,
 )
 _TLD = "(?:" + "|".join(re.escape(t) for t in TLDS) + ")"
+_TLD_RE = _TLD
 
 # a dot, plainly or in disguise; word forms need spaces (or brackets) around them
 _DOT_WORDS = ("dot", "punkt", "point", "punto")
@@ -38,7 +39,11 @@ _DOT = (
     r"(?:" + _DOT_CHARS + r"(?!\s)"  # shop.com, shop·com (a dot and a space end a sentence)
     r"|\s+\.\s+"  # www . shop . fr
     r"|\s*[\[({<]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}>]\s*"  # shop[.]com, shop (dot) com
-    r"|\s+" + _WORD_DOT + r"\s+)"  # shop dot com, shop punkt de
+    r"|\s+" + _WORD_DOT + r"\s+"  # shop dot com, shop punkt de
+    r"|\s+\.(?=" + _TLD_RE + r"(?![\w\-]))"  # shop .es (a space before the dot, none after)
+    r"|\.\s+(?=" + _TLD_RE + r"\s*/\s*\w)"  # shop. com/guide (a path after it)
+    r"|\s+(?=co\s+uk\b)|(?<=\sco)\s+(?=uk\b)"  # shop co uk: the dots left out
+    r")"
 )
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _SLASH = r"(?:\s*/\s*|\s+slash\s+)"
@@ -102,6 +107,7 @@ def _undisguise(s: str) -> str:
     s = re.sub(r"\s*[\[({<]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}>]\s*", ".", s)
     s = re.sub(r"\s+" + _WORD_DOT + r"\s+", ".", s)
     s = re.sub(r"\s*" + _DOT_CHARS + r"\s*", ".", s)
+    s = re.sub(r"\s+co\s+uk\b", ".co.uk", s)
     s = re.sub(_SLASH, "/", s)
     return s
 
@@ -269,6 +275,8 @@ _HINTS = (
     re.compile(_DOT_CHARS + _TLD + _END),
     re.compile(r"[\])}>]\s*" + _TLD + _END),
     re.compile(r"\.(?<=\s\.)\s+" + _TLD),
+    re.compile(r"\.\s+" + _TLD + r"\s*/\s*\w"),
+    re.compile(r"\sco\s+uk\b"),
 )
 _WORD_DOT_HINT = re.compile(r"\s" + _WORD_DOT + r"\s+" + _TLD + _END)
 

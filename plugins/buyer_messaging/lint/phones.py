@@ -90,10 +90,12 @@ DEFAULT_OTHER_NUMBER_WORDS = (
     r"|parcelforce|poste|lieferschein|waybill|awb|consignment|vat|ust|tva|iva|siret|steuer\w*"
     r"|teil\w*|ersatzteil\w*|bauteil\w*|hersteller\w*|oem|pieza\w*|recambio\w*|repuesto\w*"
     r"|referencia|ricambi\w*|articolo|piece|pieces|reference|riferimento|spare|replacement"
+    r"|rma|ticket|claim|vorgang\w*|aktenzeichen|gutschrift\w*|dossier|avoir|expediente"
+    r"|incidencia|pratica|reclamo|sinistro"
 )
 
 
-_SHORT_GROUPS = re.compile(r"\+?\d{1,4}(?: ?[-/.] ?\d{1,4}){3,}")
+_SHORT_GROUPS = re.compile(r"\+?\d{1,4}(?:(?: ?[-/.] ?| )\d{1,4}){3,}")
 # keypad letters: "1-800-FLOWERS" is 1-800-356-9377
 _KEYPAD = str.maketrans("abcdefghijklmnopqrstuvwxyz", "22233344455566677778889999")
 _VANITY = re.compile(
@@ -152,7 +154,7 @@ class PhoneFinder:
         others: set[str] = set()
         for m in _CANDIDATE.finditer(text):
             pieces = self._pieces(text, m.start(), m.end())
-            if len(pieces) > 2 and _SHORT_GROUPS.fullmatch(m.group(0)):
+            if len(pieces) > 1 and _SHORT_GROUPS.fullmatch(m.group(0)):
                 # "06 - 12 - 34 - 56 - 78": short groups all split by dashes are one number
                 pieces = [m.span()]
             for start, end in pieces:

@@ -52,6 +52,11 @@ def _cats(rules, body: str, locale: str = "en-US", kind: str = "product_info") -
         ("Write support-at-brewbarn-dot-com", "en-US", "email_address"),
         ("Mi correo es lucia.g@@hotmail.es", "es-ES", "email_address"),
         ("The guide is at brewbarn <dot> com", "en-US", "external_link"),
+        # a space on the wrong side of the dot, or the dots left out of co.uk
+        ("Visita cocinaplus .es", "es-ES", "external_link"),
+        ("See brewbarn. com/guide", "en-US", "external_link"),
+        ("The manual: hollowayhome co uk/manual", "en-GB", "external_link"),
+        ("Fragen? 0 1 5 1 - 2 3 4 5 6 7 8 9", "de-DE", "phone_number"),
         ("Contattaci su Skype per il montaggio.", "it-IT", "off_platform"),
     ],
 )  # fmt: skip
@@ -69,6 +74,8 @@ def test_contact_forms_block_under_their_category(rules, body: str, locale: str,
         ("Your parcel is on its way.It should be with you soon.", "en-US"),
         ("Gracias por su compra.Es un placer atenderle.", "es-ES"),
         ("Zwei oder drei Tage, dann ist es da; hundertprozentig.", "de-DE"),
+        ("1 x Lamp returned; $49.99 refunded; RMA 2026-1104-77.", "en-US"),
+        ("Dry it. Com-pact storage: fold it in two.", "en-GB"),
     ],
 )
 def test_legitimate_text_is_not_contact_data(rules, body: str, locale: str) -> None:
