@@ -46,7 +46,9 @@ _CANDIDATE = re.compile(r"(?<![\w+\-/.,])(?:\+|\(\+?|00)?\d[\d()\-./ ]{4,24}\d(?
 _SPLIT = re.compile(r"\s{2,}|\s[-/]\s")
 _AREA_CODE = re.compile(r"\(?(?:\+\d{1,3}|0\d{1,4}|\d{3})\)?")
 # abbreviations whose dot does not end a sentence: "part no. 0 986 494 294", "tel. 030 …"
-_ABBREV = frozenset("no nr n num tel ref art cod rif fax mob ph approx ca vs st".split())
+_ABBREV = frozenset(
+    "no nr n num tel ref art cod rif fax mob ph approx ca vs st tfno tlf tlfno tfn cel".split()
+)
 _SENTENCE_STOP = re.compile(r"(\w*)[.!?]\s|\n")
 # a trunk "0" written as its own group before a non-"8" digit: part numbers (Bosch
 # "0 986 494 294"), not phone numbers (French toll-free "0 800 …" keeps its own shape)
@@ -79,6 +81,9 @@ DEFAULT_PHONE_WORDS = (
     r"|helpline|fax|dial|reach us|contact us|appel\w*|appelez|telephonez|telephone"
     r"|portable|joindre|contactez|anruf\w*|rufen|telefon\w*|handy|mobil\w*|erreichen|unter"
     r"|llam\w*|telefono|movil|contacto|contactenos|chiama\w*|cellulare|contattaci|signal|telegram|viber"
+    r"|rufnummer\w*|durchwahl|festnetz|joignable|joignez|fixe|tlf|tfno|tf|tlfno|fijo|whatsapp\w*"
+    r"|cel|squill\w*|bell|reach me|get in touch|contact me|landline|freephone|toll-free|numero verde"
+    r"|imessage|wasap|guasap"
 )
 DEFAULT_OTHER_NUMBER_WORDS = (
     r"track\w*|tracking|trace|sku|asin|ean|isbn|upc|gtin|mpn|model\w*|modell\w*|modele|ref|reference"

@@ -57,6 +57,14 @@ def _cats(rules, body: str, locale: str = "en-US", kind: str = "product_info") -
         ("See brewbarn. com/guide", "en-US", "external_link"),
         ("The manual: hollowayhome co uk/manual", "en-GB", "external_link"),
         ("Fragen? 0 1 5 1 - 2 3 4 5 6 7 8 9", "de-DE", "phone_number"),
+        # WhatsApp as people spell it, social abbreviations, phone words of everyday speech
+        ("Mándame un wasap y lo vemos.", "es-ES", "off_platform"),
+        ("Whatsappaci pure!", "it-IT", "off_platform"),
+        ("DM us on IG and we'll fix it.", "en-US", "off_platform"),
+        ("Just Google us - BrewBarn Coffee.", "en-US", "off_platform"),
+        ("Tfno. 934567890", "es-ES", "phone_number"),
+        ("Give us a bell on 01134960000", "en-GB", "phone_number"),
+        ("Fammi uno squillo al 3401234567", "it-IT", "phone_number"),
         ("Contattaci su Skype per il montaggio.", "it-IT", "off_platform"),
     ],
 )  # fmt: skip
@@ -76,6 +84,8 @@ def test_contact_forms_block_under_their_category(rules, body: str, locale: str,
         ("Zwei oder drei Tage, dann ist es da; hundertprozentig.", "de-DE"),
         ("1 x Lamp returned; $49.99 refunded; RMA 2026-1104-77.", "en-US"),
         ("Dry it. Com-pact storage: fold it in two.", "en-GB"),
+        ("The BIG fan (fb-200) in IG-grey colour; whatsoever you need, ask here.", "en-US"),
+        ("Fijo a la pared con 4 tornillos de 40 mm.", "es-ES"),
     ],
 )
 def test_legitimate_text_is_not_contact_data(rules, body: str, locale: str) -> None:
