@@ -57,14 +57,20 @@ _RUN = re.compile(
 _DATE = re.compile(r"\d{4}[ \-]\d{1,2}[ \-]\d{1,2}|\d{1,2}[ \-]\d{1,2}[ \-]\d{4}")
 _QUICK = re.compile(r"\d[ \-]?\d[ \-]?\d[ \-]?\d")
 
+_CARRIERS = (
+    r"ups|usps|fedex|dhl|dpd|gls|hermes|evri|yodel|royal mail|parcelforce|tnt|colissimo|"
+    r"chronopost|mondial relay|relais colis|la poste|colis prive|seur|mrw|correos|nacex|ctt|sda|"
+    r"brt|bartolini|poste italiane|nexive|inpost|amazon logistics|amazon shipping|ontrac|"
+    r"lasership|deutsche post|gel express|go express|envialia|tipsa|zeleris|geodis|asendia"
+)
 CONTEXT = re.compile(
     r"\b(?:track\w*|trace|suivi|colis|sendung\w*|paket\w*|verfolg\w*|seguimiento|envio|"
     r"localizador|expedicion|spedizione|tracciamento|lettera di vettura|waybill|consignment|"
-    r"parcel|package|shipment|reference|referencia|riferimento|codice|"
-    r"ups|usps|fedex|dhl|dpd|gls|hermes|evri|yodel|royal mail|parcelforce|tnt|colissimo|"
-    r"chronopost|mondial relay|relais colis|la poste|seur|mrw|correos|nacex|ctt|sda|brt|"
-    r"bartolini|poste italiane|nexive|inpost|amazon logistics|ontrac|lasership)\b"
+    r"parcel|package|shipment|reference|referencia|riferimento|codice|" + _CARRIERS + r")\b"
 )
+# the carrier's name right before the number ("InPost 6800 1234 …", "Deutsche Post: 0312 …"):
+# whatever its length, the number is that carrier's tracking number
+_CARRIER_BEFORE = re.compile(r"\b(?:" + _CARRIERS + r")\b(?:[ \-]\w{1,10}){0,2}\W{0,4}$")
 
 
 @lru_cache(maxsize=4096)
@@ -128,7 +134,15 @@ def _is_tracking(norm: str, start: int, end: int, sentences: list[tuple[int, int
         return False
     if _DATE.fullmatch(norm, start, end):
         return False  # 2026-11-26, 26 11 2026: a date is not a tracking number
-    if not (_FORMAT.fullmatch(compact) or _library(compact) or _after_tracking_word(norm, start)):
+    if not (
+        _FORMAT.fullmatch(compact)
+        or _library(compact)
+        or _after_tracking_word(norm, start)
+        or (
+            sum(c.isdigit() for c in compact) >= 10
+            and _CARRIER_BEFORE.search(norm, max(0, start - 40), start) is not None
+        )
+    ):
         return False
     # the carrier or a tracking word is named in its sentence
     before = [i for i, (s, e) in enumerate(sentences) if s <= start < e]

@@ -99,7 +99,16 @@ def test_legitimate_text_is_not_contact_data(rules, body: str, locale: str) -> N
         # a carrier's shape without a valid check digit is still the order's tracking number
         "1 x Lamp via USPS, 9205 5000 0000 0000 0000 00, arriving December 3, 2026.",
         "1 x Lamp with UPS, tracking 1Z 999 AA1 01 2345 6780, arriving December 3, 2026.",
+        # a number right after the carrier's name is its tracking number, whatever its length
+        "1 x Lampada, InPost 6800 1234 5678 9012 3456 78, consegna il 03/12/2026.",
+        "1 x Lampe, Deutsche Post 0312 3456 7890 12 34, Zustellung 03.12.2026.",
     ],
 )
 def test_carrier_shapes_state_the_tracking_number(rules, body: str) -> None:
     assert _cats(rules, f"Order {OID}: {body}", kind="shipment_confirmation") == set()
+
+
+def test_a_post_office_number_is_still_a_phone(rules) -> None:
+    body = f"Order {OID}: 1 x Lamp via UPS 1Z999AA10123456784, arriving December 3, 2026. "
+    body += "Call the post office 0207 946 0958."
+    assert "phone_number" in _cats(rules, body, "en-GB", "shipment_confirmation")
