@@ -94,18 +94,21 @@ def test_legitimate_text_is_not_contact_data(rules, body: str, locale: str) -> N
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "locale"),
     [
         # a carrier's shape without a valid check digit is still the order's tracking number
-        "1 x Lamp via USPS, 9205 5000 0000 0000 0000 00, arriving December 3, 2026.",
-        "1 x Lamp with UPS, tracking 1Z 999 AA1 01 2345 6780, arriving December 3, 2026.",
+        ("1 x Lamp via USPS, 9205 5000 0000 0000 0000 00, arriving December 3, 2026.", "en-US"),
+        (
+            "1 x Lamp with UPS, tracking 1Z 999 AA1 01 2345 6780, arriving December 3, 2026.",
+            "en-US",
+        ),
         # a number right after the carrier's name is its tracking number, whatever its length
-        "1 x Lampada, InPost 6800 1234 5678 9012 3456 78, consegna il 03/12/2026.",
-        "1 x Lampe, Deutsche Post 0312 3456 7890 12 34, Zustellung 03.12.2026.",
+        ("1 x Lampada, InPost 6800 1234 5678 9012 3456 78, consegna il 03/12/2026.", "it-IT"),
+        ("1 x Lampe, Deutsche Post 0312 3456 7890 12 34, Zustellung 03.12.2026.", "de-DE"),
     ],
 )
-def test_carrier_shapes_state_the_tracking_number(rules, body: str) -> None:
-    assert _cats(rules, f"Order {OID}: {body}", kind="shipment_confirmation") == set()
+def test_carrier_shapes_state_the_tracking_number(rules, body: str, locale: str) -> None:
+    assert _cats(rules, f"Order {OID}: {body}", locale, "shipment_confirmation") == set()
 
 
 def test_a_post_office_number_is_still_a_phone(rules) -> None:
