@@ -70,6 +70,7 @@ _HTML_REF = re.compile(
 _EMAIL_PLAIN = re.compile(
     r"(?:mailto:)?[a-z0-9][a-z0-9._%+\-]*@@?[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
 )
+_EMAIL_NO_TLD = re.compile(r"(?<![\w.@\-])[a-z0-9][a-z0-9._%+\-]*@[a-z][a-z0-9\-]{2,}(?![\w.@\-])")
 _AT_WORDS = r"arroba|arobase|arobas|chiocciola|chiocciolina|klammeraffe|ät|a\s+commerciale"
 _AT_BRACKET = r"(?:\s*[\[({<]\s*(?:at|@|a|" + _AT_WORDS + r")\s*[\])}>]\s*)"
 _AT_WORD = r"(?:\s+(?:at|" + _AT_WORDS + r")\s+)"
@@ -127,6 +128,11 @@ def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, i
     if "@" not in norm and (not domain_hint or _DISGUISED_AT_HINT.search(norm) is None):
         return _joined_emails(norm)
     spans = [m.span() for m in _EMAIL_PLAIN.finditer(norm)]
+    if "@" in norm:  # "support@brewbarn": the top-level domain left out is still an address
+        spans += [
+            m.span() for m in _EMAIL_NO_TLD.finditer(norm)
+            if not any(s <= m.start() < e for s, e in spans)
+        ]  # fmt: skip
     for m in _EMAIL_DISGUISED.finditer(norm):
         whole = m.group(0)
         plain_at = re.search(r"\s+at\s+", whole) is not None and not re.search(_AT_BRACKET, whole)

@@ -52,6 +52,8 @@ def _cats(rules, body: str, locale: str = "en-US", kind: str = "product_info") -
         ("Write support-at-brewbarn-dot-com", "en-US", "email_address"),
         ("Mi correo es lucia.g@@hotmail.es", "es-ES", "email_address"),
         ("The guide is at brewbarn <dot> com", "en-US", "external_link"),
+        ("Email support@brewbarn for help.", "en-US", "email_address"),
+        ("Pay the difference at paypal.me/brewbarn", "en-US", "off_platform"),
         # a space on the wrong side of the dot, or the dots left out of co.uk
         ("Visita cocinaplus .es", "es-ES", "external_link"),
         ("See brewbarn. com/guide", "en-US", "external_link"),
