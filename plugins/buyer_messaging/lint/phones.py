@@ -95,7 +95,7 @@ DEFAULT_OTHER_NUMBER_WORDS = (
     r"|parcelforce|poste|lieferschein|waybill|awb|consignment|vat|ust|tva|iva|siret|steuer\w*"
     r"|teil\w*|ersatzteil\w*|bauteil\w*|hersteller\w*|oem|pieza\w*|recambio\w*|repuesto\w*"
     r"|referencia|ricambi\w*|articolo|piece|pieces|reference|riferimento|spare|replacement"
-    r"|rma|ticket|claim|vorgang\w*|aktenzeichen|gutschrift\w*|dossier|avoir|expediente"
+    r"|type|typ|tipo|rma|ticket|claim|vorgang\w*|aktenzeichen|gutschrift\w*|dossier|avoir|expediente"
     r"|incidencia|pratica|reclamo|sinistro"
 )
 
@@ -225,7 +225,7 @@ class PhoneFinder:
         if not grouped:
             return False  # an unbroken run of digits without a phone word: a tracking number or so
         groups = re.findall(r"\d+", cand)
-        if not cand.startswith("0") and max(map(len, groups)) <= 2:
+        if not cand.lstrip("(").startswith("0") and max(map(len, groups)) <= 2:
             return False  # "40 42 44 46 48": sizes, not a number without its trunk prefix
         return self._matches(cand, self._regions_for(region), strict=True)
 
