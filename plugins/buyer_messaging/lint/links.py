@@ -281,9 +281,10 @@ _HINTS = (
     re.compile(_DOT_CHARS + _TLD + _END),
     re.compile(r"[\])}>]\s*" + _TLD + _END),
     re.compile(r"\.(?<=\s\.)\s+" + _TLD),
-    re.compile(r"\.\s+" + _TLD + r"\s*/\s*\w"),
-    re.compile(r"\sco\s+uk\b"),
 )
+# rarer forms, each behind a substring test that rules most messages out for free
+_PATH_AFTER_SPACE = re.compile(r"\.\s+" + _TLD + r"\s*/\s*\w")  # shop. com/guide
+_SPACED_CO_UK = re.compile(r"\sco\s+uk\b")  # shop co uk
 _WORD_DOT_HINT = re.compile(r"\s" + _WORD_DOT + r"\s+" + _TLD + _END)
 
 
@@ -291,6 +292,10 @@ def may_have_domain(norm: str) -> bool:
     """Whether a domain (plain or disguised) can be in the text: a cheap necessary condition
     for `find_links`' domain search, which rules out most messages."""
     if any(h.search(norm) for h in _HINTS):
+        return True
+    if "/" in norm and _PATH_AFTER_SPACE.search(norm):
+        return True
+    if " uk" in norm and _SPACED_CO_UK.search(norm):
         return True
     return any(w in norm for w in _DOT_WORDS) and _WORD_DOT_HINT.search(norm) is not None
 
