@@ -119,8 +119,11 @@ def _host_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, int]]:
-    """`domain_hint`: `may_have_domain(norm)` when the caller has it already."""
+def find_emails(
+    norm: str, domain_hint: bool | None = None, english: bool = True
+) -> list[tuple[int, int]]:
+    """`domain_hint`: `may_have_domain(norm)` when the caller has it already; `english`: the
+    message may be English (elsewhere a plain " at " is no word of the language: an "@")."""
     if domain_hint is None:
         domain_hint = may_have_domain(norm)
     # without "@" only a disguised address can be there, and its domain needs a dot (plain or
@@ -139,7 +142,11 @@ def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, i
         # "visit us at shop.com", "the guide is at shop dot com" are links, not addresses:
         # a plain " at " is an "@" when what stands before it reads as a mailbox ("info",
         # "j.smith") or the sentence asks the buyer to write
-        if plain_at and not _reads_as_address(norm, m.start(), whole.split()[0], m.group(1)):
+        if (
+            plain_at
+            and english
+            and not _reads_as_address(norm, m.start(), m.end(), whole.split()[0], m.group(1))
+        ):
             continue
         if not any(s <= m.start() < e for s, e in spans):
             spans.append(m.span())
@@ -189,7 +196,9 @@ _MAILBOX_NAMES = frozenset(
     customerservice cs assistance assistenza asistencia atencion atencioncliente postventa
     garantie garanzia garantia warranty claims reklamation reclamation reclamaciones reclami
     feedback noreply no-reply webmaster marketing news newsletter parts ersatzteile
-    technik technique tecnico soporte supporto""".split()
+    technik technique tecnico soporte supporto buchhaltung verwaltung einkauf versand lager
+    zentrale buro comptabilite commercial direction administracion contabilidad amministrazione
+    ufficio contabilita accounts accounting""".split()
 )
 # providers of personal mailboxes in the six marketplaces
 _WEBMAIL = frozenset(
@@ -201,12 +210,12 @@ _WEBMAIL = frozenset(
 # words of writing to someone: the sentence gives an address to write to
 _MAIL_CONTEXT = re.compile(
     r"\b(?:e-?mails?|mail\w*|write|writing|drop (?:us|me) a (?:line|note)|send|contact|"
-    r"ecri\w*|courriel|envoy\w*|contact\w*|schreib\w*|sende\w*|senden|kontakt\w*|"
+    r"ecri\w*|courriel|envoy\w*|contact\w*|schreib\w*|sende\w*|senden|kontakt\w*|schick\w*|"
     r"escrib\w*|correo|envi\w*|mand\w*|contact\w*|scriv\w*|invia\w*|posta)\b"
 )
 
 
-def _reads_as_address(norm: str, start: int, name: str, domain: str) -> bool:
+def _reads_as_address(norm: str, start: int, end: int, name: str, domain: str) -> bool:
     """Whether "<name> at <domain>" is an e-mail address and not "<prose> at <a site>"."""
     if name in _PROSE_BEFORE_AT:
         return False
@@ -214,7 +223,8 @@ def _reads_as_address(norm: str, start: int, name: str, domain: str) -> bool:
         return True
     if _undisguise(domain).split(".")[0] in _WEBMAIL:
         return True  # "jake at gmail dot com": no site to visit there, a mailbox
-    if _MAIL_CONTEXT.search(norm, max(0, start - 60), start) is None:
+    # the verb may come after the address ("Belege bitte an … schicken")
+    if _MAIL_CONTEXT.search(norm, max(0, start - 60), min(len(norm), end + 40)) is None:
         return False
     return _WORD_DOT_RE.search(domain) is not None or len(name) > 2
 

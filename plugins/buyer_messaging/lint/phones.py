@@ -80,7 +80,8 @@ DEFAULT_PHONE_WORDS = (
     r"call|calling|phone|telephone|tel|tele|mobile|cell|cellphone|ring|text|sms|whatsapp|hotline"
     r"|helpline|fax|dial|reach us|contact us|appel\w*|appelez|telephonez|telephone"
     r"|portable|joindre|contactez|anruf\w*|rufen|telefon\w*|handy|mobil\w*|erreichen|unter"
-    r"|llam\w*|telefono|movil|contacto|contactenos|chiama\w*|cellulare|contattaci|signal|telegram|viber"
+    r"|llam\w*|telefono|movil|contact\w*|contatt\w*|kontaktier\w*|chiama\w*|cellulare|signal|telegram"
+    r"|viber"
     r"|rufnummer\w*|durchwahl|festnetz|joignable|joignez|fixe|tlf|tfno|tf|tlfno|fijo|whatsapp\w*"
     r"|cel|squill\w*|bell|reach me|get in touch|contact me|landline|freephone|toll-free|numero verde"
     r"|imessage|wasap|guasap"
@@ -129,7 +130,7 @@ class PhoneFinder:
     ) -> None:
         # the nearest word(s) before the number decide its kind
         self.phone_before = re.compile(
-            r"(?:^|[^\w#])(?:" + phone_words + r")\b\W{0,4}(?:\w+\W+){0,4}$"
+            r"(?:^|[^\w#])(?:" + phone_words + r")\b\W{0,4}(?:\w+\W+){0,5}$"
         )
         self.other_before = re.compile(
             r"(?:^|[^\w#])(?:(?:" + other_number_words + r")\b|#)\W{0,6}(?:\w{1,12}\W{1,3}){0,2}$"

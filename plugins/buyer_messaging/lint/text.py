@@ -358,7 +358,7 @@ class Message:
 
     @cached_property
     def emails(self) -> list[tuple[int, int]]:
-        return find_emails(self.norm, self.domain_hint)
+        return find_emails(self.norm, self.domain_hint, english="en" in self.match_langs)
 
     @cached_property
     def links(self) -> list:

@@ -54,6 +54,10 @@ def _cats(rules, body: str, locale: str = "en-US", kind: str = "product_info") -
         ("The guide is at brewbarn <dot> com", "en-US", "external_link"),
         ("Email support@brewbarn for help.", "en-US", "email_address"),
         ("Pay the difference at paypal.me/brewbarn", "en-US", "off_platform"),
+        # a plain " at " is no word of German, French, Spanish or Italian: there it is an "@"
+        ("Belege bitte an buchhaltung at schreinerei-vogt dot de schicken.", "de-DE",
+         "email_address"),
+        ("Puede contactar con nuestro técnico en el 6 44 55 66 77.", "es-ES", "phone_number"),
         # a space on the wrong side of the dot, or the dots left out of co.uk
         ("Visita cocinaplus .es", "es-ES", "external_link"),
         ("See brewbarn. com/guide", "en-US", "external_link"),
