@@ -219,12 +219,16 @@ def _reads_as_address(norm: str, start: int, end: int, name: str, domain: str) -
     """Whether "<name> at <domain>" is an e-mail address and not "<prose> at <a site>"."""
     if name in _PROSE_BEFORE_AT:
         return False
+    mail_context = _MAIL_CONTEXT.search(norm, max(0, start - 60), min(len(norm), end + 40))
+    before = norm[max(0, start - 20) : start].split()
+    if before and before[-1] in _PROSE_WORDS and "." not in name and not mail_context:
+        return False  # "our shop at brewbarn dot com", "the team at …": a noun, not a mailbox
     if name in _MAILBOX_NAMES or re.search(r"[._\-+\d]", name):
         return True
     if _undisguise(domain).split(".")[0] in _WEBMAIL:
         return True  # "jake at gmail dot com": no site to visit there, a mailbox
     # the verb may come after the address ("Belege bitte an … schicken")
-    if _MAIL_CONTEXT.search(norm, max(0, start - 60), min(len(norm), end + 40)) is None:
+    if mail_context is None:
         return False
     return _WORD_DOT_RE.search(domain) is not None or len(name) > 2
 

@@ -28,6 +28,8 @@ def _cats(rules, body: str, locale: str = "en-US", kind: str = "product_info") -
         # a plain " at " after prose is a link, after a mailbox name or a "write to" an address
         ("The fitting guide is at fitwell dot co dot uk slash guide.", "en-GB", "external_link"),
         ("New colours are at lumenlab . co", "en-US", "external_link"),
+        ("Visit our shop at brewbarn dot com for more.", "en-US", "external_link"),
+        ("Email our support at brewbarn dot com.", "en-US", "email_address"),
         ("Questions? Write to service at holzwerk.de.", "de-DE", "email_address"),
         ("Please email jo.smith at outlook dot com.", "en-US", "email_address"),
         ("Factures : compta (a) decomaison (.) fr", "fr-FR", "email_address"),
