@@ -123,3 +123,17 @@ def test_a_post_office_number_is_still_a_phone(rules) -> None:
     body = f"Order {OID}: 1 x Lamp via UPS 1Z999AA10123456784, arriving December 3, 2026. "
     body += "Call the post office 0207 946 0958."
     assert "phone_number" in _cats(rules, body, "en-GB", "shipment_confirmation")
+
+
+@pytest.mark.parametrize(
+    ("body", "locale"),
+    [
+        ("1 x Zaino con SDA, tracking 6012345678901: al punto di ritiro il 4 dicembre.", "it-IT"),
+        (
+            "1 x Rucksack mit DHL, Sendungsnummer 00340434169876543210, ab 04.12.2026 abholbereit.",
+            "de-DE",
+        ),
+    ],
+)
+def test_a_pickup_date_is_the_estimated_delivery(rules, body: str, locale: str) -> None:
+    assert _cats(rules, f"Order {OID}: {body}", locale, "shipment_confirmation") == set()
