@@ -84,7 +84,7 @@ DEFAULT_PHONE_WORDS = (
     r"|viber"
     r"|rufnummer\w*|durchwahl|festnetz|joignable|joignez|fixe|tlf|tfno|tf|tlfno|fijo|whatsapp\w*"
     r"|cel|squill\w*|bell|reach me|get in touch|contact me|landline|freephone|toll-free|numero verde"
-    r"|imessage|wasap|guasap"
+    r"|imessage|wasap|guasap|direct line|(?:my|our|the) (?:own )?line|durchwahl|ligne directe|linea diretta|linea directa"
 )
 DEFAULT_OTHER_NUMBER_WORDS = (
     r"track\w*|tracking|trace|sku|asin|ean|isbn|upc|gtin|mpn|model\w*|modell\w*|modele|ref|reference"
