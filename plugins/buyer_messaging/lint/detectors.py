@@ -234,6 +234,7 @@ class LinkParams(_Params):
     exclude_domains: list[str] = Field(
         default_factory=list
     )  # links to these are not this rule's business
+    only_domains: list[str] = Field(default_factory=list)  # if given: links to these alone
     fields: list[TextField] = Field(default_factory=_both_fields)
 
 
@@ -245,6 +246,7 @@ class ExternalLink:
     def __init__(self, p: LinkParams) -> None:
         self.allowed = frozenset(d.lower() for d in p.allowed_domains)
         self.excluded = frozenset(d.lower() for d in p.exclude_domains)
+        self.only = frozenset(d.lower() for d in p.only_domains)
         self.forms = frozenset(p.forms)
         self.fields = tuple(p.fields)
 
@@ -253,6 +255,7 @@ class ExternalLink:
         return [
             link for link in msg.links
             if link.form in self.forms and any(s <= link.start < e for s, e in spans)
+            and (not self.only or host_matches(link.host, self.only))
         ]  # fmt: skip
 
     def __call__(self, msg: Message) -> str | None:

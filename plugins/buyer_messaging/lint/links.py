@@ -22,11 +22,12 @@ TLDS = sorted(
     """com net org info biz io co me ly gl gd to tv cc ws shop store online site website app link
     xyz top club blog live email page pro eu uk co.uk org.uk me.uk ltd.uk plc.uk fr de es it nl be
     at ch us ca au pl se dk fi pt ie lu cz gr hu ro sk si hr bg lt lv ee mx br ar jp cn in ru
-    tk ml ga cf gq cat gal eus bzh paris berlin""".split(),
+    tk ml ga cf gq cat gal eus bzh paris berlin gy gg ai sh im ac nu""".split(),
     key=len,
     reverse=True,
 )
 _TLD = "(?:" + "|".join(re.escape(t) for t in TLDS) + ")"
+_TLD_RE = _TLD
 
 # a dot, plainly or in disguise; word forms need spaces (or brackets) around them
 _DOT_WORDS = ("dot", "punkt", "point", "punto")
@@ -37,8 +38,12 @@ _DOT_CHARS = "[.\u00b7\u2022\u2219\u22c5\u2027\u30fb]"
 _DOT = (
     r"(?:" + _DOT_CHARS + r"(?!\s)"  # shop.com, shop·com (a dot and a space end a sentence)
     r"|\s+\.\s+"  # www . shop . fr
-    r"|\s*[\[({]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}]\s*"  # shop[.]com, shop (dot) com
-    r"|\s+" + _WORD_DOT + r"\s+)"  # shop dot com, shop punkt de
+    r"|\s*[\[({<]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}>]\s*"  # shop[.]com, shop (dot) com
+    r"|\s+" + _WORD_DOT + r"\s+"  # shop dot com, shop punkt de
+    r"|\s+\.(?=" + _TLD_RE + r"(?![\w\-]))"  # shop .es (a space before the dot, none after)
+    r"|\.\s+(?=" + _TLD_RE + r"\s*/\s*\w)"  # shop. com/guide (a path after it)
+    r"|\s+(?=co\s+uk\b)|(?<=\sco)\s+(?=uk\b)"  # shop co uk: the dots left out
+    r")"
 )
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _SLASH = r"(?:\s*/\s*|\s+slash\s+)"
@@ -63,8 +68,9 @@ _HTML_REF = re.compile(
 
 # e-mail: plain, or with a disguised "@" (and a plain or disguised dot)
 _EMAIL_PLAIN = re.compile(
-    r"(?:mailto:)?[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
+    r"(?:mailto:)?[a-z0-9][a-z0-9._%+\-]*@@?[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
 )
+_EMAIL_NO_TLD = re.compile(r"(?<![\w.@\-])[a-z0-9][a-z0-9._%+\-]*@[a-z][a-z0-9\-]{2,}(?![\w.@\-])")
 _AT_WORDS = r"arroba|arobase|arobas|chiocciola|chiocciolina|klammeraffe|ät|a\s+commerciale"
 _AT_BRACKET = r"(?:\s*[\[({<]\s*(?:at|@|a|" + _AT_WORDS + r")\s*[\])}>]\s*)"
 _AT_WORD = r"(?:\s+(?:at|" + _AT_WORDS + r")\s+)"
@@ -72,7 +78,7 @@ _EMAIL_DISGUISED = re.compile(
     r"(?<![\w.\-])[a-z0-9][a-z0-9._%+\-]*(?:" + _AT_BRACKET + r"|\s*@\s+|\s+@\s*|" + _AT_WORD + r")"
     r"((?:" + _LABEL + _DOT + r")+" + _TLD + r")(?![\w\-])"
 )
-_WORD_DOT_RE = re.compile(r"\s+" + _WORD_DOT + r"\s+|[\[({]|\s+\.\s+")
+_WORD_DOT_RE = re.compile(r"\s+" + _WORD_DOT + r"\s+|[\[({<]|\s+\.\s+")
 
 # a word (not a host name) that precedes "point de" / "punto es" in ordinary prose
 _PROSE_WORDS = frozenset(
@@ -99,9 +105,10 @@ _SPACED_WWW = re.compile(r"^w\s?w\s?w(?!\w)")
 
 def _undisguise(s: str) -> str:
     s = _SPACED_WWW.sub("www", s)
-    s = re.sub(r"\s*[\[({]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}]\s*", ".", s)
+    s = re.sub(r"\s*[\[({<]\s*(?:\.|" + _WORD_DOT + r")\s*[\])}>]\s*", ".", s)
     s = re.sub(r"\s+" + _WORD_DOT + r"\s+", ".", s)
     s = re.sub(r"\s*" + _DOT_CHARS + r"\s*", ".", s)
+    s = re.sub(r"\s+co\s+uk\b", ".co.uk", s)
     s = re.sub(_SLASH, "/", s)
     return s
 
@@ -112,31 +119,60 @@ def _host_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def find_emails(norm: str, domain_hint: bool | None = None) -> list[tuple[int, int]]:
-    """`domain_hint`: `may_have_domain(norm)` when the caller has it already."""
+def find_emails(
+    norm: str, domain_hint: bool | None = None, english: bool = True
+) -> list[tuple[int, int]]:
+    """`domain_hint`: `may_have_domain(norm)` when the caller has it already; `english`: the
+    message may be English (elsewhere a plain " at " is no word of the language: an "@")."""
     if domain_hint is None:
         domain_hint = may_have_domain(norm)
     # without "@" only a disguised address can be there, and its domain needs a dot (plain or
     # disguised) before a top-level domain: prose with "at" but no such domain has none
     if "@" not in norm and (not domain_hint or _DISGUISED_AT_HINT.search(norm) is None):
-        return []
+        return _joined_emails(norm)
     spans = [m.span() for m in _EMAIL_PLAIN.finditer(norm)]
+    if "@" in norm:  # "support@brewbarn": the top-level domain left out is still an address
+        spans += [
+            m.span() for m in _EMAIL_NO_TLD.finditer(norm)
+            if not any(s <= m.start() < e for s, e in spans)
+        ]  # fmt: skip
     for m in _EMAIL_DISGUISED.finditer(norm):
         whole = m.group(0)
         plain_at = re.search(r"\s+at\s+", whole) is not None and not re.search(_AT_BRACKET, whole)
-        # "visit us at shop.com" and "find us online at shop dot com" are links, not
-        # addresses: a plain " at " needs a disguised dot and a name before it, not prose
-        if plain_at and (
-            not _WORD_DOT_RE.search(m.group(1)) or whole.split()[0] in _PROSE_BEFORE_AT
+        # "visit us at shop.com", "the guide is at shop dot com" are links, not addresses:
+        # a plain " at " is an "@" when what stands before it reads as a mailbox ("info",
+        # "j.smith") or the sentence asks the buyer to write
+        if (
+            plain_at
+            and english
+            and not _reads_as_address(norm, m.start(), m.end(), whole.split()[0], m.group(1))
         ):
             continue
         if not any(s <= m.start() < e for s, e in spans):
             spans.append(m.span())
-    return sorted(spans)
+    return sorted(spans + _joined_emails(norm))
+
+
+def _joined_emails(norm: str) -> list[tuple[int, int]]:
+    if "-at-" not in norm and "_at_" not in norm:
+        return []
+    return [m.span() for m in _EMAIL_JOINED.finditer(norm)]
+
+
+# "support-at-brewbarn-dot-com", "info_at_shop_dot_de": the words joined to the name
+_EMAIL_JOINED = re.compile(
+    r"(?<![\w.\-])[a-z0-9][a-z0-9.]*([\-_])at\1"
+    + _LABEL
+    + r"(?:\1dot\1"
+    + _LABEL
+    + r")*\1dot\1"
+    + _TLD
+    + r"(?![\w\-])"
+)
 
 
 _DISGUISED_AT_HINT = re.compile(
-    r"\(at\)|\[at\]|\{at\}|\sat\s|arroba|arobas|chiocciola|klammeraffe|\bat\b|\(@\)|\[@\]|\bät\b"
+    r"\(at\)|\[at\]|\{at\}|\(a\)|\[a\]|\sat\s|arroba|arobas|chiocciola|klammeraffe|\bat\b|\(@\)|\[@\]|\bät\b"
 )
 # words that precede a plain " at " in English prose, where no e-mail name would stand
 _PROSE_BEFORE_AT = frozenset(
@@ -146,6 +182,55 @@ _PROSE_BEFORE_AT = frozenset(
     catalog range products product collection everything anything something items available
     sale discounts discount prices price cheaper cheap stock sold listed shopping""".split()
 )
+
+
+# mailbox names sellers use, in the five languages (a person's name is caught by the e-mail
+# words around it or by a disguised dot)
+_MAILBOX_NAMES = frozenset(
+    """info infos information contact contacto contatto contatti kontakt support help helpdesk
+    service services servicio servizio kundenservice kundendienst sav hello hallo hola ciao
+    bonjour hi team sales vendite ventas ventes vertrieb verkauf shop store tienda negozio
+    boutique laden orders order pedidos ordini commandes bestellung bestellungen returns return
+    retour retours devoluciones resi reso rucksendung ruckgabe billing invoice invoices factures
+    facturas fatture rechnung rechnungen compta admin office mail email care customercare
+    customerservice cs assistance assistenza asistencia atencion atencioncliente postventa
+    garantie garanzia garantia warranty claims reklamation reclamation reclamaciones reclami
+    feedback noreply no-reply webmaster marketing news newsletter parts ersatzteile
+    technik technique tecnico soporte supporto buchhaltung verwaltung einkauf versand lager
+    zentrale buro comptabilite commercial direction administracion contabilidad amministrazione
+    ufficio contabilita accounts accounting""".split()
+)
+# providers of personal mailboxes in the six marketplaces
+_WEBMAIL = frozenset(
+    """gmail googlemail yahoo ymail hotmail outlook live msn icloud me aol gmx web t-online
+    freenet posteo mailbox protonmail proton orange wanadoo free laposte sfr neuf libero virgilio
+    alice tin tiscali email btinternet sky talktalk virginmedia ntlworld telefonica movistar
+    terra""".split()
+)
+# words of writing to someone: the sentence gives an address to write to
+_MAIL_CONTEXT = re.compile(
+    r"\b(?:e-?mails?|mail\w*|write|writing|drop (?:us|me) a (?:line|note)|send|contact|"
+    r"ecri\w*|courriel|envoy\w*|contact\w*|schreib\w*|sende\w*|senden|kontakt\w*|schick\w*|"
+    r"escrib\w*|correo|envi\w*|mand\w*|contact\w*|scriv\w*|invia\w*|posta)\b"
+)
+
+
+def _reads_as_address(norm: str, start: int, end: int, name: str, domain: str) -> bool:
+    """Whether "<name> at <domain>" is an e-mail address and not "<prose> at <a site>"."""
+    if name in _PROSE_BEFORE_AT:
+        return False
+    mail_context = _MAIL_CONTEXT.search(norm, max(0, start - 60), min(len(norm), end + 40))
+    before = norm[max(0, start - 20) : start].split()
+    if before and before[-1] in _PROSE_WORDS and "." not in name and not mail_context:
+        return False  # "our shop at brewbarn dot com", "the team at …": a noun, not a mailbox
+    if name in _MAILBOX_NAMES or re.search(r"[._\-+\d]", name):
+        return True
+    if _undisguise(domain).split(".")[0] in _WEBMAIL:
+        return True  # "jake at gmail dot com": no site to visit there, a mailbox
+    # the verb may come after the address ("Belege bitte an … schicken")
+    if mail_context is None:
+        return False
+    return _WORD_DOT_RE.search(domain) is not None or len(name) > 2
 
 
 def _has_disguised_at(norm: str) -> bool:
@@ -208,9 +293,12 @@ _SLASH_WORD = re.compile(r"\s+slash\s+")
 _END = r"(?![\w\-])"
 _HINTS = (
     re.compile(_DOT_CHARS + _TLD + _END),
-    re.compile(r"[\])}]\s*" + _TLD + _END),
+    re.compile(r"[\])}>]\s*" + _TLD + _END),
     re.compile(r"\.(?<=\s\.)\s+" + _TLD),
 )
+# rarer forms, each behind a substring test that rules most messages out for free
+_PATH_AFTER_SPACE = re.compile(r"\.\s+" + _TLD + r"\s*/\s*\w")  # shop. com/guide
+_SPACED_CO_UK = re.compile(r"\sco\s+uk\b")  # shop co uk
 _WORD_DOT_HINT = re.compile(r"\s" + _WORD_DOT + r"\s+" + _TLD + _END)
 
 
@@ -218,6 +306,10 @@ def may_have_domain(norm: str) -> bool:
     """Whether a domain (plain or disguised) can be in the text: a cheap necessary condition
     for `find_links`' domain search, which rules out most messages."""
     if any(h.search(norm) for h in _HINTS):
+        return True
+    if "/" in norm and _PATH_AFTER_SPACE.search(norm):
+        return True
+    if " uk" in norm and _SPACED_CO_UK.search(norm):
         return True
     return any(w in norm for w in _DOT_WORDS) and _WORD_DOT_HINT.search(norm) is not None
 

@@ -30,7 +30,8 @@ _UNITS = {
     "es": """cero uno un dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce
         quince dieciseis diecisiete dieciocho diecinueve veinte veintiuno veintidos veintitres
         veinticuatro veinticinco veintiseis veintisiete veintiocho veintinueve treinta cuarenta
-        cincuenta sesenta setenta ochenta noventa cien ciento""",
+        cincuenta sesenta setenta ochenta noventa cien ciento doscientos trescientos
+        cuatrocientos quinientos seiscientos setecientos ochocientos novecientos""",
     "it": """zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici
         quattordici quindici sedici diciassette diciotto diciannove venti trenta quaranta
         cinquanta sessanta settanta ottanta novanta cento""",
@@ -43,9 +44,28 @@ _REPEATS = {
     "it": "doppio|triplo",
 }
 # words made of number parts: "siebenundzwanzig", "dreizehn", "trentaquattro", "ventitre"
+_DE_UNIT = r"(?:ein|eins|zwei|drei|vier|funf|sechs|sieben|acht|neun)"
+_DE_TEENS_TENS = (
+    r"(?:(?:drei|vier|funf|sech|sieb|acht|neun)zehn|elf|zwolf|(?:" + _DE_UNIT + r"und)?"
+    r"(?:zwanzig|dreissig|dreißig|vierzig|funfzig|sechzig|siebzig|achtzig|neunzig))"
+)
+_IT_UNIT = r"(?:uno|due|tre|quattro|cinque|sei|sette|otto|nove)"
+_IT_TENS = (
+    r"(?:(?:vent|trent|quarant|cinquant|sessant|settant|ottant|novant)[ai]?" + _IT_UNIT + "?"
+    r"|dieci|undici|dodici|tredici|quattordici|quindici|sedici|diciassette|diciotto|diciannove)"
+)
 _COMPOUNDS = {
-    "de": r"(?:ein|zwei|drei|vier|funf|sechs|sieb|sieben|acht|neun)(?:zehn|und(?:zwanzig|dreissig|dreißig|vierzig|funfzig|sechzig|siebzig|achtzig|neunzig))",
-    "it": r"(?:vent|trent|quarant|cinquant|sessant|settant|ottant|novant)[ai]?(?:uno|due|tre|quattro|cinque|sei|sette|otto|nove)",
+    # "siebenundzwanzig", "dreizehn", and with hundreds: "einhundertsiebzig", "dreihundertzwölf"
+    "de": r"(?:" + _DE_UNIT + r"?hundert(?:und)?(?:" + _DE_TEENS_TENS + "|" + _DE_UNIT + r")?"
+    r"|" + _DE_TEENS_TENS + r")",
+    # "trentaquattro", "ventitre", and with hundreds: "trecentoquarantasette", "centoventi"
+    "it": r"(?:(?:due|tre|quattro|cinque|sei|sette|otto|nove)?cento(?:"
+    + _IT_TENS
+    + "|"
+    + _IT_UNIT
+    + r")?|(?:vent|trent|quarant|cinquant|sessant|settant|ottant|novant)[ai]?"
+    + _IT_UNIT
+    + r")",
     "es": r"veinti\w+",
 }
 _ARTICLES = frozenset("one un une uno una ein o oh".split())
@@ -60,6 +80,7 @@ class _Lang:
     run: re.Pattern[str]
     repeat: re.Pattern[str]
     compound: re.Pattern[str] | None
+    compound_word: re.Pattern[str] | None  # a compound as a whole word, searched in the text
 
 
 def _lang(lang: str) -> _Lang:
@@ -67,18 +88,23 @@ def _lang(lang: str) -> _Lang:
     alts = sorted(words + _REPEATS[lang].split("|"), key=len, reverse=True)
     word = "(?:" + "|".join(alts) + (f"|{_COMPOUNDS[lang]}" if lang in _COMPOUNDS else "") + ")"
     token = r"(?:\d+|" + word + r")(?!\w)"
-    sep = r"(?:[ ,.\-/]{1,3}|\s+" + _CONNECT[lang] + r"\s+)"
+    sep = r"(?:[ ,.;:\-/]{1,3}|\s+" + _CONNECT[lang] + r"\s+)"
     return _Lang(
         words=frozenset(words),
         gate=frozenset(words) - _ARTICLES,
         run=re.compile(r"(?<!\w)" + token + r"(?:" + sep + token + r"){2,}"),
         repeat=re.compile(r"\b(" + _REPEATS[lang] + r")[\s-]+(\w+)"),
         compound=re.compile(_COMPOUNDS[lang]) if lang in _COMPOUNDS else None,
+        compound_word=(
+            re.compile(r"(?<!\w)(?:" + _COMPOUNDS[lang] + r")(?!\w)")
+            if lang in _COMPOUNDS
+            else None
+        ),
     )
 
 
 LANGS = {lang: _lang(lang) for lang in _UNITS}
-_GAPS = re.compile(r"[\s,.;/-]+")
+_GAPS = re.compile(r"[\s,.;:/-]+")
 _WORD_END = re.compile(r"\w*")
 MIN_WORDS = 3  # fewer number words make a quantity ("a set of four"), not a phone number
 _WORD_CACHE: dict[tuple[str, str], bool] = {}
@@ -153,7 +179,11 @@ def digitise(
             continue
         # cheap gate: number words that are not also articles ("un", "one", "ein")
         hits = spec.gate.intersection(words)
-        if not hits or sum(words.count(w) for w in hits) < MIN_WORDS:
+        count = sum(words.count(w) for w in hits) if hits else 0
+        if count < MIN_WORDS and spec.compound_word is not None and count:
+            # "null einhundertsiebzig, zwölf, …": compounds are number words too
+            count += len(spec.compound_word.findall(norm))
+        if count < MIN_WORDS:
             continue
         out: list[str] = []
         offsets: list[int] = []

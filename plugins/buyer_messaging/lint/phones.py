@@ -48,7 +48,9 @@ _CANDIDATE = re.compile(r"(?<![\w+\-/.,])(?:\+|\(\+?|00)?\d[\d()\-./ ]{4,24}\d(?
 _SPLIT = re.compile(r"\s{2,}|\s[-/]\s")
 _AREA_CODE = re.compile(r"\(?(?:\+\d{1,3}|0\d{1,4}|\d{3})\)?")
 # abbreviations whose dot does not end a sentence: "part no. 0 986 494 294", "tel. 030 …"
-_ABBREV = frozenset("no nr n num tel ref art cod rif fax mob ph approx ca vs st".split())
+_ABBREV = frozenset(
+    "no nr n num tel ref art cod rif fax mob ph approx ca vs st tfno tlf tlfno tfn cel".split()
+)
 _SENTENCE_STOP = re.compile(r"(\w*)[.!?]\s|\n")
 # a trunk "0" written as its own group before a non-"8" digit: part numbers (Bosch
 # "0 986 494 294"), not phone numbers (French toll-free "0 800 …" keeps its own shape)
@@ -80,7 +82,11 @@ DEFAULT_PHONE_WORDS = (
     r"call|calling|phone|telephone|tel|tele|mobile|cell|cellphone|ring|text|sms|whatsapp|hotline"
     r"|helpline|fax|dial|reach us|contact us|appel\w*|appelez|telephonez|telephone"
     r"|portable|joindre|contactez|anruf\w*|rufen|telefon\w*|handy|mobil\w*|erreichen|unter"
-    r"|llam\w*|telefono|movil|contacto|contactenos|chiama\w*|cellulare|contattaci|signal|telegram|viber"
+    r"|llam\w*|telefono|movil|contact\w*|contatt\w*|kontaktier\w*|chiama\w*|cellulare|signal|telegram"
+    r"|viber"
+    r"|rufnummer\w*|durchwahl|festnetz|joignable|joignez|fixe|tlf|tfno|tf|tlfno|fijo|whatsapp\w*"
+    r"|cel|squill\w*|bell|reach me|get in touch|contact me|landline|freephone|toll-free|numero verde"
+    r"|imessage|wasap|guasap|direct line|(?:my|our|the) (?:own )?line|durchwahl|ligne directe|linea diretta|linea directa"
 )
 DEFAULT_OTHER_NUMBER_WORDS = (
     r"track\w*|tracking|trace|sku|asin|ean|isbn|upc|gtin|mpn|model\w*|modell\w*|modele|ref|reference"
@@ -92,7 +98,22 @@ DEFAULT_OTHER_NUMBER_WORDS = (
     r"|parcelforce|poste|lieferschein|waybill|awb|consignment|vat|ust|tva|iva|siret|steuer\w*"
     r"|teil\w*|ersatzteil\w*|bauteil\w*|hersteller\w*|oem|pieza\w*|recambio\w*|repuesto\w*"
     r"|referencia|ricambi\w*|articolo|piece|pieces|reference|riferimento|spare|replacement"
+    r"|type|typ|tipo|rma|ticket|claim|vorgang\w*|aktenzeichen|gutschrift\w*|dossier|avoir|expediente"
+    r"|incidencia|pratica|reclamo|sinistro"
 )
+
+
+_SHORT_GROUPS = re.compile(r"\+?\d{1,4}(?:(?: ?[-/.] ?| )\d{1,4}){3,}")
+# keypad letters: "1-800-FLOWERS" is 1-800-356-9377
+_KEYPAD = str.maketrans("abcdefghijklmnopqrstuvwxyz", "22233344455566677778889999")
+_VANITY = re.compile(
+    r"(?<![\w-])(?:1[ \-.])?\(?8(?:00|33|44|55|66|77|88)\)?[ \-.](?=[\w\-]*[a-z]{3})"
+    r"[a-z0-9]{3,4}(?:[ \-.]?[a-z0-9]{1,4}){1,2}(?![\w-])"
+)
+# a letter O in a group of digits: "O7700 9OO 461" is 07700 900 461
+_O_FOR_ZERO = re.compile(r"(?<![\w])(?=[\do]*\d)(?=[\do]*o)[\do]{2,}(?![\w])")
+_O_DIGIT = re.compile(r"o\d")
+_VANITY_HINT = re.compile(r"8(?:00|33|44|55|66|77|88)[ \-.)]")
 
 
 def _digits(text: str) -> str:
@@ -111,7 +132,7 @@ class PhoneFinder:
     ) -> None:
         # the nearest word(s) before the number decide its kind
         self.phone_before = re.compile(
-            r"(?:^|[^\w#])(?:" + phone_words + r")\b\W{0,4}(?:\w+\W+){0,4}$"
+            r"(?:^|[^\w#])(?:" + phone_words + r")\b\W{0,4}(?:\w+\W+){0,5}$"
         )
         self.other_before = re.compile(
             r"(?:^|[^\w#])(?:(?:" + other_number_words + r")\b|#)\W{0,6}(?:\w{1,12}\W{1,3}){0,2}$"
@@ -125,6 +146,12 @@ class PhoneFinder:
     ) -> list[tuple[int, int]]:
         """Spans of phone numbers in normalised text (``spelled``: digits that were written in
         words, so their grouping is the writer's reading, not a format's)."""
+        if _VANITY_HINT.search(norm) and _VANITY.search(norm):
+            norm = _VANITY.sub(lambda m: m.group(0).translate(_KEYPAD), norm)
+        # "O7700 9OO 461": a letter o touching digits is a zero (same length); "o" then a digit
+        # is searched forwards and backwards, a literal first character being fast to find
+        if _O_DIGIT.search(norm) or _O_DIGIT.search(norm[::-1]):
+            norm = _O_FOR_ZERO.sub(lambda m: m.group(0).replace("o", "0"), norm)
         if _QUICK.search(norm) is None and _DOT_BETWEEN_DIGITS.search(norm) is None:
             return []
         # middle dots and bullets between digits separate groups like dots: "06·12·34·56·78"
@@ -134,7 +161,11 @@ class PhoneFinder:
         found: list[tuple[int, int]] = []
         others: set[str] = set()
         for m in _CANDIDATE.finditer(text):
-            for start, end in self._pieces(text, m.start(), m.end()):
+            pieces = self._pieces(text, m.start(), m.end())
+            if len(pieces) > 1 and _SHORT_GROUPS.fullmatch(m.group(0)):
+                # "06 - 12 - 34 - 56 - 78": short groups all split by dashes are one number
+                pieces = [m.span()]
+            for start, end in pieces:
                 verdict = self._is_phone(text, start, end, region, spelled)
                 if verdict:
                     found.append((start, end))
@@ -197,7 +228,7 @@ class PhoneFinder:
         if not grouped:
             return False  # an unbroken run of digits without a phone word: a tracking number or so
         groups = re.findall(r"\d+", cand)
-        if not cand.startswith("0") and max(map(len, groups)) <= 2:
+        if not cand.lstrip("(").startswith("0") and max(map(len, groups)) <= 2:
             return False  # "40 42 44 46 48": sizes, not a number without its trunk prefix
         return self._matches(cand, self._regions_for(region), strict=True)
 

@@ -185,6 +185,7 @@ def fold_pattern(pattern: str) -> str:
 
 
 _WORDS = re.compile(r"\w+")
+_SENTENCE_TYPO = re.compile(r"[^\W\d_A-Z]{2,}\.[A-Z][^\W\d_A-Z]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n\s*")
 
 
@@ -364,11 +365,17 @@ class Message:
 
     @cached_property
     def emails(self) -> list[tuple[int, int]]:
-        return find_emails(self.norm, self.domain_hint)
+        return find_emails(self.norm, self.domain_hint, english="en" in self.match_langs)
 
     @cached_property
     def links(self) -> list:
-        return find_links(self.norm, self.emails, self.domain_hint)
+        links = find_links(self.norm, self.emails, self.domain_hint)
+        # "is on its way.It went out": a missing space between sentences, not a domain (no one
+        # writes a domain's label in lower case and its top-level domain capitalised)
+        return [
+            link for link in links
+            if not (link.form == "bare" and _SENTENCE_TYPO.fullmatch(self.quote(link.start, link.end)))
+        ]  # fmt: skip
 
     def field_spans(self, fields: tuple[str, ...]) -> list[tuple[int, int]]:
         """Spans of the fields in ``norm``."""

@@ -16,12 +16,22 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Formats of carriers tracking_numbers does not cover, on the compact (no spaces) lower-case
-# form: the lengths commonly printed on these carriers' labels, written from general knowledge
-# and not checked against each carrier's documentation. That is why a match here counts only
-# with the carrier or a tracking word in its sentence; no check digit is verified.
+# Formats on the compact (no spaces) lower-case form, by carrier, and where each comes from.
+# A match here counts only with the carrier or a tracking word in its sentence, and no check
+# digit is verified: carriers' own numbers reach buyers retyped, and a number the check digit
+# rejects is still the order's tracking number, never a phone number.
 CARRIER_FORMATS: dict[str, str] = {
-    "dpd": r"\d{14}",  # DPD parcel number: 14 digits (DPD Group label, "Paketscheinnummer")
+    # jkeen/tracking_number_data (couriers/*.json, the data the tracking_numbers library is
+    # generated from; the library verifies these with their check digits, here the shape alone)
+    "ups": r"1z[0-9a-z]{16}",  # ups.json: 1Z + 16
+    "usps": r"9[1-5]\d{18,20}|\d{20}",  # usps.json: USPS 91 (IMpb 9x…, 20-22) and USPS 20
+    "fedex": r"\d{12}|\d{15}|96\d{20}",  # fedex.json: Express 12, Ground 15, Ground 96 (22)
+    "dhl_express": r"\d{10,11}|j[a-z]{2,3}\d{9,10}",  # dhl.json: DHL Express, Piece ID JJD…
+    # DPD: WooCommerce Fulfillments DPDShippingProvider (woocommerce/woocommerce): 14-digit
+    # parcel numbers in DE, GB and FR (02…/05…/09…, 03…/06…/15…/16…), 12 digits in DE/FR
+    "dpd": r"\d{14}|\d{12}",
+    # the rest: the lengths commonly printed on these carriers' labels, from general knowledge
+    # and not checked against each carrier's documentation
     "dhl_paket": r"\d{12}|00340\d{15}|jjd\d{16,20}",  # DHL Paket: 12 digits, SSCC 00340…, JJD…
     "gls": r"\d{11,12}",  # GLS parcel number: 11 digits (+ check digit on some labels)
     "colissimo": r"\d[a-z]\d{11}",  # Colissimo domestic: 13 characters, e.g. 6A…, 8R…
@@ -31,7 +41,10 @@ CARRIER_FORMATS: dict[str, str] = {
     "brt": r"\d{12,19}",  # BRT (Bartolini) parcel / shipment numbers
     "poste_italiane": r"[a-z0-9]{2}\d{10,11}",  # Poste Italiane domestic (Pacco, Crono)
     "correos": r"p[a-z]\d{10,20}[a-z]{0,2}",  # Correos domestic: PQ…, PK…
-    "royal_mail": r"[a-z]{2}\d{9}gb",  # Royal Mail: S10 …GB
+    # S10 (UPU standard S10: 2 letters, 8 digits, check digit, country) for Royal Mail,
+    # Parcelforce, La Poste, Poste Italiane, Correos abroad; the library checks its digit
+    "royal_mail": r"[a-z]{2}\d{9}gb",
+    "evri_hermes": r"h[0-9a-z]{15}|h\d{19}|\d{14}|\d{16}",  # Evri / Hermes parcel numbers
     "amazon": r"tba\d{12}|(?:qa|es|it|fr|de)\d{10}",  # Amazon Logistics
 }
 _FORMAT = re.compile("|".join(f"(?:{f})" for f in CARRIER_FORMATS.values()))
@@ -44,14 +57,20 @@ _RUN = re.compile(
 _DATE = re.compile(r"\d{4}[ \-]\d{1,2}[ \-]\d{1,2}|\d{1,2}[ \-]\d{1,2}[ \-]\d{4}")
 _QUICK = re.compile(r"\d[ \-]?\d[ \-]?\d[ \-]?\d")
 
+_CARRIERS = (
+    r"ups|usps|fedex|dhl|dpd|gls|hermes|evri|yodel|royal mail|parcelforce|tnt|colissimo|"
+    r"chronopost|mondial relay|relais colis|la poste|colis prive|seur|mrw|correos|nacex|ctt|sda|"
+    r"brt|bartolini|poste italiane|nexive|inpost|amazon logistics|amazon shipping|ontrac|"
+    r"lasership|deutsche post|gel express|go express|envialia|tipsa|zeleris|geodis|asendia"
+)
 CONTEXT = re.compile(
     r"\b(?:track\w*|trace|suivi|colis|sendung\w*|paket\w*|verfolg\w*|seguimiento|envio|"
     r"localizador|expedicion|spedizione|tracciamento|lettera di vettura|waybill|consignment|"
-    r"parcel|package|shipment|reference|referencia|riferimento|codice|"
-    r"ups|usps|fedex|dhl|dpd|gls|hermes|evri|yodel|royal mail|parcelforce|tnt|colissimo|"
-    r"chronopost|mondial relay|relais colis|la poste|seur|mrw|correos|nacex|ctt|sda|brt|"
-    r"bartolini|poste italiane|nexive|inpost|amazon logistics|ontrac|lasership)\b"
+    r"parcel|package|shipment|reference|referencia|riferimento|codice|" + _CARRIERS + r")\b"
 )
+# the carrier's name right before the number ("InPost 6800 1234 …", "Deutsche Post: 0312 …"):
+# whatever its length, the number is that carrier's tracking number
+_CARRIER_BEFORE = re.compile(r"\b(?:" + _CARRIERS + r")\b(?:[ \-]\w{1,10}){0,2}\W{0,4}$")
 
 
 @lru_cache(maxsize=4096)
@@ -115,7 +134,15 @@ def _is_tracking(norm: str, start: int, end: int, sentences: list[tuple[int, int
         return False
     if _DATE.fullmatch(norm, start, end):
         return False  # 2026-11-26, 26 11 2026: a date is not a tracking number
-    if not (_FORMAT.fullmatch(compact) or _library(compact) or _after_tracking_word(norm, start)):
+    if not (
+        _FORMAT.fullmatch(compact)
+        or _library(compact)
+        or _after_tracking_word(norm, start)
+        or (
+            sum(c.isdigit() for c in compact) >= 10
+            and _CARRIER_BEFORE.search(norm, max(0, start - 40), start) is not None
+        )
+    ):
         return False
     # the carrier or a tracking word is named in its sentence
     before = [i for i, (s, e) in enumerate(sentences) if s <= start < e]
