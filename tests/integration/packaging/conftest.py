@@ -1,0 +1,20 @@
+"""The production wheel, built once per session for the packaging tests."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from uv_tool import uv_command
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    build = [*uv_command(), "build", "--wheel", "--out-dir", str(out), str(ROOT)]
+    subprocess.run(build, check=True, capture_output=True)
+    [built] = out.glob("buyer_messaging-*.whl")
+    return built
