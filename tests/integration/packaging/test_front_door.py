@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from uv_tool import uv_command
+from uv_tool import skip_if_index_unreachable, uv_command
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(420)]
 
@@ -42,24 +42,6 @@ accounts:
 STEP_TIMEOUT_S = 240
 
 
-def _index_url() -> str:
-    return os.environ.get("UV_DEFAULT_INDEX") or os.environ.get(
-        "UV_INDEX_URL", "https://pypi.org/simple/"
-    )
-
-
-def _index_unreachable() -> str | None:
-    """Why the package index cannot be reached, or None when it answers."""
-    url = _index_url()
-    if url.startswith("file:"):
-        return None
-    try:
-        urllib.request.urlopen(url, timeout=10).close()
-    except (OSError, urllib.error.URLError) as exc:
-        return f"{url}: {exc}"
-    return None
-
-
 def _install_wheel(wheel: Path, venv: Path) -> None:
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     install = [
@@ -72,9 +54,7 @@ def _install_wheel(wheel: Path, venv: Path) -> None:
     ]
     done = subprocess.run(install, capture_output=True, text=True, timeout=STEP_TIMEOUT_S)
     if done.returncode != 0:
-        why = _index_unreachable()
-        if why:
-            pytest.skip(f"the package index is unreachable ({why}): cannot install the wheel")
+        skip_if_index_unreachable("cannot install the wheel's dependencies")
         raise AssertionError(f"uv pip install of the wheel failed:\n{done.stderr[-4000:]}")
 
 
