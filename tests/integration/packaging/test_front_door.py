@@ -21,8 +21,9 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from uv_tool import skip_if_index_unreachable, uv_command
@@ -39,6 +40,7 @@ accounts:
     kinds: [review_request, unavailability_notice]
     lookback_days: 5
 """
+ACCOUNT_TZ = "America/Los_Angeles"  # the US marketplace's, as the account names no timezone
 STEP_TIMEOUT_S = 240
 
 
@@ -224,11 +226,14 @@ def test_a_plain_install_and_the_readme_steps_give_a_green_run_and_the_dashboard
         )  # fmt: skip
     try:
         # the api-server starts while the run goes: two cores, two slow starts
-        # a UTC midnight, as the README's date: the run covers the last complete local day before
-        today = datetime.now(UTC).date().isoformat()
-        run = _airflow(env, "dags", "test", f"buyer_messaging_{ACCOUNT}", today)
+        # README step 7: the local midnight after the day, with the account's UTC offset
+        midnight = datetime.now(ZoneInfo(ACCOUNT_TZ)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        run = _airflow(env, "dags", "test", f"buyer_messaging_{ACCOUNT}", midnight.isoformat())
         output = run.stdout + run.stderr
         assert "DagRun Finished" in output and "state=success" in output, output[-4000:]
+        assert f"summary: {ACCOUNT} {midnight.date() - timedelta(days=1)}:" in output
 
         by_status = _outbox_by_status(warehouse)
         assert by_status.get("sent", 0) > 0, by_status  # messages really went to the emulator
