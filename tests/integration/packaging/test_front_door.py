@@ -214,6 +214,14 @@ def test_a_plain_install_and_the_readme_steps_give_a_green_run_and_the_dashboard
     connections = tmp_path / "connections.json"
     connections.write_text(json.dumps(_connections(emulator_url, warehouse)))
     _airflow(env, "connections", "import", str(connections))
+    # README step 4: the warehouse's migrations by hand, through the connection just created
+    migrate = subprocess.run(
+        [str(venv / "bin" / "buyer-messaging"), "migrate"],
+        env=env, capture_output=True, text=True, timeout=STEP_TIMEOUT_S,
+    )  # fmt: skip
+    assert migrate.returncode == 0 and "\napplied: 0001_schemas" in migrate.stdout, (
+        migrate.stdout + migrate.stderr
+    )[-4000:]
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
