@@ -226,6 +226,7 @@ def test_a_plain_install_and_the_readme_steps_give_a_green_run_and_the_dashboard
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "api-server.log"
+    # started before the run, so that its slow start overlaps the run's
     with log.open("w") as out:
         api_server = subprocess.Popen(
             [str(venv / "bin" / "airflow"), "api-server", "--host", "127.0.0.1",
@@ -233,7 +234,6 @@ def test_a_plain_install_and_the_readme_steps_give_a_green_run_and_the_dashboard
             env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
-        # the api-server starts while the run goes: two cores, two slow starts
         # README step 7: the local midnight after the day, with the account's UTC offset
         midnight = datetime.now(ZoneInfo(ACCOUNT_TZ)).replace(
             hour=0, minute=0, second=0, microsecond=0
