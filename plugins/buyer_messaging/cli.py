@@ -289,6 +289,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         and not (args.order and args.by and args.resolution)
     ):
         parser.error("cases close needs --order, --by and --resolution")
+    if hasattr(args, "dsn") and not args.dsn:
+        from airflow.exceptions import AirflowNotFoundException
+
+        from buyer_messaging.warehouse import connection
+
+        try:
+            args.dsn = connection.warehouse_dsn_outside_tasks(connection.WAREHOUSE_CONN_ID)
+        except AirflowNotFoundException:
+            print(
+                f"buyer-messaging: no Airflow connection {connection.WAREHOUSE_CONN_ID!r} (create it, see"
+                " README.md) and no --dsn",
+                file=sys.stderr,
+            )
+            return 2
     return int(args.func(args) or 0)
 
 

@@ -26,13 +26,13 @@ ALL_KINDS: tuple[str, ...] = KIND_NAMES
 
 def data_docs_dir() -> Path:
     """Where validation writes Great Expectations' data docs: `$BUYER_MESSAGING_DATA_DOCS`,
-    else var/data_docs beside a checkout's include/, else under AIRFLOW_HOME (never inside
-    an installed package)."""
+    else var/data_docs in a source checkout running its own include/, else under AIRFLOW_HOME
+    (never inside an installed package, nor beside a deployment's copy of include/)."""
     if os.environ.get("BUYER_MESSAGING_DATA_DOCS"):
         return Path(os.environ["BUYER_MESSAGING_DATA_DOCS"])
-    include = include_dir()
-    if include != PACKAGE_INCLUDE.resolve():
-        return include.parent / "var" / "data_docs"
+    checkout_include = project_root() / "include"
+    if include_dir() == checkout_include.resolve() and checkout_include.is_dir():
+        return project_root() / "var" / "data_docs"
     home = Path(os.environ.get("AIRFLOW_HOME") or "~/airflow").expanduser()
     return home / "buyer_messaging" / "data_docs"
 

@@ -65,6 +65,19 @@ def warehouse_dsn(conn_id: str = WAREHOUSE_CONN_ID) -> str:
     return dsn_from_connection(BaseHook.get_connection(conn_id))
 
 
+def warehouse_dsn_outside_tasks(conn_id: str = WAREHOUSE_CONN_ID) -> str:
+    """The warehouse DSN for a command run by hand, found as `airflow connections get` finds it:
+    environment, secrets backends and Airflow's metadata database. The Task SDK's lookup
+    (`warehouse_dsn`) skips the metadata database outside a task, where `airflow connections
+    add` keeps connections."""
+    explicit = os.environ.get("BUYER_MESSAGING_WAREHOUSE_DSN")
+    if explicit:
+        return explicit
+    from airflow.models.connection import Connection
+
+    return dsn_from_connection(Connection.get_connection_from_secrets(conn_id))
+
+
 def connect(dsn: str | None = None, *, application_name: str = "buyer-messaging") -> PgConnection:
     import psycopg2
 

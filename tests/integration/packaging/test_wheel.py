@@ -9,26 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from uv_tool import uv_command
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _uv() -> list[str]:
-    for python in (sys.executable, "python3"):
-        if subprocess.run([python, "-m", "uv", "--version"], capture_output=True).returncode == 0:
-            return [python, "-m", "uv"]
-    pytest.skip("uv is not installed (make venv installs it)")
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    build = [*_uv(), "build", "--wheel", "--out-dir", str(out), str(ROOT)]
-    subprocess.run(build, check=True, capture_output=True)
-    [built] = out.glob("buyer_messaging-*.whl")
-    return built
 
 
 def test_the_wheel_carries_include_and_the_plugin_entry_point_but_no_dev_tools(wheel):
@@ -75,7 +60,7 @@ def test_an_installed_wheel_finds_its_include_dir_from_package_data(wheel, tmp_p
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     subprocess.run(
-        [*_uv(), "pip", "install", "--python", str(venv / "bin" / "python"), "--no-deps", str(wheel)],
+        [*uv_command(), "pip", "install", "--python", str(venv / "bin" / "python"), "--no-deps", str(wheel)],
         check=True, capture_output=True,
     )  # fmt: skip
     [site] = (venv / "lib").glob("python3.*/site-packages")
