@@ -505,14 +505,15 @@ def message_rows(account_id: str, count: int, *, start: int = 0) -> Iterator[tup
 # -- the product's sender, as tasks.send wires it ------------------------------------------------
 
 
-def caller_for(dsn: str, account_id: str, *, shared: bool = True) -> Any:
-    """An SpApiCaller as tasks.send builds it: buckets shared in the warehouse when it can."""
+def caller_for(conn: Any, account_id: str, *, shared: bool = True) -> Any:
+    """An SpApiCaller as tasks.send builds it: buckets shared in the warehouse when it can,
+    on the sender's own connection `conn`."""
     import inspect
 
     from buyer_messaging.spapi.calls import SpApiCaller
 
     if shared and "shared" in inspect.signature(SpApiCaller).parameters:
-        return SpApiCaller(shared=(dsn, account_id))
+        return SpApiCaller(shared=(conn, account_id))
     return SpApiCaller()
 
 

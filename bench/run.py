@@ -41,6 +41,7 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
     ],
     "lint": [("render_lint_100k_s", "s", "< 30"), ("lint_msgs_per_s", "msgs/s", ">= 5000")],
     "render_memory": [("render_lint_peak_rss_mb_1m", "MB", "<= 300")],
+    "connections": [("pg_connections_per_task", "connections", "<= 1")],
     "lint_eval": [
         ("lint_eval_block_recall", "blocked/must-block", ">= 0.99"),
         ("lint_eval_false_blocks", "blocked/must-pass", "<= 0.03"),

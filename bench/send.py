@@ -136,7 +136,7 @@ def run(quick: bool) -> list[Figure]:
 
         conn = connect(dsn)
         client = solicitations_client(emu.url)
-        caller = caller_for(dsn, ACCOUNT)
+        caller = caller_for(conn, ACCOUNT)
         out: dict[str, Any] = {}
         t0 = time.monotonic()
         thread = threading.Thread(target=_sender, args=(conn, caller, client, n, out), daemon=True)

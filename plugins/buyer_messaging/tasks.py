@@ -313,7 +313,7 @@ def send_batches(account_id: str, context: dict[str, Any]) -> list[dict[str, Any
         log.info("summary: dry run: nothing will be sent")
         return []
     conn, dsn = _warehouse()
-    caller = SpApiCaller(shared=(dsn, acc.id))
+    caller = SpApiCaller(shared=(conn, acc.id))
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
     with closing(conn):
         settled = settle_orphans(
@@ -349,7 +349,7 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     acc = account(account_id)
     conn, dsn = _warehouse()
     # buckets in the warehouse: every batch and worker of this account shares Amazon's rate
-    caller = SpApiCaller(shared=(dsn, acc.id))
+    caller = SpApiCaller(shared=(conn, acc.id))
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
     with closing(conn):
         channel = channel_for(batch["kind"], pack, caller, lambda name: _client(acc, name))
