@@ -50,7 +50,7 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
     ],
     "quality": [("validate_100k_s", "s", "< 60")],
     "load": [("bulk_load_speedup", "x", ">= 5"), ("load_rows_per_s", "rows/s", None)],
-    "parse": [("dag_parse_ms", "ms", "< 1000")],
+    "parse": [("dag_parse_ms_200_accounts", "ms", "<= 300")],
     "exactly_once": [
         ("duplicates", "orders", "== 0"),
         ("lost", "messages", "== 0"),
