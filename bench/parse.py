@@ -4,7 +4,7 @@ Parse: what the DAG processor pays for each file under dags/, every parse interv
 file is parsed in a fresh process that has already imported airflow.sdk and its DAG class,
 and the Airflow modules the file imports (the processor pre-imports those before it forks a
 parse: `parsing_pre_import_modules`, on by default), so the time is our module's own;
-median of 3. The figure is the parse's CPU time (`time.process_time`): the processor's cost,
+median of 3 (quick: 1). The figure is the parse's CPU time (`time.process_time`): the processor's cost,
 and steady on a shared two-core machine where wall time moves threefold; wall time is in the
 note. The headline is the slowest file.
 
@@ -153,7 +153,7 @@ def _account_file(account_id: str) -> Path:
 
 
 def run(quick: bool) -> list[Figure]:
-    runs = RUNS
+    runs = 1 if quick else RUNS  # CPU time barely moves between runs; wall time would
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="bm-bench-parse-") as tmp:
         env = _env(tmp)
