@@ -1,7 +1,7 @@
 """Planning at scale: plan_day over 100,000 (and 1,000,000) orders in staging.
 
 Staging is bulk-loaded with COPY (not timed), ANALYZEd, then plan_day runs in a child process
-that times only the planning and reports its own peak RSS (resource.getrusage), so memory
+that times only the planning and reports its own peak RSS (VmHWM, common.peak_rss_mb), so memory
 that grows with the day's size shows up. Both sizes are loaded first and planned in turn
 (small, big, small, big; the outbox emptied before each), so the ratio compares runs made
 side by side; per size the faster run counts: a single run's time varies with the server's
@@ -21,7 +21,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.common import PY, ROOT, Figure, connect, copy_rows, order_id, throwaway_database
+from bench.common import (
+    PY,
+    ROOT,
+    Figure,
+    connect,
+    copy_rows,
+    order_id,
+    peak_rss_mb,
+    throwaway_database,
+)
 
 ACCOUNT = "bench_plan"
 STATUSES = ("Shipped",) * 18 + ("Unshipped", "Canceled")
@@ -60,7 +69,6 @@ def load_staging(dsn: str, count: int, now: datetime) -> None:
 
 def child(dsn: str) -> None:
     """In its own process: plan the run day, print {seconds, counts, peak_rss_mb}."""
-    import resource
     import time
 
     from buyer_messaging.plan.planner import plan_day
@@ -75,7 +83,7 @@ def child(dsn: str) -> None:
     )  # fmt: skip
     seconds = time.perf_counter() - started
     conn.close()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     print(json.dumps({"seconds": seconds, "counts": dict(counts), "peak_rss_mb": rss_mb}))
 
 

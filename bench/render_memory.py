@@ -4,7 +4,7 @@ Staging (orders with the buyer's name and delivery address in `raw`, one item ea
 package with carrier and tracking number) and the outbox's planned shipment confirmations
 are bulk-loaded with COPY and ANALYZEd (not measured). Then `render_and_lint` (the function
 `tasks.render_and_lint` calls) runs in a child process over all of them, on one connection,
-and the child reports its own peak RSS (`resource.getrusage`): the stage's whole process,
+and the child reports its own peak RSS (VmHWM, `common.peak_rss_mb`): the stage's whole process,
 interpreter, Jinja2, Babel, the linter's rules and Hyperscan database included.
 
 Quick mode: 200,000 rows, named so (`render_lint_peak_rss_mb_200k`); the 1M figure is only
@@ -14,7 +14,6 @@ produced by a full run.
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -22,7 +21,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.common import PY, ROOT, Figure, connect, copy_rows, order_id, throwaway_database
+from bench.common import (
+    PY,
+    ROOT,
+    Figure,
+    connect,
+    copy_rows,
+    order_id,
+    peak_rss_mb,
+    throwaway_database,
+)
 
 ACCOUNT = "bench_render"
 SHIPMENT_COLUMNS = (
@@ -126,7 +134,7 @@ def child(dsn: str) -> None:
     from buyer_messaging.render_and_lint import render_and_lint
 
     rules = load_rules()  # the stage's own start-up, so the figure below is the stage's growth
-    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before_mb = peak_rss_mb()
     conn = connect(dsn)
     started = time.perf_counter()
     counts = render_and_lint(
@@ -134,7 +142,7 @@ def child(dsn: str) -> None:
     )
     seconds = time.perf_counter() - started
     conn.close()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(
         json.dumps(
             {
