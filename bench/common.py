@@ -94,6 +94,24 @@ def failed(name: str, unit: str, target: str | None, why: str) -> Figure:
     return fig
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident set size, in MB.
+
+    /proc/self/status's VmHWM where there is one: it belongs to this program's own memory map.
+    getrusage's ru_maxrss is kept across execve on Linux, so a child started by a big process
+    (bench.run, after in-process benchmarks) would report at least its parent's size."""
+    import resource
+
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 # -- warehouse -----------------------------------------------------------------------------------
 
 
@@ -505,14 +523,15 @@ def message_rows(account_id: str, count: int, *, start: int = 0) -> Iterator[tup
 # -- the product's sender, as tasks.send wires it ------------------------------------------------
 
 
-def caller_for(dsn: str, account_id: str, *, shared: bool = True) -> Any:
-    """An SpApiCaller as tasks.send builds it: buckets shared in the warehouse when it can."""
+def caller_for(conn: Any, account_id: str, *, shared: bool = True) -> Any:
+    """An SpApiCaller as tasks.send builds it: buckets shared in the warehouse when it can,
+    on the sender's own connection `conn`."""
     import inspect
 
     from buyer_messaging.spapi.calls import SpApiCaller
 
     if shared and "shared" in inspect.signature(SpApiCaller).parameters:
-        return SpApiCaller(shared=(dsn, account_id))
+        return SpApiCaller(shared=(conn, account_id))
     return SpApiCaller()
 
 

@@ -50,7 +50,7 @@ def child(dsn: str, url: str, limit: int) -> None:
     """One sender process, wired as tasks.send wires it: send_batch until nothing is left."""
     quiet_logs()
     conn = connect(dsn)
-    caller = caller_for(dsn, ACCOUNT)
+    caller = caller_for(conn, ACCOUNT)
     counts = send_review_requests(
         conn, caller, solicitations_client(url), account_id=ACCOUNT, limit=limit
     )

@@ -45,6 +45,8 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
         ("peak_rss_mb", "MB", "< 500"),
     ],
     "lint": [("render_lint_100k_s", "s", "< 30"), ("lint_msgs_per_s", "msgs/s", ">= 5000")],
+    "render_memory": [("render_lint_peak_rss_mb_1m", "MB", "<= 300")],
+    "connections": [("pg_connections_per_task", "connections", "<= 1")],
     "lint_eval": [
         ("lint_eval_block_recall", "blocked/must-block", ">= 0.99"),
         ("lint_eval_false_blocks", "blocked/must-pass", "<= 0.03"),
@@ -53,7 +55,7 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
     ],
     "quality": [("validate_100k_s", "s", "< 60")],
     "load": [("bulk_load_speedup", "x", ">= 5"), ("load_rows_per_s", "rows/s", None)],
-    "parse": [("dag_parse_ms", "ms", "< 1000")],
+    "parse": [("dag_parse_ms_200_accounts", "ms", "<= 300")],
     "exactly_once": [
         ("duplicates", "orders", "== 0"),
         ("lost", "messages", "== 0"),

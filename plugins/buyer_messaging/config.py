@@ -141,14 +141,37 @@ def load_accounts(path: Path | str | None = None) -> list[Account]:
     return read.accounts
 
 
+# (path, the file's text) -> what read_accounts found there: a DAG file and the task it runs
+# read the accounts file in one process, and a file that did not change is not parsed again
+# (keyed on the text, not the modification time: a rewrite within the clock's tick counts)
+_READ_CACHE: dict[tuple[str, str], AccountsRead] = {}
+# libyaml's loader when PyYAML was built with it: the same documents, several times faster
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_accounts(path: Path | str | None = None) -> AccountsRead:
     """Every valid account, and a problem per invalid one: a typo in one account must not
-    take every other account's DAG down. A file that cannot be read at all still raises."""
+    take every other account's DAG down. A file that cannot be read at all still raises.
+
+    Cached per process on the file's text: reading it is cheap, parsing and validating 200
+    accounts is not."""
     path = Path(path) if path else accounts_path()
     try:
-        raw = yaml.safe_load(path.read_text())
+        text = path.read_text()
     except FileNotFoundError:
         raise ConfigError(f"{path}: accounts file not found") from None
+    key = (str(path), text)
+    found = _READ_CACHE.get(key)
+    if found is None:
+        found = _parse_accounts(path, text)
+        _READ_CACHE.clear()  # one accounts file per deployment: keep only its latest reading
+        _READ_CACHE[key] = found
+    return AccountsRead(found.path, list(found.accounts), list(found.problems))
+
+
+def _parse_accounts(path: Path, text: str) -> AccountsRead:
+    try:
+        raw = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: not valid YAML: {err}") from None
     try:

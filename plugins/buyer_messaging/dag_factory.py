@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zlib
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -149,9 +151,48 @@ def build_dag(acc: Account) -> Any:
     return dag
 
 
-def build_dags(path: str | None = None) -> dict[str, Any]:
-    """A DAG per valid account; the invalid ones are raise_account_problems()' business."""
-    return {acc.dag_id: build_dag(acc) for acc in read_accounts(path).accounts}
+_SHARD_FILE = re.compile(r"_(\d+)_of_(\d+)\.py$")
+
+
+def shard_of(account_id: str, shards: int) -> int:
+    """Which of `shards` DAG files builds the account's DAG (1-based), stable across runs and
+    processes (not Python's salted hash)."""
+    return zlib.crc32(account_id.encode()) % shards + 1
+
+
+def build_dags(path: str | None = None, *, shard_file: str | None = None) -> dict[str, Any]:
+    """A DAG per valid account; the invalid ones are raise_account_problems()' business.
+
+    `shard_file`: the calling DAG file, named `..._<k>_of_<n>.py`: it builds the accounts of
+    shard k of n only. Airflow parses each file in its own process, and building an account's
+    DAG costs a few milliseconds (its operators), so with n files no one file's parse grows
+    past ~25 accounts' worth at 200 accounts. A file that cannot be read raises from shard 1
+    only, so it shows as one import error.
+
+    A task's process parses its DAG file only to find its own DAG: Airflow's parsing context
+    names it, and only that account's DAG is built (Airflow's documented optimisation for
+    generated DAGs). The DAG processor's context names none: all of the shard are built.
+    """
+    from airflow.sdk import get_parsing_context
+
+    shard, shards = 1, 1
+    if shard_file is not None:
+        match = _SHARD_FILE.search(shard_file)
+        if not match or not 1 <= int(match[1]) <= int(match[2]):
+            raise ValueError(f"{shard_file}: a shard's DAG file is named ..._<k>_of_<n>.py")
+        shard, shards = int(match[1]), int(match[2])
+    try:
+        accounts = read_accounts(path).accounts
+    except ConfigError:
+        if shard == 1:
+            raise
+        return {}
+    wanted = get_parsing_context().dag_id
+    return {
+        acc.dag_id: build_dag(acc)
+        for acc in accounts
+        if shard_of(acc.id, shards) == shard and (not wanted or acc.dag_id == wanted)
+    }
 
 
 def raise_account_problems(path: str | None = None) -> None:
@@ -164,5 +205,5 @@ def raise_account_problems(path: str | None = None) -> None:
     try:
         read = read_accounts(path)
     except ConfigError:
-        return  # a file that cannot be read at all: buyer_messaging_accounts.py says so
+        return  # a file that cannot be read at all: buyer_messaging_accounts_1_of_8.py says so
     read.raise_problems()

@@ -8,6 +8,7 @@ value) or a blocking lint violation marks it `blocked` with the codes, and it is
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -220,88 +221,131 @@ def render_and_lint(
     rules: RuleSet | None = None,
     addresses: Callable[[str], list[str]] | None = None,
     locales: Callable[[str], str | None] | None = None,
+    chunk_rows: int = compose.CHUNK_ROWS,
 ) -> Counter[str]:
     """`addresses(order_id)`: the delivery address lines of an order whose address extraction
     did not keep (`render.address.DeliveryAddresses` reads it from Amazon now); a shipment
     confirmation with no address either way is blocked as missing required content.
     `locales(order_id)`: the buyer's preferred locale (`render.buyer_locale.BuyerLocales`);
-    the message is in it when we have templates in its language, else the marketplace's."""
+    the message is in it when we have templates in its language, else the marketplace's.
+
+    Streams: the planned rows come `chunk_rows` at a time and each chunk's verdicts are
+    committed before the next is read, so memory does not grow with the day. A crash leaves
+    the chunks already done ready/blocked and the rest planned; a re-run picks up the rest."""
     counts: Counter[str] = Counter()
     with transaction(conn) as cur:
         counts["ready"] += outbox.ready_without_text(cur, account_id, AMAZON_WRITTEN, locale)
-        planned = compose.planned_with_context(cur, account_id, WRITTEN_BY_US)
-    if not planned:
+    chunks = compose.planned_chunks(conn, account_id, WRITTEN_BY_US, chunk_rows=chunk_rows)
+    first = next(chunks, None)
+    if first is None:
         return counts
     from buyer_messaging.experiments.policy import load_ab_tests
-    from buyer_messaging.lint import lint_message, load_rules
+    from buyer_messaging.lint import load_rules
     from buyer_messaging.policies import load_product_info
-    from buyer_messaging.render import RenderError, choose_locale, render_message
 
-    rules = rules or load_rules()
-    product_info = load_product_info()
-    ab_tests = load_ab_tests()
-    verdicts: list[compose.VerdictRow] = []
-    violations: list[compose.ViolationRow] = []
-    for row in planned:
-        preferred = locales(row["amazon_order_id"]) if locales is not None else None
-        msg_locale = choose_locale(row["marketplace"], preferred)
-        context = template_context(row, seller_name)
-        if row["kind"] == "shipment_confirmation":
-            # the address extraction kept (until the retention purge), else Amazon's, now
-            stored = address_lines(row.get("stored_address"))
-            if not stored and addresses is not None:
-                stored = addresses(row["amazon_order_id"])
-            context["delivery_address"] = stored
-        if row["kind"] == "product_info":
-            # the message is about the item whose text it carries, not the order's first item
-            item, context["product_info"] = product_info_for(
-                product_info, context["items"], msg_locale
-            )
-            context["items"] = [item] if item else []
-        try:
-            msg = render_message(
-                row["kind"], msg_locale, context, account_id=account_id, html=False,
-                variant=ab_tests.template_of(row.get("ab_test"), row.get("variant")),
-            )  # fmt: skip
-        except RenderError as err:
-            verdicts.append(
-                (
-                    row["id"],
-                    "blocked",
-                    msg_locale,
-                    None,
-                    None,
-                    ["missing_required_content"],
-                    str(err),
-                )
-            )
-            violations.append(
-                (row["id"], "render", "missing_required_content", "block", str(err)[:500])
-            )
-            counts["blocked"] += 1
-            continue
-        verdict = lint_message(
-            rules, kind=row["kind"], locale=msg_locale, subject=msg.subject, body=msg.body,
-            channel=CHANNEL_OF.get(row["kind"], "email_relay"), order_id=row["amazon_order_id"],
-            preferred_locale=preferred, facts=lint_facts(context),
-        )  # fmt: skip
-        codes = sorted({v.category for v in verdict.violations if v.severity == "block"})
-        status = "blocked" if verdict.verdict == "block" else "ready"
-        pii = buyer_pii(context)
-        error = (
-            "; ".join(
-                f"{v.rule}: {redact(v.excerpt or '', pii)}"
-                for v in verdict.violations
-                if v.severity == "block"
-            )
-            or None
-        )
-        verdicts.append((row["id"], status, msg_locale, msg.subject, msg.body, codes, error))
-        violations += [
-            (row["id"], v.rule, v.category, v.severity, redact(v.excerpt or "", pii)[:500])
-            for v in verdict.violations
-        ]
-        counts[status] += 1
-    with transaction(conn) as cur:
-        compose.apply_verdicts(cur, verdicts, violations)
+    prepare = _Preparer(
+        account_id=account_id, seller_name=seller_name, rules=rules or load_rules(),
+        product_info=load_product_info(), ab_tests=load_ab_tests(), addresses=addresses,
+        locales=locales,
+    )  # fmt: skip
+    try:
+        for chunk in itertools.chain([first], chunks):
+            verdicts, violations = prepare.chunk(chunk, counts)
+            with transaction(conn) as cur:
+                compose.apply_verdicts(cur, verdicts, violations)
+    finally:
+        chunks.close()  # the server-side cursor, now rather than when collected
     return counts
+
+
+class _Preparer:
+    """Renders and lints planned rows with what every chunk of one run shares."""
+
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        seller_name: str | None,
+        rules: Any,
+        product_info: Any,
+        ab_tests: Any,
+        addresses: Callable[[str], list[str]] | None,
+        locales: Callable[[str], str | None] | None,
+    ) -> None:
+        self.account_id, self.seller_name = account_id, seller_name
+        self.rules, self.product_info, self.ab_tests = rules, product_info, ab_tests
+        self.addresses, self.locales = addresses, locales
+
+    def chunk(
+        self, planned: list[dict[str, Any]], counts: Counter[str]
+    ) -> tuple[list[compose.VerdictRow], list[compose.ViolationRow]]:
+        """(verdicts, violations) of the rows, for compose.apply_verdicts; counts updated."""
+        from buyer_messaging.lint import lint_message
+        from buyer_messaging.render import RenderError, choose_locale, render_message
+
+        account_id, rules = self.account_id, self.rules
+        addresses, locales = self.addresses, self.locales
+        product_info, ab_tests, seller_name = self.product_info, self.ab_tests, self.seller_name
+        verdicts: list[compose.VerdictRow] = []
+        violations: list[compose.ViolationRow] = []
+        for row in planned:
+            preferred = locales(row["amazon_order_id"]) if locales is not None else None
+            msg_locale = choose_locale(row["marketplace"], preferred)
+            context = template_context(row, seller_name)
+            if row["kind"] == "shipment_confirmation":
+                # the address extraction kept (until the retention purge), else Amazon's, now
+                stored = address_lines(row.get("stored_address"))
+                if not stored and addresses is not None:
+                    stored = addresses(row["amazon_order_id"])
+                context["delivery_address"] = stored
+            if row["kind"] == "product_info":
+                # the message is about the item whose text it carries, not the order's first item
+                item, context["product_info"] = product_info_for(
+                    product_info, context["items"], msg_locale
+                )
+                context["items"] = [item] if item else []
+            try:
+                msg = render_message(
+                    row["kind"], msg_locale, context, account_id=account_id, html=False,
+                    variant=ab_tests.template_of(row.get("ab_test"), row.get("variant")),
+                )  # fmt: skip
+            except RenderError as err:
+                verdicts.append(
+                    (
+                        row["id"],
+                        "blocked",
+                        msg_locale,
+                        None,
+                        None,
+                        ["missing_required_content"],
+                        str(err),
+                    )
+                )
+                violations.append(
+                    (row["id"], "render", "missing_required_content", "block", str(err)[:500])
+                )
+                counts["blocked"] += 1
+                continue
+            verdict = lint_message(
+                rules, kind=row["kind"], locale=msg_locale, subject=msg.subject, body=msg.body,
+                channel=CHANNEL_OF.get(row["kind"], "email_relay"), order_id=row["amazon_order_id"],
+                preferred_locale=preferred, facts=lint_facts(context),
+            )  # fmt: skip
+            codes = sorted({v.category for v in verdict.violations if v.severity == "block"})
+            status = "blocked" if verdict.verdict == "block" else "ready"
+            pii = buyer_pii(context)
+            error = (
+                "; ".join(
+                    f"{v.rule}: {redact(v.excerpt or '', pii)}"
+                    for v in verdict.violations
+                    if v.severity == "block"
+                )
+                or None
+            )
+            verdicts.append((row["id"], status, msg_locale, msg.subject, msg.body, codes, error))
+            violations += [
+                (row["id"], v.rule, v.category, v.severity, redact(v.excerpt or "", pii)[:500])
+                for v in verdict.violations
+            ]
+            counts[status] += 1
+        return verdicts, violations

@@ -340,7 +340,7 @@ def send_batches(account_id: str, context: Context) -> list[dict[str, Any]]:
         budget=timedelta(minutes=acc.send_budget_minutes) if acc.send_budget_minutes else None,
     )  # fmt: skip
     conn, dsn = _warehouse()
-    caller = SpApiCaller(shared=(dsn, acc.id))
+    caller = SpApiCaller(shared=(conn, acc.id))
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
     with closing(conn):
         settled = settle_orphans(
@@ -378,7 +378,7 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     acc = account(account_id)
     conn, dsn = _warehouse()
     # buckets in the warehouse: every batch and worker of this account shares Amazon's rate
-    caller = SpApiCaller(shared=(dsn, acc.id))
+    caller = SpApiCaller(shared=(conn, acc.id))
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
     deadline = datetime.fromisoformat(batch["deadline"]) if batch.get("deadline") else None
     with closing(conn):

@@ -65,7 +65,7 @@ def test_parsing_the_dag_file_does_not_import_heavy_stage_libraries():
         import runpy, sys, time
         import airflow.sdk  # Airflow's own import cost is not the DAG file's
         t = time.perf_counter()
-        runpy.run_path({str(ROOT / "dags" / "buyer_messaging_accounts.py")!r})
+        runpy.run_path({str(ROOT / "dags" / "buyer_messaging_accounts_1_of_8.py")!r})
         print(f"parse_ms={{(time.perf_counter() - t) * 1000:.0f}}")
         heavy = [m for m in ("great_expectations", "sp_api", "psycopg2", "babel", "phonenumbers")
                  if m in sys.modules]
@@ -106,7 +106,7 @@ def test_an_unreadable_accounts_file_is_one_import_error_naming_it(tmp_path, mon
     monkeypatch.setenv("BUYER_MESSAGING_ACCOUNTS", str(bad))
     bag = DagBag(dag_folder=str(ROOT / "dags"))
     [(path, error)] = bag.import_errors.items()
-    assert Path(path).name == "buyer_messaging_accounts.py"
+    assert Path(path).name == "buyer_messaging_accounts_1_of_8.py"  # one error, not one a shard
     assert str(bad) in error and "not valid YAML" in error
 
 
@@ -121,13 +121,49 @@ def test_fifty_accounts_parse_into_fifty_dags_in_their_time_zones(tmp_path, monk
     accounts = tmp_path / "accounts.yaml"
     accounts.write_text("\n".join(lines) + "\n")
     monkeypatch.setenv("BUYER_MESSAGING_ACCOUNTS", str(accounts))
-    bag = DagBag(dag_folder=str(ROOT / "dags" / "buyer_messaging_accounts.py"))
+    bag = DagBag(dag_folder=str(ROOT / "dags"))
     assert bag.import_errors == {}
-    assert len(bag.dag_ids) == 50
+    shop_dags = [d for d in bag.dag_ids if d.startswith("buyer_messaging_shop_")]
+    assert len(shop_dags) == 50
     assert bag.dags["buyer_messaging_shop_02"].timezone.name == "Europe/Paris"
-    [seconds] = _parse_times(bag).values()
-    with capsys.disabled():  # the target (< 1 s) is checked by `make bench`, not a timed test
-        print(f"\n50 accounts: buyer_messaging_accounts.py parsed in {seconds * 1000:.0f} ms")
+    # every shard file builds its part, each account in exactly one file
+    files = {Path(bag.dags[d].fileloc).name for d in shop_dags}
+    assert files == {f"buyer_messaging_accounts_{k}_of_8.py" for k in range(1, 9)}
+    with capsys.disabled():  # the target is checked by `make bench`, not a timed test
+        for path, seconds in sorted(_parse_times(bag).items()):
+            print(f"\n50 accounts: {Path(path).name} parsed in {seconds * 1000:.0f} ms")
+
+
+def test_a_task_process_builds_only_its_own_dag(tmp_path, monkeypatch):
+    """Airflow's task runner sets the parsing context to the task's DAG before it parses the
+    DAG's file: that file then builds one DAG, not its whole shard."""
+    import runpy
+
+    from airflow.sdk import DAG
+
+    from buyer_messaging.dag_factory import shard_of
+
+    accounts = tmp_path / "accounts.yaml"
+    accounts.write_text(
+        "accounts:\n" + "".join(f"  - {{id: shop_{i:02d}, marketplace: US}}\n" for i in range(40))
+    )
+    monkeypatch.setenv("BUYER_MESSAGING_ACCOUNTS", str(accounts))
+    dag_file = ROOT / "dags" / f"buyer_messaging_accounts_{shard_of('shop_07', 8)}_of_8.py"
+    whole = runpy.run_path(str(dag_file))
+    assert sum(isinstance(v, DAG) for v in whole.values()) > 1
+    monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "buyer_messaging_shop_07")
+    only = runpy.run_path(str(dag_file))
+    assert [k for k, v in only.items() if isinstance(v, DAG)] == ["buyer_messaging_shop_07"]
+
+
+def test_an_edited_accounts_file_is_read_again_in_the_same_process(tmp_path):
+    from buyer_messaging.config import read_accounts
+
+    accounts = tmp_path / "accounts.yaml"
+    accounts.write_text("accounts:\n  - {id: one, marketplace: US}\n")
+    assert [a.id for a in read_accounts(accounts).accounts] == ["one"]
+    accounts.write_text("accounts:\n  - {id: two, marketplace: US}\n")  # same size, same tick
+    assert [a.id for a in read_accounts(accounts).accounts] == ["two"]
 
 
 def test_airflow_keeps_no_dag_of_a_file_that_raises_after_defining_them(tmp_path):

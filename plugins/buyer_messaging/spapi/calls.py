@@ -74,11 +74,13 @@ class SpApiCaller:
         backoff_cap: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
-        shared: tuple[str, str] | None = None,
+        shared: tuple[Any, str] | None = None,
         unreachable_budget_s: float = 20.0,
     ) -> None:
-        """`shared=(dsn, account_id)` keeps the buckets in the warehouse, shared by every
-        batch and worker of the account; without it they live in this process.
+        """`shared=(conn, account_id)` keeps the buckets in the warehouse, shared by every
+        batch and worker of the account, all on `conn` (the task's warehouse connection; a
+        DSN instead opens one connection for all of them, closed by `close`); without it they
+        live in this process.
         `unreachable_budget_s` caps the time spent waiting on an endpoint that cannot be
         reached at all: past it the call fails and Airflow's task retry takes over."""
         self.max_attempts = max_attempts
@@ -88,6 +90,7 @@ class SpApiCaller:
         self._sleep = sleep
         self._clock = clock
         self._shared = shared
+        self._own_conn: Any = None
         self.buckets: dict[str, TokenBucket | SharedTokenBucket] = {}
         self.calls: Counter[str] = Counter()
         self.throttled: Counter[str] = Counter()
@@ -98,20 +101,32 @@ class SpApiCaller:
             rate, burst = usage_plan(operation)
             burst = max(1, burst - BURST_HEADROOM)
             if self._shared:
-                dsn, account_id = self._shared
                 self.buckets[operation] = SharedTokenBucket(
-                    dsn, account_id, operation, rate, burst, sleep=self._sleep
-                )
+                    self._bucket_connection(), self._shared[1], operation, rate, burst,
+                    sleep=self._sleep,
+                )  # fmt: skip
             else:
                 self.buckets[operation] = TokenBucket(
                     rate, burst, clock=self._clock, sleep=self._sleep
                 )
         return self.buckets[operation]
 
+    def _bucket_connection(self) -> Any:
+        assert self._shared is not None
+        target, account_id = self._shared
+        if not isinstance(target, str):
+            return target
+        if self._own_conn is None:
+            from buyer_messaging.warehouse.connection import connect
+
+            self._own_conn = connect(target, application_name=f"bm-rate {account_id}"[:63])
+        return self._own_conn
+
     def close(self) -> None:
-        for bucket in self.buckets.values():
-            if isinstance(bucket, SharedTokenBucket):
-                bucket.close()
+        """Closes the buckets' connection if this caller opened it (a DSN was given)."""
+        if self._own_conn is not None:
+            self._own_conn.close()
+            self._own_conn = None
 
     def _backoff(self, attempt: int) -> float:
         return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)))

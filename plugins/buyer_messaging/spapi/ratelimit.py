@@ -6,6 +6,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 class TokenBucket:
@@ -71,12 +72,17 @@ class TokenBucket:
 class SharedTokenBucket:
     """The same bucket, kept in Postgres so concurrent batches and workers share it.
 
-    One short transaction per token on its own connection; the row lock serialises takers.
+    It runs on the connection it is given: the task's one warehouse connection, shared by all
+    of the task's buckets (a task holds one Postgres connection, not one per bucket). A take
+    is one statement in autocommit, its own transaction: one round trip, and the row lock on
+    the bucket is held only for that statement. So a bucket is used between the stage's
+    transactions, never inside one (the sender commits `sending` before any request leaves);
+    inside one it raises rather than commit the caller's work.
     """
 
     def __init__(
         self,
-        dsn: str,
+        conn: Any,
         account_id: str,
         operation: str,
         rate: float,
@@ -85,22 +91,36 @@ class SharedTokenBucket:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         from buyer_messaging.warehouse import rate_buckets
-        from buyer_messaging.warehouse.connection import connect, transaction
 
         self._sql = rate_buckets
-        self._transaction = transaction
-        self._conn = connect(dsn, application_name=f"bm-rate {account_id}/{operation}"[:63])
+        self._conn = conn
         self.account_id, self.operation = account_id, operation
         self.rate, self.burst = float(rate), int(burst)
         self._sleep = sleep
-        with transaction(self._conn) as cur:
-            rate_buckets.ensure(cur, account_id, operation, rate, burst)
+        self._run(rate_buckets.ensure, rate, burst)
+
+    def _run(self, statement: Callable[..., Any], *args: Any) -> Any:
+        """One statement of rate_buckets in autocommit on the shared connection."""
+        from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
+        conn = self._conn
+        if conn.info.transaction_status != TRANSACTION_STATUS_IDLE:
+            raise RuntimeError(
+                f"rate bucket {self.account_id}/{self.operation} used inside an open transaction"
+                " of its connection: take tokens between transactions"
+            )
+        was_autocommit = conn.autocommit
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                return statement(cur, self.account_id, self.operation, *args)
+        finally:
+            conn.autocommit = was_autocommit
 
     def acquire(self) -> float:
         waited = 0.0
         while True:
-            with self._transaction(self._conn) as cur:
-                granted, wait = self._sql.take(cur, self.account_id, self.operation)
+            granted, wait = self._run(self._sql.take)
             if granted:
                 return waited
             wait = max(wait, 0.001)
@@ -110,14 +130,9 @@ class SharedTokenBucket:
     def set_rate(self, rate: float) -> None:
         if rate > 0 and rate != self.rate:
             self.rate = float(rate)
-            with self._transaction(self._conn) as cur:
-                self._sql.set_rate(cur, self.account_id, self.operation, rate)
+            self._run(self._sql.set_rate, rate)
 
     def throttled(self, backoff: float) -> float:
         pause = backoff * (0.5 + random.random())
-        with self._transaction(self._conn) as cur:
-            self._sql.throttled(cur, self.account_id, self.operation, pause)
+        self._run(self._sql.throttled, pause)
         return pause
-
-    def close(self) -> None:
-        self._conn.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import execute_values
@@ -85,6 +86,9 @@ ON CONFLICT (outbox_id, rule, category) DO UPDATE SET excerpt = EXCLUDED.excerpt
 """
 
 
+CHUNK_ROWS = 1000
+
+
 def planned_with_context(cur: PgCursor, account_id: str, kinds: list[str]) -> list[dict[str, Any]]:
     cur.execute(PLANNED_WITH_CONTEXT, (account_id, kinds))
     names = column_names(cur)
@@ -95,6 +99,46 @@ def planned_with_context(cur: PgCursor, account_id: str, kinds: list[str]) -> li
 VerdictRow = tuple[int, str, str, str | None, str | None, list[str], str | None]
 # (outbox id, rule, category, severity, excerpt)
 ViolationRow = tuple[int, str, str, str, str]
+
+
+def planned_chunks(
+    conn: Any, account_id: str, kinds: list[str], *, chunk_rows: int = CHUNK_ROWS
+) -> Generator[list[dict[str, Any]], None, None]:
+    """The planned messages in chunks of `chunk_rows`, through a server-side cursor, so this
+    process holds one chunk at a time whatever the day's size.
+
+    The cursor is WITH HOLD: the caller commits each chunk's verdicts on the same connection
+    and the cursor survives the commit (at the first commit Postgres keeps the rest of the
+    result on the server, spilling to its temp files past work_mem). A row another run
+    rendered meanwhile is left alone by `apply_verdicts`, which only updates planned rows.
+    """
+    cur = conn.cursor(name=f"planned_{account_id}"[:63], withhold=True)
+    try:
+        cur.itersize = chunk_rows
+        cur.execute(PLANNED_WITH_CONTEXT, (account_id, kinds))
+        names: list[str] | None = None
+        while True:
+            rows = cur.fetchmany(chunk_rows)
+            if not rows:
+                break
+            if names is None:
+                names = [d[0] for d in cur.description]
+            yield [dict(zip(names, row, strict=True)) for row in rows]
+    finally:
+        _close_held(conn, cur)
+
+
+def _close_held(conn: Any, cur: Any) -> None:
+    """Close the held cursor now rather than with the connection; after an error (the
+    transaction aborted) the connection's rollback and close free it instead."""
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE, TRANSACTION_STATUS_INTRANS
+
+    status = conn.info.transaction_status
+    if status not in (TRANSACTION_STATUS_IDLE, TRANSACTION_STATUS_INTRANS):
+        return
+    cur.close()
+    if status == TRANSACTION_STATUS_IDLE:
+        conn.commit()  # the CLOSE began a transaction of its own: end it
 
 
 def apply_verdicts(cur: PgCursor, rows: list[VerdictRow], violations: list[ViolationRow]) -> None:

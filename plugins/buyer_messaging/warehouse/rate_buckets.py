@@ -1,4 +1,5 @@
-"""SQL of the shared token buckets (messaging.rate_buckets); one short transaction per token."""
+"""SQL of the shared token buckets (messaging.rate_buckets): each a single statement, run in
+autocommit on the task's connection (spapi.ratelimit.SharedTokenBucket): one round trip per token."""
 
 from __future__ import annotations
 

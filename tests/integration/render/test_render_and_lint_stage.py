@@ -207,3 +207,66 @@ def test_the_rendered_facts_are_read_as_data(wh):
     bare = lint_message(load_rules(), kind="unavailability_notice", locale="de-DE", subject=subject,
                         body=body, order_id="302-0000000-0000003")  # fmt: skip
     assert bare.blocked  # the test would prove nothing if the title alone passed
+
+
+def _five_unavailability_notices(wh):
+    orders, items = [], []
+    for n in range(1, 6):
+        o, i = order(f"302-0000000-000001{n}", "Canceled", START + timedelta(hours=n))
+        orders.append(o)
+        items.append(i)
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, "de", orders, items)
+        for o in orders:
+            planned(cur, o["amazon_order_id"], "unavailability_notice")
+
+
+def _statuses(wh):
+    with wh.cursor() as cur:
+        cur.execute("SELECT status FROM messaging.outbox ORDER BY id")
+        found = [r[0] for r in cur.fetchall()]
+    wh.commit()
+    return found
+
+
+def test_the_stage_streams_in_chunks_and_a_crash_leaves_the_rest_planned(wh, monkeypatch):
+    """Chunks of 2 over 5 messages: a crash while preparing the 4th leaves the first chunk
+    ready (committed) and the rest planned; the re-run prepares only those."""
+    import buyer_messaging.lint as lint_module
+
+    _five_unavailability_notices(wh)
+    real = lint_module.lint_message
+    linted = []
+
+    def dies_at_the_fourth(rules, **kwargs):
+        linted.append(kwargs["order_id"])
+        if len(linted) == 4:
+            raise RuntimeError("worker died")
+        return real(rules, **kwargs)
+
+    monkeypatch.setattr(lint_module, "lint_message", dies_at_the_fourth)
+    with pytest.raises(RuntimeError, match="worker died"):
+        render_and_lint(wh, account_id="de", locale="de-DE", chunk_rows=2)
+    wh.rollback()
+    assert _statuses(wh) == ["ready", "ready", "planned", "planned", "planned"]
+    linted.clear()
+    counts = render_and_lint(wh, account_id="de", locale="de-DE", chunk_rows=2)
+    assert counts == {"ready": 3}
+    assert len(linted) == 3  # only the rows the crash left planned
+    assert _statuses(wh) == ["ready"] * 5
+
+
+def test_chunked_and_whole_runs_write_the_same_texts(wh):
+    _five_unavailability_notices(wh)
+    counts = render_and_lint(wh, account_id="de", locale="de-DE", chunk_rows=2)
+    assert counts == {"ready": 5}
+    with wh.cursor() as cur:
+        cur.execute("SELECT subject, body FROM messaging.outbox ORDER BY id")
+        chunked = cur.fetchall()
+        cur.execute("UPDATE messaging.outbox SET status = 'planned', subject = NULL, body = NULL")
+    wh.commit()
+    assert render_and_lint(wh, account_id="de", locale="de-DE", chunk_rows=1000) == {"ready": 5}
+    with wh.cursor() as cur:
+        cur.execute("SELECT subject, body FROM messaging.outbox ORDER BY id")
+        assert cur.fetchall() == chunked
+    wh.commit()

@@ -22,8 +22,8 @@ def main(dsn: str, url: str, account_id: str, limit: str = "100000") -> None:
         endpoint=url,
         lwa_endpoint=f"{url}/auth/o2/token",
     )
-    caller = SpApiCaller(shared=(dsn, account_id))
     conn = connect(dsn)
+    caller = SpApiCaller(shared=(conn, account_id))  # as tasks.send: one connection
     channel = SolicitationsChannel(caller, build_client(Solicitations, creds))
     # "started" when sending begins: the parent's kills must land among the sends, not in the
     # client's set-up (which imports Airflow's secrets masker)
