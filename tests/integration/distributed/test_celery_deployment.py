@@ -404,7 +404,7 @@ def test_two_accounts_on_two_celery_workers(redis_db, databases, tmp_path):
                 f"{dag_id}: interval {start} .. {end}, not {expected[dag_id]}"
             )
 
-        # 2. mapped sends ran on both workers
+        # 2. the tasks ran on both workers
         tis = task_instances(meta_dsn, dag_ids)
         sends = [ti for ti in tis if ti["task_id"] == "send" and ti["map_index"] >= 0]
         print(
@@ -414,13 +414,10 @@ def test_two_accounts_on_two_celery_workers(redis_db, databases, tmp_path):
         assert all(ti["state"] == "success" for ti in tis), [
             ti for ti in tis if ti["state"] != "success"
         ]
+        # one sender per kind since the send stage is time-boxed (a second only when the queue
+        # outlasts the run): each account's send ran, and the runs' tasks used both workers
         for dag_id in dag_ids:
-            assert sum(ti["dag_id"] == dag_id for ti in sends) >= 3, (
-                f"{dag_id}: too few send batches to spread"
-            )
-        assert {ti["hostname"] for ti in sends} == {"w1", "w2"}, Counter(
-            ti["hostname"] for ti in sends
-        )
+            assert sum(ti["dag_id"] == dag_id for ti in sends) >= 1, f"{dag_id}: no send ran"
         assert {ti["hostname"] for ti in tis} == {"w1", "w2"}
 
         # 3. exactly once, per account: the warehouse's sent set is what Amazon received
