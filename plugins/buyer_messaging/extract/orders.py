@@ -6,10 +6,10 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.order_pages import STREAM, ExtractStats
 from buyer_messaging.extract.source import V0OrderSource, load_orders
 from buyer_messaging.extract.watermark import resume_start
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from buyer_messaging.extract import returns_store as shipments_sql
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.items import ItemsPlan, fetch_items, request_early
 from buyer_messaging.extract.order_pages import (
     STREAM,
@@ -34,8 +36,6 @@ from buyer_messaging.extract.parse import (
 )
 from buyer_messaging.extract.records import short
 from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
-from buyer_messaging.warehouse import returns as shipments_sql
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:

@@ -225,7 +225,7 @@ def create_app(connect: Callable[[], Any] | None = None) -> FastAPI:
         user: User, conn: Warehouse, amazon_order_id: str, account: Account = None
     ) -> dict[str, Any]:
         """One order's messages (reporting.message_log), outbox rows with attempts and lint
-        violations, and per account the explanation of ``buyer_messaging.explain``."""
+        violations, and per account the explanation of ``buyer_messaging.plan.explain``."""
         accounts = readable_accounts(user, conn, account)
         found = queries.order(conn, accounts, amazon_order_id)
         if isinstance(conn, NotMigrated):
@@ -384,9 +384,9 @@ def notice_of(conn: Any) -> dict[str, str]:
 
 
 def _explain(conn: Any, account_id: str, amazon_order_id: str) -> dict[str, Any]:
-    """``buyer_messaging.explain.explain_order`` for one account; its failure is reported, not raised."""
+    """``buyer_messaging.plan.explain.explain_order`` for one account; its failure is reported, not raised."""
     try:
-        from buyer_messaging.explain import explain_order
+        from buyer_messaging.plan.explain import explain_order
 
         return queries.jsonable(explain_order(conn, account_id, amazon_order_id))
     except Exception as exc:  # noqa: BLE001 - the rest of the answer is still worth showing
