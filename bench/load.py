@@ -98,7 +98,7 @@ def _order(account: str, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _orders_timed(dsn: str, account: str, count: int, *, product: bool) -> float:
     """Orders per second into staging (parsed records built inside the clock, as extract does)."""
-    from buyer_messaging.warehouse import staging
+    from buyer_messaging.extract import store as staging
 
     conn = connect(dsn)
     started = time.perf_counter()

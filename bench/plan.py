@@ -37,7 +37,7 @@ STATUSES = ("Shipped",) * 18 + ("Unshipped", "Canceled")
 
 
 def staging_rows(count: int, now: datetime) -> Iterator[tuple[Any, ...]]:
-    from buyer_messaging.warehouse.staging import ORDER_COLUMNS
+    from buyer_messaging.extract.store import ORDER_COLUMNS
 
     assert ORDER_COLUMNS[0] == "account_id" and ORDER_COLUMNS[-1] == "raw"
     for n in range(count):
@@ -56,7 +56,7 @@ def staging_rows(count: int, now: datetime) -> Iterator[tuple[Any, ...]]:
 
 
 def load_staging(dsn: str, count: int, now: datetime) -> None:
-    from buyer_messaging.warehouse.staging import ORDER_COLUMNS
+    from buyer_messaging.extract.store import ORDER_COLUMNS
 
     conn = connect(dsn)
     with conn, conn.cursor() as cur:

@@ -53,8 +53,8 @@ RETURN_COLUMNS = (
 def validate_once(count: int) -> tuple[float, Any]:
     import great_expectations  # noqa: F401 - imported before the clock, as a task's first import
 
+    from buyer_messaging.extract.store import ITEM_COLUMNS, ORDER_COLUMNS
     from buyer_messaging.quality.validate import validate_orders
-    from buyer_messaging.warehouse.staging import ITEM_COLUMNS, ORDER_COLUMNS
 
     now = datetime.now(UTC)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -111,7 +111,7 @@ def _outbox(count: int, now: datetime) -> Iterator[tuple[Any, ...]]:
 
 
 def load(dsn: str, count: int) -> None:
-    from buyer_messaging.warehouse.staging import ITEM_COLUMNS, ORDER_COLUMNS
+    from buyer_messaging.extract.store import ITEM_COLUMNS, ORDER_COLUMNS
 
     now = datetime.now(UTC)
     conn = connect(dsn)
@@ -130,8 +130,8 @@ def load(dsn: str, count: int) -> None:
 
 def child(dsn: str) -> None:
     """In its own process: the stage over every planned row; prints seconds, counts, RSS."""
+    from buyer_messaging.compose.stage import render_and_lint
     from buyer_messaging.lint import load_rules
-    from buyer_messaging.render_and_lint import render_and_lint
 
     rules = load_rules()  # the stage's own start-up, so the figure below is the stage's growth
     before_mb = peak_rss_mb()

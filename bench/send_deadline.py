@@ -160,8 +160,9 @@ class Sender:
 
 def prepare_run(conn: Any) -> tuple[dict[str, int], dict[str, float]]:
     """What `send_batches` reads: expire the stale, pending per kind, the stored rates."""
+    from buyer_messaging.send import forecast_store as send_forecast
+    from buyer_messaging.send import outbox
     from buyer_messaging.send.forecast import CHANNEL_OPERATIONS, send_rate
-    from buyer_messaging.warehouse import outbox, send_forecast
     from buyer_messaging.warehouse.connection import transaction
 
     with transaction(conn) as cur:
@@ -173,8 +174,8 @@ def prepare_run(conn: Any) -> tuple[dict[str, int], dict[str, float]]:
 
 
 def forecast(conn: Any) -> int:
+    from buyer_messaging.send import forecast_store as send_forecast
     from buyer_messaging.send.forecast import CHANNEL_OPERATIONS, forecast_queue
-    from buyer_messaging.warehouse import send_forecast
     from buyer_messaging.warehouse.connection import transaction
 
     with transaction(conn) as cur:

@@ -1,5 +1,5 @@
 """Weekly digest Airflow DAG: scheduled on the reporting Assets the account DAGs publish."""
 
-from buyer_messaging.digest import build_digest_dag
+from buyer_messaging.report.digest import build_digest_dag
 
 dag = build_digest_dag()

@@ -47,14 +47,14 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from buyer_messaging.explain import explain
+    from buyer_messaging.plan.explain import explain
 
     return explain(args.account, args.order, dsn=args.dsn, out=sys.stdout)
 
 
 def _suppress(args: argparse.Namespace) -> int:
+    from buyer_messaging.plan.suppressions import UnknownBuyer, suppress, unsuppress
     from buyer_messaging.warehouse.connection import connect, transaction
-    from buyer_messaging.warehouse.suppressions import UnknownBuyer, suppress, unsuppress
 
     conn = connect(args.dsn)
     try:
@@ -159,7 +159,7 @@ def _ab_report(args: argparse.Namespace) -> int:
 def _coverage(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
-    from buyer_messaging.coverage_report import coverage_text
+    from buyer_messaging.report.coverage import coverage_text
     from buyer_messaging.warehouse.connection import connect
 
     day_to = args.until or datetime.now(UTC).date()

@@ -55,7 +55,7 @@ def build_dag(acc: Account) -> Any:
 
     from buyer_messaging import tasks
     from buyer_messaging.alerts import notify_failure
-    from buyer_messaging.assets import reporting_assets
+    from buyer_messaging.report.assets import reporting_assets
 
     default_args = {
         "owner": acc.owner,

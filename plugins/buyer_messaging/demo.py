@@ -181,7 +181,7 @@ def _suppress_a_returning_buyer(dsn: str, until: date) -> str | None:
     """Suppress a buyer whose messages the later demo days will plan (a shipped order with no
     message yet, its review request due by `until`), the one with the most orders; returns the
     order it was recorded from, or None when there is none."""
-    from buyer_messaging.warehouse import suppressions
+    from buyer_messaging.plan import suppressions
     from buyer_messaging.warehouse.connection import connect, transaction
 
     conn = connect(dsn)
@@ -312,7 +312,7 @@ def _open_cases(dsn: str) -> list[Any]:
 
 
 def _coverage(dsn: str, days: list[date]) -> str:
-    from buyer_messaging.coverage_report import coverage_text
+    from buyer_messaging.report.coverage import coverage_text
     from buyer_messaging.warehouse.connection import connect
 
     conn = connect(dsn)

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from buyer_messaging import domain
 from buyer_messaging.config import Account, read_accounts
 
 if TYPE_CHECKING:
@@ -283,7 +282,7 @@ def plan(account_id: str, context: Context) -> dict[str, int]:
 
 
 def render_and_lint(account_id: str, context: Context) -> dict[str, int]:
-    from buyer_messaging.render_and_lint import render_and_lint as prepare
+    from buyer_messaging.compose.stage import render_and_lint as prepare
 
     acc = account(account_id)
     conn, _ = _warehouse()
@@ -322,12 +321,13 @@ def send_batches(account_id: str, context: Context) -> list[dict[str, Any]]:
     due, labelled for the UI. Settling first means no orphan outlives a run, and a re-queued
     one is sent in this run's batches."""
     from buyer_messaging.policies import load_pack, load_timing
+    from buyer_messaging.send import forecast_store as send_forecast
+    from buyer_messaging.send import outbox
     from buyer_messaging.send.batch import settle_orphans
     from buyer_messaging.send.forecast import kind_operations, send_rate
     from buyer_messaging.send.timebox import plan_senders, send_deadline
     from buyer_messaging.send.wiring import channel_for
     from buyer_messaging.spapi.calls import SpApiCaller
-    from buyer_messaging.warehouse import outbox, send_forecast
     from buyer_messaging.warehouse.connection import transaction
 
     acc = account(account_id)
@@ -369,10 +369,10 @@ def send_batches(account_id: str, context: Context) -> list[dict[str, Any]]:
 
 def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
     from buyer_messaging.policies import load_pack, load_timing
+    from buyer_messaging.send import outbox
     from buyer_messaging.send.batch import send_batch
     from buyer_messaging.send.wiring import channel_for
     from buyer_messaging.spapi.calls import SpApiCaller
-    from buyer_messaging.warehouse import outbox
     from buyer_messaging.warehouse.connection import transaction
 
     acc = account(account_id)
@@ -417,7 +417,7 @@ def _wait_for_held(
     """Messages held until a local hour (`send_hour`): a batch with room left waits for the
     first of them, rescheduled so it holds no worker slot, and claims again when it wakes; one
     held past the run's deadline stays ready for the next run instead."""
-    from buyer_messaging.warehouse import outbox
+    from buyer_messaging.send import outbox
     from buyer_messaging.warehouse.connection import transaction
 
     if sent >= int(batch["limit"]):
@@ -456,7 +456,8 @@ def _client(acc: Account, name: str) -> Any:
 
 
 def report(account_id: str, context: Context) -> dict[str, Any]:
-    from buyer_messaging.warehouse import outbox
+    from buyer_messaging.report.day import day_report, forecast_unsent
+    from buyer_messaging.send import outbox
     from buyer_messaging.warehouse.connection import transaction
 
     acc = account(account_id)
@@ -464,7 +465,7 @@ def report(account_id: str, context: Context) -> dict[str, Any]:
     conn, _ = _warehouse()
     with closing(conn), transaction(conn) as cur:
         rows = outbox.day_summary(cur, acc.id, day)
-        forecast = _forecast_unsent(cur, acc, day)
+        forecast = forecast_unsent(cur, acc, day)
     dry_run = bool((context.get("params") or {}).get("dry_run"))
     message, result = day_report(rows, dry_run=dry_run)
     log.info("summary: %s %s: %s", acc.id, day, message)
@@ -478,56 +479,3 @@ def report(account_id: str, context: Context) -> dict[str, Any]:
         )
     result["forecast_expiring_unsent"] = {f.kind: f.expiring_unsent for f in forecast}
     return {"day": day.isoformat(), **result}
-
-
-def _forecast_unsent(cur: Any, acc: Account, day: date) -> list[Any]:
-    """After the sends: per kind, what is left ready and how much of it will expire unsent at
-    the current rate (send/forecast.py), stored for the dashboard."""
-    from buyer_messaging.policies import load_pack, load_timing
-    from buyer_messaging.send.forecast import forecast_queue, kind_operations
-    from buyer_messaging.warehouse import send_forecast
-
-    pack = load_pack(acc.policy_pack or load_timing().default_pack)
-    now = datetime.now(UTC)
-    queue = send_forecast.ready_queue(cur, acc.id, now)
-    ops = kind_operations(pack, [k for k in queue if k in pack.kinds])
-    stored = send_forecast.stored_rates(cur, acc.id, sorted({o for v in ops.values() for o in v}))
-    forecast = forecast_queue({k: queue[k] for k in ops}, ops, stored, now=now)
-    for f in forecast:
-        send_forecast.store(
-            cur, acc.id, f.kind, computed_at=now, run_day=day,
-            ready=f.ready, expiring_unsent=f.expiring_unsent, rate=f.rate,
-        )  # fmt: skip
-    return forecast
-
-
-# statuses only a send (or send_batches' expiry) sets: a dry run never produces them
-DELIVERY_STATUSES = frozenset(domain.DELIVERY_STATUSES)
-
-
-def day_report(rows: list[tuple[str, str, int]], *, dry_run: bool) -> tuple[str, dict[str, Any]]:
-    """The report task's log line and XCom from the day's (kind, status, count) rows.
-
-    A dry run sends nothing, so the day's sent (or failed, expired) messages are from earlier
-    runs and are reported as such, apart from what the dry run planned and prepared.
-    """
-
-    def listed(part: list[tuple[str, str, int]]) -> str:
-        return ", ".join(f"{k} {s}={n}" for k, s, n in part)
-
-    def totals(part: list[tuple[str, str, int]]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for _, status, n in part:
-            found[status] = found.get(status, 0) + n
-        return found
-
-    if not dry_run:
-        return listed(rows) or "no messages planned for this day", totals(rows)
-    earlier = [r for r in rows if r[1] in DELIVERY_STATUSES]
-    prepared = [r for r in rows if r[1] not in DELIVERY_STATUSES]
-    message = "dry run: nothing sent by this run; planned and prepared, not sent: " + (
-        listed(prepared) or "nothing"
-    )
-    if earlier:
-        message += f"; from earlier runs of this day: {listed(earlier)}"
-    return message, {"dry_run": True, **totals(prepared), "earlier": totals(earlier)}

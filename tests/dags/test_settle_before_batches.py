@@ -9,7 +9,7 @@ import psycopg2
 import pytest
 from support import postgres_connection_json, spapi_connection_json
 
-from buyer_messaging.warehouse import outbox
+from buyer_messaging.send import outbox
 from buyer_messaging.warehouse.connection import connect, transaction
 
 pytestmark = pytest.mark.integration

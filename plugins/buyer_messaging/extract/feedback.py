@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import execute_values
 
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.parse import buyer_hash
 from buyer_messaging.extract.returns import (
     Polling,
@@ -32,7 +33,6 @@ from buyer_messaging.extract.returns import (
     wait_for_report,
 )
 from buyer_messaging.spapi.calls import SpApiCaller
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.parse import RecordError, Reject, rejection
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 log = logging.getLogger(__name__)

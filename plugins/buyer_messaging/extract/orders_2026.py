@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract import models, records
-from buyer_messaging.extract.orders import _iso
+from buyer_messaging.extract.order_pages import OrderPage, iso_utc, page_entries
 from buyer_messaging.extract.parse import (
     RecordError,
     checked,
@@ -37,7 +37,6 @@ from buyer_messaging.extract.parse import (
     storable,
     unique_items,
 )
-from buyer_messaging.extract.source import OrderPage, page_entries
 from buyer_messaging.spapi.calls import SpApiCaller
 
 if TYPE_CHECKING:
@@ -284,8 +283,8 @@ class Orders2026Source:
         self, window: tuple[datetime, datetime], token: str | None = None
     ) -> Iterator[OrderPage]:
         first: dict[str, Any] = {
-            "lastUpdatedAfter": _iso(window[0]),
-            "lastUpdatedBefore": _iso(window[1]),
+            "lastUpdatedAfter": iso_utc(window[0]),
+            "lastUpdatedBefore": iso_utc(window[1]),
         }
         if self.marketplace_id:
             first["marketplaceIds"] = [self.marketplace_id]

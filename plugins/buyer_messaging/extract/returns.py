@@ -27,10 +27,10 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract import records, returns_format
+from buyer_messaging.extract import returns_store as returns_sql
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.watermark import resume_start
 from buyer_messaging.spapi.calls import SpApiCaller
-from buyer_messaging.warehouse import returns as returns_sql
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:

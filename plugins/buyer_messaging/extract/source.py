@@ -11,12 +11,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
+from buyer_messaging.extract import returns_store as shipments_sql
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.items import ItemsPlan, fetch_items, request_early
-from buyer_messaging.extract.orders import STREAM, ExtractStats, _iso, _order_items
+from buyer_messaging.extract.order_pages import (
+    STREAM,
+    ExtractStats,
+    OrderPage,
+    OrderSource,
+    iso_utc,
+    page_entries,
+)
+from buyer_messaging.extract.orders_2026 import Orders2026Source
 from buyer_messaging.extract.parse import (
     RecordError,
     Reject,
@@ -25,10 +34,8 @@ from buyer_messaging.extract.parse import (
     rejection,
     unique_items,
 )
-from buyer_messaging.extract.records import record_key, short
+from buyer_messaging.extract.records import short
 from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
-from buyer_messaging.warehouse import returns as shipments_sql
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:
@@ -47,46 +54,9 @@ V0_DATA_ELEMENTS = ("buyerInfo", "shippingAddress")
 _FIELD = re.compile(r"order [^:]*: field (.*?): ")
 
 
-@dataclass
-class OrderPage:
-    """One page of the API, parsed: what one staging transaction writes."""
-
-    orders: list[dict[str, Any]] = field(default_factory=list)
-    items: list[dict[str, Any]] = field(default_factory=list)
-    shipments: list[dict[str, Any]] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-    with_items: bool = True  # False: the orders came without items (fetched apart)
-    next_token: str | None = None  # where the page after this one starts (a checkpoint)
-
-
 def _field_of(reason: str) -> str:
     found = _FIELD.match(reason)
     return found[1] if found else "?"
-
-
-def page_entries(payload: Any, name: str, page: OrderPage) -> list[Any]:
-    """The page's records; a page whose list is not a list is kept as one rejection."""
-    entries = payload.get(name) if isinstance(payload, dict) else None
-    if entries is None or isinstance(entries, list):
-        return entries or []
-    err = RecordError(record_key(entries, ""), name, f"not a JSON array but {short(entries)}")
-    page.rejects.append(rejection(err, entries))
-    return []
-
-
-@runtime_checkable
-class OrderSource(Protocol):
-    """Orders whose last update falls in a window, page by page, as staging rows."""
-
-    api: str  # "v0" | "2026-01-01"
-    operations: tuple[str, ...]  # the SP-API operations it calls (for the run's counters)
-    provides_shipments: bool  # True: a page's shipments replace its orders' staged packages
-
-    def pages(
-        self, window: tuple[datetime, datetime], token: str | None = None
-    ) -> Iterator[OrderPage]:
-        """The window's pages, from the page `token` names (a checkpoint) if given."""
-        ...
 
 
 class V0OrderSource:
@@ -119,7 +89,7 @@ class V0OrderSource:
         """getOrderItems of one order as staging rows; RecordError names the field."""
         items = [
             parse_item(item, self.account_id, order_id, entry=n)
-            for n, item in enumerate(_order_items(self.caller, self.client, order_id))
+            for n, item in enumerate(order_items_v0(self.caller, self.client, order_id))
         ]
         unique_items(order_id, items)
         return items
@@ -128,8 +98,8 @@ class V0OrderSource:
         self, window: tuple[datetime, datetime], token: str | None = None
     ) -> Iterator[OrderPage]:
         params: dict[str, Any] = {
-            "LastUpdatedAfter": _iso(window[0]),
-            "LastUpdatedBefore": _iso(window[1]),
+            "LastUpdatedAfter": iso_utc(window[0]),
+            "LastUpdatedBefore": iso_utc(window[1]),
         }
         if self.page_size:
             params["MaxResultsPerPage"] = self.page_size
@@ -177,6 +147,29 @@ class V0OrderSource:
         return self.caller.call("getOrders", self.client.get_orders, client=self.client, **kwargs)
 
 
+def order_items_v0(caller: SpApiCaller, client: Client, order_id: str) -> list[dict[str, Any]]:
+    """getOrderItems of one order, every page of it, as Amazon sent them."""
+    items: list[dict[str, Any]] = []
+    token = None
+    while True:
+        kwargs: dict[str, Any] = {"NextToken": token} if token else {}
+        res = caller.call(
+            "getOrderItems",
+            client.get_order_items,
+            order_id,
+            client=client,
+            subject=order_id,
+            **kwargs,
+        )
+        page = res.payload.get("OrderItems") or []
+        if not isinstance(page, list):
+            raise RecordError(order_id, "OrderItems", f"not a JSON array but {short(page)}")
+        items.extend(page)
+        token = res.payload.get("NextToken")
+        if not token:
+            return items
+
+
 def _is_denied(err: SpApiCallError) -> bool:
     return err.status == 403
 
@@ -201,8 +194,6 @@ def order_source(
             with_items=with_items,
         )  # fmt: skip
     if api == "2026-01-01":
-        from buyer_messaging.extract.orders_2026 import Orders2026Source
-
         return Orders2026Source(
             client, caller, account_id=account_id, salt=salt, marketplace_id=marketplace_id,
             page_size=page_size or 100,

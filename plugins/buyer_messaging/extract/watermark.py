@@ -19,7 +19,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from buyer_messaging.warehouse import staging
+from buyer_messaging.extract import store as staging
 
 if TYPE_CHECKING:
     from psycopg2.extensions import cursor as PgCursor

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from buyer_messaging.quality import store as quality_sql
 from buyer_messaging.quality.suites import KEY, SUITES, suites_for, unexpected_keys
-from buyer_messaging.warehouse import quality as quality_sql
 from buyer_messaging.warehouse.connection import one_row, transaction
 
 if TYPE_CHECKING:

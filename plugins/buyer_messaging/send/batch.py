@@ -16,8 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from buyer_messaging.send import outbox
 from buyer_messaging.send.channels import Channel, Delivery
-from buyer_messaging.warehouse import outbox
 from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import TYPE_CHECKING, Any, Protocol
 
+from buyer_messaging.send.outbox import Claimed
 from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
-from buyer_messaging.warehouse.outbox import Claimed
 
 if TYPE_CHECKING:
     from sp_api.base import Client

@@ -90,7 +90,7 @@ class SharedTokenBucket:
         *,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        from buyer_messaging.warehouse import rate_buckets
+        from buyer_messaging.send import rate_buckets
 
         self._sql = rate_buckets
         self._conn = conn

@@ -14,8 +14,8 @@ from test_suppressions import DAY, NOW, D, order  # noqa: E402
 from buyer_messaging.cli import main  # noqa: E402
 from buyer_messaging.experiments.policy import AbTests  # noqa: E402
 from buyer_messaging.experiments.report import compare  # noqa: E402
+from buyer_messaging.extract import store as staging  # noqa: E402
 from buyer_messaging.plan.planner import plan_day  # noqa: E402
-from buyer_messaging.warehouse import staging  # noqa: E402
 from buyer_messaging.warehouse.connection import transaction  # noqa: E402
 
 pytestmark = pytest.mark.integration

@@ -20,9 +20,9 @@ from extract_helpers import (
 )
 
 from buyer_messaging.extract import returns as returns_mod
+from buyer_messaging.extract import returns_store as returns_sql
 from buyer_messaging.extract.returns import extract_returns
 from buyer_messaging.extract.source import load_orders, order_source
-from buyer_messaging.warehouse import returns as returns_sql
 
 pytestmark = pytest.mark.integration
 

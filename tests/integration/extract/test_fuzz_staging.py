@@ -16,13 +16,13 @@ from extract_helpers import rows
 from hypothesis import given, settings
 from record_mutations import FUZZ, ITEM_V0, ORDER_2026, ORDER_V0, RETURN_ROW, mutated
 
+from buyer_messaging.extract import returns_store as returns_sql
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.orders_2026 import parse_order_2026
 from buyer_messaging.extract.parse import RecordError, parse_item, parse_order, rejection
 from buyer_messaging.extract.records import short
 from buyer_messaging.extract.returns import ReturnRecordError, _storable_return, rejected_return
 from buyer_messaging.extract.source import OrderPage, write_page
-from buyer_messaging.warehouse import returns as returns_sql
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 EXAMPLES = 1000

@@ -319,8 +319,8 @@ def test_a_report_that_never_finishes_fails_naming_the_report(wh, serve_document
 
 
 def test_each_run_rereads_the_trailing_days_of_the_returns_report(wh):
+    from buyer_messaging.extract import store as staging
     from buyer_messaging.extract.returns import STREAM, returns_window
-    from buyer_messaging.warehouse import staging
     from buyer_messaging.warehouse.connection import transaction
 
     day = (datetime(2026, 11, 20, 8, tzinfo=UTC), datetime(2026, 11, 21, 8, tzinfo=UTC))

@@ -9,11 +9,11 @@ import httpx
 import pytest
 from extract_helpers import NOW, TIME_SCALE, caller, client, rows
 
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.orders import STREAM, extraction_window
 from buyer_messaging.extract.returns import STREAM as RETURNS
 from buyer_messaging.extract.returns import returns_window
 from buyer_messaging.extract.source import load_orders, order_source
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration

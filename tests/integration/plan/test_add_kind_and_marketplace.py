@@ -109,8 +109,8 @@ import buyer_messaging
 from buyer_messaging.config import Account
 from buyer_messaging.extract.parse import parse_item, parse_order
 from buyer_messaging.plan.planner import plan_day
-from buyer_messaging.render_and_lint import render_and_lint
-from buyer_messaging.warehouse import staging
+from buyer_messaging.compose.stage import render_and_lint
+from buyer_messaging.extract import store as staging
 from buyer_messaging.warehouse.connection import connect, transaction
 
 account = Account.model_validate({{"id": "newcomer", "marketplace": {market!r}, "kinds": [{kind!r}]}})

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from buyer_messaging.config import ConfigError
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.parse import parse_item, parse_order
+from buyer_messaging.extract.returns_store import replace_shipments
 from buyer_messaging.plan.planner import plan_day
 from buyer_messaging.policies import Exclusions, load_exclusions
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
-from buyer_messaging.warehouse.returns import replace_shipments
 
 pytestmark = pytest.mark.integration
 DAY = (datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from buyer_messaging.cli import main
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.parse import parse_order
 from buyer_messaging.plan.planner import plan_day
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from integration.extract.extract_helpers import NOW, TIME_SCALE, caller, client, rows
 
-from buyer_messaging.explain import explain_order
 from buyer_messaging.extract.source import load_orders, order_source
+from buyer_messaging.plan.explain import explain_order
 from buyer_messaging.plan.planner import plan_day
 from buyer_messaging.policies import load_pack, load_timing
 from buyer_messaging.tasks import account

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.parse import parse_item, parse_order
 from buyer_messaging.plan.planner import plan_day
 from buyer_messaging.policies import load_pack
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration
@@ -370,8 +370,8 @@ def test_no_shipment_confirmation_for_an_order_amazon_fulfils(wh):
 
 
 def test_product_info_for_configured_asins_after_delivery_and_never_with_a_review_request(wh):
+    from buyer_messaging.extract import store as st
     from buyer_messaging.policies import ProductInfo
-    from buyer_messaging.warehouse import staging as st
 
     info = ProductInfo.model_validate(
         {

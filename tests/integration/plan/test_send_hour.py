@@ -14,8 +14,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_suppressions import DAY, D, order  # noqa: E402
 
 from buyer_messaging.experiments.policy import AbTests  # noqa: E402
+from buyer_messaging.extract import store as staging  # noqa: E402
 from buyer_messaging.plan.planner import plan_day  # noqa: E402
-from buyer_messaging.warehouse import outbox, staging  # noqa: E402
+from buyer_messaging.send import outbox  # noqa: E402
 from buyer_messaging.warehouse.connection import transaction  # noqa: E402
 
 pytestmark = pytest.mark.integration

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from buyer_messaging.compose.stage import render_and_lint
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.orders_2026 import parse_order_2026
 from buyer_messaging.extract.parse import parse_item, parse_order
 from buyer_messaging.plan.planner import plan_day
-from buyer_messaging.render_and_lint import render_and_lint
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration

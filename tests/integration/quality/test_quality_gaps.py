@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.parse import parse_item, parse_order
+from buyer_messaging.extract.returns_store import upsert_returns
 from buyer_messaging.quality.suites import FUTURE_SLACK
 from buyer_messaging.quality.validate import validate_orders
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
-from buyer_messaging.warehouse.returns import upsert_returns
 
 pytestmark = pytest.mark.integration
 DAY = date(2026, 11, 20)

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.parse import parse_order
 from buyer_messaging.plan.planner import plan_day
 from buyer_messaging.quality.validate import QualityGateFailed, validate_orders
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration
@@ -170,7 +170,7 @@ def test_a_bad_item_quarantines_its_order_and_a_drop_to_zero_is_an_alert(wh, fre
 
 def test_bad_returns_are_quarantined_and_get_no_confirmation(wh, fresh_warehouse, tmp_path):
     from buyer_messaging.extract.returns import parse_return
-    from buyer_messaging.warehouse.returns import upsert_returns
+    from buyer_messaging.extract.returns_store import upsert_returns
 
     load(wh, [good(i) for i in range(7)])
 
@@ -268,7 +268,7 @@ def test_a_duplicated_key_quarantines_every_copy_and_a_missing_value_is_not_a_ba
 ):
     # staging's primary keys keep duplicates out of the tables, so the orders query repeats one
     # order as a broken join would: both copies are unexpected, GX's count and the SQL's agree
-    from buyer_messaging.warehouse import quality as quality_sql
+    from buyer_messaging.quality import store as quality_sql
 
     load(wh, [good(i) for i in range(8)])
     with transaction(wh) as cur:  # an item without a price: no currency, so no pair to check

@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from buyer_messaging.compose.stage import render_and_lint
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.parse import parse_item, parse_order
 from buyer_messaging.plan.planner import plan_day
-from buyer_messaging.render_and_lint import render_and_lint
-from buyer_messaging.warehouse import staging
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration
@@ -84,7 +84,7 @@ def planned(cur, order_id, kind):
 
 
 def test_a_shipment_confirmation_quotes_the_packages_carrier_and_tracking(wh):
-    from buyer_messaging.warehouse.returns import replace_shipments
+    from buyer_messaging.extract.returns_store import replace_shipments
 
     shipped, item = order("302-0000000-0000003", "Shipped", START + timedelta(hours=10))
     package = {
@@ -132,7 +132,7 @@ def return_row(order_id, rma, sku, title, quantity, refunded, delivered):
     ids=["refunded", "not-refunded-yet"],
 )
 def test_a_return_confirmation_lists_what_came_back_and_the_refund(wh, refunds, status):
-    from buyer_messaging.warehouse.returns import upsert_returns
+    from buyer_messaging.extract.returns_store import upsert_returns
 
     shipped, item = order("302-0000000-0000004", "Shipped", START - timedelta(days=12))
     oid = shipped["amazon_order_id"]

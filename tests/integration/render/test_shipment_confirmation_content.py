@@ -16,12 +16,12 @@ from integration.extract.extract_helpers import (
     rows,
 )
 
+from buyer_messaging.compose.stage import product_info_for, render_and_lint
 from buyer_messaging.extract.source import load_orders, order_source
 from buyer_messaging.plan.planner import plan_day
 from buyer_messaging.render import choose_locale
 from buyer_messaging.render.address import DeliveryAddresses, address_lines
 from buyer_messaging.render.carriers import carrier_name
-from buyer_messaging.render_and_lint import product_info_for, render_and_lint
 from buyer_messaging.spapi.ratelimit import TokenBucket
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from psycopg2.extras import Json
 
-from buyer_messaging.retention import purge_pii
+from buyer_messaging.retention.stage import purge_pii
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration

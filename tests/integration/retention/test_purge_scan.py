@@ -18,14 +18,16 @@ from aiosmtpd.controller import Controller
 from sp_api.api import Tokens
 from sp_api.api.orders.orders_v0 import OrdersV0
 
+from buyer_messaging.compose import store as compose
+from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.parse import parse_item, parse_order
-from buyer_messaging.retention import purge_pii
+from buyer_messaging.plan import suppressions
+from buyer_messaging.retention.stage import purge_pii
 from buyer_messaging.send.batch import TRIES_PER_BATCH, send_batch
 from buyer_messaging.send.channels import EmailRelay, SmtpSettings
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.spapi.client import build_client
 from buyer_messaging.spapi.credentials import SpApiCredentials
-from buyer_messaging.warehouse import compose, staging, suppressions
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration

@@ -15,9 +15,9 @@ import psycopg2
 import pytest
 from sp_api.api.orders.orders_v0 import OrdersV0
 
+from buyer_messaging.compose.stage import render_and_lint
 from buyer_messaging.extract.orders import extract_orders
 from buyer_messaging.plan.planner import plan_day
-from buyer_messaging.render_and_lint import render_and_lint
 from buyer_messaging.spapi.calls import SpApiCaller
 from buyer_messaging.spapi.client import build_client
 from buyer_messaging.spapi.credentials import SpApiCredentials

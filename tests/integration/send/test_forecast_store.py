@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from buyer_messaging.send import forecast_store as send_forecast
+from buyer_messaging.send import rate_buckets
 from buyer_messaging.send.forecast import CHANNEL_OPERATIONS, forecast_queue
 from buyer_messaging.ui import queries
-from buyer_messaging.warehouse import rate_buckets, send_forecast
 from buyer_messaging.warehouse.connection import transaction
 
 pytestmark = pytest.mark.integration

@@ -8,9 +8,9 @@ from datetime import date
 import psycopg2
 import pytest
 
+from buyer_messaging.send import outbox
 from buyer_messaging.send.batch import settle_orphans
 from buyer_messaging.send.channels import UNKNOWN, Delivery
-from buyer_messaging.warehouse import outbox
 from buyer_messaging.warehouse.connection import connect, transaction
 
 pytestmark = pytest.mark.integration

@@ -13,12 +13,12 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "plan"))
 from test_suppressions import DAY, NOW, D, order, outbox, plan  # noqa: E402
 
 from buyer_messaging.cli import main  # noqa: E402
+from buyer_messaging.compose.stage import render_and_lint  # noqa: E402
+from buyer_messaging.extract import store as staging  # noqa: E402
 from buyer_messaging.extract.parse import buyer_hash  # noqa: E402
 from buyer_messaging.plan.planner import plan_day  # noqa: E402
-from buyer_messaging.render_and_lint import render_and_lint  # noqa: E402
 from buyer_messaging.signals.policy import SignalsPolicy  # noqa: E402
 from buyer_messaging.signals.stage import alert_new_cases, alert_text, open_signal_cases  # noqa: E402
-from buyer_messaging.warehouse import staging  # noqa: E402
 from buyer_messaging.warehouse.connection import transaction  # noqa: E402
 
 pytestmark = pytest.mark.integration

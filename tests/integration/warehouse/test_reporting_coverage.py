@@ -296,7 +296,7 @@ def test_the_planners_own_reasons_fall_in_their_classes(wh, fresh_warehouse):
     from test_suppressions import order, plan
 
     from buyer_messaging.cli import main
-    from buyer_messaging.warehouse import staging
+    from buyer_messaging.extract import store as staging
 
     with transaction(wh) as cur:
         staging.upsert_orders(cur, "us", [

@@ -23,7 +23,8 @@ SQL_DIR = ROOT / "plugins" / "buyer_messaging" / "plan" / "sql"
 
 
 def test_every_list_of_kinds_is_the_domains() -> None:
-    from buyer_messaging import config, render_and_lint
+    from buyer_messaging import config
+    from buyer_messaging.compose import stage as render_and_lint
     from buyer_messaging.lint import models
     from buyer_messaging.plan import planner
     from buyer_messaging.render import engine

@@ -23,7 +23,7 @@ from buyer_messaging.extract import records
 from buyer_messaging.extract.orders_2026 import parse_order_2026
 from buyer_messaging.extract.parse import RecordError, parse_item, parse_order, rejection
 from buyer_messaging.extract.returns import ReturnRecordError, _storable_return, rejected_return
-from buyer_messaging.warehouse.returns import RETURN_KEY
+from buyer_messaging.extract.returns_store import RETURN_KEY
 
 ORDER_KEYS = ("account_id", "amazon_order_id", "order_item_id", "package_reference_id")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from buyer_messaging.retention import data_docs_retention_days, prune_data_docs
+from buyer_messaging.retention.stage import data_docs_retention_days, prune_data_docs
 
 
 def _site(root, account: str, day: str) -> None:

@@ -1,7 +1,7 @@
 """Lint excerpts stored as error text never carry the buyer's name or address (DESIGN:
 "Buyer PII never appears in any error text")."""
 
-from buyer_messaging.render_and_lint import buyer_pii, redact
+from buyer_messaging.compose.stage import buyer_pii, redact
 
 
 def test_the_words_of_name_and_address_are_redacted_wherever_an_excerpt_cuts():

@@ -33,7 +33,7 @@ def weekly_digest() -> list[list[Any]]:
 def build_digest_dag() -> Any:
     from airflow.sdk import DAG, task
 
-    from buyer_messaging.assets import reporting_assets
+    from buyer_messaging.report.assets import reporting_assets
 
     with DAG(
         dag_id="buyer_messaging_weekly_digest",

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from buyer_messaging.domain import TAKING_STATUSES
+from buyer_messaging.plan import explain_sql as sql
 from buyer_messaging.plan.planner import PLANNED_KINDS, decide_sql, kind_params
 from buyer_messaging.policies import load_pack, load_product_info, load_timing
-from buyer_messaging.warehouse import explain as sql
 
 if TYPE_CHECKING:
     from psycopg2.extensions import connection as PgConnection

@@ -63,7 +63,7 @@ def prune_data_docs(docs_dir: Path, keep_days: int, today: date) -> dict[str, in
 
 
 def purge_pii(conn: PgConnection, days: int | None = None) -> dict[str, int]:
-    from buyer_messaging.warehouse import retention
+    from buyer_messaging.retention import store as retention
     from buyer_messaging.warehouse.connection import transaction
 
     days = retention_days() if days is None else days

@@ -1,6 +1,6 @@
 """What the report task says about a day, in a real run and in a dry run."""
 
-from buyer_messaging.tasks import day_report
+from buyer_messaging.report.day import day_report
 
 ROWS = [
     ("review_request", "ready", 2),

@@ -17,9 +17,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from buyer_messaging import domain
+from buyer_messaging.compose import store as compose
 from buyer_messaging.render.address import address_lines
 from buyer_messaging.render.carriers import carrier_name
-from buyer_messaging.warehouse import compose, outbox
+from buyer_messaging.send import outbox
 from buyer_messaging.warehouse.connection import transaction
 
 if TYPE_CHECKING:

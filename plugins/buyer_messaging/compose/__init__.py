@@ -1,0 +1,1 @@
+"""Composing: each planned message rendered and linted (`stage.py`), its SQL (`store.py`)."""

@@ -1,0 +1,94 @@
+"""What both Orders API sources share: the stream's name, a run's counters, a parsed page,
+the source interface, and Amazon's timestamp form for a window's bounds.
+
+`extract.source` (v0 and the loader) and `extract.orders_2026` both import this module and
+not each other's, so neither needs a function-level import to dodge a cycle.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, runtime_checkable
+
+from buyer_messaging.extract.parse import RecordError, Reject, rejection
+from buyer_messaging.extract.records import record_key, short
+
+STREAM = "orders"
+
+
+@dataclass
+class ExtractStats:
+    window_start: datetime
+    window_end: datetime
+    pages: int = 0
+    orders: int = 0
+    items: int = 0
+    rejected: int = 0
+    rejected_keys: list[str] = field(default_factory=list)
+    rejected_fields: Counter[str] = field(default_factory=Counter)  # field -> records rejected
+    items_source: str = "with the orders"  # or "orders_api", "report", "none" (extract.items)
+    items_orders: int = 0  # orders whose items were fetched apart from them
+
+    def summary(self) -> str:
+        fields = ", ".join(f"{name} {n}" for name, n in self.rejected_fields.most_common(5))
+        more = ", …" if len(self.rejected_fields) > 5 else ""
+        return (
+            f"orders window {self.window_start:%Y-%m-%d %H:%M} .. {self.window_end:%Y-%m-%d %H:%M} UTC:"
+            f" {self.pages} pages, {self.orders} orders, {self.items} items"
+            + (
+                f" (of {self.items_orders} orders, by {self.items_source})"
+                if self.items_source != "with the orders"
+                else ""
+            )
+            + f", {self.rejected} rejected"
+            + (
+                f" (by field: {fields}{more}; reasons in staging.rejected_records)"
+                if fields
+                else ""
+            )
+        )
+
+
+def iso_utc(moment: datetime) -> str:
+    """Amazon's ISO 8601 form for a window bound (UTC, whole seconds, Z)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class OrderPage:
+    """One page of the API, parsed: what one staging transaction writes."""
+
+    orders: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    shipments: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    with_items: bool = True  # False: the orders came without items (fetched apart)
+    next_token: str | None = None  # where the page after this one starts (a checkpoint)
+
+
+def page_entries(payload: Any, name: str, page: OrderPage) -> list[Any]:
+    """The page's records; a page whose list is not a list is kept as one rejection."""
+    entries = payload.get(name) if isinstance(payload, dict) else None
+    if entries is None or isinstance(entries, list):
+        return entries or []
+    err = RecordError(record_key(entries, ""), name, f"not a JSON array but {short(entries)}")
+    page.rejects.append(rejection(err, entries))
+    return []
+
+
+@runtime_checkable
+class OrderSource(Protocol):
+    """Orders whose last update falls in a window, page by page, as staging rows."""
+
+    api: str  # "v0" | "2026-01-01"
+    operations: tuple[str, ...]  # the SP-API operations it calls (for the run's counters)
+    provides_shipments: bool  # True: a page's shipments replace its orders' staged packages
+
+    def pages(
+        self, window: tuple[datetime, datetime], token: str | None = None
+    ) -> Iterator[OrderPage]:
+        """The window's pages, from the page `token` names (a checkpoint) if given."""
+        ...

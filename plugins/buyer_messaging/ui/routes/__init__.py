@@ -1,0 +1,1 @@
+"""The dashboard's routes, an APIRouter per panel; `ui.app.create_app` includes them all."""
