@@ -140,7 +140,10 @@ def test_items_only_for_the_orders_whose_messages_need_them(wh, server):
         "SELECT DISTINCT amazon_order_id FROM staging.order_items WHERE account_id = 'acct_ship'",
     )
     assert 0 < len(wanted) < stats.orders
-    assert c.calls["getOrderItems"] == len(wanted)
+    # one call per wanted order; a call answered 429 or retried (a loaded machine falls behind
+    # the time-scaled bucket) is the same order's call again
+    again = c.throttled["getOrderItems"] + c.retries["getOrderItems"]
+    assert c.calls["getOrderItems"] - again == len(wanted)
     assert sorted(r["amazon_order_id"] for r in with_items) == sorted(
         r["amazon_order_id"] for r in wanted
     )
