@@ -91,7 +91,9 @@ class Clause:
         # the ask's sentences (once each), then the evidence in the few sentences around it
         seen: set[int] = set()
         for a_start, a_end in asks:
-            i = max(bisect.bisect_right(starts, a_start) - 1, 0)
+            # by the ask's last character: an ask pattern may begin on the punctuation that
+            # ends the sentence before ("… today. Rate your purchase …")
+            i = max(bisect.bisect_right(starts, a_end - 1) - 1, 0)
             if i in seen:
                 continue
             seen.add(i)
