@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 # near empty, and a call that arrives a little early (network or worker scheduling jitter)
 # would be throttled; a token of headroom absorbs that, at the cost of one call per idle spell.
 BURST_HEADROOM = 1
+# access-token refreshes one call may make (each after an "expired" 403)
+MAX_TOKEN_REFRESHES = 3
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +154,7 @@ class SpApiCaller:
 
         repeatable = is_idempotent(operation) if idempotent is None else idempotent
         bucket = self.bucket(operation)
-        refreshed = False
+        refreshes = 0
         last: tuple[int, str, str] = (0, "", "")
         unreachable_waited = 0.0
         for attempt in range(1, self.max_attempts + 1):
@@ -189,9 +191,12 @@ class SpApiCaller:
                     self.retries[operation] += 1
                     self._sleep(self._backoff(attempt))
                     continue
-                if err.token_expired and not refreshed and client is not None:
+                # a token can expire again during a long chain of retries (throttling, 5xx
+                # backoffs): refresh each time, a few times at most (a token refused the moment
+                # it is issued is not going to get better)
+                if err.token_expired and refreshes < MAX_TOKEN_REFRESHES and client is not None:
                     invalidate_token(client)
-                    refreshed = True
+                    refreshes += 1
                     continue
                 message = err.message
                 if err.status in (401, 403) and subject is None and client is not None:

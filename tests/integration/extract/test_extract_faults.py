@@ -33,8 +33,8 @@ FAULTS = {
     "empty_error_body": 0.03,
     "truncated_pages": 0.15,
     "throttle_storm": {"every_s": 2.0, "duration_s": 0.2},
-    # tokens expire mid-run; SpApiCaller refreshes once per call, so a token must outlive
-    # one call's chain of retries (see the report: calls.py could refresh per token instead)
+    # tokens expire mid-run, also inside one call's chain of retries (a loaded machine makes
+    # that chain longer than 5 s): SpApiCaller refreshes each time, up to MAX_TOKEN_REFRESHES
     "expire_tokens_after_s": 5.0,
 }
 ORDERS_TABLES = ("orders", "items", "shipments", "rejected")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
+from buyer_messaging.spapi.calls import MAX_TOKEN_REFRESHES, SpApiCaller, SpApiCallError
 from buyer_messaging.spapi.client import SpApiHttpError
 
 
@@ -57,7 +57,7 @@ def test_other_4xx_fails_at_once_naming_operation_and_order():
     assert "InvalidInput" in str(err.value)
 
 
-def test_expired_token_is_refreshed_once():
+def test_an_expired_token_is_refreshed_each_time_a_few_times_at_most():
     class Client:
         class _auth:
             invalidated = 0
@@ -71,9 +71,15 @@ def test_expired_token_is_refreshed_once():
     caller().call("getOrders", fn, client=Client)
     assert Client._auth.invalidated == 1 and len(calls) == 2
 
-    fn, calls = scripted(expired, expired)
+    # expired again later in the same call's retries: refreshed again
+    fn, calls = scripted(expired, expired, Response())
+    caller().call("getOrders", fn, client=Client)
+    assert Client._auth.invalidated == 3 and len(calls) == 3
+
+    fn, calls = scripted(*[expired] * (MAX_TOKEN_REFRESHES + 1))
     with pytest.raises(SpApiCallError, match="Unauthorized"):
         caller().call("getOrders", fn, client=Client)
+    assert len(calls) == MAX_TOKEN_REFRESHES + 1
 
 
 def test_gives_up_after_max_attempts():
