@@ -15,7 +15,7 @@ Other keys (``carrier``) are left alone: they are what a rule looks for.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,11 +54,11 @@ def _spans(norm: str, needle: str) -> Iterator[tuple[int, int]]:
         start = norm.find(needle, start + len(needle))
 
 
-def find_known(norm: str, facts: object) -> Known:
+def find_known(norm: str, facts: object, normalize: Callable[[str], str]) -> Known:
+    """`normalize`: the linter's own (lint.text.normalize), so a fact is found in the text as
+    the text was normalised (passed in: lint.text calls this module)."""
     if not facts or not isinstance(facts, dict):
         return Known(norm)
-    from buyer_messaging.lint.text import normalize
-
     blank: list[tuple[int, int]] = []
     tracking: list[tuple[int, int]] = []
     orders: list[str] = []

@@ -285,7 +285,7 @@ class Message:
         """The facts the renderer put in, found in the text (``lint.facts.Known``)."""
         from buyer_messaging.lint.facts import find_known
 
-        return find_known(self.normalised.text, self.facts)
+        return find_known(self.normalised.text, self.facts, normalize)
 
     @cached_property
     def norm(self) -> str:
