@@ -389,6 +389,7 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
         )  # fmt: skip
         with transaction(conn) as cur:
             left = outbox.pending_by_kind(cur, acc.id).get(batch["kind"], 0)
+            held_at, held = outbox.held_until(cur, acc.id, batch["kind"])
     caller.close()
     log.info(
         "summary: %s: %s; %d left ready for the next run; %s",
@@ -407,25 +408,23 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
             f" {batch['kind']} (--delivered | --requeue) --by NAME --reason TEXT`; the list is in"
             " reporting.message_log (status delivery_unknown)."
         )
-    _wait_for_held(acc, batch, sent=sum(counts.values()), deadline=deadline)
+    _wait_for_held(acc, batch, held_at, held, sent=sum(counts.values()), deadline=deadline)
     return {**counts, "left_ready": left}
 
 
 def _wait_for_held(
-    acc: Account, batch: dict[str, Any], *, sent: int, deadline: datetime | None
+    acc: Account,
+    batch: dict[str, Any],
+    at: datetime | None,
+    held: int,
+    *,
+    sent: int,
+    deadline: datetime | None,
 ) -> None:
-    """Messages held until a local hour (`send_hour`): a batch with room left waits for the
-    first of them, rescheduled so it holds no worker slot, and claims again when it wakes; one
-    held past the run's deadline stays ready for the next run instead."""
-    from buyer_messaging.send import outbox
-    from buyer_messaging.warehouse.connection import transaction
-
-    if sent >= int(batch["limit"]):
-        return
-    conn, _ = _warehouse()
-    with closing(conn), transaction(conn) as cur:
-        at, held = outbox.held_until(cur, acc.id, batch["kind"])
-    if at is None or (deadline is not None and at >= deadline):
+    """Messages held until a local hour (`send_hour`; `at` the first, `held` how many): a batch
+    with room left waits for the first, rescheduled so it holds no worker slot, and claims again
+    when it wakes; one held past the run's deadline stays ready for the next run instead."""
+    if sent >= int(batch["limit"]) or at is None or (deadline is not None and at >= deadline):
         return
     from airflow.sdk.exceptions import AirflowRescheduleException
 
