@@ -118,3 +118,37 @@ def test_ab_report_reads_the_outcomes_view(wh, fresh_warehouse, capsys):
     out = capsys.readouterr().out
     assert "A/B test rr-1 (review_request), outcome: negative feedback" in out
     assert "control" in out and "verdict: only one variant has sent messages yet" in out
+
+
+def test_outcomes_count_the_same_feedback_in_every_session_time_zone(wh):
+    """Messages sent at 02:00 UTC and 1-star ratings dated the UTC day before it: the rating
+    came before the message, so it is no outcome of it. Read `sent_at::date` in a session west
+    of UTC, the send's day was the rating's day and the view counted it."""
+    with transaction(wh) as cur:
+        staging.upsert_orders(
+            cur, "us", [order(f"111-0000003-{n:07d}", f"tz{n}") for n in range(10)], []
+        )
+    plan(wh)
+    with wh.cursor() as cur:
+        cur.execute(
+            "UPDATE messaging.outbox SET status = 'sent', sent_at = '2026-03-10 02:00+00'"
+            " WHERE amazon_order_id LIKE '111-0000003-%'"
+        )
+        cur.execute(
+            "INSERT INTO staging.seller_feedback (account_id, amazon_order_id, marketplace_id,"
+            " feedback_date, rating) SELECT account_id, amazon_order_id, marketplace_id,"
+            " '2026-03-09', 1 FROM messaging.outbox WHERE amazon_order_id LIKE '111-0000003-%'"
+        )
+    wh.commit()
+    counts = {}
+    for zone in ("Pacific/Pago_Pago", "UTC", "Pacific/Kiritimati"):
+        with wh.cursor() as cur:
+            cur.execute("SET TIME ZONE %s", (zone,))
+            cur.execute(
+                "SELECT sum(sent), sum(negative_feedback) FROM reporting.ab_outcomes"
+                " WHERE account_id = 'us' AND ab_test = 'rr-1'"
+            )
+            counts[zone] = cur.fetchall()
+        wh.rollback()
+    assert counts["UTC"][0][0] > 0 and counts["UTC"][0][1] == 0, counts
+    assert counts["Pacific/Pago_Pago"] == counts["UTC"] == counts["Pacific/Kiritimati"], counts
