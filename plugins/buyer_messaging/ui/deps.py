@@ -14,6 +14,7 @@ when the app is built, not when the plugin is.
 import html
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -138,6 +139,39 @@ Marketplace = Annotated[str | None, Query(description="marketplace id (default: 
 def scope(accounts: list[str], days: tuple[date, date], conn: Any) -> dict[str, Any]:
     found = {"accounts": accounts, "from": days[0].isoformat(), "to": days[1].isoformat()}
     return found | notice_of(conn)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What a panel over a day range reads: the request's connection, the accounts the user
+    may read (the one asked for, else all), the days, and the kind and marketplace filters
+    where the route takes them."""
+
+    conn: Any
+    accounts: list[str]
+    days: tuple[date, date]
+    kind: str | None = None
+    marketplace: str | None = None
+
+    def scope(self) -> dict[str, Any]:
+        """The part of every panel's answer that says what it covers."""
+        return scope(self.accounts, self.days, self.conn)
+
+
+def panel(user: User, conn: Warehouse, days: Days, account: Account = None) -> Panel:
+    return Panel(conn, readable_accounts(user, conn, account), days)
+
+
+def filtered_panel(
+    found: Annotated[Panel, Depends(panel)], kind: Kind = None, marketplace: Marketplace = None
+) -> Panel:
+    return Panel(found.conn, found.accounts, found.days, kind, marketplace)
+
+
+# FastAPI resolves a dependency once per request, so a route that also takes `conn: Warehouse`
+# gets the panel's own connection.
+DayPanel = Annotated[Panel, Depends(panel)]
+FilteredPanel = Annotated[Panel, Depends(filtered_panel)]
 
 
 class NotMigrated:

@@ -9,49 +9,28 @@ from fastapi.responses import Response
 from buyer_messaging.ui import coverage_panels, queries
 from buyer_messaging.ui.deps import (
     Account,
-    Days,
-    Kind,
+    FilteredPanel,
     Marketplace,
+    Panel,
     User,
     Warehouse,
     notice_of,
     readable_accounts,
-    scope,
 )
 
 router = APIRouter()
 
 
 @router.get("/coverage")
-def coverage(
-    user: User,
-    conn: Warehouse,
-    days: Days,
-    account: Account = None,
-    kind: Kind = None,
-    marketplace: Marketplace = None,
-) -> dict[str, Any]:
+def coverage(p: FilteredPanel) -> dict[str, Any]:
     """Candidates per day and kind: eligible, excluded by reason, sent (reporting.coverage)."""
-    accounts = readable_accounts(user, conn, account)
-    return scope(accounts, days, conn) | queries.coverage(
-        conn, accounts, *days, kind=kind, marketplace=marketplace
-    )
+    return p.scope() | _coverage(p)
 
 
 @router.get("/outcomes")
-def outcomes(
-    user: User,
-    conn: Warehouse,
-    days: Days,
-    account: Account = None,
-    kind: Kind = None,
-    marketplace: Marketplace = None,
-) -> dict[str, Any]:
+def outcomes(p: FilteredPanel) -> dict[str, Any]:
     """Feedback within 60 days and returns after the messages sent (reporting.message_outcomes)."""
-    accounts = readable_accounts(user, conn, account)
-    return scope(accounts, days, conn) | queries.outcomes(
-        conn, accounts, *days, kind=kind, marketplace=marketplace
-    )
+    return p.scope() | _outcomes(p)
 
 
 @router.get("/cases")
@@ -69,35 +48,26 @@ def cases(
 
 
 @router.get("/plots/{name}.svg", response_class=Response)
-def plot(
-    name: str,
-    user: User,
-    conn: Warehouse,
-    days: Days,
-    account: Account = None,
-    kind: Kind = None,
-    marketplace: Marketplace = None,
-) -> Response:
+def plot(name: str, p: FilteredPanel) -> Response:
     """A panel's plot as SVG (coverage-by-kind, coverage-by-day, outcomes-by-kind, case-ages)."""
     if name not in coverage_panels.PLOTS:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such plot")
-    accounts = readable_accounts(user, conn, account)
-    day_from, day_to = days
     if name == "coverage-by-kind":
-        image = coverage_panels.coverage_by_kind(
-            queries.coverage(conn, accounts, day_from, day_to, kind=kind, marketplace=marketplace)
-        )
+        image = coverage_panels.coverage_by_kind(_coverage(p))
     elif name == "coverage-by-day":
-        image = coverage_panels.coverage_by_day(
-            queries.coverage(conn, accounts, day_from, day_to, kind=kind, marketplace=marketplace),
-            *days,
-        )
+        image = coverage_panels.coverage_by_day(_coverage(p), *p.days)
     elif name == "outcomes-by-kind":
-        image = coverage_panels.outcomes_by_kind(
-            queries.outcomes(conn, accounts, day_from, day_to, kind=kind, marketplace=marketplace)
-        )
+        image = coverage_panels.outcomes_by_kind(_outcomes(p))
     else:
         image = coverage_panels.case_ages(
-            queries.open_cases(conn, accounts, marketplace=marketplace)
+            queries.open_cases(p.conn, p.accounts, marketplace=p.marketplace)
         )
     return Response(image, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+def _coverage(p: Panel) -> dict[str, Any]:
+    return queries.coverage(p.conn, p.accounts, *p.days, kind=p.kind, marketplace=p.marketplace)
+
+
+def _outcomes(p: Panel) -> dict[str, Any]:
+    return queries.outcomes(p.conn, p.accounts, *p.days, kind=p.kind, marketplace=p.marketplace)

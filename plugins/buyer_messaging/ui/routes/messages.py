@@ -5,15 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from buyer_messaging.ui import queries
-from buyer_messaging.ui.deps import (
-    Account,
-    Days,
-    User,
-    Warehouse,
-    notice_of,
-    readable_accounts,
-    scope,
-)
+from buyer_messaging.ui.deps import DayPanel, User, Warehouse, notice_of, readable_accounts
 
 router = APIRouter()
 
@@ -24,20 +16,12 @@ def list_accounts(user: User, conn: Warehouse) -> dict[str, Any]:
 
 
 @router.get("/summary")
-def summary(user: User, conn: Warehouse, days: Days, account: Account = None) -> dict[str, Any]:
+def summary(p: DayPanel) -> dict[str, Any]:
     """Messages per day, kind and status (reporting.daily_summary), with totals."""
-    accounts = readable_accounts(user, conn, account)
-    return scope(accounts, days, conn) | queries.summary(conn, accounts, *days)
+    return p.scope() | queries.summary(p.conn, p.accounts, *p.days)
 
 
 @router.get("/violations")
-def violations(
-    user: User,
-    conn: Warehouse,
-    days: Days,
-    account: Account = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> dict[str, Any]:
+def violations(p: DayPanel, limit: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
     """The lint rules that caught most messages (reporting.lint_violations)."""
-    accounts = readable_accounts(user, conn, account)
-    return scope(accounts, days, conn) | queries.violations(conn, accounts, *days, limit=limit)
+    return p.scope() | queries.violations(p.conn, p.accounts, *p.days, limit=limit)

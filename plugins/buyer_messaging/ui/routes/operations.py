@@ -5,31 +5,21 @@ from typing import Any
 from fastapi import APIRouter
 
 from buyer_messaging.ui import queries
-from buyer_messaging.ui.deps import (
-    Account,
-    Days,
-    User,
-    Warehouse,
-    notice_of,
-    readable_accounts,
-    scope,
-)
+from buyer_messaging.ui.deps import Account, DayPanel, User, Warehouse, notice_of, readable_accounts
 
 router = APIRouter()
 
 
 @router.get("/quality")
-def quality(user: User, conn: Warehouse, days: Days, account: Account = None) -> dict[str, Any]:
+def quality(p: DayPanel) -> dict[str, Any]:
     """Data-quality verdicts per day and suite (reporting.quality_summary) and pass rates."""
-    accounts = readable_accounts(user, conn, account)
-    return scope(accounts, days, conn) | queries.quality(conn, accounts, *days)
+    return p.scope() | queries.quality(p.conn, p.accounts, *p.days)
 
 
 @router.get("/throttling")
-def throttling(user: User, conn: Warehouse, days: Days, account: Account = None) -> dict[str, Any]:
+def throttling(p: DayPanel) -> dict[str, Any]:
     """Calls and HTTP 429 answers per stage and operation (reporting.throttling)."""
-    accounts = readable_accounts(user, conn, account)
-    return scope(accounts, days, conn) | queries.throttling(conn, accounts, *days)
+    return p.scope() | queries.throttling(p.conn, p.accounts, *p.days)
 
 
 @router.get("/send-forecast")
