@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -97,23 +97,26 @@ def test_comparison_says_when_the_sample_is_too_small_and_when_a_variant_wins():
     assert clear.verdict.startswith("b brings the least negative feedback")
 
 
-def test_ab_report_reads_the_outcomes_view(wh, fresh_warehouse, capsys):
+def sent_with_ratings(wh, orders: int, sent_at: str, rated: int, feedback_date: date) -> None:
+    """`orders` orders planned and sent at `sent_at`; `rated` of them got a 1-star rating."""
     with transaction(wh) as cur:
         staging.upsert_orders(
-            cur, "us", [order(f"111-0000002-{n:07d}", f"r{n}") for n in range(40)], []
+            cur, "us", [order(f"111-0000002-{n:07d}", f"r{n}") for n in range(orders)], []
         )
     plan(wh)
     with wh.cursor() as cur:
-        cur.execute(
-            "UPDATE messaging.outbox SET status = 'sent', sent_at = now() - interval '3 days'"
-        )
+        cur.execute("UPDATE messaging.outbox SET status = 'sent', sent_at = %s", (sent_at,))
         cur.execute(
             "INSERT INTO staging.seller_feedback (account_id, amazon_order_id, marketplace_id,"
             " feedback_date, rating) SELECT account_id, amazon_order_id, marketplace_id, %s, 1"
-            " FROM messaging.outbox LIMIT 3",
-            (date.today(),),
+            " FROM messaging.outbox LIMIT %s",
+            (feedback_date, rated),
         )
     wh.commit()
+
+
+def test_ab_report_reads_the_outcomes_view(wh, fresh_warehouse, capsys):
+    sent_with_ratings(wh, 40, str(datetime.now(UTC) - timedelta(days=3)), 3, date.today())
     assert main(["ab-report", "--account", "us", "--dsn", fresh_warehouse]) == 0
     out = capsys.readouterr().out
     assert "A/B test rr-1 (review_request), outcome: negative feedback" in out
@@ -121,25 +124,10 @@ def test_ab_report_reads_the_outcomes_view(wh, fresh_warehouse, capsys):
 
 
 def test_outcomes_count_the_same_feedback_in_every_session_time_zone(wh):
-    """Messages sent at 02:00 UTC and 1-star ratings dated the UTC day before it: the rating
-    came before the message, so it is no outcome of it. Read `sent_at::date` in a session west
-    of UTC, the send's day was the rating's day and the view counted it."""
-    with transaction(wh) as cur:
-        staging.upsert_orders(
-            cur, "us", [order(f"111-0000003-{n:07d}", f"tz{n}") for n in range(10)], []
-        )
-    plan(wh)
-    with wh.cursor() as cur:
-        cur.execute(
-            "UPDATE messaging.outbox SET status = 'sent', sent_at = '2026-03-10 02:00+00'"
-            " WHERE amazon_order_id LIKE '111-0000003-%'"
-        )
-        cur.execute(
-            "INSERT INTO staging.seller_feedback (account_id, amazon_order_id, marketplace_id,"
-            " feedback_date, rating) SELECT account_id, amazon_order_id, marketplace_id,"
-            " '2026-03-09', 1 FROM messaging.outbox WHERE amazon_order_id LIKE '111-0000003-%'"
-        )
-    wh.commit()
+    """Messages sent at 02:00 UTC and 1-star ratings dated the UTC day before: the ratings
+    came before the messages, so they are no outcome of them. Read `sent_at::date` in a
+    session west of UTC, the send's day was the rating's day and the view counted them."""
+    sent_with_ratings(wh, 10, "2026-03-10 02:00+00", 10, date(2026, 3, 9))
     counts = {}
     for zone in ("Pacific/Pago_Pago", "UTC", "Pacific/Kiritimati"):
         with wh.cursor() as cur:
