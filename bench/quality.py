@@ -71,7 +71,7 @@ def validate_once(count: int) -> tuple[float, Any]:
         with tempfile.TemporaryDirectory() as docs:
             started = time.perf_counter()
             outcome = validate_orders(
-                conn, dsn, account_id=ACCOUNT, window=(now - timedelta(days=45), now), run_day=day_start.date(),
+                conn, account_id=ACCOUNT, window=(now - timedelta(days=45), now), run_day=day_start.date(),
                 max_bad_share=0.5, docs_dir=Path(docs),
             )  # fmt: skip
             seconds = time.perf_counter() - started

@@ -207,13 +207,13 @@ def validate(account_id: str, context: Context) -> dict[str, Any]:
     acc = account(account_id)
     interval = interval_of(context, acc)
     day = run_day(acc, interval)
-    conn, dsn = _warehouse()
+    conn, _ = _warehouse()
     with closing(conn):
         # the first run validates the onboarding window too
         window = (interval[0] - timedelta(days=acc.lookback_days), interval[1])
         try:
             outcome = validate_orders(
-                conn, dsn, account_id=acc.id, window=window, run_day=day, docs_dir=docs_dir(),
+                conn, account_id=acc.id, window=window, run_day=day, docs_dir=docs_dir(),
                 max_bad_share=load_timing().bad_share_threshold(acc.id), day=interval,
             )  # fmt: skip
         except QualityGateFailed as err:

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.pool import StaticPool
+
 from buyer_messaging.quality import store as quality_sql
 from buyer_messaging.quality.suites import KEY, SUITES, suites_for, unexpected_keys
 from buyer_messaging.warehouse.connection import one_row, transaction
@@ -77,29 +79,13 @@ class ValidationOutcome:
         )
 
 
-def _sqlalchemy_url(dsn: str) -> str:
-    from psycopg2.extensions import parse_dsn
-    from sqlalchemy.engine import URL
+class _LentConnectionPool(StaticPool):
+    """SQLAlchemy's one-connection pool over a connection lent by the task: GX disposes its
+    engine when its datasource is replaced (the next validation in the same process), and a
+    disposed StaticPool closes its connection, which is the task's to close."""
 
-    parts = parse_dsn(dsn)
-    host = parts.get("host") or "127.0.0.1"
-    socket_dir = host.startswith("/")  # a Unix socket (the demo's embedded Postgres)
-    # the other libpq parameters (sslmode, sslrootcert, options, ...) go to psycopg2.connect
-    # as the URL's query, so GX connects exactly as the tasks do
-    query = {
-        k: v for k, v in parts.items() if k not in ("user", "password", "host", "port", "dbname")
-    }
-    if socket_dir:
-        query |= {"host": host, "port": parts.get("port", "5432")}
-    return URL.create(
-        "postgresql+psycopg2",
-        username=parts.get("user"),
-        password=parts.get("password"),
-        host=None if socket_dir else host,
-        port=int(parts["port"]) if parts.get("port") and not socket_dir else None,
-        database=parts.get("dbname"),
-        query=query,
-    ).render_as_string(hide_password=False)
+    def dispose(self) -> None:
+        pass
 
 
 def _literal(value: Any) -> str:
@@ -193,7 +179,6 @@ def _column_of(kwargs: dict[str, Any]) -> str:
 
 def validate_orders(
     conn: PgConnection,
-    dsn: str,
     *,
     account_id: str,
     window: tuple[datetime, datetime],
@@ -232,8 +217,16 @@ def validate_orders(
     context = gx.get_context(mode="ephemeral")
     # tqdm bars are noise in a task log that a person reads
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    # add_sql, not add_postgres: the latter rejects Unix-socket URLs (no host part)
-    source = context.data_sources.add_sql("warehouse", connection_string=_sqlalchemy_url(dsn))
+    # GX reads through the task's own connection, committed and idle meanwhile: a second one
+    # per validate task would double what an Airflow with many accounts asks of Postgres
+    # (issue #21 item 4). The pool's reset on return rolls back only GX's own reads.
+    # add_sql, not add_postgres: the URL names just the dialect. (GX's typed signature omits
+    # `kwargs`, the datasource's documented field passed to SQLAlchemy's create_engine.)
+    source = context.data_sources.add_sql(  # type: ignore[call-arg]
+        "warehouse",
+        connection_string="postgresql+psycopg2://",
+        kwargs={"creator": lambda: conn, "poolclass": _LentConnectionPool},
+    )
     suites = suites_for(window[1])
     definitions = [
         _definition(

@@ -43,7 +43,7 @@ def ids(wh, sql: str, *params) -> set[str]:
 
 def validate(wh, dsn: str, account_id: str):
     return validate_orders(
-        wh, dsn, account_id=account_id, window=WINDOW, run_day=NOW.date(), max_bad_share=0.5
+        wh, account_id=account_id, window=WINDOW, run_day=NOW.date(), max_bad_share=0.5
     )
 
 

@@ -91,9 +91,7 @@ def test_foreign_ids_future_purchases_and_bad_quantities_are_quarantined(wh, fre
             ],
         )
 
-    outcome = validate_orders(
-        wh, fresh_warehouse, account_id="gaps", window=WINDOW, run_day=DAY, max_bad_share=1.0
-    )
+    outcome = validate_orders(wh, account_id="gaps", window=WINDOW, run_day=DAY, max_bad_share=1.0)
 
     assert outcome.alerts == []  # GX's counts and the quarantine's SQL agree, the huge id included
     reasons = outcome.bad_rows

@@ -71,7 +71,7 @@ def delivers_before_shipping(i: int) -> dict:
 def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path):
     load(wh, [good(i) for i in range(40)] + [bad_delivery(100), bad_total(101), ships_before_purchase(102),
                                               delivers_before_shipping(103)])  # fmt: skip
-    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+    outcome = validate_orders(wh, account_id="q", window=WINDOW, run_day=DAY,
                               max_bad_share=0.10, docs_dir=tmp_path)  # fmt: skip
     assert set(outcome.bad_rows) == {f"111-0000000-{i:07d}" for i in (100, 101, 102, 103)}
     assert "latest_delivery_date,earliest_delivery_date" in outcome.bad_rows["111-0000000-0000100"]
@@ -121,7 +121,7 @@ def test_bad_rows_are_quarantined_and_not_planned(wh, fresh_warehouse, tmp_path)
 def test_gate_fails_past_the_threshold_naming_expectation_and_count(wh, fresh_warehouse, tmp_path):
     load(wh, [good(i) for i in range(10)] + [bad_total(100 + i) for i in range(3)])
     with pytest.raises(QualityGateFailed) as err:
-        validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.05,
+        validate_orders(wh, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.05,
                         docs_dir=tmp_path)  # fmt: skip
     message = str(err.value)
     assert "23.1% of orders and returns are bad" in message
@@ -156,14 +156,14 @@ def test_a_bad_item_quarantines_its_order_and_a_drop_to_zero_is_an_alert(wh, fre
         )  # fmt: skip
     # the orders were last updated 13 days before DAY: DAY and the day before are empty...
     empty_day = (START, START + timedelta(days=1))
-    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+    outcome = validate_orders(wh, account_id="q", window=WINDOW, run_day=DAY,
                               max_bad_share=0.10, day=empty_day)  # fmt: skip
     assert set(outcome.bad_rows) == {raws[3]["AmazonOrderId"], raws[4]["AmazonOrderId"]}
     assert "quantity_ordered" in outcome.bad_rows[raws[3]["AmazonOrderId"]]
     assert "marketplace,currency" in outcome.bad_rows[raws[4]["AmazonOrderId"]]
     assert outcome.alerts == []  # ...so no drop: nothing the day before either
     updated_day = START - timedelta(days=13)
-    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+    outcome = validate_orders(wh, account_id="q", window=WINDOW, run_day=DAY,
                               max_bad_share=0.10, day=(updated_day + timedelta(days=1), updated_day + timedelta(days=2)))  # fmt: skip
     assert outcome.alerts == ["row count dropped to 0 (day before: 30)"]
 
@@ -193,7 +193,7 @@ def test_bad_returns_are_quarantined_and_get_no_confirmation(wh, fresh_warehouse
             line(5, "wrong-currency", **{"currency-code": "EUR"}),  # a US order refunded in euros
             line(6, "odd-status", **{"return-request-status": "Teleported"}),  # not a report status
         ])  # fmt: skip
-    outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+    outcome = validate_orders(wh, account_id="q", window=WINDOW, run_day=DAY,
                               max_bad_share=0.9, docs_dir=tmp_path)  # fmt: skip
     assert set(outcome.bad_returns) == {f"111-0000000-{i:07d}" for i in (2, 3, 4, 5, 6)}
     assert "refunded_amount" in outcome.bad_returns["111-0000000-0000002"]
@@ -224,9 +224,7 @@ def test_bad_returns_are_quarantined_and_get_no_confirmation(wh, fresh_warehouse
 def test_every_bad_row_is_quarantined_not_only_the_first_twenty(wh, fresh_warehouse):
     # GX lists unexpected rows up to partial_unexpected_count (20 by default), also on SQL
     load(wh, [good(i) for i in range(40)] + [bad_total(100 + i) for i in range(25)])
-    outcome = validate_orders(
-        wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5
-    )
+    outcome = validate_orders(wh, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5)
     assert len(outcome.bad_rows) == 25
     with wh.cursor() as cur:
         cur.execute("SELECT count(*) FROM staging.orders WHERE quarantined")
@@ -244,7 +242,6 @@ def test_the_gate_passes_at_the_threshold_and_fails_just_past_it(
         with pytest.raises(QualityGateFailed) as err:
             validate_orders(
                 wh,
-                fresh_warehouse,
                 account_id="q",
                 window=WINDOW,
                 run_day=DAY,
@@ -253,7 +250,7 @@ def test_the_gate_passes_at_the_threshold_and_fails_just_past_it(
         assert "10.0% of orders and returns are bad (threshold 9.0%)" in str(err.value)
         assert "orders.expect_column_values_to_be_between(order_total): 1 rows" in str(err.value)
     else:
-        outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY,
+        outcome = validate_orders(wh, account_id="q", window=WINDOW, run_day=DAY,
                                   max_bad_share=threshold)  # fmt: skip
         assert set(outcome.bad_rows) == {"111-0000000-0000100"}
     with wh.cursor() as cur:  # quarantined either way, and the run recorded with its verdict
@@ -283,9 +280,7 @@ def test_a_duplicated_key_quarantines_every_copy_and_a_missing_value_is_not_a_ba
         )
     )
     monkeypatch.setitem(quality_sql.QUERIES, "orders", twice)
-    outcome = validate_orders(
-        wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5
-    )
+    outcome = validate_orders(wh, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5)
     assert outcome.bad_rows == {
         "111-0000000-0000003": "orders.expect_column_values_to_be_unique(amazon_order_id)"
     }
@@ -298,7 +293,7 @@ def test_data_docs_of_every_day_and_a_rerun_share_one_copy_of_gx_static_files(
 ):
     load(wh, [good(i) for i in range(3)])
     for run_day in (DAY, DAY + timedelta(days=1), DAY):  # the last: a re-run of the first day
-        outcome = validate_orders(wh, fresh_warehouse, account_id="q", window=WINDOW, run_day=run_day,
+        outcome = validate_orders(wh, account_id="q", window=WINDOW, run_day=run_day,
                                   max_bad_share=0.1, docs_dir=tmp_path)  # fmt: skip
         assert outcome.docs_path == str(tmp_path / "q" / str(run_day) / "index.html")
     from importlib.metadata import version
@@ -310,3 +305,45 @@ def test_data_docs_of_every_day_and_a_rerun_share_one_copy_of_gx_static_files(
     for run_day in (DAY, DAY + timedelta(days=1)):
         static = tmp_path / "q" / str(run_day) / "static"
         assert static.is_symlink() and (static / "images" / "favicon.ico").is_file()
+
+
+def test_great_expectations_reads_through_the_tasks_one_connection(wh, fresh_warehouse):
+    """GX runs on the task's connection (its libpq options included), never a second one:
+    backends on the warehouse database are polled from another database all along."""
+    import threading
+
+    import psycopg2
+
+    from buyer_messaging.warehouse.connection import connect
+
+    load(wh, [good(i) for i in range(30)] + [bad_total(101)])
+    wh.close()
+    conn = connect(f"{fresh_warehouse} options='-c statement_timeout=4321'")
+    dbname = psycopg2.extensions.parse_dsn(fresh_warehouse)["dbname"]
+    seen: list[int] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        watcher = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+        watcher.autocommit = True
+        with watcher.cursor() as cur:
+            while not done.is_set():
+                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (dbname,))
+                seen.append(cur.fetchone()[0])
+        watcher.close()
+
+    watcher = threading.Thread(target=poll)
+    watcher.start()
+    try:
+        outcome = validate_orders(
+            conn, account_id="q", window=WINDOW, run_day=DAY, max_bad_share=0.5
+        )
+    finally:
+        done.set()
+        watcher.join()
+    assert outcome.bad_order_count == 1 and "order_total" in outcome.bad_rows["111-0000000-0000101"]
+    assert len(seen) > 10 and max(seen) == 1, seen
+    with conn.cursor() as cur:  # still the task's, still open, its options intact
+        cur.execute("SHOW statement_timeout")
+        assert cur.fetchone()[0] == "4321ms"
+    conn.close()

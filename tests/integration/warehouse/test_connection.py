@@ -70,20 +70,3 @@ def test_an_unusable_extra_is_named_without_its_value(make_database, monkeypatch
     monkeypatch.setenv("AIRFLOW_CONN_MESSAGING_WAREHOUSE", _with_extra(db, {"iam": True}))
     with pytest.raises(ValueError, match="iam"):
         warehouse_dsn()
-
-
-def test_great_expectations_connects_with_the_same_libpq_parameters(make_database):
-    import sqlalchemy
-
-    from buyer_messaging.quality.validate import _sqlalchemy_url
-
-    db = make_database("bm_conn")
-    dsn = f"{db} sslmode=disable options='-c statement_timeout=4321'"
-    url = sqlalchemy.engine.make_url(_sqlalchemy_url(dsn))
-    assert url.query["sslmode"] == "disable"
-    engine = sqlalchemy.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "4321ms"
-    finally:
-        engine.dispose()
