@@ -87,6 +87,9 @@ class _LentConnectionPool(StaticPool):
     def dispose(self) -> None:
         pass
 
+    def recreate(self) -> _LentConnectionPool:
+        return self  # what a disposed engine would rebuild is this very pool: nothing to log
+
 
 def _literal(value: Any) -> str:
     from psycopg2.extensions import adapt
