@@ -417,7 +417,7 @@ def _week(quick: bool) -> list[Figure]:
     lost_idle = rate * sum(idle)
     lost_sending = rate * sending - in_week
     over = (expired - floor) / len(week)
-    ordering = (expired - floor) - (lost_idle + lost_sending)
+    ordering = round((expired - floor) - (lost_idle + lost_sending), 1) + 0.0  # no -0.0
     idle_min = [round(i / 60, 1) for i in idle]
     between = sum(idle[1:-1]) / max(1, len(idle) - 2) / 60
     return [
