@@ -19,7 +19,8 @@ from SP-API (connection `spapi_{id}`),
 validate them (bad rows are quarantined, not dropped), open an issue-resolution case for each
 negative signal (a 1-2 star rating, a defective or not-as-described return: an alert goes out,
 and the order and its buyer get no further non-critical message), plan the messages due that day ({kinds}), render and lint them, send them in rate-limited
-batches, and report. Every outcome lands in the warehouse (connection `messaging_warehouse`):
+batches, and report; what earlier runs left ready is sent from the run's start
+(`send_backlog`). Every outcome lands in the warehouse (connection `messaging_warehouse`):
 `messaging.outbox`, `reporting.message_log`, `reporting.daily_summary`. Amazon answers only up
 to two minutes before now: each extraction starts where the previous run really stopped
 (`staging.extract_watermarks`), so no update between two runs is missed.
@@ -123,13 +124,20 @@ def build_dag(acc: Account) -> Any:
         def render_and_lint() -> dict[str, int]:
             return tasks.render_and_lint(account_id, get_current_context())
 
+        # from the run's start, beside extract ... render: what the last run left ready (the
+        # account's pool and shared buckets; the later `send` tasks claim beside it)
+        @task(pool=acc.pool)
+        def send_backlog() -> dict[str, dict[str, int]]:
+            return tasks.send_backlog(account_id, get_current_context())
+
         @task
         def send_batches() -> list[dict[str, Any]]:
             return tasks.send_batches(account_id, get_current_context())
 
         # the pool caps this account's concurrent batches across DAG runs and backfills;
         # the shared rate buckets keep them within Amazon's rate together; send_batches plans
-        # at most send/timebox.SEND_SLOTS (4) senders, each time-boxed to the next run's start
+        # at most send/timebox.SEND_SLOTS (4) senders less the backlog sender's slot, each
+        # time-boxed to the next run's start
         @task(map_index_template="{{ batch_label }}", max_active_tis_per_dagrun=4, pool=acc.pool)
         def send(batch: dict[str, Any]) -> dict[str, int]:
             get_current_context()["batch_label"] = batch["label"]  # type: ignore[typeddict-unknown-key]
@@ -140,14 +148,17 @@ def build_dag(acc: Account) -> Any:
             return tasks.report(account_id, get_current_context())
 
         extracted = [extract_orders(), extract_returns(), extract_feedback()]
-        migrate_warehouse() >> extracted
+        migrated = migrate_warehouse()
+        backlog = send_backlog()
+        migrated >> extracted
+        migrated >> backlog
         planned = plan()
         extracted >> validate() >> signals() >> planned
         prepared = render_and_lint()
         batches = send_batches()
         planned >> prepared >> batches
         sent = send.expand(batch=batches)
-        sent >> report()
+        [sent, backlog] >> report()
     return dag
 
 

@@ -314,31 +314,80 @@ def render_and_lint(account_id: str, context: Context) -> dict[str, int]:
     return dict(counts)
 
 
+def _send_deadline(acc: Account, context: Context, now: datetime) -> tuple[datetime, str]:
+    from buyer_messaging.send.timebox import send_deadline
+
+    return send_deadline(
+        interval_of(context, acc), acc.tz, now=now, margin=timedelta(minutes=acc.send_margin_minutes),
+        budget=timedelta(minutes=acc.send_budget_minutes) if acc.send_budget_minutes else None,
+    )  # fmt: skip
+
+
+def send_backlog(account_id: str, context: Context) -> dict[str, dict[str, int]]:
+    """From the run's start, beside extract ... render: send what the previous run left `ready`
+    (send/backlog.py), time-boxed to the same deadline as the run's `send` tasks, on the
+    account's shared buckets; they claim from the same outbox at the same time."""
+    from buyer_messaging.policies import load_pack, load_timing
+    from buyer_messaging.send.backlog import ready_and_rates
+    from buyer_messaging.send.backlog import send_backlog as send_ready
+    from buyer_messaging.send.wiring import channel_for
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    acc = account(account_id)
+    if (context.get("params") or {}).get("dry_run"):
+        log.info("summary: dry run: nothing will be sent")
+        return {}
+    deadline, why = _send_deadline(acc, context, datetime.now(UTC))
+    conn, _ = _warehouse()
+    caller = SpApiCaller(shared=(conn, acc.id))
+    pack = load_pack(acc.policy_pack or load_timing().default_pack)
+    channels: dict[str, Any] = {}
+
+    def channel(kind: str) -> Any:
+        if kind not in channels:
+            channels[kind] = channel_for(kind, pack, caller, lambda name: _client(acc, name))
+        return channels[kind]
+
+    with closing(conn):
+        expired, pending, rates = ready_and_rates(conn, acc.id, pack)
+        log.info(
+            "summary: backlog %s, sending until %s (%s); %d expired before sending",
+            pending or "empty", deadline.isoformat(), why, expired,
+        )  # fmt: skip
+        counts = send_ready(
+            conn, channel, account_id=acc.id, pending=pending,
+            critical={k for k in pending if pack.kinds[k].critical}, deadline=deadline, rates=rates,
+        )  # fmt: skip
+    caller.close()
+    log.info(
+        "summary: backlog sent %s; %s",
+        {k: dict(c) for k, c in counts.items()} or "nothing", caller.summary(),
+    )  # fmt: skip
+    for kind, kind_counts in counts.items():
+        _fail_on_critical_unknown(acc, pack, kind, kind_counts.get("delivery_unknown", 0))
+    return {k: dict(c) for k, c in counts.items()}
+
+
 def send_batches(account_id: str, context: Context) -> list[dict[str, Any]]:
     """Settle every orphaned `sending` row of the account (all kinds, each through its own
     channel), expire what is too stale, then the mapped `send` tasks: as many per kind as
     Amazon's rate lets work (send/timebox.py), each time-boxed to stop before the next run is
     due, labelled for the UI. Settling first means no orphan outlives a run, and a re-queued
-    one is sent in this run's batches."""
+    one is sent in this run's batches. The backlog sender, running since the run's start,
+    holds one of the pool's slots and its rows' locks (they are not orphans)."""
     from buyer_messaging.policies import load_pack, load_timing
-    from buyer_messaging.send import forecast_store as send_forecast
-    from buyer_messaging.send import outbox
+    from buyer_messaging.send.backlog import BACKLOG_SENDERS, ready_and_rates
     from buyer_messaging.send.batch import settle_orphans
-    from buyer_messaging.send.forecast import kind_operations, send_rate
-    from buyer_messaging.send.timebox import plan_senders, send_deadline
+    from buyer_messaging.send.timebox import SEND_SLOTS, plan_senders
     from buyer_messaging.send.wiring import channel_for
     from buyer_messaging.spapi.calls import SpApiCaller
-    from buyer_messaging.warehouse.connection import transaction
 
     acc = account(account_id)
     if (context.get("params") or {}).get("dry_run"):
         log.info("summary: dry run: nothing will be sent")
         return []
     now = datetime.now(UTC)
-    deadline, why = send_deadline(
-        interval_of(context, acc), acc.tz, now=now, margin=timedelta(minutes=acc.send_margin_minutes),
-        budget=timedelta(minutes=acc.send_budget_minutes) if acc.send_budget_minutes else None,
-    )  # fmt: skip
+    deadline, why = _send_deadline(acc, context, now)
     conn, dsn = _warehouse()
     caller = SpApiCaller(shared=(conn, acc.id))
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
@@ -348,23 +397,35 @@ def send_batches(account_id: str, context: Context) -> list[dict[str, Any]]:
             account_id=acc.id,
         )  # fmt: skip
         caller.close()
-        with transaction(conn) as cur:
-            expired = outbox.expire_stale(cur, acc.id)
-            pending = outbox.pending_by_kind(cur, acc.id)
-            ops = kind_operations(pack, pending)
-            stored = send_forecast.stored_rates(
-                cur, acc.id, sorted({o for v in ops.values() for o in v})
-            )
+        expired, pending, rates = ready_and_rates(conn, acc.id, pack)
     if settled:
         log.warning("summary: interrupted sends settled before batching: %s", dict(settled))
-    rates = {k: send_rate(ops[k], stored) for k in pending}
     critical = {k for k in pending if pack.kinds[k].critical}
-    batches = plan_senders(pending, critical=critical, deadline=deadline, now=now, rates=rates)
+    batches = plan_senders(
+        pending, critical=critical, deadline=deadline, now=now, rates=rates,
+        slots=SEND_SLOTS - BACKLOG_SENDERS,
+    )  # fmt: skip
     log.info(
         "summary: %d senders for %s, sending until %s (%s); %d expired before sending",
         len(batches), pending, deadline.isoformat(), why, expired,
     )  # fmt: skip
     return batches
+
+
+def _fail_on_critical_unknown(acc: Account, pack: Any, kind: str, unknown: int) -> None:
+    if not unknown or not pack.kinds[kind].critical:
+        return
+    from airflow.sdk.exceptions import AirflowFailException
+
+    # the buyer may not know their order is cancelled: the run fails and its alert says so
+    # (not retried: a retry cannot tell either; the batch's other outcomes are recorded)
+    raise AirflowFailException(
+        f"{unknown} {kind} message(s) of account {acc.id} ended delivery_unknown: the"
+        " reply was lost and Amazon cannot tell whether they arrived. Check Seller Central and"
+        " settle each with `buyer-messaging resolve --account ... --order ... --kind"
+        f" {kind} (--delivered | --requeue) --by NAME --reason TEXT`; the list is in"
+        " reporting.message_log (status delivery_unknown)."
+    )
 
 
 def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
@@ -395,19 +456,7 @@ def send(account_id: str, batch: dict[str, Any]) -> dict[str, int]:
         "summary: %s: %s; %d left ready for the next run; %s",
         batch["label"], dict(counts) or "nothing claimed", left, caller.summary(),
     )  # fmt: skip
-    unknown = counts.get("delivery_unknown", 0)
-    if unknown and pack.kinds[batch["kind"]].critical:
-        from airflow.sdk.exceptions import AirflowFailException
-
-        # the buyer may not know their order is cancelled: the run fails and its alert says so
-        # (not retried: a retry cannot tell either; the batch's other outcomes are recorded)
-        raise AirflowFailException(
-            f"{unknown} {batch['kind']} message(s) of account {acc.id} ended delivery_unknown: the"
-            " reply was lost and Amazon cannot tell whether they arrived. Check Seller Central and"
-            " settle each with `buyer-messaging resolve --account ... --order ... --kind"
-            f" {batch['kind']} (--delivered | --requeue) --by NAME --reason TEXT`; the list is in"
-            " reporting.message_log (status delivery_unknown)."
-        )
+    _fail_on_critical_unknown(acc, pack, batch["kind"], counts.get("delivery_unknown", 0))
     _wait_for_held(acc, batch, held_at, held, sent=sum(counts.values()), deadline=deadline)
     return {**counts, "left_ready": left}
 

@@ -61,6 +61,10 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd, caplo
 
     run = run_day(day)
     assert str(run.state).endswith("success")
+    # send and send_backlog are not leaves (report, all_done, is): their own states say more
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert states["send_backlog"].endswith("success"), states
+    assert all(s.endswith("success") for s in states.values()), states
 
     log = message_log(dsn)
     sent = {order for order, status in log.items() if status == "sent"}
