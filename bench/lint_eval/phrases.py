@@ -26,6 +26,15 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((RI,), "Reviewers earn a seat at our members-only tasting evening."),
+        ((RI,), "Also, a few words on Amazon and the extra filter is yours."),
+        ((RI,), "Review it and you'll be in the running for a new kettle."),
+        ((RI,), "Reviewers get to keep the sample unit for good."),
+        ((PROMO,), "Upgrade to the pro model for a few pounds more."),
+        ((PROMO,), "The twin pack works out cheaper per unit."),
+        ((PROMO,), "Add the matching case for only £9.99."),
+        ((PROMO,), "Our pop-up store opens in Brighton on Saturday!"),
         # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
         ((PROMO,), "Our Cyber Week specials kick off on Friday."),
         ((PROMO,), "Bank holiday weekend: every candle is three for £20."),
@@ -356,6 +365,15 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((PROMO,), "Notre boutique éphémère ouvre à Bordeaux samedi."),
+        ((PROMO,), "D'ailleurs, nos calendriers de l'Avent sont arrivés !"),
+        ((PROMO,), "Ajoutez la housse assortie pour seulement 9,90 €!"),
+        ((PROMO,), "Au fait, le pack duo est bien plus avantageux!"),
+        ((PROMO,), "Passez au modèle supérieur pour quelques euros de plus!"),
+        ((RI,), "Votre avis vous ouvre les portes de notre club privé."),
+        ((RI,), "Laissez un avis et l'accessoire est à vous!"),
+        ((RI,), "Un avis publié, et vous voilà en lice pour gagner une cafetière."),
         # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
         ((PROMO,), "Nos offres de la fête des mères sont en ligne sur toute la gamme."),
         ((PROMO,), "Les clients fidèles profitent d'un tarif préférentiel sur chaque commande."),
@@ -493,6 +511,15 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((PROMO,), "Übrigens: unser Pop-up-Store in Hamburg hat ab Samstag geöffnet."),
+        ((PROMO,), "Übrigens: unsere Adventskalender sind eingetroffen!"),
+        ((PROMO,), "Für nur 9,90 € gibt es die Hülle dazu."),
+        ((PROMO,), "Das Doppelset kommt pro Stück günstiger."),
+        ((PROMO,), "Steigen Sie für ein paar Euro mehr auf das Profimodell um."),
+        ((RI,), "Für Ihre Bewertung schenken wir Ihnen einen Monat Premium."),
+        ((RI,), "Übrigens: nach Ihrer Rezension erhalten Sie Zugang zu unserem Mitgliederbereich."),
+        ((RI,), "Eine Bewertung, und schon gehört das Zubehörset Ihnen!"),
         # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
         ((PROMO,), "Zum Muttertag gibt es Angebote auf das ganze Sortiment."),
         ((PROMO,), "Stammkunden bekommen bei uns einen Vorzugspreis auf jede Nachbestellung."),
@@ -641,6 +668,15 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((PROMO,), "Nuestra tienda pop-up abre este sábado en Madrid."),
+        ((PROMO,), "Por solo 9,90 € más te llevas la funda a juego."),
+        ((PROMO,), "El pack doble sale más a cuenta!"),
+        ((PROMO,), "Por cierto, los calendarios de Adviento ya han llegado."),
+        ((PROMO,), "Pásate al modelo superior por unos euros más!"),
+        ((RI,), "Tu reseña te da acceso a nuestra zona exclusiva para socios."),
+        ((RI,), "Deja tu opinión y el accesorio es tuyo."),
+        ((RI,), "Con tu valoración optas a una cafetera nueva!"),
         # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
         ((PROMO,), "Las ofertas del Día de la Madre ya están activas en toda la gama."),
         ((PROMO,), "Los clientes habituales tienen un precio preferente en cada pedido."),
@@ -768,6 +804,15 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((PROMO,), "Il nostro temporary store apre sabato a Milano!"),
+        ((PROMO,), "A proposito, per soli 9,90 € aggiungi la custodia coordinata."),
+        ((PROMO,), "La confezione doppia conviene di più."),
+        ((PROMO,), "A proposito, i calendari dell'Avvento sono arrivati!"),
+        ((PROMO,), "Passa al modello superiore con pochi euro in più."),
+        ((RI,), "Con la tua recensione entri nel nostro club esclusivo."),
+        ((RI,), "Lascia una recensione e l'accessorio è tuo."),
+        ((RI,), "Recensendo l'ordine partecipi all'assegnazione di una caffettiera."),
         # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
         ((PROMO,), "Le offerte della festa della mamma sono attive su tutta la gamma."),
         ((PROMO,), "I clienti abituali hanno un prezzo riservato su ogni nuovo ordine."),
@@ -900,6 +945,8 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # twenty-second batch
+        ("The pro model you ordered has been refunded, and the difference of £5 is back on your card.", _REFUND),
         # twenty-first batch (promotion and incentive concepts)
         ("We also make sure that every kettle is tested before it ships.", None),
         ("We've covered the cost of your return postage, so the label is prepaid.", _REFUND),
@@ -954,6 +1001,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        # twenty-second batch
+        ("L'accessoire manquant est à vous : il part aujourd'hui, sans frais!", None),
         # twenty-first batch (promotion and incentive concepts)
         ("Nous prenons en charge les frais de retour : l'étiquette est prépayée.", _REFUND),
         ("Nos clients satisfaits utilisent ce produit au quotidien.", None),
@@ -980,6 +1029,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        # twenty-second batch
+        ("Die fehlende Schraube gehört zum Lieferumfang; wir senden sie heute.", None),
         # twenty-first batch (promotion and incentive concepts)
         ("Die Rücksendekosten übernehmen wir; das Etikett ist bereits bezahlt.", _REFUND),
         ("Wenn Sie mit dem Ersatz zufrieden sind, müssen Sie nichts weiter tun.", None),
@@ -1006,6 +1057,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        # twenty-second batch
+        ("El pack doble que pidió se ha reembolsado íntegramente!", _REFUND),
         # twenty-first batch (promotion and incentive concepts)
         ("Nos hacemos cargo de los gastos de devolución; la etiqueta ya está pagada.", _REFUND),
         ("Si la tapa se mueve, apriete el tornillo, como indican las opiniones del modelo anterior.", ("product_info",)),
@@ -1030,6 +1083,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        # twenty-second batch
+        ("La confezione doppia che hai ordinato è stata rimborsata per intero!", _REFUND),
         # twenty-first batch (promotion and incentive concepts)
         ("Ci facciamo carico delle spese di reso: l'etichetta è già pagata.", _REFUND),
         ("Se il coperchio si muove, stringi la vite: lo dicono anche le recensioni del modello precedente.", ("product_info",)),
