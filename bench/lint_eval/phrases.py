@@ -26,6 +26,45 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((RI,), "Reviewers earn a seat at our members-only tasting evening."),
+        ((RI,), "Also, a few words on Amazon and the extra filter is yours."),
+        ((RI,), "Review it and you'll be in the running for a new kettle."),
+        ((RI,), "Reviewers get to keep the sample unit for good."),
+        ((PROMO,), "Upgrade to the pro model for a few pounds more."),
+        ((PROMO,), "The twin pack works out cheaper per unit."),
+        ((PROMO,), "Add the matching case for only £9.99."),
+        ((PROMO,), "Our pop-up store opens in Brighton on Saturday!"),
+        # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
+        ((PROMO,), "Our Cyber Week specials kick off on Friday."),
+        ((PROMO,), "Bank holiday weekend: every candle is three for £20."),
+        ((PROMO,), "Add the matching cover for just $9.99 while it lasts."),
+        ((PROMO,), "Repeat customers like you always get our returning-customer rate."),
+        ((PROMO,), "Did you know we also sell replacement heads for this brush?"),
+        ((PROMO,), "If you like this one, wait till you see what else we make."),
+        ((PROMO,), "Only a handful left at this price, so reorder soon."),
+        ((PROMO,), "Free gift wrapping on all orders this December!"),
+        ((PROMO,), "Our big warehouse clear-out starts next weekend."),
+        ((PROMO,), "Our Christmas hampers have landed and they're gorgeous."),
+        ((PROMO,), "Father's Day offers are live across our range."),
+        ((PROMO,), "Back-to-school deals are on now: pencil cases from $4."),
+        ((PROMO,), "Members of our tea club get first pick of every new blend."),
+        ((PROMO,), "Pick up a spare for the office; the second is 30 percent less."),
+        ((PROMO,), "Buy direct from us next time and skip the marketplace fees."),
+        ((PROMO,), "Our half-term special: kids' bottles at two for a tenner."),
+        ((PROMO,), "Refill packs are cheaper by the dozen this month."),
+        ((PROMO,), "Join thousands of fans on our VIP early-bird list."),
+        ((PROMO,), "Snap up the last of our summer stock before it's gone."),
+        ((RI,), "Leave a review and we will cover the cost of your return postage."),
+        ((RI,), "Reviewers are invited to join our product-testing panel."),
+        ((RI,), "Post your thoughts on Amazon and pick a colour of your choice as our thanks."),
+        ((RI,), "Anyone reviewing within a week gets their shipping refunded."),
+        ((RI,), "Write us a review and you'll get first crack at our new blends."),
+        ((RI,), "Your review earns you a lifetime membership of our coffee club."),
+        ((RI,), "A review from you means a tree planted in your name."),
+        ((RI,), "Review the kettle and we'll throw in a descaler, our treat."),
+        ((RI,), "Rate your purchase to become one of our official product testers."),
+        ((RI,), "Once the review is posted, we'll pay for your next delivery."),
         # twentieth batch
         ((PR,), "Hope you're as happy as we are! A glowing review would top it off."),
         ((PR,), "Spread the word with a 5-star rating if you can spare a minute."),
@@ -326,6 +365,24 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((PROMO,), "Notre boutique éphémère ouvre à Bordeaux samedi."),
+        ((PROMO,), "D'ailleurs, nos calendriers de l'Avent sont arrivés !"),
+        ((PROMO,), "Ajoutez la housse assortie pour seulement 9,90 €!"),
+        ((PROMO,), "Au fait, le pack duo est bien plus avantageux!"),
+        ((PROMO,), "Passez au modèle supérieur pour quelques euros de plus!"),
+        ((RI,), "Votre avis vous ouvre les portes de notre club privé."),
+        ((RI,), "Laissez un avis et l'accessoire est à vous!"),
+        ((RI,), "Un avis publié, et vous voilà en lice pour gagner une cafetière."),
+        # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
+        ((PROMO,), "Nos offres de la fête des mères sont en ligne sur toute la gamme."),
+        ((PROMO,), "Les clients fidèles profitent d'un tarif préférentiel sur chaque commande."),
+        ((PROMO,), "Saviez-vous que nous vendons aussi des têtes de rechange ?"),
+        ((PROMO,), "Plus que quelques pièces à ce prix, recommandez vite."),
+        ((PROMO,), "Cumulez des points à chaque achat grâce à notre carte de fidélité."),
+        ((RI,), "Laissez un avis et nous prendrons en charge les frais de retour."),
+        ((RI,), "Les auteurs d'un avis rejoignent notre panel de testeurs."),
+        ((RI,), "Pour chaque avis publié, nous plantons un arbre."),
         ((PR,), "Si vous avez été séduit, une note de 5/5 nous ferait plaisir."),
         ((RI,), "Votre avis = un mois de recharges offert."),
         ((PROMO,), "Nos soldes de janvier commencent aujourd'hui."),
@@ -454,6 +511,23 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((PROMO,), "Übrigens: unser Pop-up-Store in Hamburg hat ab Samstag geöffnet."),
+        ((PROMO,), "Übrigens: unsere Adventskalender sind eingetroffen!"),
+        ((PROMO,), "Für nur 9,90 € gibt es die Hülle dazu."),
+        ((PROMO,), "Das Doppelset kommt pro Stück günstiger."),
+        ((PROMO,), "Steigen Sie für ein paar Euro mehr auf das Profimodell um."),
+        ((RI,), "Für Ihre Bewertung schenken wir Ihnen einen Monat Premium."),
+        ((RI,), "Übrigens: nach Ihrer Rezension erhalten Sie Zugang zu unserem Mitgliederbereich."),
+        ((RI,), "Eine Bewertung, und schon gehört das Zubehörset Ihnen!"),
+        # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
+        ((PROMO,), "Zum Muttertag gibt es Angebote auf das ganze Sortiment."),
+        ((PROMO,), "Stammkunden bekommen bei uns einen Vorzugspreis auf jede Nachbestellung."),
+        ((PROMO,), "Wussten Sie, dass wir auch Ersatzköpfe verkaufen?"),
+        ((PROMO,), "Nur noch wenige Stück zu diesem Preis."),
+        ((RI,), "Schreiben Sie eine Bewertung, dann übernehmen wir die Rücksendekosten."),
+        ((RI,), "Wer eine Rezension schreibt, wird Mitglied in unserem Produkttester-Team."),
+        ((RI,), "Für jede Bewertung spenden wir einen Euro an die Tafel."),
         ((PR,), "Freuen Sie sich über Ihren Einkauf? Dann freuen wir uns über fünf Sterne."),
         ((PROMO,), "Am Wochenende gibt es 15 % auf das gesamte Sortiment."),
         ((PR,), "Wenn Ihnen unser Service gefallen hat, vergeben Sie doch fünf Sterne."),
@@ -594,6 +668,22 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((PROMO,), "Nuestra tienda pop-up abre este sábado en Madrid."),
+        ((PROMO,), "Por solo 9,90 € más te llevas la funda a juego."),
+        ((PROMO,), "El pack doble sale más a cuenta!"),
+        ((PROMO,), "Por cierto, los calendarios de Adviento ya han llegado."),
+        ((PROMO,), "Pásate al modelo superior por unos euros más!"),
+        ((RI,), "Tu reseña te da acceso a nuestra zona exclusiva para socios."),
+        ((RI,), "Deja tu opinión y el accesorio es tuyo."),
+        ((RI,), "Con tu valoración optas a una cafetera nueva!"),
+        # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
+        ((PROMO,), "Las ofertas del Día de la Madre ya están activas en toda la gama."),
+        ((PROMO,), "Los clientes habituales tienen un precio preferente en cada pedido."),
+        ((PROMO,), "¿Sabía que también vendemos cabezales de recambio?"),
+        ((RI,), "Deje una reseña y nos haremos cargo de los gastos de devolución."),
+        ((RI,), "Quienes publiquen una opinión entrarán en nuestro panel de probadores."),
+        ((RI,), "Por cada reseña publicada plantamos un árbol."),
         ((PR,), "Si le ha encantado, díganoslo con una valoración de 5."),
         ((RI,), "Su reseña = un mes de recambios gratis."),
         ((PROMO,), "Ya han empezado nuestras rebajas de enero."),
@@ -714,6 +804,22 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
+        ((PROMO,), "Il nostro temporary store apre sabato a Milano!"),
+        ((PROMO,), "A proposito, per soli 9,90 € aggiungi la custodia coordinata."),
+        ((PROMO,), "La confezione doppia conviene di più."),
+        ((PROMO,), "A proposito, i calendari dell'Avvento sono arrivati!"),
+        ((PROMO,), "Passa al modello superiore con pochi euro in più."),
+        ((RI,), "Con la tua recensione entri nel nostro club esclusivo."),
+        ((RI,), "Lascia una recensione e l'accessorio è tuo."),
+        ((RI,), "Recensendo l'ordine partecipi all'assegnazione di una caffettiera."),
+        # twenty-first batch (promotion: events, multi-buy, loyalty, 'we also sell'; incentives: costs covered, testers, trees, status)
+        ((PROMO,), "Le offerte della festa della mamma sono attive su tutta la gamma."),
+        ((PROMO,), "I clienti abituali hanno un prezzo riservato su ogni nuovo ordine."),
+        ((PROMO,), "Sai che vendiamo anche le testine di ricambio?"),
+        ((RI,), "Lascia una recensione e ci faremo carico delle spese di reso."),
+        ((RI,), "Chi scrive una recensione entra nel nostro gruppo di tester."),
+        ((RI,), "Per ogni recensione pubblicata piantiamo un albero per te."),
         ((PR,), "Se ti abbiamo convinto, lasciaci un bel 5."),
         ((RI,), "La tua recensione = un mese di ricariche gratis."),
         ((PROMO,), "Sono iniziati i nostri saldi di gennaio."),
@@ -839,6 +945,14 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # twenty-second batch
+        ("The pro model you ordered has been refunded, and the difference of £5 is back on your card.", _REFUND),
+        # twenty-first batch (promotion and incentive concepts)
+        ("We also make sure that every kettle is tested before it ships.", None),
+        ("We've covered the cost of your return postage, so the label is prepaid.", _REFUND),
+        ("The bundle you ordered ships in two boxes.", None),
+        ("Your bundle price was refunded in full, including the second item.", _REFUND),
+        ("The price drop was applied to your order, so we refunded the difference of $4.", _REFUND),
         ("We're happy to confirm your refund of $12.00.", _REFUND),
         ("If you're happy with the replacement, no further action is needed.", None),
         ("Thousands of happy customers use this kettle daily, so here are the care steps.", ("product_info",)),
@@ -887,6 +1001,10 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        # twenty-second batch
+        ("L'accessoire manquant est à vous : il part aujourd'hui, sans frais!", None),
+        # twenty-first batch (promotion and incentive concepts)
+        ("Nous prenons en charge les frais de retour : l'étiquette est prépayée.", _REFUND),
         ("Nos clients satisfaits utilisent ce produit au quotidien.", None),
         ("Si le couvercle bouge, serrez la vis, comme le signalent les avis sur l'ancien modèle.", ("product_info",)),
         ("Note : la livraison de la pièce est gratuite.", None),
@@ -911,6 +1029,10 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        # twenty-second batch
+        ("Die fehlende Schraube gehört zum Lieferumfang; wir senden sie heute.", None),
+        # twenty-first batch (promotion and incentive concepts)
+        ("Die Rücksendekosten übernehmen wir; das Etikett ist bereits bezahlt.", _REFUND),
         ("Wenn Sie mit dem Ersatz zufrieden sind, müssen Sie nichts weiter tun.", None),
         ("Wenn der Deckel wackelt, ziehen Sie die Schraube nach, wie es auch in Bewertungen steht.", ("product_info",)),
         ("Die Sterne auf dem Etikett zeigen die Energieklasse.", ("product_info",)),
@@ -935,6 +1057,10 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        # twenty-second batch
+        ("El pack doble que pidió se ha reembolsado íntegramente!", _REFUND),
+        # twenty-first batch (promotion and incentive concepts)
+        ("Nos hacemos cargo de los gastos de devolución; la etiqueta ya está pagada.", _REFUND),
         ("Si la tapa se mueve, apriete el tornillo, como indican las opiniones del modelo anterior.", ("product_info",)),
         ("Nota: el envío de la pieza es gratuito.", None),
         ("Si prefiere esperar, la tapa saldrá el 2 de diciembre.", ("unavailability_notice",)),
@@ -957,6 +1083,10 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        # twenty-second batch
+        ("La confezione doppia che hai ordinato è stata rimborsata per intero!", _REFUND),
+        # twenty-first batch (promotion and incentive concepts)
+        ("Ci facciamo carico delle spese di reso: l'etichetta è già pagata.", _REFUND),
         ("Se il coperchio si muove, stringi la vite: lo dicono anche le recensioni del modello precedente.", ("product_info",)),
         ("Nota: la spedizione del ricambio è gratuita.", None),
         ("Se preferisci aspettare, il coperchio partirà il 2 dicembre.", ("unavailability_notice",)),
