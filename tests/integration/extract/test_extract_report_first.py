@@ -135,6 +135,15 @@ def test_the_report_brings_the_windows_orders_and_items_and_the_listing_their_de
     )
 
 
+def test_an_older_report_with_url_is_read_by_name(wh, server):
+    _run(wh, server.url, "acct_current", orders=_plan(server.url, budget_s=0))
+    server.emulator.all_orders_with_url = True
+    stats, _ = _run(wh, server.url, "acct_older", orders=_plan(server.url, budget_s=0))
+    assert stats.report_orders > 50 and stats.rejected == 0
+    assert rows(wh, ORDER_FACTS, "acct_older") == rows(wh, ORDER_FACTS, "acct_current")
+    assert rows(wh, ITEM_FACTS, "acct_older") == rows(wh, ITEM_FACTS, "acct_current")
+
+
 def test_the_report_never_overwrites_what_the_listing_stored(wh, server):
     from extract_helpers import NOW
 
