@@ -28,7 +28,6 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from unittest import mock
 
 from bench.common import (
     Alongside,
@@ -74,9 +73,9 @@ def _window() -> tuple[datetime, datetime]:
 
 
 def _ours(emu: Emulator, dsn: str, seconds: float) -> tuple[float, float]:
-    """Run extract_orders until the deadline; returns (start, end) on our clock."""
-    from buyer_messaging.extract import orders as extract
+    """Run the extract_orders listing until the deadline; returns (start, end) on our clock."""
     from buyer_messaging.extract import parse  # noqa: F401 - nor is importing the parsers (models)
+    from buyer_messaging.extract.source import V0OrderSource, load_orders
     from buyer_messaging.spapi.calls import SpApiCaller
 
     conn = connect(dsn)
@@ -84,17 +83,15 @@ def _ours(emu: Emulator, dsn: str, seconds: float) -> tuple[float, float]:
     client.auth  # noqa: B018 - the LWA token is not part of the pace
     t0 = time.monotonic()
     deadline = t0 + seconds
-    with mock.patch.object(extract, "_order_items", lambda caller, client, order_id: []):
-        try:
-            extract.extract_orders(
-                conn,
-                _UntilDeadline(client, deadline),
-                SpApiCaller(),
-                account_id=ACCOUNT,
-                window=_window(),
-            )
-        except _Deadline:
-            pass
+    caller = SpApiCaller()
+    # pages without items (what tasks.extract_orders lists for v0: items are fetched apart)
+    source = V0OrderSource(
+        _UntilDeadline(client, deadline), caller, account_id=ACCOUNT, with_items=False
+    )
+    try:
+        load_orders(conn, source, caller, account_id=ACCOUNT, window=_window())
+    except _Deadline:
+        pass
     conn.close()
     return t0, min(deadline, time.monotonic())
 
@@ -141,18 +138,22 @@ def _share(log: list[Any]) -> float:
 
 
 def _orders_per_hour(quick: bool) -> Figure:
-    """Orders (with the items their messages need) extracted per Amazon hour, through the real
-    path; the note says which items path was chosen."""
+    """Orders with their items staged per Amazon hour through the product path of
+    tasks.extract_orders; the note says which path was chosen, the calls, and how long the
+    listing takes to bring every order's details."""
     from sp_api.api import Reports
 
     from bench.common import client
     from buyer_messaging.extract.items import EVERY_ORDER, ItemsPlan
+    from buyer_messaging.extract.report_first import LISTING_BUDGET_S, OrdersPlan
     from buyer_messaging.extract.returns import Polling
     from buyer_messaging.extract.source import load_orders, order_source
     from buyer_messaging.spapi.calls import SpApiCaller
+    from buyer_messaging.spapi.limits import usage_plan
+    from spapi_emulator.reports import PROCESS_S, QUEUE_S
 
     scale = PER_HOUR_SCALE
-    hours = 0.5 if quick else 6.0  # ~5k (quick) or ~50k orders last updated in the window
+    hours = 6.0 if quick else 24.0  # ~25k (quick) or ~100k orders last updated in the window
     end = (datetime.now(UTC) - timedelta(minutes=5)).replace(second=0, microsecond=0)
     window = (end - timedelta(hours=hours), end)
     account = "bench_per_hour"
@@ -163,43 +164,72 @@ def _orders_per_hour(quick: bool) -> Figure:
         _warm_up(emu)
         emu.reset()
         conn = connect(dsn)
+        with conn.cursor() as cur:  # the account's history: yesterday's run held a day's orders
+            cur.execute(
+                "INSERT INTO staging.extract_runs (account_id, stream, window_start, window_end,"
+                " records, pages, calls, throttled) VALUES (%s, 'orders', %s, %s, %s, 0, 3, 0)",
+                (account, window[0] - timedelta(days=1), window[0], PER_HOUR_ORDERS_PER_DAY),
+            )
+        conn.commit()
         caller = SpApiCaller()
         orders = orders_client(emu.url)
         reports = client(Reports, emu.url)
         orders.auth, reports.auth  # noqa: B018 - the LWA tokens are not part of the pace
+        polling = Polling(initial=5.0 / scale, cap=60.0 / scale, timeout=3 * 3600.0 / scale)
+        # as tasks.extract_orders builds them, for an account whose messages need every
+        # order's items (an exclusion by ASIN: the worst case), orders_source: auto
         source = order_source("v0", orders, caller, account_id=account, with_items=False)
-        plan = ItemsPlan(
+        items = ItemsPlan(
             need=EVERY_ORDER, setting="auto", reports_client=reports,
-            marketplace_id="ATVPDKIKX0DER",
-            polling=Polling(initial=5.0 / scale, cap=60.0 / scale, timeout=3 * 3600.0 / scale),
+            marketplace_id="ATVPDKIKX0DER", polling=polling,
+        )  # fmt: skip
+        plan = OrdersPlan(
+            setting="auto", reports_client=reports, marketplace_id="ATVPDKIKX0DER",
+            polling=polling, listing_budget_s=LISTING_BUDGET_S / scale,
         )  # fmt: skip
         t0 = time.monotonic()
-        stats = load_orders(conn, source, caller, account_id=account, window=window, items=plan)
+        stats = load_orders(
+            conn, source, caller, account_id=account, window=window, items=items, orders=plan
+        )
         wall = time.monotonic() - t0
         with conn.cursor() as cur:
             cur.execute(
-                "SELECT count(*) FILTER (WHERE items_as_of = last_update_date), count(*)"
+                "SELECT count(*) FILTER (WHERE items_as_of = last_update_date), count(*),"
+                " count(*) FILTER (WHERE details_from = 'orders_api')"
                 " FROM staging.orders WHERE account_id = %s",
                 (account,),
             )
-            with_items, staged = cur.fetchone()
+            with_items, staged, listed = cur.fetchone()
         conn.close()
-    amazon_hours = wall * scale / 3600
-    path = {"report": "the all-orders report", "orders_api": "getOrderItems per order"}.get(
-        stats.items_source, stats.items_source
-    )
+    # orders with items are all in when the report phase ends; the listing then runs for its
+    # budget (an Amazon hour) only to bring the buyer and delivery window the report lacks
+    staged_h = (stats.report_seconds if stats.path == "report" else wall) * scale / 3600
+    run_h = wall * scale / 3600
+    rate, burst = usage_plan("getOrders")
+    full_listing_h = (staged / 100 - burst) / rate / 3600
     return Figure(
         "extract_orders_per_hour",
-        with_items / amazon_hours if amazon_hours else None,
+        with_items / staged_h if staged_h else None,
         "orders/h",
         ">= 50000",
-        note=f"{'quick: ' if quick else ''}{with_items} of {staged} orders with items in"
-        f" {wall:.1f}s at time_scale {scale:g} = {amazon_hours:.2f} Amazon hours; items by {path};"
-        f" {caller.calls['getOrders']} getOrders pages (0.0167/s, burst 20: 6,000 orders/h"
-        f" after the burst), {caller.calls['getOrderItems']} getOrderItems,"
-        f" {caller.calls['createReport']} createReport, {caller.calls['getReport']} getReport;"
-        f" {sum(caller.throttled.values())} throttled; {hours:g} h window of"
-        f" {PER_HOUR_ORDERS_PER_DAY:,} orders/day",
+        note=f"{'quick: ' if quick else ''}{with_items} of {staged} orders with items staged in"
+        f" {staged_h:.2f} Amazon hours (time_scale {scale:g}), of which"
+        f" {stats.report_wait_seconds * scale / 3600:.2f} h waiting for the report to be DONE (the"
+        f" emulator's modelled {QUEUE_S + PROCESS_S:g} s in queue and processing, or the time"
+        f" it takes to build the document, when longer)"
+        f" and {(stats.report_seconds - stats.report_wait_seconds) * scale / 3600:.2f} h"
+        f" downloading, parsing and committing it;"
+        f" path: {'the all-orders report first' if stats.path == 'report' else 'the listing'}"
+        f" (auto, from a previous day's run of {PER_HOUR_ORDERS_PER_DAY:,} orders);"
+        f" calls: {caller.calls['createReport']} createReport, {caller.calls['getReport']}"
+        f" getReport, {caller.calls['getReportDocument']} getReportDocument,"
+        f" {caller.calls['getOrders']} getOrders, {caller.calls['getOrderItems']} getOrderItems,"
+        f" {sum(caller.throttled.values())} throttled; the whole run {run_h:.2f} Amazon hours"
+        f" with the listing's {LISTING_BUDGET_S / 60:.0f} min budget, which brought the details"
+        f" (buyer, delivery window) of {listed} orders; the listing needs"
+        f" {full_listing_h:.1f} h at getOrders' 0.0167/s x 100 orders (after its burst of"
+        f" {burst}) to bring all {staged}, so review requests of the last of them wait that long;"
+        f" {hours:g} h window of {PER_HOUR_ORDERS_PER_DAY:,} orders/day",
     )
 
 

@@ -35,6 +35,7 @@ class ExtractStats:
     path: str = "orders_api"
     report_orders: int = 0  # orders (with their items) staged from the all-orders report
     report_seconds: float = 0.0  # the report phase, requested to committed
+    report_wait_seconds: float = 0.0  # of which Amazon's building it (requested to DONE)
     report_ids: tuple[str, ...] = ()
     stopped: bool = False  # the listing reached its budget: resumed by the next run
     details_left: int | None = None  # report-only orders the listing has still to bring

@@ -171,7 +171,9 @@ def _load_span(
         report_id = _request(plan, caller, span)
         with transaction(conn) as cur:
             staging.save_report_checkpoint(cur, account_id, STREAM, span, report_id)
+        requested = plan.clock()
         document_id = _wait(plan, caller, report_id, polling)
+        stats.report_wait_seconds += plan.clock() - requested
     stats.report_ids += (report_id,)
     if document_id is None:  # CANCELLED: Amazon found no order in the span
         with transaction(conn) as cur:

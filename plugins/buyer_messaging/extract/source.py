@@ -264,7 +264,7 @@ def load_orders(
             "orders %s: %s (%s)",
             source.api,
             "the all-orders report first, then the listing for"
-            f" {orders.listing_budget_s / 60:.0f} min"
+            f" {orders.listing_budget_s / 60:g} min"
             if choice.path == "report"
             else "the listing",
             choice.why,

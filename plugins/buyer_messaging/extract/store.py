@@ -43,8 +43,10 @@ WHERE staging.orders.raw IS DISTINCT FROM EXCLUDED.raw
 # which holds the buyer's name and address for rendering); an order the listing staged later
 # than the report saw it is left alone. details_from stays what it was ('report' on insert).
 _REPORT_COLUMNS = ("order_status", "fulfillment_channel", "purchase_date", "last_update_date")
+# A new order is inserted with its items already current (they are inserted with it);
+# RETURNING says which rows were new (xmax = 0), so only the others are looked at again.
 _UPSERT_REPORT_ORDERS = f"""
-INSERT INTO staging.orders ({", ".join(ORDER_COLUMNS)}, details_from) VALUES %s
+INSERT INTO staging.orders ({", ".join(ORDER_COLUMNS)}, details_from, items_as_of) VALUES %s
 ON CONFLICT (account_id, amazon_order_id) DO UPDATE SET
     {", ".join(f"{c} = coalesce(EXCLUDED.{c}, staging.orders.{c})" for c in _REPORT_COLUMNS)},
     raw = CASE WHEN staging.orders.details_from = 'report' THEN EXCLUDED.raw
@@ -52,15 +54,15 @@ ON CONFLICT (account_id, amazon_order_id) DO UPDATE SET
     extracted_at = now()
 WHERE EXCLUDED.last_update_date > staging.orders.last_update_date
    OR (staging.orders.details_from = 'report' AND staging.orders.raw IS DISTINCT FROM EXCLUDED.raw)
+RETURNING amazon_order_id, xmax = 0 AS inserted
 """
 
-# of a batch of (order, last update as the report saw it), the orders staged at exactly that
-# update whose items are not yet of it: the report's lines are their items
+# of a batch of orders, those whose items are not of their staged last update (by the
+# primary key: a join on unnest() let Postgres scan the account's orders once per batch)
 _REPORT_ITEMS_WANTED = """
-SELECT o.amazon_order_id FROM staging.orders o
-JOIN unnest(%s::text[], %s::timestamptz[]) AS r(amazon_order_id, last_update_date)
-  ON r.amazon_order_id = o.amazon_order_id AND r.last_update_date = o.last_update_date
-WHERE o.account_id = %s AND o.items_as_of IS DISTINCT FROM o.last_update_date
+SELECT o.amazon_order_id, o.last_update_date FROM staging.orders o
+WHERE o.account_id = %s AND o.amazon_order_id = ANY(%s)
+  AND o.items_as_of IS DISTINCT FROM o.last_update_date
 """
 
 _DELETE_ITEMS = """
@@ -149,20 +151,31 @@ def upsert_report_orders(
     if not orders:
         return 0
     orders = list({o["amazon_order_id"]: o for o in orders}.values())
-    execute_values(
-        cur, _UPSERT_REPORT_ORDERS, [(*_row(o, ORDER_COLUMNS), "report") for o in orders]
+    written = execute_values(
+        cur,
+        _UPSERT_REPORT_ORDERS,
+        [(*_row(o, ORDER_COLUMNS), "report", o["last_update_date"]) for o in orders],
+        fetch=True,
     )
+    new = {order_id for order_id, inserted in written if inserted}
     order_ids = [o["amazon_order_id"] for o in orders]
-    cur.execute(
-        _REPORT_ITEMS_WANTED,
-        (order_ids, [o["last_update_date"] for o in orders], account_id),
-    )
-    current = {r[0] for r in cur.fetchall()}
+    old = [order_id for order_id in order_ids if order_id not in new]
+    current: set[str] = set()
+    if old:
+        cur.execute(_REPORT_ITEMS_WANTED, (account_id, old))
+        # the report's lines are the items of the orders staged at exactly the update it saw
+        seen = {o["amazon_order_id"]: o["last_update_date"] for o in orders}
+        current = {order_id for order_id, updated in cur.fetchall() if updated == seen[order_id]}
     if current:
-        wanted = [i for i in items if i["amazon_order_id"] in current]
-        _replace_items(cur, account_id, sorted(current), wanted)
+        _replace_items(
+            cur, account_id, sorted(current), [i for i in items if i["amazon_order_id"] in current]
+        )
+    added = [i for i in items if i["amazon_order_id"] in new]
+    if added:
+        unique = {(i["amazon_order_id"], i["order_item_id"]): i for i in added}
+        execute_values(cur, _INSERT_ITEMS, [_row(i, ITEM_COLUMNS) for i in unique.values()])
     cur.execute(_CLEAR_REJECTED, (account_id, "orders", order_ids))
-    return len(current)
+    return len(current) + len(new)
 
 
 def _replace_items(
