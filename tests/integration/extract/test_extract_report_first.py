@@ -228,32 +228,34 @@ class _KilledAfterCommits:
         return getattr(self._inner, name)
 
 
-def test_a_run_killed_during_the_report_load_resumes_without_a_new_report(wh, server):
+@pytest.mark.parametrize("commits, committed", [(2, 0), (6, 30)])
+def test_a_run_killed_during_the_report_load_resumes_without_a_new_report(
+    wh, server, commits, committed
+):
+    account = f"acct_killed_{commits}"
     clean, _ = _run(wh, server.url, "acct_whole", orders=_plan(server.url, batch=10))
     expected = staging_hashes(wh, "acct_whole", TABLES)
     assert clean.report_orders > 50 and expected["items"][0] > 50
 
-    # 1 load of the span's checkpoint, requested, document recorded, then 3 batches committed
-    killed = _KilledAfterCommits(wh, 6)
+    # commits: 1 the span's checkpoint read, 2 the report requested, 3 its document recorded,
+    # then a batch of 10 orders each; killed at the next one
+    killed = _KilledAfterCommits(wh, commits)
     with pytest.raises(InjectedCrash):
-        _run(wh, server.url, "acct_killed", orders=_plan(server.url, batch=10), conn=killed)
+        _run(wh, server.url, account, orders=_plan(server.url, batch=10), conn=killed)
     assert killed.killed
-    wh.rollback()
-    partial = rows(
-        wh,
-        "SELECT count(*) AS n FROM staging.orders WHERE account_id = 'acct_killed'",
-    )[0]["n"]
-    assert partial == 30  # the committed batches are in
+    partial = rows(wh, "SELECT count(*) AS n FROM staging.orders WHERE account_id = %s", account)
+    assert partial == [{"n": committed}]  # the committed batches are in
     checkpoint = rows(
         wh,
         "SELECT report_id, document_id, orders_done, done FROM staging.extract_report_checkpoints"
-        " WHERE account_id = 'acct_killed'",
+        " WHERE account_id = %s",
+        account,
     )
-    assert len(checkpoint) == 1 and checkpoint[0]["orders_done"] == 30
-    assert checkpoint[0]["document_id"] and not checkpoint[0]["done"]
+    assert len(checkpoint) == 1 and checkpoint[0]["orders_done"] == committed
+    assert bool(checkpoint[0]["document_id"]) == (commits > 2) and not checkpoint[0]["done"]
 
-    resumed, c = _run(wh, server.url, "acct_killed", orders=_plan(server.url, batch=10))
-    assert c.calls["createReport"] == 0  # the DONE report is reused, not requested again
+    resumed, c = _run(wh, server.url, account, orders=_plan(server.url, batch=10))
+    assert c.calls["createReport"] == 0  # the report is reused, not requested again
     assert resumed.report_ids == (checkpoint[0]["report_id"],)
-    assert resumed.report_orders == clean.report_orders - 30  # committed batches skipped
-    assert staging_hashes(wh, "acct_killed", TABLES) == expected
+    assert resumed.report_orders == clean.report_orders - committed  # committed batches skipped
+    assert staging_hashes(wh, account, TABLES) == expected
