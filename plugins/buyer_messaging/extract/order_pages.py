@@ -34,6 +34,7 @@ class ExtractStats:
     # report-first (extract/report_first.py): "orders_api" (the listing only) or "report"
     path: str = "orders_api"
     report_orders: int = 0  # orders (with their items) staged from the all-orders report
+    report_window_orders: int = 0  # the window's orders in its reports, by this run or before
     report_seconds: float = 0.0  # the report phase, requested to committed
     report_wait_seconds: float = 0.0  # of which Amazon's building it (requested to DONE)
     report_ids: tuple[str, ...] = ()

@@ -146,6 +146,7 @@ def _load_span(
             "all-orders report %s for %s .. %s: its %d orders are staged already",
             checkpoint["report_id"], *span, checkpoint["orders_done"],
         )  # fmt: skip
+        stats.report_window_orders += checkpoint["orders_done"]
         return
     client, polling = plan.reports_client, plan.polling or Polling()
     report_id = document_id = None
@@ -188,6 +189,7 @@ def _load_span(
     del text
     if done > len(orders):  # not the document the checkpoint counted in: all of it again
         done = 0
+    stats.report_window_orders += len(orders)
     for start in range(done, len(orders), plan.batch):
         batch = orders[start : start + plan.batch]
         items = [item for _, lines in batch for item in lines]

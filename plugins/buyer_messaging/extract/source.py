@@ -275,7 +275,9 @@ def load_orders(
                 conn, orders, caller, stats, account_id=account_id, window=window
             )
             with transaction(conn) as cur:  # the window's orders are in: the watermark moves on
-                _record_run(cur, caller, source, account_id, window, records=stats.report_orders)
+                _record_run(
+                    cur, caller, source, account_id, window, records=stats.report_window_orders
+                )
             deadline = orders.clock() + orders.listing_budget_s
         # windows an earlier report-first run left unlisted come first (with no deadline, on
         # the listing-only path, all of them: their orders' details are still missing)
