@@ -184,6 +184,9 @@ class Emulator:
             raise ValueError(f"returns_format must be one of {', '.join(FORMATS)}")
         # the returns report's form: Amazon's documented one unless a test asks otherwise
         self.returns_format = returns_format
+        # the all-orders report's older header, with `url` after `order-channel` (Amazon's
+        # documentation: parse by name); fixed when a report is requested, as its content is
+        self.all_orders_with_url = False
         if now is not None and now.tzinfo is None:
             raise ValueError("now must be an aware datetime")
         self.seed = seed

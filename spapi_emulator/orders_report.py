@@ -8,6 +8,9 @@ order is shipped; `order-status` is compound once delivered (`Shipped - Delivere
 `Pending` orders carry no prices. No buyer-identifying data: ship-to city, state, postcode and
 country only. Orders are those whose last update falls in the report's data range, as the
 emulator's getOrders by LastUpdatedAfter/Before sees them at the report's creation.
+`Emulator.all_orders_with_url`: the older files' header, with a `url` column after
+`order-channel` (the documentation says to parse by name); its content is not documented, so
+the emulator leaves it empty.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ COLUMNS = [
     "ship-postal-code", "ship-country", "promotion-ids", "is-business-order",
     "purchase-order-number", "price-designation",
 ]  # fmt: skip
+
+
+OLDER_COLUMNS = [*COLUMNS[:8], "url", *COLUMNS[8:]]
 
 
 def _time(moment: datetime) -> str:
@@ -85,7 +91,13 @@ def _clean(value: str) -> str:
 
 
 def build_all_orders_document(
-    emu: Emulator, start: datetime, end: datetime, markets: set[str], now: datetime
+    emu: Emulator,
+    start: datetime,
+    end: datetime,
+    markets: set[str],
+    now: datetime,
+    *,
+    with_url: bool | None = None,
 ) -> tuple[bytes, int]:
     """(gzip document, rows): every item line of the orders last updated in [start, end]."""
     from .data import MAX_EVENT_LAG
@@ -95,12 +107,15 @@ def build_all_orders_document(
         "markets": sorted(markets), "statuses": [], "channels": [], "ids": [], "max": 10**9,
     }  # fmt: skip
     position = ((start - MAX_EVENT_LAG).date(), 0)
-    lines = ["\t".join(COLUMNS)]
+    with_url = emu.all_orders_with_url if with_url is None else with_url
+    lines = ["\t".join(OLDER_COLUMNS if with_url else COLUMNS)]
     count = 0
     while position is not None:
         found, position = emu.scan_orders(spec, position[0], position[1], now, 10**9)
         for facts in found:
             for row in order_rows(facts, now):
+                if with_url:
+                    row = [*row[:8], "", *row[8:]]
                 lines.append("\t".join(_clean(v) for v in row))
                 count += 1
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0), count

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .app import Emulator
 
 RETURNS = "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"
+ALL_ORDERS = (
+    "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"  # spapi_emulator/orders_report.py
+)
 # the hyphenated form (Seller Central downloads, some tools)
 COLUMNS = [
     "order-id",
@@ -318,6 +321,8 @@ def create_report(emu: Emulator, request: Request) -> Response:
     form = emu.returns_format  # fixed when requested, as the content is
     if report_type == RETURNS:
         builder = functools.partial(build_returns_document, form=form)
+    elif report_type == ALL_ORDERS:
+        builder = functools.partial(builder, with_url=emu.all_orders_with_url)
     document_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}.T{report_id}"
     report = {
         "reportId": report_id,

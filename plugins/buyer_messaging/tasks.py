@@ -101,6 +101,7 @@ def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
 
     from buyer_messaging.extract.items import ItemsPlan, items_need
     from buyer_messaging.extract.orders import extraction_window
+    from buyer_messaging.extract.report_first import OrdersPlan
     from buyer_messaging.extract.source import client_class, load_orders, order_source
     from buyer_messaging.policies import load_exclusions, load_product_info, load_timing
     from buyer_messaging.spapi.calls import SpApiCaller
@@ -129,7 +130,15 @@ def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
             reports_client=_spapi(acc, Reports),
             marketplace_id=acc.market.marketplace_id,
         )  # fmt: skip
-        stats = load_orders(conn, source, caller, account_id=acc.id, window=window, items=items)
+        orders = OrdersPlan(
+            setting=acc.orders_source,
+            reports_client=items.reports_client,
+            marketplace_id=acc.market.marketplace_id,
+            listing_budget_s=acc.orders_listing_minutes * 60.0,
+        )
+        stats = load_orders(
+            conn, source, caller, account_id=acc.id, window=window, items=items, orders=orders
+        )
     log.info("summary: orders API %s: %s; %s", acc.orders_api, stats.summary(), caller.summary())
     return {
         "orders": stats.orders,
@@ -137,6 +146,9 @@ def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
         "rejected": stats.rejected,
         "pages": stats.pages,
         "items_source": stats.items_source,
+        "orders_path": stats.path,
+        "report_orders": stats.report_orders,
+        "listing_stopped": stats.stopped,
     }
 
 

@@ -31,13 +31,34 @@ class ExtractStats:
     rejected_fields: Counter[str] = field(default_factory=Counter)  # field -> records rejected
     items_source: str = "with the orders"  # or "orders_api", "report", "none" (extract.items)
     items_orders: int = 0  # orders whose items were fetched apart from them
+    # report-first (extract/report_first.py): "orders_api" (the listing only) or "report"
+    path: str = "orders_api"
+    report_orders: int = 0  # orders (with their items) staged from the all-orders report
+    report_window_orders: int = 0  # the window's orders in its reports, by this run or before
+    report_seconds: float = 0.0  # the report phase, requested to committed
+    report_wait_seconds: float = 0.0  # of which Amazon's building it (requested to DONE)
+    report_ids: tuple[str, ...] = ()
+    stopped: bool = False  # the listing reached its budget: resumed by the next run
+    details_left: int | None = None  # report-only orders the listing has still to bring
 
     def summary(self) -> str:
         fields = ", ".join(f"{name} {n}" for name, n in self.rejected_fields.most_common(5))
         more = ", …" if len(self.rejected_fields) > 5 else ""
+        report = (
+            f" {self.report_orders} orders from the all-orders report in"
+            f" {self.report_seconds:.0f} s, then listed:"
+            if self.path == "report"
+            else ""
+        )
+        left = (
+            f"; listing stopped at its budget, {self.details_left} orders' details left for"
+            " the next run"
+            if self.stopped
+            else ""
+        )
         return (
             f"orders window {self.window_start:%Y-%m-%d %H:%M} .. {self.window_end:%Y-%m-%d %H:%M} UTC:"
-            f" {self.pages} pages, {self.orders} orders, {self.items} items"
+            f"{report} {self.pages} pages, {self.orders} orders, {self.items} items"
             + (
                 f" (of {self.items_orders} orders, by {self.items_source})"
                 if self.items_source != "with the orders"
@@ -49,6 +70,7 @@ class ExtractStats:
                 if fields
                 else ""
             )
+            + left
         )
 
 

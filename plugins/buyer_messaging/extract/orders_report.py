@@ -11,6 +11,11 @@ state, postcode and country are not kept.
 The report has no OrderItemId: a line is keyed by its SKU (`sku:<sku>`, `#2`... when an order
 lists a SKU twice). An order's lines replace its staged items as a whole, so these keys never
 mix with getOrderItems' ids within one order.
+
+`orders_in_document` also reads the orders themselves (extract/report_first.py): the report's
+spellings are mapped to the Orders API's here, in `STATUS_OF`, `compound_status` and
+`CHANNEL_OF`, and nowhere else. What the report does not carry (the buyer, the delivery window,
+LatestShipDate, IsPrime, OrderTotal) stays NULL in such a row, and `details_from` says so.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from buyer_messaging.extract import records
-from buyer_messaging.extract.parse import RecordError, Reject, rejection
+from buyer_messaging.extract.parse import ORDER_STATUSES, RecordError, Reject, rejection
+from buyer_messaging.marketplaces import BY_ID
 
 REPORT_TYPE = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
 # Amazon's documented header (the source named above), in its order
@@ -43,6 +49,17 @@ KEPT = (
     "product-name", "sku", "asin", "fulfillment-channel", "sales-channel",
 )  # fmt: skip
 CANCELLED = "Cancelled"  # the report's spelling
+# The report's order statuses and channels in the Orders API's words (source: module
+# docstring). A compound status (`Shipped - Delivered to Buyer`, `Shipped - Returned to
+# Seller`, ...) is a shipped order: the Orders API says `Shipped` for all of them.
+STATUS_OF = {CANCELLED: "Canceled"}
+SHIPPED_PREFIX = "Shipped - "
+CHANNEL_OF = {"Amazon": "AFN", "Merchant": "MFN"}
+# what an order row keeps of its first line in `raw` (no ship-to fields, no buyer)
+ORDER_KEPT = (
+    "order-status", "purchase-date", "last-updated-date", "fulfillment-channel", "sales-channel",
+    "ship-service-level", "is-business-order",
+)  # fmt: skip
 
 
 class UnreadableOrdersReport(ValueError):
@@ -171,4 +188,104 @@ def items_by_order(
         lines.append(item)
     for key in bad:
         orders.pop(key, None)
+    return orders, rejects
+
+
+def compound_status(value: str, key: str) -> str:
+    """The Orders API's OrderStatus for the report's `order-status`; RecordError if unknown."""
+    status = "Shipped" if value.startswith(SHIPPED_PREFIX) else STATUS_OF.get(value, value)
+    if status not in ORDER_STATUSES:
+        raise RecordError(key, "order-status", f"unknown status {records.short(value)}")
+    return status
+
+
+def parse_order_row(row: dict[str, str], account_id: str, marketplace_id: str) -> dict[str, Any]:
+    """The staging.orders row of a report line's order (its first line; the report is asked
+    for one marketplace, the account's). Columns the report lacks are None; RecordError names
+    the order and the report's column."""
+    key = _cell(row, "amazon-order-id") or "?"
+    marketplace = BY_ID.get(marketplace_id)
+    if marketplace is None:
+        raise ValueError(f"unknown marketplace id {marketplace_id!r}")
+    channel = _cell(row, "fulfillment-channel")
+    if channel and channel not in CHANNEL_OF:
+        raise RecordError(key, "fulfillment-channel", f"unknown channel {records.short(channel)}")
+    currency = _cell(row, "currency")
+    if currency and currency != marketplace.currency:
+        raise RecordError(
+            key,
+            "currency",
+            f"{records.short(currency)} is not the currency of marketplace {marketplace.code}"
+            f" ({marketplace.currency})",
+        )
+    return {
+        "account_id": account_id,
+        "amazon_order_id": key,
+        "marketplace_id": marketplace.marketplace_id,
+        "marketplace": marketplace.code,
+        "order_status": compound_status(_cell(row, "order-status"), key),
+        "fulfillment_channel": CHANNEL_OF.get(channel),
+        "purchase_date": _timestamp(row, key, "purchase-date"),
+        "last_update_date": _timestamp(row, key, "last-updated-date"),
+        "earliest_ship_date": None,
+        "latest_ship_date": None,
+        "earliest_delivery_date": None,
+        "latest_delivery_date": None,
+        "order_total": None,
+        "currency": marketplace.currency,
+        "is_prime": None,
+        "number_of_items_shipped": None,
+        "number_of_items_unshipped": None,
+        "buyer_hash": None,
+        "raw": {"source": REPORT_TYPE, **{c: _cell(row, c) for c in ORDER_KEPT if c in row}},
+    }
+
+
+ReportOrder = tuple[dict[str, Any], list[dict[str, Any]]]  # (staging.orders row, its items)
+
+
+def orders_in_document(
+    text: str, account_id: str, marketplace_id: str
+) -> tuple[list[ReportOrder], list[Reject]]:
+    """Every order of the document with its item lines, in the order the document first names
+    them (a re-read of the same document gives the same list: a resumed load skips what it
+    committed by position), and the lines rejected. An order with a rejected line, or whose
+    lines disagree on the order's own fields, is left out whole."""
+    _, rows = read_lines(text)
+    firsts: dict[str, dict[str, str]] = {}
+    lines: dict[str, list[dict[str, Any]]] = {}
+    rejects: list[Reject] = []
+    bad: set[str] = set()
+    for line, row in rows:
+        if row is None:
+            err = RecordError(f"line-{line}", "(row)", "not as many columns as the header")
+            rejects.append(rejection(err, {"line": line}))
+            continue
+        key = _cell(row, "amazon-order-id")
+        try:
+            item = parse_line(row, account_id)
+            first = firsts.setdefault(key, row)
+            for column in ("purchase-date", "last-updated-date", "order-status"):
+                if _cell(first, column) != _cell(row, column):
+                    raise RecordError(key, column, "differs between the order's lines")
+        except RecordError as err:
+            kept = {c: row.get(c) for c in KEPT if c in row}
+            rejects.append(rejection(err, {"amazon-order-id": row.get("amazon-order-id"), **kept}))
+            bad.add(err.record_key)
+            continue
+        mine = lines.setdefault(key, [])
+        base = item["order_item_id"]
+        twice = sum(1 for i in mine if i["order_item_id"].split("#")[0] == base)
+        if twice:
+            item["order_item_id"] = f"{base}#{twice + 1}"
+        mine.append(item)
+    orders: list[ReportOrder] = []
+    for key, first in firsts.items():
+        if key in bad or key not in lines:
+            continue
+        try:
+            orders.append((parse_order_row(first, account_id, marketplace_id), lines[key]))
+        except RecordError as err:
+            kept = {c: first.get(c) for c in ORDER_KEPT if c in first}
+            rejects.append(rejection(err, {"amazon-order-id": key, **kept}))
     return orders, rejects

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from buyer_messaging.extract import report_first
 from buyer_messaging.extract import returns_store as shipments_sql
 from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.items import ItemsPlan, fetch_items, request_early
@@ -35,6 +36,7 @@ from buyer_messaging.extract.parse import (
     unique_items,
 )
 from buyer_messaging.extract.records import short
+from buyer_messaging.extract.report_first import OrdersPlan
 from buyer_messaging.spapi.calls import SpApiCaller, SpApiCallError
 from buyer_messaging.warehouse.connection import transaction
 
@@ -233,6 +235,7 @@ def load_orders(
     account_id: str,
     window: tuple[datetime, datetime],
     items: ItemsPlan | None = None,
+    orders: OrdersPlan | None = None,
 ) -> ExtractStats:
     """Every page of the source into staging, one transaction per page, then the items the
     account needs (`items`, for a source whose pages come without them), then the run's record.
@@ -241,69 +244,156 @@ def load_orders(
     page after it), so a run killed mid-way resumes at the first page it did not commit; items
     are committed as they come and marked with the order's last update, so the resumed run
     fetches only those still missing. A re-run of a finished window upserts the same rows again
-    (unchanged rows are not even rewritten)."""
+    (unchanged rows are not even rewritten).
+
+    `orders` (the account's `orders_source`): when the window holds more orders than the
+    listing gets through in its budget, the window's orders and items come from the all-orders
+    report first (`extract.report_first`), the window is recorded as extracted, and the listing
+    then runs for its budget: windows earlier report-first runs left unfinished first, then
+    this one; where it stops, its checkpoint is where the next run resumes."""
     stats = ExtractStats(*window)
     if window[1] <= window[0]:
         log.info("orders window is empty (%s .. %s): nothing to extract", *window)
         return stats
+    deadline: float | None = None
+    if orders is not None:
+        choice = report_first.choose(
+            conn, orders, account_id=account_id, api=source.api, window=window
+        )
+        log.info(
+            "orders %s: %s (%s)",
+            source.api,
+            "the all-orders report first, then the listing for"
+            f" {orders.listing_budget_s / 60:g} min"
+            if choice.path == "report"
+            else "the listing",
+            choice.why,
+        )
+        if choice.path == "report":
+            stats.path = "report"
+            report_first.load_report(
+                conn, orders, caller, stats, account_id=account_id, window=window
+            )
+            with transaction(conn) as cur:  # the window's orders are in: the watermark moves on
+                _record_run(
+                    cur, caller, source, account_id, window, records=stats.report_window_orders
+                )
+            deadline = orders.clock() + orders.listing_budget_s
+        # windows an earlier report-first run left unlisted come first (with no deadline, on
+        # the listing-only path, all of them: their orders' details are still missing)
+        for earlier in report_first.backlog(conn, account_id, before=window[0]):
+            log.info("orders %s: the listing of %s .. %s first (its backlog)", source.api, *earlier)
+            _list_window(
+                conn, source, caller, stats, account_id=account_id, window=earlier, items=items,
+                deadline=None if deadline is None else (deadline, orders.clock), early_items=False,
+            )  # fmt: skip
+            if stats.stopped:
+                break
+    if not stats.stopped:
+        stats.window_end = _list_window(
+            conn, source, caller, stats, account_id=account_id, window=window, items=items,
+            deadline=None if deadline is None or orders is None else (deadline, orders.clock),
+            early_items=deadline is None,
+        )  # fmt: skip
+    if stats.path == "report":
+        stats.details_left = report_first.details_left(conn, account_id)
+        if stats.stopped:
+            log.warning(
+                "orders %s: the listing stopped at its budget; %d orders are known only from the"
+                " report (no buyer, no delivery window: only critical kinds plan them until the"
+                " listing brings them)",
+                source.api, stats.details_left,
+            )  # fmt: skip
+    return stats
+
+
+def _record_run(
+    cur: PgCursor,
+    caller: SpApiCaller,
+    source: OrderSource,
+    account_id: str,
+    window: tuple[datetime, datetime],
+    *,
+    records: int,
+    pages: int = 0,
+) -> None:
+    operations = (*source.operations, "createReport", "getReport", "getReportDocument")
+    staging.record_extract_run(
+        cur, account_id, STREAM, window, records=records, pages=pages,
+        calls=sum(caller.calls[op] for op in operations),
+        throttled=sum(caller.throttled[op] for op in operations),
+    )  # fmt: skip
+
+
+def _list_window(
+    conn: PgConnection,
+    source: OrderSource,
+    caller: SpApiCaller,
+    stats: ExtractStats,
+    *,
+    account_id: str,
+    window: tuple[datetime, datetime],
+    items: ItemsPlan | None,
+    deadline: tuple[float, Callable[[], float]] | None = None,
+    early_items: bool = True,
+) -> datetime:
+    """The listing of one window (resumed from its checkpoint, if any), its items, its record;
+    returns the end it reached. Past `deadline` (a time on its clock) no page is requested:
+    `stats.stopped`, the checkpoint kept, the window not recorded."""
     with transaction(conn) as cur:
         checkpoint = staging.load_checkpoint(cur, account_id, STREAM, window[0])
     token: str | None = None
     done_pages = done_orders = 0
     rest: tuple[datetime, datetime] | None = None
+    # a window a report-first run stopped before its first page: listed from its start
+    fresh = checkpoint is None or (checkpoint["next_token"] is None and not checkpoint["pages"])
     if checkpoint is not None:
         if checkpoint["window_end"] < window[1]:
             rest = (checkpoint["window_end"], window[1])  # extracted once the stopped one is done
         # the NextToken carries the stopped run's query: finish that window, not a wider one
         window = (window[0], checkpoint["window_end"])
-        stats.window_end = window[1]
         token, done_pages, done_orders = (
             checkpoint["next_token"], checkpoint["pages"], checkpoint["orders"],
         )  # fmt: skip
         log.info(
             "orders %s: resuming the window %s .. %s after %d committed pages (%d orders)%s",
             source.api, *window, done_pages, done_orders,
-            "" if token else "; its pages are all in, items left",
+            "" if token else "; not started" if fresh else "; its pages are all in, items left",
         )  # fmt: skip
     per_order = getattr(source, "order_items", None)
-    if items is not None and per_order is not None:
+    if items is not None and per_order is not None and early_items:
         request_early(conn, items, caller, account_id=account_id, window=window)
-    if checkpoint is None or token is not None:
+    pages_before, orders_before = stats.pages, stats.orders
+    if fresh or token is not None:
         _load_pages(conn, source, caller, stats, account_id=account_id, window=window, token=token,
-                    done=(done_pages, done_orders))  # fmt: skip
+                    done=(done_pages, done_orders), deadline=deadline)  # fmt: skip
+    if stats.stopped:
+        if checkpoint is None and stats.pages == pages_before:
+            with transaction(conn) as cur:  # stopped before its first page: the next run's
+                staging.save_checkpoint(cur, account_id, STREAM, window, None, pages=0, orders=0)
+        return window[1]
     if items is not None and per_order is not None:
         got = fetch_items(
             conn, items, account_id=account_id, window=window, per_order=per_order, caller=caller
         )
         stats.items += got.items
         stats.items_source = got.source
-        stats.items_orders = got.orders
+        stats.items_orders += got.orders
         _count_rejects(stats, got.rejected or [])
-    operations = (*source.operations, "createReport", "getReport", "getReportDocument")
     with transaction(conn) as cur:
-        staging.record_extract_run(
-            cur,
-            account_id,
-            STREAM,
-            window,
-            records=done_orders + stats.orders,
-            pages=done_pages + stats.pages,
-            calls=sum(caller.calls[op] for op in operations),
-            throttled=sum(caller.throttled[op] for op in operations),
-        )
+        _record_run(
+            cur, caller, source, account_id, window,
+            records=done_orders + stats.orders - orders_before,
+            pages=done_pages + stats.pages - pages_before,
+        )  # fmt: skip
         staging.clear_checkpoint(cur, account_id, STREAM, window[0])
+        staging.clear_report_checkpoints(cur, account_id, STREAM, window)
     if rest is not None:
-        more = load_orders(conn, source, caller, account_id=account_id, window=rest, items=items)
-        stats.window_end = more.window_end
-        stats.pages += more.pages
-        stats.orders += more.orders
-        stats.items += more.items
-        stats.items_orders += more.items_orders
-        stats.items_source = more.items_source if more.items_orders else stats.items_source
-        stats.rejected += more.rejected
-        stats.rejected_keys.extend(more.rejected_keys)
-        stats.rejected_fields.update(more.rejected_fields)
-    return stats
+        return _list_window(
+            conn, source, caller, stats, account_id=account_id, window=rest, items=items,
+            deadline=deadline, early_items=early_items,
+        )  # fmt: skip
+    return window[1]
 
 
 def _count_rejects(stats: ExtractStats, rejects: list[Reject]) -> None:
@@ -324,10 +414,14 @@ def _load_pages(
     window: tuple[datetime, datetime],
     token: str | None,
     done: tuple[int, int],
+    deadline: tuple[float, Callable[[], float]] | None = None,
 ) -> None:
     shipments = 0
     pages = source.pages(window, token)
     while True:
+        if deadline is not None and deadline[1]() >= deadline[0]:
+            stats.stopped = True  # the next page is the next run's: its token is checkpointed
+            break
         try:
             page = next(pages)
         except StopIteration:

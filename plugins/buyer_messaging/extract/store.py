@@ -25,12 +25,44 @@ ITEM_COLUMNS = (
     "quantity_ordered", "quantity_shipped", "item_price", "currency", "raw",
 )  # fmt: skip
 
+# The Orders API listing: the order's details as Amazon lists them (details_from: its default,
+# 'orders_api', on insert; set back from 'report' on update)
 _UPSERT_ORDERS = f"""
 INSERT INTO staging.orders ({", ".join(ORDER_COLUMNS)}) VALUES %s
 ON CONFLICT (account_id, amazon_order_id) DO UPDATE SET
     {", ".join(f"{c} = EXCLUDED.{c}" for c in ORDER_COLUMNS[2:])},
+    details_from = 'orders_api',
     extracted_at = now()
 WHERE staging.orders.raw IS DISTINCT FROM EXCLUDED.raw
+   OR staging.orders.details_from <> 'orders_api'
+"""
+
+# The all-orders report: it carries the statuses, the channel and the dates, never the buyer
+# or the delivery window. An order it is newer about takes its statuses and keeps every other
+# column (what the listing stored is never overwritten with the report's NULLs, nor its `raw`,
+# which holds the buyer's name and address for rendering); an order the listing staged later
+# than the report saw it is left alone. details_from stays what it was ('report' on insert).
+_REPORT_COLUMNS = ("order_status", "fulfillment_channel", "purchase_date", "last_update_date")
+# A new order is inserted with its items already current (they are inserted with it);
+# RETURNING says which rows were new (xmax = 0), so only the others are looked at again.
+_UPSERT_REPORT_ORDERS = f"""
+INSERT INTO staging.orders ({", ".join(ORDER_COLUMNS)}, details_from, items_as_of) VALUES %s
+ON CONFLICT (account_id, amazon_order_id) DO UPDATE SET
+    {", ".join(f"{c} = coalesce(EXCLUDED.{c}, staging.orders.{c})" for c in _REPORT_COLUMNS)},
+    raw = CASE WHEN staging.orders.details_from = 'report' THEN EXCLUDED.raw
+               ELSE staging.orders.raw END,
+    extracted_at = now()
+WHERE EXCLUDED.last_update_date > staging.orders.last_update_date
+   OR (staging.orders.details_from = 'report' AND staging.orders.raw IS DISTINCT FROM EXCLUDED.raw)
+RETURNING amazon_order_id, xmax = 0 AS inserted
+"""
+
+# of a batch of orders, those whose items are not of their staged last update (by the
+# primary key: a join on unnest() let Postgres scan the account's orders once per batch)
+_REPORT_ITEMS_WANTED = """
+SELECT o.amazon_order_id, o.last_update_date FROM staging.orders o
+WHERE o.account_id = %s AND o.amazon_order_id = ANY(%s)
+  AND o.items_as_of IS DISTINCT FROM o.last_update_date
 """
 
 _DELETE_ITEMS = """
@@ -105,6 +137,45 @@ def upsert_orders(
     if with_items:
         _replace_items(cur, account_id, order_ids, items)
     cur.execute(_CLEAR_REJECTED, (account_id, "orders", order_ids))
+
+
+def upsert_report_orders(
+    cur: PgCursor,
+    account_id: str,
+    orders: Sequence[dict[str, Any]],
+    items: Sequence[dict[str, Any]],
+) -> int:
+    """Upsert a batch of orders read from the all-orders report and stage their item lines
+    where the report is as new as the staged order (caller owns the transaction); returns the
+    orders whose items were replaced. A re-run of the same document changes nothing."""
+    if not orders:
+        return 0
+    orders = list({o["amazon_order_id"]: o for o in orders}.values())
+    written = execute_values(
+        cur,
+        _UPSERT_REPORT_ORDERS,
+        [(*_row(o, ORDER_COLUMNS), "report", o["last_update_date"]) for o in orders],
+        fetch=True,
+    )
+    new = {order_id for order_id, inserted in written if inserted}
+    order_ids = [o["amazon_order_id"] for o in orders]
+    old = [order_id for order_id in order_ids if order_id not in new]
+    current: set[str] = set()
+    if old:
+        cur.execute(_REPORT_ITEMS_WANTED, (account_id, old))
+        # the report's lines are the items of the orders staged at exactly the update it saw
+        seen = {o["amazon_order_id"]: o["last_update_date"] for o in orders}
+        current = {order_id for order_id, updated in cur.fetchall() if updated == seen[order_id]}
+    if current:
+        _replace_items(
+            cur, account_id, sorted(current), [i for i in items if i["amazon_order_id"] in current]
+        )
+    added = [i for i in items if i["amazon_order_id"] in new]
+    if added:
+        unique = {(i["amazon_order_id"], i["order_item_id"]): i for i in added}
+        execute_values(cur, _INSERT_ITEMS, [_row(i, ITEM_COLUMNS) for i in unique.values()])
+    cur.execute(_CLEAR_REJECTED, (account_id, "orders", order_ids))
+    return len(current) + len(new)
 
 
 def _replace_items(
@@ -250,3 +321,100 @@ def queried_until(cur: PgCursor, account_id: str, stream: str, at: datetime) -> 
     cur.execute(_QUERIED_UNTIL, (account_id, stream, at))
     row = cur.fetchone()
     return row[0] if row else None
+
+
+# --- report-first extraction (extract/report_first.py) --------------------------------------
+
+_REPORT_CHECKPOINT = """
+INSERT INTO staging.extract_report_checkpoints
+    (account_id, stream, span_start, span_end, report_id, document_id, orders_done, done)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (account_id, stream, span_start, span_end) DO UPDATE SET
+    report_id = EXCLUDED.report_id, document_id = EXCLUDED.document_id,
+    orders_done = EXCLUDED.orders_done, done = EXCLUDED.done, updated_at = now()
+"""
+
+
+def save_report_checkpoint(
+    cur: Any,
+    account_id: str,
+    stream: str,
+    span: tuple[datetime, datetime],
+    report_id: str,
+    *,
+    document_id: str | None = None,
+    orders_done: int = 0,
+    done: bool = False,
+) -> None:
+    cur.execute(
+        _REPORT_CHECKPOINT,
+        (account_id, stream, *span, report_id, document_id, orders_done, done),
+    )
+
+
+def load_report_checkpoint(
+    cur: Any, account_id: str, stream: str, span: tuple[datetime, datetime]
+) -> dict[str, Any] | None:
+    """Where the report phase of one span stands, if a run got that far."""
+    cur.execute(
+        "SELECT report_id, document_id, orders_done, done FROM staging.extract_report_checkpoints"
+        " WHERE account_id = %s AND stream = %s AND span_start = %s AND span_end = %s",
+        (account_id, stream, *span),
+    )
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return {"report_id": row[0], "document_id": row[1], "orders_done": row[2], "done": row[3]}
+
+
+def clear_report_checkpoints(
+    cur: Any, account_id: str, stream: str, window: tuple[datetime, datetime]
+) -> None:
+    """The report spans inside a window whose listing is done."""
+    cur.execute(
+        "DELETE FROM staging.extract_report_checkpoints WHERE account_id = %s AND stream = %s"
+        " AND span_start >= %s AND span_end <= %s",
+        (account_id, stream, *window),
+    )
+
+
+def unfinished_listings(
+    cur: Any, account_id: str, stream: str, before: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Listing windows a report-first run left unfinished (its checkpoint kept) that start
+    before `before`, oldest first: the listing's backlog."""
+    cur.execute(
+        "SELECT window_start, window_end FROM staging.extract_checkpoints"
+        " WHERE account_id = %s AND stream = %s AND window_start < %s ORDER BY window_start",
+        (account_id, stream, before),
+    )
+    return [(r[0], r[1]) for r in cur.fetchall()]
+
+
+# Orders per second of window over the stream's runs that finished in the last week: what
+# the account had before (each run's records are the orders its window held, by the listing
+# or the report)
+_RECENT_RATE = """
+SELECT sum(records), sum(extract(epoch FROM window_end - window_start))
+FROM staging.extract_runs
+WHERE account_id = %s AND stream = %s AND finished_at >= now() - interval '7 days'
+  AND window_end > window_start
+"""
+
+
+def recent_orders_per_second(cur: Any, account_id: str, stream: str) -> float | None:
+    """None when the account has no recent run to size a window from."""
+    cur.execute(_RECENT_RATE, (account_id, stream))
+    row = cur.fetchone()
+    if row is None or row[0] is None or not row[1]:
+        return None
+    return float(row[0]) / float(row[1])
+
+
+def report_only_orders(cur: Any, account_id: str) -> int:
+    """Orders whose details the listing has still to bring."""
+    cur.execute(
+        "SELECT count(*) FROM staging.orders WHERE account_id = %s AND details_from = 'report'",
+        (account_id,),
+    )
+    return int(one_row(cur)[0])

@@ -79,11 +79,18 @@ def kind_params(
     policy = pack.kinds.get(kind)
     rules = timing.of(kind, marketplace)
     asins = sorted(product_info.asins)
+    excluding = (exclusions or load_exclusions()).params(kind)
+    critical = bool(policy and policy.critical)
     return {
         "account_id": account_id,
         "kind": kind,
         "channel": policy.channel if policy else "none",
-        "critical": bool(policy and policy.critical),
+        "critical": critical,
+        # what an order known only from the all-orders report lacks (the buyer, LatestShipDate)
+        # is read by this kind's rules: it waits for the listing (decide.sql)
+        "needs_listing": not critical
+        or bool(excluding["excl_repeat_days"])
+        or bool(excluding["excl_late"]),
         "answers_signal": bool(policy and policy.answers_signal),
         "forbidden": None if kind in enabled_despite_policy else pack.forbidding_rule(kind),
         "run_day": run_day,
@@ -100,7 +107,7 @@ def kind_params(
         "order_id": order_id,
         "proactive_taken": proactive_taken,
         "send_hour": send_hour,
-        **(exclusions or load_exclusions()).params(kind),
+        **excluding,
         **(ab_tests or load_ab_tests()).params(account_id, kind),
     }
 

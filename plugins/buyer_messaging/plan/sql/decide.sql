@@ -111,3 +111,12 @@ WHERE c.send_after + v.delay <= %(now)s  -- a day still in progress plans only w
   -- and a day plans only what fell due by its end (a timing variant's message, by its own day)
   AND c.send_after + v.delay < %(day_end)s
   AND (%(order_id)s::text IS NULL OR c.amazon_order_id = %(order_id)s)
+  -- an order known only from the all-orders report (details_from, migration 0024) has no
+  -- buyer, delivery window or LatestShipDate: a kind that applies suppressions, cases or
+  -- repeat-buyer and late-shipment exclusions (`needs_listing`: every non-critical kind, and a
+  -- critical one those exclusions cover) waits, unrecorded, for the listing to bring them, so
+  -- no message reaches a buyer a rule would have stopped
+  AND (NOT %(needs_listing)s OR EXISTS (
+      SELECT 1 FROM staging.orders o
+      WHERE o.account_id = %(account_id)s AND o.amazon_order_id = c.amazon_order_id
+        AND o.details_from = 'orders_api'))

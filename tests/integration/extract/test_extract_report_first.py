@@ -1,0 +1,261 @@
+"""Orders at volume from the all-orders report first, then the listing (issue #21 item 1):
+the report's orders and items, what it lacks left to the listing and never overwritten with
+NULL, the choice from the account's history, and a run killed during the report's load.
+
+The report's form: ../shared/amazon-report-formats.md, GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from extract_helpers import (
+    ORDERS_WINDOW,
+    TIME_SCALE,
+    US,
+    InjectedCrash,
+    caller,
+    client,
+    days,
+    fast_polling,
+    rows,
+    staging_hashes,
+)
+
+from buyer_messaging.extract.items import EVERY_ORDER, ItemsPlan
+from buyer_messaging.extract.report_first import OrdersPlan, listing_capacity
+from buyer_messaging.extract.source import load_orders, order_source
+
+pytestmark = pytest.mark.integration
+
+TABLES = ("orders", "items", "rejected")
+# what the Orders API listing alone brings (the report carries none of it)
+LATER = (ORDERS_WINDOW[1], ORDERS_WINDOW[1] + timedelta(hours=6))  # the next run's window
+LISTING_ONLY = (
+    "buyer_hash", "earliest_delivery_date", "latest_delivery_date", "latest_ship_date", "is_prime",
+)  # fmt: skip
+
+
+@pytest.fixture
+def server(emulator_factory):
+    from extract_helpers import NOW
+
+    return emulator_factory(seed=11, orders_per_day=40, time_scale=TIME_SCALE, now=NOW)
+
+
+def _plan(url: str, *, setting: str = "report", budget_s: float = 3600.0, **kw: Any) -> OrdersPlan:
+    return OrdersPlan(
+        setting=setting, reports_client=client("reports", url), marketplace_id=US,
+        polling=fast_polling(), listing_budget_s=budget_s, **kw,
+    )  # fmt: skip
+
+
+def _run(wh, url, account, *, orders=None, conn=None, window=ORDERS_WINDOW):
+    c = caller()
+    source = order_source(
+        "v0", client("v0", url), c, account_id=account, page_size=10, with_items=False
+    )
+    stats = load_orders(
+        conn or wh, source, c, account_id=account, window=window,
+        items=ItemsPlan(need=EVERY_ORDER, setting="orders_api"), orders=orders,
+    )  # fmt: skip
+    return stats, c
+
+
+def _details(wh, account: str) -> dict[str, int]:
+    got = rows(
+        wh,
+        "SELECT details_from, count(*) AS n FROM staging.orders WHERE account_id = %s GROUP BY 1",
+        account,
+    )
+    return {r["details_from"]: r["n"] for r in got}
+
+
+ORDER_FACTS = """
+SELECT amazon_order_id, marketplace_id, order_status, fulfillment_channel, purchase_date,
+       last_update_date, items_as_of = last_update_date AS items_current
+FROM staging.orders WHERE account_id = %s ORDER BY 1
+"""
+ITEM_FACTS = """
+SELECT amazon_order_id, asin, seller_sku, title, quantity_ordered, item_price, currency
+FROM staging.order_items WHERE account_id = %s ORDER BY 1, 2, 3
+"""
+
+
+def test_the_report_brings_the_windows_orders_and_items_and_the_listing_their_details(wh, server):
+    _run(wh, server.url, "acct_listed")  # the listing alone: the reference
+    # budget 0: the listing stops before its first page, so staging holds what the report gave
+    stats, c = _run(wh, server.url, "acct_report", orders=_plan(server.url, budget_s=0))
+    assert stats.path == "report" and stats.stopped
+    assert c.calls["createReport"] == 1 and c.calls["getOrders"] == 0
+    assert c.calls["getOrderItems"] == 0
+    assert stats.report_orders > 50 and stats.details_left == stats.report_orders
+    assert _details(wh, "acct_report") == {"report": stats.report_orders}
+    # the same orders, statuses and channels in the Orders API's words, and the same items
+    assert rows(wh, ORDER_FACTS, "acct_report") == rows(wh, ORDER_FACTS, "acct_listed")
+    assert rows(wh, ITEM_FACTS, "acct_report") == rows(wh, ITEM_FACTS, "acct_listed")
+    missing = rows(
+        wh,
+        f"SELECT count(*) AS n FROM staging.orders WHERE account_id = 'acct_report'"
+        f" AND num_nonnulls({', '.join(LISTING_ONLY)}) > 0",
+    )
+    assert missing == [{"n": 0}]
+    # the window is recorded (the watermark moves on); its listing is the next run's
+    run = rows(wh, "SELECT records FROM staging.extract_runs WHERE account_id = 'acct_report'")
+    assert run == [{"records": stats.report_orders}]
+    checkpoint = rows(
+        wh,
+        "SELECT window_start, next_token, pages FROM staging.extract_checkpoints"
+        " WHERE account_id = 'acct_report'",
+    )
+    assert checkpoint == [{"window_start": ORDERS_WINDOW[0], "next_token": None, "pages": 0}]
+
+    # the next run (its own day after this window) lists the backlog first: every order's
+    # details then equal the listing's, and the report's items are not fetched again
+    stats, c = _run(wh, server.url, "acct_report", orders=_plan(server.url), window=LATER)
+    assert c.calls["getOrders"] > 0 and c.calls["getOrderItems"] == 0
+    assert _details(wh, "acct_report") == {"orders_api": rows(
+        wh, "SELECT count(*) AS n FROM staging.orders WHERE account_id = 'acct_report'"
+    )[0]["n"]}  # fmt: skip
+    compared = (
+        f"SELECT amazon_order_id, order_status, {', '.join(LISTING_ONLY)}, raw"
+        " FROM staging.orders WHERE account_id = %s AND last_update_date < %s ORDER BY 1"
+    )
+    assert rows(wh, compared, "acct_report", ORDERS_WINDOW[1]) == rows(
+        wh, compared, "acct_listed", ORDERS_WINDOW[1]
+    )
+    assert not rows(
+        wh, "SELECT 1 FROM staging.extract_checkpoints WHERE account_id = 'acct_report'"
+    )
+    assert not rows(
+        wh, "SELECT 1 FROM staging.extract_report_checkpoints WHERE account_id = 'acct_report'"
+    )
+
+
+def test_an_older_report_with_url_is_read_by_name(wh, server):
+    _run(wh, server.url, "acct_current", orders=_plan(server.url, budget_s=0))
+    server.emulator.all_orders_with_url = True
+    stats, _ = _run(wh, server.url, "acct_older", orders=_plan(server.url, budget_s=0))
+    assert stats.report_orders > 50 and stats.rejected == 0
+    assert rows(wh, ORDER_FACTS, "acct_older") == rows(wh, ORDER_FACTS, "acct_current")
+    assert rows(wh, ITEM_FACTS, "acct_older") == rows(wh, ITEM_FACTS, "acct_current")
+
+
+def test_the_report_never_overwrites_what_the_listing_stored(wh, server):
+    from extract_helpers import NOW
+
+    # listed a day earlier; by the report, many of those orders have shipped or been delivered
+    server.emulator.set_now(ORDERS_WINDOW[1] + timedelta(minutes=10))
+    _run(wh, server.url, "acct_both")
+    kept = f"amazon_order_id, {', '.join(LISTING_ONLY)}, raw, details_from"
+    listed = f"SELECT {kept} FROM staging.orders WHERE account_id = 'acct_both' ORDER BY 1"
+    states = (
+        "SELECT amazon_order_id, order_status, last_update_date, items_as_of"
+        " FROM staging.orders WHERE account_id = 'acct_both' ORDER BY 1"
+    )
+    before, then = rows(wh, listed), {r["amazon_order_id"]: r for r in rows(wh, states)}
+    assert sum(1 for r in before if r["buyer_hash"] and r["latest_delivery_date"]) > 20
+    server.emulator.set_now(NOW)
+    stats, _ = _run(
+        wh, server.url, "acct_both", orders=_plan(server.url, budget_s=0),
+        window=(ORDERS_WINDOW[0], NOW - timedelta(hours=1)),
+    )  # fmt: skip
+    assert stats.report_orders > len(before)
+    ids = {r["amazon_order_id"] for r in before}
+    after = [
+        r
+        for r in rows(
+            wh, listed.replace(" ORDER BY", " AND amazon_order_id = ANY(%s) ORDER BY"), sorted(ids)
+        )
+    ]
+    assert after == before  # no NULL over a listed value, the listing's raw (buyer name) kept
+    newer = [
+        r for r in rows(wh, states)
+        if r["amazon_order_id"] in ids and r["last_update_date"] > then[r["amazon_order_id"]]["last_update_date"]
+    ]  # fmt: skip
+    # the report was newer about these: their status and items are the report's
+    assert len(newer) > 5
+    assert any(r["order_status"] != then[r["amazon_order_id"]]["order_status"] for r in newer)
+    assert all(r["items_as_of"] == r["last_update_date"] for r in newer)
+
+
+def test_the_choice_follows_the_accounts_last_week(wh, server, caplog):
+    # no history: the listing (there is nothing to size the window from)
+    stats, c = _run(wh, server.url, "acct_auto", orders=_plan(server.url, setting="auto"))
+    assert stats.path == "orders_api" and c.calls["createReport"] == 0
+    # the day before, the account's run loaded 100,000 orders: this window's two days hold far
+    # more than the listing gets through in an hour
+    with wh.cursor() as cur:
+        cur.execute(
+            "INSERT INTO staging.extract_runs (account_id, stream, window_start, window_end,"
+            " records, pages, calls, throttled) VALUES ('acct_auto', 'orders', %s, %s, 100000,"
+            " 0, 3, 0)",
+            (ORDERS_WINDOW[0] - days(1), ORDERS_WINDOW[0]),
+        )
+    wh.commit()
+    per_day = (100_000 + stats.orders) / 3
+    assert per_day * 2 > listing_capacity("v0", 3600.0)
+    caplog.set_level(logging.INFO, logger="buyer_messaging.extract.source")
+    stats, c = _run(wh, server.url, "acct_auto", orders=_plan(server.url, setting="auto"))
+    assert stats.path == "report" and c.calls["createReport"] == 1
+    said = [r.getMessage() for r in caplog.records if "all-orders report first" in r.getMessage()]
+    assert said and f"{per_day:,.0f} orders/day over the last week's runs" in said[0]
+    assert f"gets through ~{listing_capacity('v0', 3600.0):,} in 60 min" in said[0]
+    # the account's setting overrides it
+    stats, c = _run(wh, server.url, "acct_auto", orders=_plan(server.url, setting="orders_api"))
+    assert stats.path == "orders_api" and c.calls["createReport"] == 0
+
+
+class _KilledAfterCommits:
+    """The warehouse connection of a worker that dies after `commits` committed transactions."""
+
+    def __init__(self, inner: Any, commits: int) -> None:
+        self._inner = inner
+        self._left = commits
+        self.killed = False
+
+    def commit(self) -> None:
+        if self._left <= 0:
+            self.killed = True
+            raise InjectedCrash("worker killed before this commit")
+        self._left -= 1
+        self._inner.commit()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+@pytest.mark.parametrize("commits, committed", [(2, 0), (6, 30)])
+def test_a_run_killed_during_the_report_load_resumes_without_a_new_report(
+    wh, server, commits, committed
+):
+    account = f"acct_killed_{commits}"
+    clean, _ = _run(wh, server.url, "acct_whole", orders=_plan(server.url, batch=10))
+    expected = staging_hashes(wh, "acct_whole", TABLES)
+    assert clean.report_orders > 50 and expected["items"][0] > 50
+
+    # commits: 1 the span's checkpoint read, 2 the report requested, 3 its document recorded,
+    # then a batch of 10 orders each; killed at the next one
+    killed = _KilledAfterCommits(wh, commits)
+    with pytest.raises(InjectedCrash):
+        _run(wh, server.url, account, orders=_plan(server.url, batch=10), conn=killed)
+    assert killed.killed
+    partial = rows(wh, "SELECT count(*) AS n FROM staging.orders WHERE account_id = %s", account)
+    assert partial == [{"n": committed}]  # the committed batches are in
+    checkpoint = rows(
+        wh,
+        "SELECT report_id, document_id, orders_done, done FROM staging.extract_report_checkpoints"
+        " WHERE account_id = %s",
+        account,
+    )
+    assert len(checkpoint) == 1 and checkpoint[0]["orders_done"] == committed
+    assert bool(checkpoint[0]["document_id"]) == (commits > 2) and not checkpoint[0]["done"]
+
+    resumed, c = _run(wh, server.url, account, orders=_plan(server.url, batch=10))
+    assert c.calls["createReport"] == 0  # the report is reused, not requested again
+    assert resumed.report_ids == (checkpoint[0]["report_id"],)
+    assert resumed.report_orders == clean.report_orders - committed  # committed batches skipped
+    assert staging_hashes(wh, account, TABLES) == expected

@@ -1,0 +1,157 @@
+"""An order known only from the all-orders report (no buyer, no delivery window: migration
+0024's details_from) reaches no buyer a suppression, case or repeat-buyer rule would stop: only
+critical kinds those rules do not cover plan it, the rest wait for the Orders API listing.
+
+The report line's form: ../shared/amazon-report-formats.md (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL).
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from buyer_messaging.cli import main
+from buyer_messaging.extract import orders_report
+from buyer_messaging.extract import store as staging
+from buyer_messaging.extract.parse import parse_order
+from buyer_messaging.plan.planner import plan_day
+from buyer_messaging.policies import Exclusions
+from buyer_messaging.warehouse.connection import transaction
+
+pytestmark = pytest.mark.integration
+D = date(2026, 11, 20)
+DAY = (datetime(2026, 11, 20, 8, tzinfo=UTC), datetime(2026, 11, 21, 8, tzinfo=UTC))
+NOW = datetime(2026, 11, 21, 9, tzinfo=UTC)
+EDD = DAY[0] - timedelta(days=6)  # delivered in time for a review request due on D
+KINDS = ("review_request", "shipment_confirmation", "unavailability_notice")
+US = "ATVPDKIKX0DER"
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def listed(account: str, order_id: str, buyer: str, *, status: str, updated: datetime) -> dict:
+    """The order as the Orders API v0 lists it: with its buyer and delivery window."""
+    return parse_order(
+        {
+            "AmazonOrderId": order_id, "MarketplaceId": US, "OrderStatus": status,
+            "FulfillmentChannel": "MFN", "PurchaseDate": iso(EDD - timedelta(days=4)),
+            "LastUpdateDate": iso(updated), "LatestShipDate": iso(DAY[1] + timedelta(days=1)),
+            "EarliestDeliveryDate": iso(EDD), "LatestDeliveryDate": iso(EDD + timedelta(days=2)),
+            "BuyerInfo": {"BuyerEmail": f"{buyer}@marketplace.amazon.com"},
+        },
+        account,
+    )  # fmt: skip
+
+
+def report_line(order_id: str, *, status: str, item_status: str, updated: datetime) -> dict:
+    """One line of the all-orders report, every documented column (no buyer in any)."""
+    row = dict.fromkeys(orders_report.COLUMNS, "")
+    row.update({
+        "amazon-order-id": order_id, "purchase-date": iso(EDD - timedelta(days=4)),
+        "last-updated-date": updated.isoformat(), "order-status": status,
+        "fulfillment-channel": "Merchant", "sales-channel": "Amazon.com", "sku": "MUG-1",
+        "asin": "B000000001", "item-status": item_status, "quantity": "1", "currency": "USD",
+        "item-price": "12.00", "product-name": "Mug", "ship-city": "Seattle",
+        "ship-postal-code": "98109", "ship-country": "US",
+    })  # fmt: skip
+    return row
+
+
+def stage_from_report(wh, account: str, lines: list[dict]) -> None:
+    text = "\n".join(
+        ["\t".join(orders_report.COLUMNS)]
+        + ["\t".join(line[c] for c in orders_report.COLUMNS) for line in lines]
+    )
+    found, rejects = orders_report.orders_in_document(text, account, US)
+    assert not rejects
+    with transaction(wh) as cur:
+        staging.upsert_report_orders(
+            cur, account, [o for o, _ in found], [i for _, items in found for i in items]
+        )
+
+
+def plan(wh, account: str, exclusions: Exclusions | None = None) -> None:
+    plan_day(
+        wh, account_id=account, kinds=KINDS, run_day=D, day=DAY, now=NOW,
+        tz="America/Los_Angeles", exclusions=exclusions or Exclusions(),
+        # the default pack forbids proactive shipment confirmations; a seller may enable them
+        enabled_despite_policy=("shipment_confirmation",),
+    )  # fmt: skip
+
+
+def outbox(wh, account: str) -> dict[tuple[str, str], tuple[str, str | None]]:
+    with wh.cursor() as cur:
+        cur.execute(
+            "SELECT amazon_order_id, kind, status, reason FROM messaging.outbox"
+            " WHERE account_id = %s",
+            (account,),
+        )
+        got = {(o, k): (s, r) for o, k, s, r in cur.fetchall()}
+    wh.commit()
+    return got
+
+
+def test_a_suppressed_buyers_report_only_order_waits_for_the_listing(wh, fresh_warehouse):
+    account = "rep"
+    known, shipped, cancelled = "111-0000000-0000101", "111-0000000-0000102", "111-0000000-0000103"
+    updated = DAY[0] + timedelta(hours=2)
+    with transaction(wh) as cur:  # the buyer's earlier order, listed: the suppression's source
+        staging.upsert_orders(
+            cur, account, [listed(account, known, "quiet", status="Shipped", updated=EDD)], []
+        )
+    assert main(["suppress", "--account", account, "--order", known, "--dsn", fresh_warehouse,
+                 "--reason", "asked not to be contacted"]) == 0  # fmt: skip
+    # two more orders of that buyer, known only from the report: one shipped (delivered) on
+    # the run's day, one cancelled on it
+    stage_from_report(wh, account, [
+        report_line(shipped, status="Shipped - Delivered to Buyer", item_status="Shipped", updated=updated),
+        report_line(cancelled, status="Cancelled", item_status="Cancelled", updated=updated),
+    ])  # fmt: skip
+    with wh.cursor() as cur:
+        cur.execute(
+            "SELECT amazon_order_id, order_status, fulfillment_channel, details_from, buyer_hash"
+            " FROM staging.orders WHERE account_id = %s ORDER BY 1",
+            (account,),
+        )
+        staged = cur.fetchall()
+    wh.commit()
+    assert staged[1:] == [
+        (shipped, "Shipped", "MFN", "report", None), (cancelled, "Canceled", "MFN", "report", None),
+    ]  # fmt: skip
+
+    plan(wh, account)
+    got = outbox(wh, account)
+    assert got[(known, "review_request")] == ("skipped", "suppressed: asked not to be contacted")
+    # the shipped order would be a shipment confirmation today (a non-critical kind): its buyer
+    # is unknown, so nothing is planned or recorded for it, not even a skip
+    assert not [key for key in got if key[0] == shipped]
+    # the cancellation notice is critical and reads nothing the report lacks: planned
+    assert got[(cancelled, "unavailability_notice")] == ("planned", None)
+
+    # the listing brings the shipped order's details: the suppression now applies to it
+    with transaction(wh) as cur:
+        staging.upsert_orders(
+            cur, account, [listed(account, shipped, "quiet", status="Shipped", updated=updated)], []
+        )
+    plan(wh, account)
+    got = outbox(wh, account)
+    suppressed = ("skipped", "suppressed: asked not to be contacted")
+    assert got[(shipped, "review_request")] == suppressed
+    assert got[(shipped, "shipment_confirmation")] == suppressed
+
+
+def test_a_critical_kind_a_repeat_buyer_rule_covers_waits_too(wh):
+    account = "rep_repeat"
+    cancelled = "111-0000000-0000201"
+    stage_from_report(wh, account, [
+        report_line(cancelled, status="Cancelled", item_status="Cancelled",
+                    updated=DAY[0] + timedelta(hours=3)),
+    ])  # fmt: skip
+    repeat = Exclusions.model_validate(
+        {"repeat_buyers": {"kinds": ["unavailability_notice"], "within_days": 30}}
+    )
+    plan(wh, account, repeat)
+    assert outbox(wh, account) == {}  # the rule reads the buyer: it waits for the listing
+    plan(wh, account)
+    assert outbox(wh, account) == {(cancelled, "unavailability_notice"): ("planned", None)}
