@@ -128,7 +128,10 @@ def test_backlog_sender_and_the_runs_senders_share_the_queue_exactly_once(
     ]
     counters = httpx.get(f"{emu.url}/_emulator/counters").json()
     assert counters["requests"]["createProductReviewAndSellerFeedbackSolicitation"] == len(orders)
-    assert not counters.get("throttled"), "the shared buckets kept the senders within the rate"
+    # three senders on unshared buckets would ask for three times the rate (most throttled);
+    # a token taken a few ms early on a loaded machine may still meet a 429, which is retried
+    throttled = sum(counters.get("throttled", {}).values())
+    assert throttled <= 0.05 * sum(counters["requests"].values()), counters
     for s in senders:
         s.conn.close()
 
