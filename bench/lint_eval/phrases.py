@@ -26,6 +26,25 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
+        ((PR,), "Don't forget to tap that fifth star when you rate the grill!"),
+        ((PR,), "Made you smile? Say so in a review!"),
+        ((PR,), "Only our most satisfied buyers are invited to review, and we hope you're one of them."),
+        ((PR,), "We'd love a top-score review from you."),
+        ((PR,), "Three stars or below can sink a listing, so we hope you'll rate us generously."),
+        ((PR,), "Please leave us an A+ review!"),
+        ((PR,), "Tell everyone how awesome it is in your review!"),
+        ((PR,), "Do speak highly of us in your review."),
+        ((PR,), "Please leave a review, but if anything's off, let us know privately first."),
+        ((PR,), "Before heading to the review page with a complaint, come to us so we can help."),
+        ((PR,), "If it all went smoothly, we would welcome your evaluation on Amazon."),
+        ((RC,), "We'd be grateful if the two-star review could go."),
+        ((RC,), "Could your post about the broken hinge be edited now that it is fixed?"),
+        ((RC,), "Please consider giving us a better rating now that the issue is resolved."),
+        ((RC,), "Your one-star review is still up; could you take it off, please?"),
+        ((RC,), "Now that it works, would you re-rate the kettle?"),
+        ((RC,), "A couple more stars would be fair now that it's sorted."),
+        ((RC,), "Now that it is fixed, could you give your feedback a little update?"),
         # twentieth batch
         ((PR,), "Hope you're as happy as we are! A glowing review would top it off."),
         ((PR,), "Spread the word with a 5-star rating if you can spare a minute."),
@@ -326,6 +345,18 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
+        ((PR,), "Si vous l'adorez, la cinquième étoile nous ferait plaisir !"),
+        ((PR,), "Nous demandons un avis uniquement à nos clients les plus satisfaits."),
+        ((PR,), "Dites dans votre avis à quel point la lampe est géniale."),
+        ((PR,), "N'hésitez pas à dire du bien de nous sur Amazon !"),
+        ((PR,), "Vous êtes aux anges ? Alors dites-le dans un avis !"),
+        ((PR,), "Merci de nous attribuer la note la plus haute possible."),
+        ((PR,), "Un avis dithyrambique nous ferait le plus grand bien."),
+        ((RC,), "Pourriez-vous réévaluer le produit maintenant qu'il marche ?"),
+        ((RC,), "Maintenant que tout est réglé, pourriez-vous rafraîchir votre avis ?"),
+        ((RC,), "Nous aimerions que votre commentaire disparaisse maintenant que tout est réglé."),
+        ((RC,), "Une ou deux étoiles de plus seraient justes après ce remboursement."),
         ((PR,), "Si vous avez été séduit, une note de 5/5 nous ferait plaisir."),
         ((RI,), "Votre avis = un mois de recharges offert."),
         ((PROMO,), "Nos soldes de janvier commencent aujourd'hui."),
@@ -454,6 +485,19 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
+        ((PR,), "Vergessen Sie bei der Bewertung den fünften Stern nicht!"),
+        ((PR,), "Unsere zufriedensten Kunden bitten wir um eine Bewertung."),
+        ((PR,), "Erzählen Sie in Ihrer Bewertung, wie toll der Rucksack ist!"),
+        ((PR,), "Sagen Sie doch etwas Nettes über uns in Ihrer Bewertung!"),
+        ((PR,), "Wir freuen uns über ein Lob in Form einer Bewertung mit allen Sternen."),
+        ((PR,), "Drei Sterne oder weniger schaden uns sehr; bitte denken Sie beim Bewerten daran."),
+        ((PR,), "Eine überschwängliche Rezension würde unser Team begeistern."),
+        ((RC,), "Könnten Sie Ihre Bewertung vom letzten Monat zum defekten Wasserkocher noch einmal anpassen?"),
+        ((RC,), "Vielleicht möchten Sie den Artikel jetzt neu bewerten?"),
+        ((RC,), "Würden Sie Ihre Rezension um die schnelle Lösung ergänzen?"),
+        ((RC,), "Wäre es möglich, die Ein-Stern-Bewertung herauszunehmen?"),
+        ((RC,), "Ein paar Sterne mehr wären nach der Lösung nur fair."),
         ((PR,), "Freuen Sie sich über Ihren Einkauf? Dann freuen wir uns über fünf Sterne."),
         ((PROMO,), "Am Wochenende gibt es 15 % auf das gesamte Sortiment."),
         ((PR,), "Wenn Ihnen unser Service gefallen hat, vergeben Sie doch fünf Sterne."),
@@ -594,6 +638,17 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
+        ((PR,), "¿Nos regala la quinta estrella en su valoración?"),
+        ((PR,), "Solo pedimos reseñas a los clientes más satisfechos."),
+        ((PR,), "Cuente en su reseña lo genial que es la sartén."),
+        ((PR,), "¡Hable bien de nosotros en Amazon!"),
+        ((PR,), "Esperamos un sobresaliente en su valoración."),
+        ((PR,), "Tres estrellas o menos nos hunden, así que esperamos una valoración generosa."),
+        ((RC,), "¿Podría volver a valorar el producto ahora que funciona?"),
+        ((RC,), "Ahora que está resuelto, ¿podría darle un repaso a su reseña?"),
+        ((RC,), "Nos gustaría que la reseña negativa fuera retirada."),
+        ((RC,), "Una estrella más sería justa tras el reembolso."),
         ((PR,), "Si le ha encantado, díganoslo con una valoración de 5."),
         ((RI,), "Su reseña = un mes de recambios gratis."),
         ((PROMO,), "Ya han empezado nuestras rebajas de enero."),
@@ -714,6 +769,17 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
+        ((PR,), "Non dimenticare la quinta stella nella recensione!"),
+        ((PR,), "Chiediamo recensioni soltanto ai nostri clienti più soddisfatti."),
+        ((PR,), "Racconta nella tua recensione quanto è fantastica la moka!"),
+        ((PR,), "Parla bene di noi su Amazon!"),
+        ((PR,), "Una recensione strepitosa ci renderebbe felicissimi."),
+        ((PR,), "Tre stelle o meno ci penalizzano, speriamo in un voto generoso."),
+        ((RC,), "Potresti rivalutare il prodotto ora che funziona?"),
+        ((RC,), "Ora che è risolto, potresti dare una rinfrescata alla tua recensione?"),
+        ((RC,), "Sarebbe possibile che il tuo commento negativo venisse rimosso?"),
+        ((RC,), "Qualche stella in più sarebbe giusta dopo il rimborso."),
         ((PR,), "Se ti abbiamo convinto, lasciaci un bel 5."),
         ((RI,), "La tua recensione = un mese di ricariche gratis."),
         ((PROMO,), "Sono iniziati i nostri saldi di gennaio."),
@@ -839,6 +905,14 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # reviews round: politeness conditions, third-party scores, change verbs in other senses
+        ("If you get a chance, please leave an honest review!", None),
+        ("If it's not too much trouble, a review would help other buyers.", None),
+        ("If you've a spare minute, we'd welcome your honest feedback.", None),
+        ("This model earned five stars from an independent testing lab for safety.", None),
+        ("Your comments went to our quality team and the batch has been removed from sale.", None),
+        ("After your message we removed the damaged photos and updated the size chart.", None),
+        ("Buyers often ask how good the battery is: it lasts about 12 hours.", None),
         ("We're happy to confirm your refund of $12.00.", _REFUND),
         ("If you're happy with the replacement, no further action is needed.", None),
         ("Thousands of happy customers use this kettle daily, so here are the care steps.", ("product_info",)),
@@ -887,6 +961,10 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        # reviews round: politeness conditions, third-party scores, change verbs in other senses
+        ("Si le cœur vous en dit, laissez un avis sur Amazon.", None),
+        ("Nous avons répondu à votre avis et remplacé le produit.", None),
+        ("Si vous avez deux minutes, un avis sincère aidera les autres acheteurs.", None),
         ("Nos clients satisfaits utilisent ce produit au quotidien.", None),
         ("Si le couvercle bouge, serrez la vis, comme le signalent les avis sur l'ancien modèle.", ("product_info",)),
         ("Note : la livraison de la pièce est gratuite.", None),
@@ -911,6 +989,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        # reviews round: politeness conditions, third-party scores, change verbs in other senses
+        ("Wenn es Ihnen nichts ausmacht, schreiben Sie eine ehrliche Rezension.", None),
+        ("Im Labortest hat der Mixer die volle Punktzahl erreicht.", None),
         ("Wenn Sie mit dem Ersatz zufrieden sind, müssen Sie nichts weiter tun.", None),
         ("Wenn der Deckel wackelt, ziehen Sie die Schraube nach, wie es auch in Bewertungen steht.", ("product_info",)),
         ("Die Sterne auf dem Etikett zeigen die Energieklasse.", ("product_info",)),
@@ -935,6 +1016,10 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        # reviews round: politeness conditions, third-party scores, change verbs in other senses
+        ("Si tiene un ratito, deje una opinión sincera en Amazon.", None),
+        ("Si no es mucha molestia, comparta su opinión en Amazon.", None),
+        ("Actualice el firmware y retire las pilas antes del primer uso.", None),
         ("Si la tapa se mueve, apriete el tornillo, como indican las opiniones del modelo anterior.", ("product_info",)),
         ("Nota: el envío de la pieza es gratuito.", None),
         ("Si prefiere esperar, la tapa saldrá el 2 de diciembre.", ("unavailability_notice",)),
@@ -957,6 +1042,10 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        # reviews round: politeness conditions, third-party scores, change verbs in other senses
+        ("Se hai un attimo, lascia una recensione sincera su Amazon.", None),
+        ("Se non le dispiace, lasci un'opinione su Amazon.", None),
+        ("Abbiamo rimosso la foto sbagliata dalla scheda e aggiornato la tabella taglie.", None),
         ("Se il coperchio si muove, stringi la vite: lo dicono anche le recensioni del modello precedente.", ("product_info",)),
         ("Nota: la spedizione del ricambio è gratuita.", None),
         ("Se preferisci aspettare, il coperchio partirà il 2 dicembre.", ("unavailability_notice",)),
