@@ -26,6 +26,18 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # reviews round 2: conditions after the ask, thresholds, a positive review preferred, changes as nouns
+        ((PR,), "No rating below four, please!"),
+        ((PR,), "Good press on Amazon keeps our small shop alive, so a kind review would be wonderful."),
+        ((RC,), "Could the review reflect the happy ending, perhaps?"),
+        ((RC,), "Is there anything we can do to change your mind about your review?"),
+        ((RC,), "The one-star rating no longer seems fair now, don't you think?"),
+        ((PR,), "We'd love a review. That is, if the kettle made you happy."),
+        ((PR,), "Give us the gold star treatment on Amazon!"),
+        ((PR,), "Help us hit a 4.9 average with your review!"),
+        ((PR,), "When you review it, please make it a 5!"),
+        ((RC,), "An update to your review would mean a lot now that it's fixed."),
+        ((RC,), "A revision of your rating would be much appreciated."),
         # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
         ((PR,), "Don't forget to tap that fifth star when you rate the grill!"),
         ((PR,), "Made you smile? Say so in a review!"),
@@ -345,6 +357,20 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        # reviews round 2: conditions after the ask, thresholds, a positive review preferred, changes as nouns
+        ((PR,), "Faites-nous une belle publicité sur Amazon !"),
+        ((PR,), "Pas de note en dessous de quatre, s'il vous plaît."),
+        ((PR,), "Seuls ceux qui sont pleinement satisfaits devraient laisser un avis."),
+        ((RC,), "Votre note d'une étoile n'est plus vraiment justifiée, non ?"),
+        ((RC,), "Votre avis pourrait-il ne plus être en ligne ?"),
+        ((PR,), "Laissez-nous un avis sur Amazon. Seulement si vous êtes ravi, bien sûr !"),
+        ((PR,), "Il nous faut des avis d'au moins quatre étoiles pour rester visibles."),
+        ((PR,), "Merci de noter notre boutique au plus haut !"),
+        ((PR,), "Un commentaire enthousiaste de votre part serait top."),
+        ((PR,), "Nous espérons mériter vos cinq étoiles."),
+        ((PR,), "Votre avis 100 % positif nous aiderait beaucoup."),
+        ((PR,), "Votre avis, de préférence positif, nous aiderait beaucoup."),
+        ((RC,), "La suppression de votre commentaire nous aiderait beaucoup."),
         # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
         ((PR,), "Si vous l'adorez, la cinquième étoile nous ferait plaisir !"),
         ((PR,), "Nous demandons un avis uniquement à nos clients les plus satisfaits."),
@@ -485,6 +511,25 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        # reviews round 2: conditions after the ask, thresholds, a positive review preferred, changes as nouns
+        ((PR,), "Konnte Sie der Mixer überzeugen, dann schreiben Sie gern eine Bewertung."),
+        ((PR,), "Nur wer rundum zufrieden ist, sollte eine Bewertung schreiben."),
+        ((PR,), "Bitte bleiben Sie in Ihrer Bewertung positiv."),
+        ((PR,), "Machen Sie auf Amazon gute Werbung für uns!"),
+        ((RC,), "Wäre es möglich, die Bewertung auf fünf Sterne anzuheben?"),
+        ((RC,), "Es wäre schön, wenn die Rezension nicht mehr online wäre."),
+        ((RC,), "Sie haben uns einen Stern gegeben. Könnten Sie diesen noch ändern?"),
+        ((RC,), "Könnten Sie Ihre Rezension umschreiben, jetzt wo alles funktioniert?"),
+        ((PR,), "Schreiben Sie uns eine Bewertung. Natürlich nur, wenn Sie zufrieden sind!"),
+        ((PR,), "Wir brauchen Bewertungen mit mindestens vier Sternen."),
+        ((PR,), "Ihre Bewertung, am besten natürlich eine positive, hilft uns sehr."),
+        ((RC,), "Wir würden uns freuen, wenn Sie die Sterne nach oben anpassen."),
+        ((RC,), "Könnten Sie Ihre negative Bewertung bitte rausnehmen?"),
+        ((RC,), "Bitte passen Sie Ihre Bewertung an die neue Situation an."),
+        ((RC,), "Wir hoffen, dass Sie Ihre Meinung zu unserem Produkt in der Bewertung revidieren."),
+        ((RC,), "Ihre 2-Sterne-Rezension würden wir gern in eine bessere verwandeln."),
+        ((RC,), "Vielleicht ist jetzt ein Update Ihrer Rezension möglich?"),
+        ((RC,), "Eine Korrektur Ihrer Bewertung würde uns sehr helfen."),
         # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
         ((PR,), "Vergessen Sie bei der Bewertung den fünften Stern nicht!"),
         ((PR,), "Unsere zufriedensten Kunden bitten wir um eine Bewertung."),
@@ -638,6 +683,15 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        # reviews round 2: conditions after the ask, thresholds, a positive review preferred, changes as nouns
+        ((PR,), "Solo quienes estén satisfechos deberían dejar una reseña."),
+        ((PR,), "Por favor, ninguna valoración por debajo de cuatro."),
+        ((RC,), "¿Hay algo que podamos hacer para que cambie de opinión sobre su reseña?"),
+        ((PR,), "Déjenos una reseña en Amazon. Solo si está contento, claro."),
+        ((PR,), "Necesitamos reseñas de al menos cuatro estrellas."),
+        ((PR,), "Su reseña, a ser posible positiva, nos ayudaría mucho."),
+        ((RC,), "Una actualización de su reseña sería de gran ayuda."),
+        ((RC,), "La eliminación de su valoración nos ayudaría mucho."),
         # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
         ((PR,), "¿Nos regala la quinta estrella en su valoración?"),
         ((PR,), "Solo pedimos reseñas a los clientes más satisfechos."),
@@ -769,6 +823,13 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        # reviews round 2: conditions after the ask, thresholds, a positive review preferred, changes as nouns
+        ((PR,), "Solo chi è soddisfatto dovrebbe lasciare una recensione."),
+        ((PR,), "Fateci buona pubblicità su Amazon!"),
+        ((RC,), "C'è qualcosa che possiamo fare per farle cambiare idea sulla recensione?"),
+        ((PR,), "Abbiamo bisogno di recensioni di almeno quattro stelle."),
+        ((PR,), "La tua recensione, possibilmente positiva, ci aiuterebbe molto."),
+        ((RC,), "La rimozione del commento negativo ci aiuterebbe molto."),
         # reviews round: last/fifth star, praise dictated, superlative groups, change requests in new forms
         ((PR,), "Non dimenticare la quinta stella nella recensione!"),
         ((PR,), "Chiediamo recensioni soltanto ai nostri clienti più soddisfatti."),
@@ -905,6 +966,17 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # reviews round 2: neutral asks, a tester's score, change verbs about other things
+        ("If you change your mind about the colour, you can return it within 30 days.", ("product_info",)),
+        ("Your rating helps us improve; we no longer use the old supplier.", None),
+        ("The heater runs below 5 watts in standby.", ("product_info",)),
+        ("Many customers tell us how great the lamp looks in the evening, and reviews on the listing agree.", ("product_info",)),
+        ("The set includes another star-shaped mould for cookies, please wash it first.", ("product_info",)),
+        ("Please share your honest review on Amazon, whether it is good or bad.", None),
+        ("We read your review and have already shipped a replacement at no cost.", None),
+        ("This blender was rated 4.6 out of 5 by over 2,000 home cooks in a magazine survey.", ("product_info",)),
+        ("If you've had a chance to try it, we'd welcome an honest review on Amazon.", None),
+        ("When you've settled in with it, an honest review would help other buyers.", None),
         # reviews round: politeness conditions, third-party scores, change verbs in other senses
         ("If you get a chance, please leave an honest review!", None),
         ("If it's not too much trouble, a review would help other buyers.", None),
@@ -961,6 +1033,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        # reviews round 2: neutral asks, a tester's score, change verbs about other things
+        ("Nous allons réévaluer notre emballage suite à votre message.", None),
+        ("La lampe a reçu cinq étoiles au banc d'essai d'un magazine.", ("product_info",)),
         # reviews round: politeness conditions, third-party scores, change verbs in other senses
         ("Si le cœur vous en dit, laissez un avis sur Amazon.", None),
         ("Nous avons répondu à votre avis et remplacé le produit.", None),
@@ -989,6 +1064,12 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        # reviews round 2: neutral asks, a tester's score, change verbs about other things
+        ("Die Stiftung Warentest bewertete den Mixer mit sehr gut.", ("product_info",)),
+        ("Der alte Artikel ist nicht mehr online; Ihre Rezension haben wir an das Team weitergegeben.", None),
+        ("Wir werden die Situation neu bewerten und melden uns morgen.", None),
+        ("Wir freuen uns über Ihre ehrliche Bewertung auf Amazon, ob Lob oder Kritik.", None),
+        ("Vielen Dank für Ihr Lob auf Amazon, wir haben es an das Team weitergegeben.", None),
         # reviews round: politeness conditions, third-party scores, change verbs in other senses
         ("Wenn es Ihnen nichts ausmacht, schreiben Sie eine ehrliche Rezension.", None),
         ("Im Labortest hat der Mixer die volle Punktzahl erreicht.", None),
@@ -1016,6 +1097,11 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        # reviews round 2: neutral asks, a tester's score, change verbs about other things
+        ("Vamos a volver a valorar las opciones de envío con el transportista.", None),
+        ("Reevaluaremos el proceso de embalaje tras su mensaje.", None),
+        ("Su opinión sincera en Amazon ayuda a otros compradores, sea buena o mala.", None),
+        ("La cafetera obtuvo cinco estrellas en la prueba de una revista de consumo.", ("product_info",)),
         # reviews round: politeness conditions, third-party scores, change verbs in other senses
         ("Si tiene un ratito, deje una opinión sincera en Amazon.", None),
         ("Si no es mucha molestia, comparta su opinión en Amazon.", None),
@@ -1042,6 +1128,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        # reviews round 2: neutral asks, a tester's score, change verbs about other things
+        ("Stiamo rivalutando i nostri fornitori dopo la sua segnalazione.", None),
+        ("Il frullatore ha ottenuto 5 stelle nel test di una rivista di consumatori.", ("product_info",)),
         # reviews round: politeness conditions, third-party scores, change verbs in other senses
         ("Se hai un attimo, lascia una recensione sincera su Amazon.", None),
         ("Se non le dispiace, lasci un'opinione su Amazon.", None),
