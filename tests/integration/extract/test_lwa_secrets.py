@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import traceback
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, quote_plus
@@ -68,7 +69,9 @@ def test_credentials_are_registered_with_the_secrets_masker_when_read(emulator, 
     from buyer_messaging.spapi.calls import SpApiCaller
     from buyer_messaging.spapi.hook import SpApiHook
 
-    refresh, secret = "Atzr|masker-check-refresh-8c21", "masker-check-client-secret-4e90"
+    # fresh values, no words: an earlier test in the process may have registered a secret that
+    # is a word ("secret", "password"), which the masker then masks inside any other string
+    refresh, secret = f"Atzr|{uuid.uuid4().hex}", uuid.uuid4().hex
     from spapi_emulator.testing import CREDENTIALS
 
     conn = json.loads(spapi_connection_json(emulator.url, refresh_token=refresh))
