@@ -117,7 +117,7 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("es-ES", PI, "Pedido {oid}: la batidora tiene 3 velocidades. ¿Todo perfecto? Entonces unas estrellitas en Amazon nos harían muy felices; si no, háblenos primero.", (PR,)),
     ("es-ES", PI, "Pedido {oid}: por dejar su opinión en Amazon le mandamos un detallito con el próximo envío.", (RI,)),
     ("es-ES", RR, "Pedido {oid}: ya que el recambio ha llegado, ¿podría revisar la nota de 2 estrellas que nos dejó?", (RC,)),
-    ("es-ES", PI, "Pedido {oid}: le invitamos a visitar nuestra tienda de la calle Colón en Valencia para ver toda la gama.", (PROMO,)),
+    ("es-ES", PI, "Pedido {oid}: le invitamos a visitar nuestra tienda de la calle Colón en Valencia para ver toda la gama.", (PROMO, OFF)),
     ("es-ES", PI, "Pedido {oid}: solo esta semana, 3x2 en todas las velas de nuestra tienda.", (PROMO,)),
     ("es-ES", RR, "Pedido {oid}: unas cinco estrellitas nos ayudarían a seguir creciendo.", (PR,)),
     ("es-ES", PI, "Pedido {oid}: quien publique una reseña recibe una ampliación de garantía de dos años.", (RI,)),

@@ -299,16 +299,27 @@ class AmazonLink(ExternalLink):
 
 class WebsiteAddressParams(LinkParams):
     shorteners: list[str] = Field(default_factory=lambda: list(_SHORTENERS))
+    # a link the sentence calls the seller's own ("our guide is at …"), in any form but markup
+    own: PatternMap | None = None
+
+    @field_validator("own")
+    @classmethod
+    def _own_map(cls, value: Any) -> Any:
+        return value if value is None else _check_pattern_map(value)
 
 
 class WebsiteAddress(ExternalLink):
-    """A non-Amazon web address written out (not a short link): it names a shop off Amazon."""
+    """A non-Amazon web address that names a site off Amazon (not a short link): one the buyer
+    reads as an address (a scheme, www., a domain written as one piece, whatever its dots look
+    like), or any link but markup that its sentence calls the seller's own. A domain spelled out
+    in spaced words ("shop dot de", "www . shop . fr") is only a link, as is a markup target."""
 
     params_model = WebsiteAddressParams
 
     def __init__(self, p: WebsiteAddressParams) -> None:
         super().__init__(p)
         self.shorteners = frozenset(p.shorteners)
+        self.own = CompiledMap(p.own, fold=True, case_sensitive=False) if p.own else None
 
     def __call__(self, msg: Message) -> str | None:
         for link in self._links(msg):
@@ -318,8 +329,21 @@ class WebsiteAddress(ExternalLink):
                 or host_matches(link.host, self.shorteners)
             ):
                 continue
-            return msg.quote(link.start, link.end)
+            if self._names_a_site(msg, link):
+                return msg.quote(link.start, link.end)
         return None
+
+    def _names_a_site(self, msg: Message, link: Link) -> bool:
+        if link.form == "html":
+            return False
+        if link.form != "disguised" or not any(
+            c.isspace() for c in msg.norm[link.start : link.end]
+        ):
+            return True
+        if self.own is None:
+            return False
+        start, end = msg.sentence_at(link.start)
+        return self.own.search(msg, msg.norm, start, end)
 
 
 class EmailParams(_Params):

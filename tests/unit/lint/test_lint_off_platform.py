@@ -1,0 +1,94 @@
+"""Off-platform in the forms of issue #20 (our own sentences, not the blind files): a web address
+that names the seller's site, an invitation to a physical shop, leaving a mailing list, and a
+device that shows chat apps' notifications (a feature, not a channel)."""
+
+from __future__ import annotations
+
+import pytest
+
+from buyer_messaging.lint import lint_message, load_rules
+
+OID = "305-1182736-4410927"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+def _cats(rules, body: str, locale: str) -> set[str]:
+    v = lint_message(rules, kind="product_info", locale=locale, subject=f"Order {OID}", body=body)
+    return {x.category for x in v.violations if x.severity == "block"}
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "want"),
+    [
+        # read as one address, whatever its dots: the seller's site
+        (
+            "Spare blades are listed at bladeworks.shop/spares.",
+            "en-US",
+            {"external_link", "off_platform"},
+        ),
+        ("Le tutoriel est sur lampesetco．fr/tuto.", "fr-FR", {"external_link", "off_platform"}),
+        ("Anleitung: gartenzwerg[.]de/anleitung", "de-DE", {"external_link", "off_platform"}),
+        # spelled out in spaced words: a link, and the seller's site only when called "ours"
+        ("The chart is at sizeguide dot co dot uk.", "en-GB", {"external_link"}),
+        (
+            "Unsere Pflegetipps stehen auf gartenzwerg punkt de.",
+            "de-DE",
+            {"external_link", "off_platform"},
+        ),
+        (
+            "Las recetas de nuestro chef: cocinaviva punto es",
+            "es-ES",
+            {"external_link", "off_platform"},
+        ),
+        # a markup target is hidden: a link only
+        (
+            'Il manuale è <a href="https://casaforte.it/manuale">qui</a>.',
+            "it-IT",
+            {"external_link"},
+        ),
+        # a physical shop, showroom or studio the buyer is invited to
+        (
+            "We teach pottery at our studio on Elm Road, drop in on Sundays.",
+            "en-US",
+            {"off_platform", "promotion"},
+        ),
+        ("Kommen Sie in unserem Hofladen in Celle vorbei.", "de-DE", {"off_platform", "promotion"}),
+        # taking oneself off the seller's list
+        ("To be removed from our mailing list, reply REMOVE.", "en-GB", {"opt_out_link"}),
+        ("Vom Newsletter austragen: einfach antworten.", "de-DE", {"opt_out_link"}),
+        ("Para que te quitemos de nuestra lista, responde BAJA.", "es-ES", {"opt_out_link"}),
+        # apps named as a place to talk, also in a list
+        ("Schreiben Sie uns per Signal oder Threema.", "de-DE", {"off_platform"}),
+    ],
+)
+def test_off_platform_forms(rules, body: str, locale: str, want: set[str]) -> None:
+    assert _cats(rules, body, locale) >= want
+
+
+@pytest.mark.parametrize(
+    ("body", "locale"),
+    [
+        ("Once paired, the band shows WhatsApp and Telegram notifications.", "en-US"),
+        ("Die Uhr zeigt Benachrichtigungen von WhatsApp und Messenger an.", "de-DE"),
+        ("Le bracelet affiche les notifications WhatsApp et Signal.", "fr-FR"),
+        ("La pulsera muestra las notificaciones de WhatsApp.", "es-ES"),
+        ("Il braccialetto mostra le notifiche di WhatsApp e Telegram.", "it-IT"),
+        # a workshop that repairs under warranty, reached through Amazon, is no shop invitation
+        (
+            "Notre atelier de réparation remet l'appareil en état sous garantie via votre retour Amazon.",
+            "fr-FR",
+        ),
+        # "our shop" with nothing physical around it may be the Amazon storefront: not off_platform
+    ],
+)
+def test_features_and_workshops_are_not_off_platform(rules, body: str, locale: str) -> None:
+    assert not _cats(rules, body, locale) & {"off_platform", "promotion"}
+
+
+def test_our_shop_without_a_place_is_not_off_platform(rules) -> None:
+    cats = _cats(rules, "Scopri la collezione nel nostro negozio con il codice AUTUNNO10.", "it-IT")
+    assert "off_platform" not in cats
