@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 PR, RI, RC, PROMO = "positive_review_ask", "review_incentive", "review_change_request", "promotion"
+MISS = "missing_required_content"
 OFF, TEL, LINK, MAIL, OPT = (
     "off_platform",
     "phone_number",
@@ -160,6 +161,20 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("de-DE", RR, "Bestellung {oid}: wir hoffen auf fünf Sterne von Ihnen!", (PR,)),
     ("fr-FR", PI, "Commande {oid} : après publication de votre évaluation, un bon d'achat de 5 € vous sera envoyé.", (RI,)),
     ("en-GB", PI, "Order {oid}: could you have another look at the one-star review and update it if you feel it's fair?", (RC,)),
+    # ---------------------------------------------------------------- required content
+    # an item named in prose states what shipped or came back; "your order" names nothing
+    ("en-US", SC, "Great news, the Walnut Serving Tray from order {oid} has shipped with FedEx, tracking 7745 2210 9934. It should be with you on December 9.", ()),
+    ("en-GB", RT, "We've received the wellington boots you sent back for order {oid} and refunded £32.00 on 3 December.", ()),
+    ("de-DE", SC, "Ihr Gusseisentopf aus Bestellung {oid} ist mit DPD unterwegs, Paketnummer 0150 6623 8810 47. Zustellung voraussichtlich am 10.12.2026.", ()),
+    ("fr-FR", SC, "Bonne nouvelle : vos rideaux en lin de la commande {oid} sont partis avec Colissimo, suivi 6A 193 772 540 18, livraison prévue le 10/12/2026.", ()),
+    ("es-ES", RT, "Hemos recibido las zapatillas devueltas del pedido {oid} y te reembolsamos 59,90 € el 3 de diciembre.", ()),
+    ("it-IT", SC, "Il tuo tostapane dell'ordine {oid} è partito con GLS, numero di spedizione 6140 2298 371. Consegna prevista il 10/12/2026.", ()),
+    ("en-US", SC, "Your order {oid} has shipped with UPS, tracking 1Z999AA10123456784, arriving December 9.", (MISS,)),
+    ("fr-FR", SC, "Votre colis de la commande {oid} est parti avec Colissimo, suivi 6A12345678901, livraison prévue le 10/12/2026.", (MISS,)),
+    ("de-DE", RT, "Ihre Rücksendung zu Bestellung {oid} ist eingegangen, wir haben am 03.12.2026 49,90 € erstattet.", (MISS,)),
+    # the carrier's label right before the number, its dot no sentence end
+    ("en-GB", SC, "Order {oid}: 2 x Garden Trug left today with DPD, parcel no. 1550 4412 9031 27, due Friday 11 December.", ()),
+    ("it-IT", SC, "Ordine {oid}: 1 x Lampada da tavolo affidata a BRT. Segnacollo 0501 7733 2190 045, consegna prevista il 10/12/2026.", ()),
 ]  # fmt: skip
 
 

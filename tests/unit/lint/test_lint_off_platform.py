@@ -92,3 +92,37 @@ def test_features_and_workshops_are_not_off_platform(rules, body: str, locale: s
 def test_our_shop_without_a_place_is_not_off_platform(rules) -> None:
     cats = _cats(rules, "Scopri la collezione nel nostro negozio con il codice AUTUNNO10.", "it-IT")
     assert "off_platform" not in cats
+
+
+def _verdict(rules, kind: str, locale: str, body: str) -> set[str]:
+    v = lint_message(rules, kind=kind, locale=locale, subject=f"Order {OID}", body=body)
+    return {x.rule for x in v.violations if x.severity == "block"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "locale", "body", "blocked"),
+    [
+        # an item named in prose is what shipped or came back; "your order" names nothing
+        ("shipment_confirmation", "en-US",
+         f"Your Oak Bread Bin from order {OID} shipped with UPS, tracking 1Z999AA10123456784, "
+         "arriving December 9.", False),
+        ("shipment_confirmation", "en-US",
+         f"Your order {OID} shipped with UPS, tracking 1Z999AA10123456784, arriving December 9.",
+         True),
+        ("return_confirmation", "fr-FR",
+         f"Nous avons reçu les sandales retournées de la commande {OID} et remboursé 35,00 € le "
+         "03/12/2026.", False),
+        ("return_confirmation", "fr-FR",
+         f"Nous avons reçu votre retour de la commande {OID} et remboursé 35,00 € le 03/12/2026.",
+         True),
+        # the carrier's label right before the number ("parcel no." is no sentence end)
+        ("shipment_confirmation", "en-GB",
+         f"Order {OID}: 1 x Door Stop went with DPD, parcel no. 1550 4412 9031 27, due 11/12/2026.",
+         False),
+        ("shipment_confirmation", "it-IT",
+         f"Ordine {OID}: 1 x Vaso affidato a BRT. Segnacollo 0501 7733 2190 045, consegna prevista "
+         "il 10/12/2026.", False),
+    ],
+)  # fmt: skip
+def test_required_content_in_prose(rules, kind: str, locale: str, body: str, blocked: bool) -> None:
+    assert bool(_verdict(rules, kind, locale, body)) is blocked
