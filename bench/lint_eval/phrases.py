@@ -26,6 +26,14 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ((TEL,), "Recipe hotline: 1-877-EAT-WELL, weekdays."),
+        ((TEL,), "Need a hand? Dial 1-866-FIX-LAMP."),
+        ((LINK, OFF, TEL), "Chat with our fitter at wa.me/447700900312."),
+        ((LINK, OFF), "More colour ideas on hollowoak · co/ideas."),
+        ((LINK, OFF), "Our wiring diagram lives at lampworks(.)shop/wiring."),
+        ((PROMO, OFF), "We run knife-sharpening mornings at our studio on Mill Lane, drop in any Saturday."),
+        ((OPT,), "If you would rather be taken off our list, just say so."),
         # twentieth batch
         ((PR,), "Hope you're as happy as we are! A glowing review would top it off."),
         ((PR,), "Spread the word with a 5-star rating if you can spare a minute."),
@@ -326,6 +334,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO, OFF), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ((LINK, OFF, TEL), "Écrivez à notre technicien sur wa.me/33612345678."),
+        ((LINK, OFF), "Toutes les recettes sur cuisinedouce · fr/recettes."),
+        ((LINK, OFF), "Notre guide de taille est sur pointure[.]fr/guide."),
+        ((OPT,), "Pour être retiré de notre liste, répondez simplement NON."),
         ((PR,), "Si vous avez été séduit, une note de 5/5 nous ferait plaisir."),
         ((RI,), "Votre avis = un mois de recharges offert."),
         ((PROMO,), "Nos soldes de janvier commencent aujourd'hui."),
@@ -454,6 +467,13 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ((LINK, OFF, TEL), "Schnelle Hilfe per Chat: wa.me/4915112345678."),
+        ((LINK, OFF), "Mehr Rezepte auf backzauber · de/rezepte."),
+        ((LINK, OFF), "Unsere Aufbauanleitung steht auf regalbau(punkt)de/aufbau."),
+        ((PROMO, OFF), "Schauen Sie in unserem Hofladen am Marktplatz vorbei."),
+        ((OPT,), "Sie möchten sich austragen? Antworten Sie einfach mit STOPP."),
+        ((OFF,), "Am schnellsten erreichen Sie uns per Signal oder Threema."),
         ((PR,), "Freuen Sie sich über Ihren Einkauf? Dann freuen wir uns über fünf Sterne."),
         ((PROMO,), "Am Wochenende gibt es 15 % auf das gesamte Sortiment."),
         ((PR,), "Wenn Ihnen unser Service gefallen hat, vergeben Sie doch fünf Sterne."),
@@ -498,7 +518,7 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((RI, PROMO), "Mit Ihrer Rezension sichern Sie sich einen Rabatt von 10 %."),
         ((RC,), "Dürfen wir Sie bitten, Ihre Bewertung zu überarbeiten?"),
         ((PROMO,), "Nur noch heute: alle Decken 20 % günstiger."),
-        ((PROMO,), "Kommen Sie in unsere Filiale in Leipzig."),
+        ((PROMO, OFF), "Kommen Sie in unsere Filiale in Leipzig."),
         ((PR,), "Wenn Sie Freude an dem Produkt haben, hinterlassen Sie uns bitte eine Bewertung."),
         ((PR,), "Waren Sie mit uns zufrieden? Dann vergeben Sie gern fünf Sterne."),
         ((RI,), "Wer eine Bewertung abgibt, erhält einen Einkaufsgutschein."),
@@ -513,7 +533,7 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((RC, PR), "Könnten Sie Ihre Bewertung auf fünf Sterne erhöhen?"),
         ((PROMO,), "Sichern Sie sich jetzt unser Herbstangebot mit 30 % Ersparnis."),
         ((PROMO,), "Bei Kauf von zwei Kissen erhalten Sie das dritte gratis."),
-        ((PROMO,), "Unser Outlet in Hamburg hat samstags geöffnet."),
+        ((PROMO, OFF), "Unser Outlet in Hamburg hat samstags geöffnet."),
         ((PR,), "Über fünf Sterne freuen wir uns riesig!"),
         ((PR,), "Falls Sie vollauf zufrieden sind, hinterlassen Sie bitte eine Bewertung."),
         ((PR,), "Statt einer schlechten Bewertung schreiben Sie uns bitte direkt."),
@@ -594,6 +614,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ((LINK, OFF, TEL), "Te ayudamos por chat en wa.me/34612345678."),
+        ((LINK, OFF), "Más ideas en decoluz · es/ideas."),
+        ((LINK, OFF), "Nuestra guía de montaje está en muebleria[.]es/guia."),
+        ((OPT,), "Si quieres que te quitemos de nuestra lista, respóndenos BAJA."),
         ((PR,), "Si le ha encantado, díganoslo con una valoración de 5."),
         ((RI,), "Su reseña = un mes de recambios gratis."),
         ((PROMO,), "Ya han empezado nuestras rebajas de enero."),
@@ -714,6 +739,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ((LINK, OFF, TEL), "Assistenza immediata su wa.me/393471234567."),
+        ((LINK, OFF), "Altre ricette su pastafresca · it/ricette."),
+        ((LINK, OFF), "La nostra guida è su tendaggi[.]it/guida."),
+        ((OPT,), "Per essere rimosso dalla nostra lista rispondi STOP."),
         ((PR,), "Se ti abbiamo convinto, lasciaci un bel 5."),
         ((RI,), "La tua recensione = un mese di ricariche gratis."),
         ((PROMO,), "Sono iniziati i nostri saldi di gennaio."),
@@ -839,6 +869,9 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ("Once paired, the watch shows WhatsApp and Messenger notifications on its screen.", ("product_info",)),
+        ("The tablet is compatible with Signal, Telegram and WhatsApp video calls.", ("product_info",)),
         ("We're happy to confirm your refund of $12.00.", _REFUND),
         ("If you're happy with the replacement, no further action is needed.", None),
         ("Thousands of happy customers use this kettle daily, so here are the care steps.", ("product_info",)),
@@ -887,6 +920,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ("Une fois jumelée, la montre affiche les notifications WhatsApp et Telegram.", ("product_info",)),
+        ("Notre atelier de réparation s'occupe de la garantie dès réception de votre retour Amazon.", None),
         ("Nos clients satisfaits utilisent ce produit au quotidien.", None),
         ("Si le couvercle bouge, serrez la vis, comme le signalent les avis sur l'ancien modèle.", ("product_info",)),
         ("Note : la livraison de la pièce est gratuite.", None),
@@ -911,6 +947,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ("Nach dem Koppeln zeigt die Uhr Benachrichtigungen von WhatsApp und Telegram an.", ("product_info",)),
         ("Wenn Sie mit dem Ersatz zufrieden sind, müssen Sie nichts weiter tun.", None),
         ("Wenn der Deckel wackelt, ziehen Sie die Schraube nach, wie es auch in Bewertungen steht.", ("product_info",)),
         ("Die Sterne auf dem Etikett zeigen die Energieklasse.", ("product_info",)),
@@ -935,6 +973,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ("Una vez emparejado, el reloj muestra las notificaciones de WhatsApp y Telegram.", ("product_info",)),
         ("Si la tapa se mueve, apriete el tornillo, como indican las opiniones del modelo anterior.", ("product_info",)),
         ("Nota: el envío de la pieza es gratuito.", None),
         ("Si prefiere esperar, la tapa saldrá el 2 de diciembre.", ("unavailability_notice",)),
@@ -957,6 +997,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        # contact and off-platform concepts (issue #20, contact themes)
+        ("Una volta associato, l'orologio mostra le notifiche di WhatsApp e Telegram.", ("product_info",)),
         ("Se il coperchio si muove, stringi la vite: lo dicono anche le recensioni del modello precedente.", ("product_info",)),
         ("Nota: la spedizione del ricambio è gratuita.", None),
         ("Se preferisci aspettare, il coperchio partirà il 2 dicembre.", ("unavailability_notice",)),

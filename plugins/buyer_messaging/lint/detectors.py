@@ -374,6 +374,11 @@ class PhoneParams(_Params):
     max_digits: int = 15
     regions: list[str] = Field(default_factory=lambda: list(COUNTRIES))
     fields: list[TextField] = Field(default_factory=_both_fields)
+    # click-to-chat links whose path is the number itself (wa.me/393331234567)
+    number_link_hosts: list[str] = Field(default_factory=list)
+
+
+_LINKED_NUMBER = re.compile(r"(?<!\d)\+?\d{7,15}(?!\d)")
 
 
 class PhoneNumber:
@@ -393,8 +398,14 @@ class PhoneNumber:
             max_digits=p.max_digits, regions=p.regions,
         )  # fmt: skip
         self.fields = tuple(p.fields)
+        self.number_link_hosts = frozenset(p.number_link_hosts)
 
     def __call__(self, msg: Message) -> str | None:
+        if self.number_link_hosts and msg.links:
+            for link in msg.links:
+                path = link.url[len(link.host) :] if link.url.startswith(link.host) else link.url
+                if host_matches(link.host, self.number_link_hosts) and _LINKED_NUMBER.search(path):
+                    return msg.quote(link.start, link.end)
         region = msg.locale.split("-")[-1].upper() if "-" in msg.locale else None
         spans = msg.field_spans(self.fields)
         found = self.finder.find(msg.norm, region)

@@ -34,7 +34,8 @@ _DOT_WORDS = ("dot", "punkt", "point", "punto")
 _WORD_DOT = "(?:" + "|".join(_DOT_WORDS) + ")"
 # dots a reader takes for the dot of a domain when nothing separates them from its labels
 # (normalisation has already made "․", "．" and "。" plain dots)
-_DOT_CHARS = "[.\u00b7\u2022\u2219\u22c5\u2027\u30fb]"
+_LOOKALIKE_DOTS = "\u00b7\u2022\u2219\u22c5\u2027\u30fb"
+_DOT_CHARS = "[." + _LOOKALIKE_DOTS + "]"
 _DOT = (
     r"(?:" + _DOT_CHARS + r"(?!\s)"  # shop.com, shop·com (a dot and a space end a sentence)
     r"|\s+\.\s+"  # www . shop . fr
@@ -42,6 +43,8 @@ _DOT = (
     r"|\s+" + _WORD_DOT + r"\s+"  # shop dot com, shop punkt de
     r"|\s+\.(?=" + _TLD_RE + r"(?![\w\-]))"  # shop .es (a space before the dot, none after)
     r"|\.\s+(?=" + _TLD_RE + r"\s*/\s*\w)"  # shop. com/guide (a path after it)
+    # shop · es/recetas: a spaced look-alike dot is a separator in prose, a dot before a path
+    r"|\s+[" + _LOOKALIKE_DOTS + r"]\s+(?=" + _TLD_RE + r"\s*/\s*\w)"
     r"|\s+(?=co\s+uk\b)|(?<=\sco)\s+(?=uk\b)"  # shop co uk: the dots left out
     r")"
 )
@@ -297,7 +300,7 @@ _HINTS = (
     re.compile(r"\.(?<=\s\.)\s+" + _TLD),
 )
 # rarer forms, each behind a substring test that rules most messages out for free
-_PATH_AFTER_SPACE = re.compile(r"\.\s+" + _TLD + r"\s*/\s*\w")  # shop. com/guide
+_PATH_AFTER_SPACE = re.compile(_DOT_CHARS + r"\s+" + _TLD + r"\s*/\s*\w")  # shop. com/guide
 _SPACED_CO_UK = re.compile(r"\sco\s+uk\b")  # shop co uk
 _WORD_DOT_HINT = re.compile(r"\s" + _WORD_DOT + r"\s+" + _TLD + _END)
 
