@@ -308,6 +308,10 @@ class WebsiteAddressParams(LinkParams):
         return value if value is None else _check_pattern_map(value)
 
 
+# "amaz0n-refunds.com", "amazon-erstattung.de": a look-alike of Amazon is an external link only
+_AMAZON_LOOKALIKE = re.compile(r"am[a4@]z[o0]n|arnaz[o0]n")
+
+
 class WebsiteAddress(ExternalLink):
     """A non-Amazon web address that names a site off Amazon (not a short link): one the buyer
     reads as an address (a scheme, www., a domain written as one piece, whatever its dots look
@@ -334,8 +338,8 @@ class WebsiteAddress(ExternalLink):
         return None
 
     def _names_a_site(self, msg: Message, link: Link) -> bool:
-        if link.form == "html":
-            return False
+        if link.form == "html" or _AMAZON_LOOKALIKE.search(link.host):
+            return False  # a hidden target; a host posing as Amazon's is no seller's own site
         if link.form != "disguised" or not any(
             c.isspace() for c in msg.norm[link.start : link.end]
         ):

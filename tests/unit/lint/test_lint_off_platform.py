@@ -126,3 +126,9 @@ def _verdict(rules, kind: str, locale: str, body: str) -> set[str]:
 )  # fmt: skip
 def test_required_content_in_prose(rules, kind: str, locale: str, body: str, blocked: bool) -> None:
     assert bool(_verdict(rules, kind, locale, body)) is blocked
+
+
+def test_a_host_posing_as_amazon_is_a_link_only(rules) -> None:
+    assert _cats(rules, "Confirm your refund at amaz0n-refunds.com/verify", "en-US") == {
+        "external_link"
+    }
