@@ -172,6 +172,9 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("en-US", SC, "Your order {oid} has shipped with UPS, tracking 1Z999AA10123456784, arriving December 9.", (MISS,)),
     ("fr-FR", SC, "Votre colis de la commande {oid} est parti avec Colissimo, suivi 6A12345678901, livraison prévue le 10/12/2026.", (MISS,)),
     ("de-DE", RT, "Ihre Rücksendung zu Bestellung {oid} ist eingegangen, wir haben am 03.12.2026 49,90 € erstattet.", (MISS,)),
+    ("en-US", RT, "We got the 3 bar stools back from order {oid} and refunded $147.00 on December 3.", ()),
+    ("it-IT", RT, "Abbiamo ricevuto la lampada restituita (ordine {oid}) e rimborsato 39,90 € il 03/12/2026.", ()),
+    ("es-ES", RT, "Hemos recibido las sábanas devueltas del pedido {oid} y reembolsado 29,95 € el 3 de diciembre.", ()),
     # the carrier's label right before the number, its dot no sentence end
     ("en-GB", SC, "Order {oid}: 2 x Garden Trug left today with DPD, parcel no. 1550 4412 9031 27, due Friday 11 December.", ()),
     ("it-IT", SC, "Ordine {oid}: 1 x Lampada da tavolo affidata a BRT. Segnacollo 0501 7733 2190 045, consegna prevista il 10/12/2026.", ()),

@@ -27,6 +27,9 @@ Violation = tuple[tuple[str, ...], str]
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
         # contact and off-platform concepts (issue #20, contact themes)
+        ((OPT,), "Text NO MORE to stop these notes."),
+        ((LINK, OFF), "Printable templates: h**ps://quiltcorner.com/templates"),
+        ((OPT,), "Would you rather not get these emails? Let us know."),
         ((TEL,), "Recipe hotline: 1-877-EAT-WELL, weekdays."),
         ((TEL,), "Need a hand? Dial 1-866-FIX-LAMP."),
         ((LINK, OFF, TEL), "Chat with our fitter at wa.me/447700900312."),
@@ -335,6 +338,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
     ],
     "fr": [
         # contact and off-platform concepts (issue #20, contact themes)
+        ((OPT,), "Vous ne voulez plus rien recevoir ? Répondez STOP."),
+        ((LINK, OFF), "Patrons gratuits : hxxps://atelier-couture.fr/patrons"),
         ((LINK, OFF, TEL), "Écrivez à notre technicien sur wa.me/33612345678."),
         ((LINK, OFF), "Toutes les recettes sur cuisinedouce · fr/recettes."),
         ((LINK, OFF), "Notre guide de taille est sur pointure[.]fr/guide."),
@@ -468,6 +473,7 @@ VIOLATIONS: dict[str, list[Violation]] = {
     ],
     "de": [
         # contact and off-platform concepts (issue #20, contact themes)
+        ((OPT,), "Antworten Sie einfach mit STOPP, dann hören Sie nichts mehr von uns."),
         ((LINK, OFF, TEL), "Schnelle Hilfe per Chat: wa.me/4915112345678."),
         ((LINK, OFF), "Mehr Rezepte auf backzauber · de/rezepte."),
         ((LINK, OFF), "Unsere Aufbauanleitung steht auf regalbau(punkt)de/aufbau."),
@@ -615,6 +621,7 @@ VIOLATIONS: dict[str, list[Violation]] = {
     ],
     "es": [
         # contact and off-platform concepts (issue #20, contact themes)
+        ((OPT,), "Si no quieres seguir recibiendo correos, respóndenos BAJA."),
         ((LINK, OFF, TEL), "Te ayudamos por chat en wa.me/34612345678."),
         ((LINK, OFF), "Más ideas en decoluz · es/ideas."),
         ((LINK, OFF), "Nuestra guía de montaje está en muebleria[.]es/guia."),
@@ -740,6 +747,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
     ],
     "it": [
         # contact and off-platform concepts (issue #20, contact themes)
+        ((OPT,), "Per non ricevere altre email rispondi STOP."),
+        ((PROMO, OFF), "Il nostro showroom di Padova ti aspetta il sabato."),
         ((LINK, OFF, TEL), "Assistenza immediata su wa.me/393471234567."),
         ((LINK, OFF), "Altre ricette su pastafresca · it/ricette."),
         ((LINK, OFF), "La nostra guida è su tendaggi[.]it/guida."),

@@ -64,7 +64,7 @@ _DOMAIN = re.compile(
     + _PATH
 )
 # a scheme also defanged ("hxxps://") or spaced ("https : //")
-_URL = re.compile(r"(?:\b(?:h[tx]{2}ps?|ftp)\s?:\s?/\s?/\s?|\bwww\.)[^\s<>\"'()\[\]{}]+")
+_URL = re.compile(r"(?:\b(?:h[tx*]{2}ps?|ftp)\s?:\s?/\s?/\s?|\bwww\.)[^\s<>\"'()\[\]{}]+")
 _HTML_REF = re.compile(
     r"<\s*(?:a|img|link|iframe|area|form|source|video|audio)\b[^>]*?\b(?:href|src|action)\s*=\s*[\"']?([^\"'\s>]*)"
 )
