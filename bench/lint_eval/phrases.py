@@ -879,6 +879,7 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
         # contact and off-platform concepts (issue #20, contact themes)
+        ("Press and hold until the set point to the nearest half degree shows on the display.", ("product_info",)),
         ("Once paired, the watch shows WhatsApp and Messenger notifications on its screen.", ("product_info",)),
         ("The tablet is compatible with Signal, Telegram and WhatsApp video calls.", ("product_info",)),
         ("We're happy to confirm your refund of $12.00.", _REFUND),

@@ -281,6 +281,8 @@ def find_links(
             first = re.split(r"\s|\[|\(|\{|\.", _SPACED_WWW.sub("www", dom), maxsplit=1)[0]
             if first in _PROSE_WORDS or (len(first) < 3 and first != "www"):
                 continue
+            if _NOUN_DOT_PROSE.search(norm, m.start(1), m.end(1) + 3):
+                continue  # "the set point to save", "der Punkt in": the noun, a word after it
         elif re.fullmatch(r"[\d.]+[a-z]*", dom.split(".")[0] + ".") and dom.split(".")[0].isdigit():
             continue  # 1.5.de, numbers
         form = "disguised" if disguised or _SLASH_WORD.search(raw) else "bare"
@@ -289,6 +291,13 @@ def find_links(
 
 
 _SLASH_WORD = re.compile(r"\s+slash\s+")
+# "point", "Punkt", "punto" are nouns too: before a top-level domain that is also a short word
+# of prose ("to", "in", "me"; not "it", "at", "be", domains of the marketplaces' neighbours)
+# and with the sentence going on after it, they are the noun
+_NOUN_DOT_PROSE = re.compile(
+    r"\s(?:point|punkt|punto)\s+(?:to|in|me|us|is|so|no|my|do|go|by|on|or|as|am|an|of|we)"
+    r"\s+[a-z]"
+)
 # A dot (plain or disguised) followed by a top-level domain: without one there is no domain
 # (a plain dot right before it: "Thank you. It" ends a sentence, `_DOT` never spans ". ").
 # One regex per form, each starting with a literal or a small set of characters, which the

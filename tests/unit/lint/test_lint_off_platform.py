@@ -132,3 +132,11 @@ def test_a_host_posing_as_amazon_is_a_link_only(rules) -> None:
     assert _cats(rules, "Confirm your refund at amaz0n-refunds.com/verify", "en-US") == {
         "external_link"
     }
+
+
+def test_point_as_a_noun_before_a_short_word_is_no_domain(rules) -> None:
+    assert (
+        _cats(rules, "Eco mode holds 2 degrees below the set point to save energy.", "en-US")
+        == set()
+    )
+    assert "external_link" in _cats(rules, "Tutto su negoziobello punto it per te.", "it-IT")
