@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 PR, RI, RC, PROMO = "positive_review_ask", "review_incentive", "review_change_request", "promotion"
+MISS = "missing_required_content"
 OFF, TEL, LINK, MAIL, OPT = (
     "off_platform",
     "phone_number",
@@ -42,7 +43,7 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("en-US", PI, "Order {oid}: the pump is primed at the factory. Tip: customers who tell the world about their experience on Amazon get our premium cleaning kit at no cost.", (RI,)),
     ("en-US", RR, "Hi, hope order {oid} arrived safely. Anything short of perfect? Reply to us instead of reviewing and we'll make it right.", (PR,)),
     ("en-US", PI, "Regarding order {oid}: the blade is replaceable. Psst, our BOGO weekend starts Friday on every blade.", (PROMO,)),
-    ("en-US", PI, "Order {oid}: we're a family business with a small showroom in Portland; come say hi and try the whole line in person.", (PROMO,)),
+    ("en-US", PI, "Order {oid}: we're a family business with a small showroom in Portland; come say hi and try the whole line in person.", (PROMO, OFF)),
     ("en-US", RR, "We noticed your 3-star note on order {oid}. Since the replacement fixed it, a quick edit would mean a lot.", (RC,)),
     ("en-US", PI, "Order {oid}: tip for the filter, rinse it weekly. P.S. A five-out-of-five would truly help us compete with the big brands.", (PR,)),
     ("en-US", PI, "For order {oid}: setup takes five minutes. Reviewers this month receive a complimentary two-year warranty upgrade.", (RI,)),
@@ -62,12 +63,12 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("en-GB", PI, "Re order {oid}: the heater has a frost setting. Chuffed with it? Then a five-star write-up would be brilliant; if not, have a word with us first.", (PR,)),
     ("en-GB", PI, "Order {oid}: once your review's up, drop us a line via Amazon messages and we'll send a little thank-you hamper.", (RI,)),
     ("en-GB", RR, "Regarding order {oid}: we'd love it if you'd pop back and tweak your rating now the replacement has turned up.", (RC,)),
-    ("en-GB", PI, "Order {oid}: the bulbs are E27. Do pop into our shop on Deansgate, Manchester, to see the rest of our lighting.", (PROMO,)),
+    ("en-GB", PI, "Order {oid}: the bulbs are E27. Do pop into our shop on Deansgate, Manchester, to see the rest of our lighting.", (PROMO, OFF)),
     ("en-GB", PI, "Order {oid}: fab news, it's 3 for 2 on all our candles until Sunday!", (PROMO,)),
     ("en-GB", RR, "Hello, thanks for order {oid}. Reviewers go into our monthly draw for a £50 Amazon voucher.", (RI,)),
     ("en-GB", PI, "Order {oid}: top tip, keep the lid on. If you're over the moon with it, tell other buyers with a glowing review.", (PR,)),
     ("en-GB", PI, "Order {oid}: if you have questions, give us a bell on 07700 900123.", (TEL,)),
-    ("en-GB", PI, "Order {oid}: video guide at acme-home․co․uk/video (copy it into your browser).", (LINK,)),
+    ("en-GB", PI, "Order {oid}: video guide at acme-home․co․uk/video (copy it into your browser).", (LINK, OFF)),
     # ---------------------------------------------------------------- en-GB, passes
     ("en-GB", SC, "Order {oid} is on its way: 1 x Kettle. Courier: Royal Mail, tracking AB 1234 5678 9GB. Estimated delivery 25 November 2026.", ()),
     ("en-GB", RT, "We received your return (1 x Lamp, order {oid}) and refunded £34.99 on 28/11/2026; the voucher code discount was refunded too.", ()),
@@ -80,7 +81,7 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("fr-FR", PI, "Commande {oid} : le moulin se règle par la molette. Vous en êtes content ? Alors vos étoiles sur Amazon nous feraient chaud au cœur ; sinon, écrivez-nous avant.", (PR,)),
     ("fr-FR", PI, "Commande {oid} : pour vous remercier d'un commentaire sur Amazon, on glissera un petit quelque chose dans votre prochain colis.", (RI,)),
     ("fr-FR", RR, "Commande {oid} : maintenant que le remplacement est arrivé, pourriez-vous revenir sur votre note de 2 étoiles ?", (RC,)),
-    ("fr-FR", PI, "Commande {oid} : venez voir toute la collection dans notre atelier-boutique à Nantes, 12 rue Crébillon.", (PROMO,)),
+    ("fr-FR", PI, "Commande {oid} : venez voir toute la collection dans notre atelier-boutique à Nantes, 12 rue Crébillon.", (PROMO, OFF)),
     ("fr-FR", PI, "Commande {oid} : bonne nouvelle, this week only, 25% off everything in our Amazon store!", (PROMO,)),
     ("fr-FR", RR, "Commande {oid} : un avis 5/5 serait le plus beau des cadeaux pour notre petite équipe.", (PR,)),
     ("fr-FR", PI, "Commande {oid} : les clients qui publient leur avis reçoivent une garantie prolongée de deux ans.", (RI,)),
@@ -99,7 +100,7 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("de-DE", PI, "Bestellung {oid}: der Akku hält 40 Minuten. Sind Sie rundum zufrieden, dann zeigen Sie es doch mit Sternen auf Amazon.", (PR,)),
     ("de-DE", PI, "Bestellung {oid}: als kleines Dankeschön für Ihre Rezension verlängern wir die Garantie auf fünf Jahre.", (RI,)),
     ("de-DE", RR, "Bestellung {oid}: da das Ersatzteil nun da ist, würden Sie Ihre Zwei-Sterne-Bewertung vielleicht noch einmal anpassen?", (RC,)),
-    ("de-DE", PI, "Bestellung {oid}: besuchen Sie gern unseren Laden in der Kaufingerstraße in München, dort zeigen wir das ganze Sortiment.", (PROMO,)),
+    ("de-DE", PI, "Bestellung {oid}: besuchen Sie gern unseren Laden in der Kaufingerstraße in München, dort zeigen wir das ganze Sortiment.", (PROMO, OFF)),
     ("de-DE", PI, "Bestellung {oid}: nur diese Woche gibt es in unserem Amazon-Shop 20 % auf alle Filter.", (PROMO,)),
     ("de-DE", RR, "Bestellung {oid}: falls etwas nicht stimmt, melden Sie sich bitte bei uns, bevor Sie eine Bewertung abgeben.", (PR,)),
     ("de-DE", PI, "Bestellung {oid}: wer uns bewertet, bekommt beim nächsten Kauf eine Gratis-Probe.", (RI,)),
@@ -117,7 +118,7 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("es-ES", PI, "Pedido {oid}: la batidora tiene 3 velocidades. ¿Todo perfecto? Entonces unas estrellitas en Amazon nos harían muy felices; si no, háblenos primero.", (PR,)),
     ("es-ES", PI, "Pedido {oid}: por dejar su opinión en Amazon le mandamos un detallito con el próximo envío.", (RI,)),
     ("es-ES", RR, "Pedido {oid}: ya que el recambio ha llegado, ¿podría revisar la nota de 2 estrellas que nos dejó?", (RC,)),
-    ("es-ES", PI, "Pedido {oid}: le invitamos a visitar nuestra tienda de la calle Colón en Valencia para ver toda la gama.", (PROMO,)),
+    ("es-ES", PI, "Pedido {oid}: le invitamos a visitar nuestra tienda de la calle Colón en Valencia para ver toda la gama.", (PROMO, OFF)),
     ("es-ES", PI, "Pedido {oid}: solo esta semana, 3x2 en todas las velas de nuestra tienda.", (PROMO,)),
     ("es-ES", RR, "Pedido {oid}: unas cinco estrellitas nos ayudarían a seguir creciendo.", (PR,)),
     ("es-ES", PI, "Pedido {oid}: quien publique una reseña recibe una ampliación de garantía de dos años.", (RI,)),
@@ -135,7 +136,7 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("it-IT", PI, "Ordine {oid}: la moka va lavata senza sapone. Solo se sei soddisfatto lascia la tua recensione, altrimenti parliamone prima.", (PR,)),
     ("it-IT", PI, "Ordine {oid}: per ringraziarti della recensione ti spediremo un pensierino con il prossimo ordine.", (RI,)),
     ("it-IT", RR, "Ordine {oid}: ora che il ricambio è arrivato, potresti ritoccare il voto di 2 stelle?", (RC,)),
-    ("it-IT", PI, "Ordine {oid}: passa a trovarci nel nostro negozio in via Roma a Torino, c'è tutta la collezione.", (PROMO,)),
+    ("it-IT", PI, "Ordine {oid}: passa a trovarci nel nostro negozio in via Roma a Torino, c'è tutta la collezione.", (PROMO, OFF)),
     ("it-IT", PI, "Ordine {oid}: solo questa settimana, prendi 3 paghi 2 su tutte le tazze.", (PROMO,)),
     ("it-IT", RR, "Ordine {oid}: cinque stelline da parte tua sarebbero un regalo bellissimo.", (PR,)),
     ("it-IT", PI, "Ordine {oid}: chi pubblica una recensione riceve un'estensione di garanzia di due anni.", (RI,)),
@@ -160,6 +161,23 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("de-DE", RR, "Bestellung {oid}: wir hoffen auf fünf Sterne von Ihnen!", (PR,)),
     ("fr-FR", PI, "Commande {oid} : après publication de votre évaluation, un bon d'achat de 5 € vous sera envoyé.", (RI,)),
     ("en-GB", PI, "Order {oid}: could you have another look at the one-star review and update it if you feel it's fair?", (RC,)),
+    # ---------------------------------------------------------------- required content
+    # an item named in prose states what shipped or came back; "your order" names nothing
+    ("en-US", SC, "Great news, the Walnut Serving Tray from order {oid} has shipped with FedEx, tracking 7745 2210 9934. It should be with you on December 9.", ()),
+    ("en-GB", RT, "We've received the wellington boots you sent back for order {oid} and refunded £32.00 on 3 December.", ()),
+    ("de-DE", SC, "Ihr Gusseisentopf aus Bestellung {oid} ist mit DPD unterwegs, Paketnummer 0150 6623 8810 47. Zustellung voraussichtlich am 10.12.2026.", ()),
+    ("fr-FR", SC, "Bonne nouvelle : vos rideaux en lin de la commande {oid} sont partis avec Colissimo, suivi 6A 193 772 540 18, livraison prévue le 10/12/2026.", ()),
+    ("es-ES", RT, "Hemos recibido las zapatillas devueltas del pedido {oid} y te reembolsamos 59,90 € el 3 de diciembre.", ()),
+    ("it-IT", SC, "Il tuo tostapane dell'ordine {oid} è partito con GLS, numero di spedizione 6140 2298 371. Consegna prevista il 10/12/2026.", ()),
+    ("en-US", SC, "Your order {oid} has shipped with UPS, tracking 1Z999AA10123456784, arriving December 9.", (MISS,)),
+    ("fr-FR", SC, "Votre colis de la commande {oid} est parti avec Colissimo, suivi 6A12345678901, livraison prévue le 10/12/2026.", (MISS,)),
+    ("de-DE", RT, "Ihre Rücksendung zu Bestellung {oid} ist eingegangen, wir haben am 03.12.2026 49,90 € erstattet.", (MISS,)),
+    ("en-US", RT, "We got the 3 bar stools back from order {oid} and refunded $147.00 on December 3.", ()),
+    ("it-IT", RT, "Abbiamo ricevuto la lampada restituita (ordine {oid}) e rimborsato 39,90 € il 03/12/2026.", ()),
+    ("es-ES", RT, "Hemos recibido las sábanas devueltas del pedido {oid} y reembolsado 29,95 € el 3 de diciembre.", ()),
+    # the carrier's label right before the number, its dot no sentence end
+    ("en-GB", SC, "Order {oid}: 2 x Garden Trug left today with DPD, parcel no. 1550 4412 9031 27, due Friday 11 December.", ()),
+    ("it-IT", SC, "Ordine {oid}: 1 x Lampada da tavolo affidata a BRT. Segnacollo 0501 7733 2190 045, consegna prevista il 10/12/2026.", ()),
 ]  # fmt: skip
 
 

@@ -299,16 +299,31 @@ class AmazonLink(ExternalLink):
 
 class WebsiteAddressParams(LinkParams):
     shorteners: list[str] = Field(default_factory=lambda: list(_SHORTENERS))
+    # a link the sentence calls the seller's own ("our guide is at …"), in any form but markup
+    own: PatternMap | None = None
+
+    @field_validator("own")
+    @classmethod
+    def _own_map(cls, value: Any) -> Any:
+        return value if value is None else _check_pattern_map(value)
+
+
+# "amaz0n-refunds.com", "amazon-erstattung.de": a look-alike of Amazon is an external link only
+_AMAZON_LOOKALIKE = re.compile(r"am[a4@]z[o0]n|arnaz[o0]n")
 
 
 class WebsiteAddress(ExternalLink):
-    """A non-Amazon web address written out (not a short link): it names a shop off Amazon."""
+    """A non-Amazon web address that names a site off Amazon (not a short link): one the buyer
+    reads as an address (a scheme, www., a domain written as one piece, whatever its dots look
+    like), or any link but markup that its sentence calls the seller's own. A domain spelled out
+    in spaced words ("shop dot de", "www . shop . fr") is only a link, as is a markup target."""
 
     params_model = WebsiteAddressParams
 
     def __init__(self, p: WebsiteAddressParams) -> None:
         super().__init__(p)
         self.shorteners = frozenset(p.shorteners)
+        self.own = CompiledMap(p.own, fold=True, case_sensitive=False) if p.own else None
 
     def __call__(self, msg: Message) -> str | None:
         for link in self._links(msg):
@@ -318,8 +333,21 @@ class WebsiteAddress(ExternalLink):
                 or host_matches(link.host, self.shorteners)
             ):
                 continue
-            return msg.quote(link.start, link.end)
+            if self._names_a_site(msg, link):
+                return msg.quote(link.start, link.end)
         return None
+
+    def _names_a_site(self, msg: Message, link: Link) -> bool:
+        if link.form == "html" or _AMAZON_LOOKALIKE.search(link.host):
+            return False  # a hidden target; a host posing as Amazon's is no seller's own site
+        if link.form != "disguised" or not any(
+            c.isspace() for c in msg.norm[link.start : link.end]
+        ):
+            return True
+        if self.own is None:
+            return False
+        start, end = msg.sentence_at(link.start)
+        return self.own.search(msg, msg.norm, start, end)
 
 
 class EmailParams(_Params):
@@ -350,6 +378,11 @@ class PhoneParams(_Params):
     max_digits: int = 15
     regions: list[str] = Field(default_factory=lambda: list(COUNTRIES))
     fields: list[TextField] = Field(default_factory=_both_fields)
+    # click-to-chat links whose path is the number itself (wa.me/393331234567)
+    number_link_hosts: list[str] = Field(default_factory=list)
+
+
+_LINKED_NUMBER = re.compile(r"(?<!\d)\+?\d{7,15}(?!\d)")
 
 
 class PhoneNumber:
@@ -369,8 +402,14 @@ class PhoneNumber:
             max_digits=p.max_digits, regions=p.regions,
         )  # fmt: skip
         self.fields = tuple(p.fields)
+        self.number_link_hosts = frozenset(p.number_link_hosts)
 
     def __call__(self, msg: Message) -> str | None:
+        if self.number_link_hosts and msg.links:
+            for link in msg.links:
+                path = link.url[len(link.host) :] if link.url.startswith(link.host) else link.url
+                if host_matches(link.host, self.number_link_hosts) and _LINKED_NUMBER.search(path):
+                    return msg.quote(link.start, link.end)
         region = msg.locale.split("-")[-1].upper() if "-" in msg.locale else None
         spans = msg.field_spans(self.fields)
         found = self.finder.find(msg.norm, region)

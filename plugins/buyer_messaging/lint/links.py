@@ -34,7 +34,8 @@ _DOT_WORDS = ("dot", "punkt", "point", "punto")
 _WORD_DOT = "(?:" + "|".join(_DOT_WORDS) + ")"
 # dots a reader takes for the dot of a domain when nothing separates them from its labels
 # (normalisation has already made "․", "．" and "。" plain dots)
-_DOT_CHARS = "[.\u00b7\u2022\u2219\u22c5\u2027\u30fb]"
+_LOOKALIKE_DOTS = "\u00b7\u2022\u2219\u22c5\u2027\u30fb"
+_DOT_CHARS = "[." + _LOOKALIKE_DOTS + "]"
 _DOT = (
     r"(?:" + _DOT_CHARS + r"(?!\s)"  # shop.com, shop·com (a dot and a space end a sentence)
     r"|\s+\.\s+"  # www . shop . fr
@@ -42,6 +43,8 @@ _DOT = (
     r"|\s+" + _WORD_DOT + r"\s+"  # shop dot com, shop punkt de
     r"|\s+\.(?=" + _TLD_RE + r"(?![\w\-]))"  # shop .es (a space before the dot, none after)
     r"|\.\s+(?=" + _TLD_RE + r"\s*/\s*\w)"  # shop. com/guide (a path after it)
+    # shop · es/recetas: a spaced look-alike dot is a separator in prose, a dot before a path
+    r"|\s+[" + _LOOKALIKE_DOTS + r"]\s+(?=" + _TLD_RE + r"\s*/\s*\w)"
     r"|\s+(?=co\s+uk\b)|(?<=\sco)\s+(?=uk\b)"  # shop co uk: the dots left out
     r")"
 )
@@ -61,7 +64,7 @@ _DOMAIN = re.compile(
     + _PATH
 )
 # a scheme also defanged ("hxxps://") or spaced ("https : //")
-_URL = re.compile(r"(?:\b(?:h[tx]{2}ps?|ftp)\s?:\s?/\s?/\s?|\bwww\.)[^\s<>\"'()\[\]{}]+")
+_URL = re.compile(r"(?:\b(?:h[tx*]{2}ps?|ftp)\s?:\s?/\s?/\s?|\bwww\.)[^\s<>\"'()\[\]{}]+")
 _HTML_REF = re.compile(
     r"<\s*(?:a|img|link|iframe|area|form|source|video|audio)\b[^>]*?\b(?:href|src|action)\s*=\s*[\"']?([^\"'\s>]*)"
 )
@@ -278,6 +281,8 @@ def find_links(
             first = re.split(r"\s|\[|\(|\{|\.", _SPACED_WWW.sub("www", dom), maxsplit=1)[0]
             if first in _PROSE_WORDS or (len(first) < 3 and first != "www"):
                 continue
+            if _NOUN_DOT_PROSE.search(norm, m.start(1), m.end(1) + 3):
+                continue  # "the set point to save", "der Punkt in": the noun, a word after it
         elif re.fullmatch(r"[\d.]+[a-z]*", dom.split(".")[0] + ".") and dom.split(".")[0].isdigit():
             continue  # 1.5.de, numbers
         form = "disguised" if disguised or _SLASH_WORD.search(raw) else "bare"
@@ -286,6 +291,13 @@ def find_links(
 
 
 _SLASH_WORD = re.compile(r"\s+slash\s+")
+# "point", "Punkt", "punto" are nouns too: before a top-level domain that is also a short word
+# of prose ("to", "in", "me"; not "it", "at", "be", domains of the marketplaces' neighbours)
+# and with the sentence going on after it, they are the noun
+_NOUN_DOT_PROSE = re.compile(
+    r"\s(?:point|punkt|punto)\s+(?:to|in|me|us|is|so|no|my|do|go|by|on|or|as|am|an|of|we)"
+    r"\s+[a-z]"
+)
 # A dot (plain or disguised) followed by a top-level domain: without one there is no domain
 # (a plain dot right before it: "Thank you. It" ends a sentence, `_DOT` never spans ". ").
 # One regex per form, each starting with a literal or a small set of characters, which the
@@ -297,7 +309,7 @@ _HINTS = (
     re.compile(r"\.(?<=\s\.)\s+" + _TLD),
 )
 # rarer forms, each behind a substring test that rules most messages out for free
-_PATH_AFTER_SPACE = re.compile(r"\.\s+" + _TLD + r"\s*/\s*\w")  # shop. com/guide
+_PATH_AFTER_SPACE = re.compile(_DOT_CHARS + r"\s+" + _TLD + r"\s*/\s*\w")  # shop. com/guide
 _SPACED_CO_UK = re.compile(r"\sco\s+uk\b")  # shop co uk
 _WORD_DOT_HINT = re.compile(r"\s" + _WORD_DOT + r"\s+" + _TLD + _END)
 

@@ -104,12 +104,20 @@ DEFAULT_OTHER_NUMBER_WORDS = (
 
 
 _SHORT_GROUPS = re.compile(r"\+?\d{1,4}(?:(?: ?[-/.] ?| )\d{1,4}){3,}")
-# keypad letters: "1-800-FLOWERS" is 1-800-356-9377
+# keypad letters: "1-800-FLOWERS" is 1-800-356-9377; the seven characters after a toll-free
+# code split any way ("1-888-GO-BLEND", "1-800-GOT-JUNK"), an eighth letter is not dialled
 _KEYPAD = str.maketrans("abcdefghijklmnopqrstuvwxyz", "22233344455566677778889999")
 _VANITY = re.compile(
     r"(?<![\w-])(?:1[ \-.])?\(?8(?:00|33|44|55|66|77|88)\)?[ \-.](?=[\w\-]*[a-z]{3})"
-    r"[a-z0-9]{3,4}(?:[ \-.]?[a-z0-9]{1,4}){1,2}(?![\w-])"
+    r"([a-z0-9]{2,7}(?:[\-.]?[a-z0-9]{1,7}){0,3})(?![\w-])"
 )
+
+
+def _dial(m: re.Match[str]) -> str:
+    tail = sum(c.isalnum() for c in m.group(1))
+    return m.group(0).translate(_KEYPAD) if 7 <= tail <= 8 else m.group(0)
+
+
 # a letter O in a group of digits: "O7700 9OO 461" is 07700 900 461
 _O_FOR_ZERO = re.compile(r"(?<![\w])(?=[\do]*\d)(?=[\do]*o)[\do]{2,}(?![\w])")
 _O_DIGIT = re.compile(r"o\d")
@@ -147,7 +155,7 @@ class PhoneFinder:
         """Spans of phone numbers in normalised text (``spelled``: digits that were written in
         words, so their grouping is the writer's reading, not a format's)."""
         if _VANITY_HINT.search(norm) and _VANITY.search(norm):
-            norm = _VANITY.sub(lambda m: m.group(0).translate(_KEYPAD), norm)
+            norm = _VANITY.sub(_dial, norm)
         # "O7700 9OO 461": a letter o touching digits is a zero (same length); "o" then a digit
         # is searched forwards and backwards, a literal first character being fast to find
         if _O_DIGIT.search(norm) or _O_DIGIT.search(norm[::-1]):

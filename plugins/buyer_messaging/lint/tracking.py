@@ -66,7 +66,16 @@ _CARRIERS = (
 CONTEXT = re.compile(
     r"\b(?:track\w*|trace|suivi|colis|sendung\w*|paket\w*|verfolg\w*|seguimiento|envio|"
     r"localizador|expedicion|spedizione|tracciamento|lettera di vettura|waybill|consignment|"
-    r"parcel|package|shipment|reference|referencia|riferimento|codice|" + _CARRIERS + r")\b"
+    r"parcel|package|shipment|reference|referencia|riferimento|codice|segnacollo|envoi|"
+    + _CARRIERS
+    + r")\b"
+)
+# such a word as the number's label, with its abbreviation ("parcel no. 1550 …", "Sendungs-Nr.
+# 0034 …", "n° 6A …"): the label's dot is no sentence end, the number is the carrier's
+_LABEL_BEFORE = re.compile(
+    r"(?:"
+    + CONTEXT.pattern
+    + r")\W{0,3}(?:(?:no|nr|n°|num|nro|number|numero|nummer)\b\.?)?\W{0,3}$"
 )
 # the carrier's name right before the number ("InPost 6800 1234 …", "Deutsche Post: 0312 …"):
 # whatever its length, the number is that carrier's tracking number
@@ -144,13 +153,15 @@ def _is_tracking(norm: str, start: int, end: int, sentences: list[tuple[int, int
         )
     ):
         return False
+    if _INTERNATIONAL.match(compact):
+        return False  # 0044 20 …: a phone number's international prefix
+    if _LABEL_BEFORE.search(norm, max(0, start - 40), start) is not None:
+        return True
     # the carrier or a tracking word is named in its sentence
     before = [i for i, (s, e) in enumerate(sentences) if s <= start < e]
     if not before:
         return CONTEXT.search(norm) is not None
     s_start, s_end = sentences[before[0]]
-    if _INTERNATIONAL.match(compact):
-        return False  # 0044 20 …: a phone number's international prefix
     context = [m.start() for m in CONTEXT.finditer(norm, s_start, s_end)]
     if not context:
         return False
@@ -164,7 +175,7 @@ def _is_tracking(norm: str, start: int, end: int, sentences: list[tuple[int, int
 # (carriers' numbers vary, and writers shorten them), it is the tracking number
 _TRACKING_WORD = re.compile(
     r"\b(?:track\w*|tracking|suivi|sendungs\w*|paketnummer|seguimiento|localizador|"
-    r"tracciamento|spedizione|waybill|consignment)\b\W{0,4}(?:\w+\W{1,3}){0,2}$"
+    r"tracciamento|spedizione|segnacollo|waybill|consignment)\b\W{0,4}(?:\w+\W{1,3}){0,2}$"
 )
 
 

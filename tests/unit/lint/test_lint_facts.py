@@ -14,24 +14,25 @@ from buyer_messaging.lint.text import normalize
 
 OID = "112-3345120-9981726"
 MSG = {"kind": "shipment_confirmation", "locale": "en-US", "subject": f"Order {OID}",
-       "body": f"Your 1 x 5 Stars Deluxe Blender from order {OID} has shipped with UPS, "
+       "body": f"Your 1 x Cook.it Chef Knife Set from order {OID} has shipped with UPS, "
                "tracking 1Z999AA10123456784. Expected delivery: November 25, 2026."}  # fmt: skip
 
 
 def test_jsonl_reads_facts_as_the_orders_data(tmp_path: Path) -> None:
-    facts = {"order_id": OID, "item_titles": ["5 Stars Deluxe Blender"],
+    facts = {"order_id": OID, "item_titles": ["Cook.it Chef Knife Set"],
              "tracking_numbers": ["1Z999AA10123456784"], "address": "Via Roma 12, 00184 Roma"}  # fmt: skip
     lines = [
         json.dumps({"id": "no-facts", **MSG}),
         json.dumps({"id": "facts", **MSG, "facts": facts}),
-        json.dumps({"id": "bad", **MSG, "facts": ["5 Stars Deluxe Blender"]}),
+        json.dumps({"id": "bad", **MSG, "facts": ["Cook.it Chef Knife Set"]}),
     ]
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     code = run_jsonl(str(src), out, err=err)
     rows = {r["id"]: r for r in map(json.loads, out.getvalue().splitlines())}
-    assert rows["no-facts"]["verdict"] == "block"  # "5 stars" reads as a review ask
+    # without facts the brand, written like a domain, reads as a link
+    assert rows["no-facts"]["verdict"] == "block"
     assert rows["facts"] == {"id": "facts", "verdict": "pass", "violations": []}
     assert "bad" not in rows
     assert "line 3: field 'facts' must be an object, got list" in err.getvalue()
