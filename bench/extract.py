@@ -262,7 +262,11 @@ def _orders_per_hour(quick: bool) -> Figure:
         f" window's {staged} orders need {need_h:.1f} h of listing, its {mfn} merchant-fulfilled"
         f" (listed first) {mfn_h:.1f} h, against {free_h:.1f} h left in the day beside the"
         f" pipeline: {'fits' if need_h <= free_h else 'does not fit'}"
-        f"{'' if need_h <= free_h else ' (the MFN pass ' + ('fits' if mfn_h <= free_h else 'does not') + ')'};"
+        f"{'' if need_h <= free_h else ' (the MFN pass ' + ('fits' if mfn_h <= free_h else 'does not') + ')'}"
+        f" for the window as the report saw it, an upper bound: an order updated again before the"
+        f" listing reaches it has left for a later window, so a listing that runs behind lists"
+        f" each order about once, {PER_HOUR_ORDERS_PER_DAY / 100 / pages_per_h:.1f} h a day at"
+        f" that pace (estimated, not measured);"
         f" {hours:g} h window of {PER_HOUR_ORDERS_PER_DAY:,} orders/day",
     )
 
