@@ -54,11 +54,16 @@ def _plan(url: str, *, setting: str = "report", budget_s: float = 3600.0, **kw: 
     )  # fmt: skip
 
 
-def _run(wh, url, account, *, orders=None, conn=None, window=ORDERS_WINDOW):
+def _source(api: str, url: str, c: Any, account: str) -> Any:
+    return order_source(
+        api, client(api, url), c, account_id=account, page_size=10, with_items=False,
+        marketplace_id=US,
+    )  # fmt: skip
+
+
+def _run(wh, url, account, *, orders=None, conn=None, window=ORDERS_WINDOW, api="v0"):
     c = caller()
-    source = order_source(
-        "v0", client("v0", url), c, account_id=account, page_size=10, with_items=False
-    )
+    source = _source(api, url, c, account)
     stats = load_orders(
         conn or wh, source, c, account_id=account, window=window,
         items=ItemsPlan(need=EVERY_ORDER, setting="orders_api"), orders=orders,
@@ -66,12 +71,10 @@ def _run(wh, url, account, *, orders=None, conn=None, window=ORDERS_WINDOW):
     return stats, c
 
 
-def _list(wh, url, account, *, until: float = 1.0, clock=lambda: 0.0, conn=None):
+def _list(wh, url, account, *, until: float = 1.0, clock=lambda: 0.0, conn=None, api="v0"):
     """list_order_details until `until` on `clock` (by default: until every window is listed)."""
     c = caller()
-    source = order_source(
-        "v0", client("v0", url), c, account_id=account, page_size=10, with_items=False
-    )
+    source = _source(api, url, c, account)
     stats = list_order_details(
         conn or wh, source, c, account_id=account, until=until, clock=clock,
         items=ItemsPlan(need=EVERY_ORDER, setting="orders_api"),
@@ -282,31 +285,36 @@ def test_a_run_killed_during_the_report_load_resumes_without_a_new_report(
     assert staging_hashes(wh, account, TABLES) == expected
 
 
-def test_the_details_listing_brings_merchant_fulfilled_orders_first_and_resumes(wh, server):
-    """getOrders' FulfillmentChannels (../shared/spapi-models/ordersV0.json): a pass of MFN
-    orders, then one of AFN; stopped between them, the next listing starts the AFN pass."""
-    _run(wh, server.url, "acct_mfn", orders=_plan(server.url))
+@pytest.mark.parametrize("api", ["v0", "2026-01-01"])
+def test_the_details_listing_brings_merchant_fulfilled_orders_first_and_resumes(wh, server, api):
+    """getOrders' FulfillmentChannels (../shared/spapi-models/ordersV0.json) or searchOrders'
+    fulfilledBy (orders_2026-01-01.json): a pass of MFN orders, then one of AFN; stopped
+    between them, the next listing starts the AFN pass."""
+    account = f"acct_mfn_{api[:2]}"
+    _run(wh, server.url, account, orders=_plan(server.url), api=api)
     channels = rows(
         wh,
         "SELECT fulfillment_channel AS ch, count(*) AS n FROM staging.orders"
-        " WHERE account_id = 'acct_mfn' GROUP BY 1 ORDER BY 1",
+        " WHERE account_id = %s GROUP BY 1 ORDER BY 1",
+        account,
     )
     assert [r["ch"] for r in channels] == ["AFN", "MFN"] and min(r["n"] for r in channels) > 5
     mfn_waiting = (
-        "SELECT count(*) AS n FROM staging.orders WHERE account_id = 'acct_mfn'"
+        "SELECT count(*) AS n FROM staging.orders WHERE account_id = %s"
         " AND fulfillment_channel = 'MFN' AND details_from = 'report'"
     )
 
     def clock() -> float:  # the deadline falls once no merchant-fulfilled order waits
-        return 0.0 if rows(wh, mfn_waiting)[0]["n"] else 1.0
+        return 0.0 if rows(wh, mfn_waiting, account)[0]["n"] else 1.0
 
-    stats, c = _list(wh, server.url, "acct_mfn", clock=clock)
-    assert stats.stopped and c.calls["getOrders"] > 0
+    stats, c = _list(wh, server.url, account, clock=clock, api=api)
+    assert stats.stopped and c.calls["getOrders" if api == "v0" else "searchOrders"] > 0
     got = rows(
         wh,
         "SELECT fulfillment_channel AS ch, details_from AS src, count(*) AS n,"
         " count(details_listed_at) AS stamped FROM staging.orders"
-        " WHERE account_id = 'acct_mfn' GROUP BY 1, 2 ORDER BY 1, 2",
+        " WHERE account_id = %s GROUP BY 1, 2 ORDER BY 1, 2",
+        account,
     )
     mfn = next(r["n"] for r in channels if r["ch"] == "MFN")
     afn = next(r["n"] for r in channels if r["ch"] == "AFN")
@@ -317,11 +325,12 @@ def test_the_details_listing_brings_merchant_fulfilled_orders_first_and_resumes(
     checkpoint = rows(
         wh,
         "SELECT next_token, channel, pass_started FROM staging.extract_checkpoints"
-        " WHERE account_id = 'acct_mfn'",
+        " WHERE account_id = %s",
+        account,
     )
     assert checkpoint == [{"next_token": None, "channel": "AFN", "pass_started": False}]
 
-    stats, c = _list(wh, server.url, "acct_mfn")  # the next run's listing: the AFN pass only
+    stats, c = _list(wh, server.url, account, api=api)  # the next run's: the AFN pass only
     assert not stats.stopped and stats.orders == afn
-    assert _details(wh, "acct_mfn") == {"orders_api": mfn + afn}
-    assert not rows(wh, "SELECT 1 FROM staging.extract_checkpoints WHERE account_id = 'acct_mfn'")
+    assert _details(wh, account) == {"orders_api": mfn + afn}
+    assert not rows(wh, "SELECT 1 FROM staging.extract_checkpoints WHERE account_id = %s", account)
