@@ -172,6 +172,7 @@ def list_order_details(
     import time
 
     from buyer_messaging.extract.source import list_order_details as list_details
+    from buyer_messaging.send.timebox import next_run_start
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
@@ -182,6 +183,13 @@ def list_order_details(
         )  # fmt: skip
         return {"listed": 0, "skipped": "listed account"}
     now = datetime.now(UTC)
+    due = next_run_start(interval_of(context, acc), acc.tz)
+    if due - timedelta(minutes=acc.send_margin_minutes) <= now:
+        # a backfill or a late run: its successor is due, and every day of a backfill would
+        # otherwise list for a whole interval before the next may start; the checkpoints stay
+        # for the run that is on time
+        log.info("a late run (the next is due %s): the listing is left to it", due.isoformat())
+        return {"listed": 0, "skipped": "late run"}
     deadline, why = _send_deadline(acc, context, now)
     clock = time.monotonic
     conn, _ = _warehouse()
