@@ -1,5 +1,6 @@
 """Extraction pace: getOrders pages per allowed call while paging a window with many pages, and
-orders with their items extracted per hour at Amazon's real rates.
+orders with their items extracted per hour at Amazon's real rates, and how long the listing
+of their details takes.
 
 `extract_efficiency`: ours is the real `extract_orders` listing (`load_orders` over a
 `V0OrderSource` without items, as `tasks.extract_orders` lists: SpApiCaller + checked OrdersV0
@@ -21,8 +22,10 @@ into a throw-away warehouse whose extract_runs hold a previous day's run of 100,
 history `auto` decides from). The emulator runs at `PER_HOUR_SCALE` times Amazon's rates for
 every operation (its modelled report processing time is divided by the same factor); the wall
 time is multiplied back into Amazon hours. The value: orders staged with their items per Amazon
-hour of the report phase (createReport to the last commit); the listing's budget after it is
-in the note, with what it brought.
+hour of the report phase (createReport to the last commit). Quick mode measures the same 24 h
+window of a 100,000-order day. Then `list_order_details` runs for a sample (20 s quick, 60 s
+full) to measure the listing's pace; the note says how long it needs for the whole window and
+its merchant-fulfilled orders, against the day left beside the pipeline.
 """
 
 from __future__ import annotations
@@ -141,21 +144,23 @@ def _share(log: list[Any]) -> float:
 
 def _orders_per_hour(quick: bool) -> Figure:
     """Orders with their items staged per Amazon hour through the product path of
-    tasks.extract_orders; the note says which path was chosen, the calls, and how long the
-    listing takes to bring every order's details."""
+    tasks.extract_orders (the same 24 h window of a 100,000-order day in both modes); the note
+    says which path was chosen, the calls, and how long the listing (tasks.list_order_details,
+    run here for a while on the same emulator) needs to bring every order's details."""
     from sp_api.api import Reports
 
     from bench.common import client
     from buyer_messaging.extract.items import EVERY_ORDER, ItemsPlan
-    from buyer_messaging.extract.report_first import LISTING_BUDGET_S, OrdersPlan
+    from buyer_messaging.extract.report_first import OrdersPlan
     from buyer_messaging.extract.returns import Polling
-    from buyer_messaging.extract.source import load_orders, order_source
+    from buyer_messaging.extract.source import list_order_details, load_orders, order_source
     from buyer_messaging.spapi.calls import SpApiCaller
     from buyer_messaging.spapi.limits import usage_plan
     from spapi_emulator.reports import PROCESS_S, QUEUE_S
 
     scale = PER_HOUR_SCALE
-    hours = 6.0 if quick else 24.0  # ~25k (quick) or ~100k orders last updated in the window
+    hours = 24.0  # ~180k orders last updated in a day's window of a 100,000-order day
+    listing_s = 20.0 if quick else 60.0  # the details listing's sample (wall seconds)
     end = (datetime.now(UTC) - timedelta(minutes=5)).replace(second=0, microsecond=0)
     window = (end - timedelta(hours=hours), end)
     account = "bench_per_hour"
@@ -187,7 +192,7 @@ def _orders_per_hour(quick: bool) -> Figure:
         )  # fmt: skip
         plan = OrdersPlan(
             setting="auto", reports_client=reports, marketplace_id="ATVPDKIKX0DER",
-            polling=polling, listing_budget_s=LISTING_BUDGET_S / scale,
+            polling=polling,
         )  # fmt: skip
         t0 = time.monotonic()
         stats = load_orders(
@@ -197,18 +202,26 @@ def _orders_per_hour(quick: bool) -> Figure:
         with conn.cursor() as cur:
             cur.execute(
                 "SELECT count(*) FILTER (WHERE items_as_of = last_update_date), count(*),"
-                " count(*) FILTER (WHERE details_from = 'orders_api')"
+                " count(*) FILTER (WHERE fulfillment_channel = 'MFN')"
                 " FROM staging.orders WHERE account_id = %s",
                 (account,),
             )
-            with_items, staged, listed = cur.fetchone()
+            with_items, staged, mfn = cur.fetchone()
+        # then list_order_details, as the DAG runs it beside the pipeline, for a sample
+        lister = SpApiCaller()
+        listing = order_source("v0", orders, lister, account_id=account, with_items=False)
+        t1 = time.monotonic()
+        listed = list_order_details(
+            conn, listing, lister, account_id=account, until=t1 + listing_s,
+            clock=time.monotonic, items=items,
+        )  # fmt: skip
+        listed_wall = time.monotonic() - t1
         conn.close()
-    # Orders with items are all in when the report phase ends; the listing then runs for its
-    # budget (an Amazon hour) only to bring the buyer and delivery window the report lacks.
-    # Amazon's clock runs `scale` times faster here, our own CPU and Postgres do not: the wait
-    # for the report (Amazon's processing; the emulator's build of the document counted as
-    # such) is multiplied back, downloading, parsing and committing it (one getReportDocument,
-    # then no SP-API call) is the time it takes, as at Amazon's real rates.
+    # Orders with items are all in when the report phase ends. Amazon's clock runs `scale`
+    # times faster here, our own CPU and Postgres do not: the wait for the report (Amazon's
+    # processing; the emulator's build of the document counted as such) is multiplied back,
+    # downloading, parsing and committing it (one getReportDocument, then no SP-API call) is
+    # the time it takes, as at Amazon's real rates.
     load_s = stats.report_seconds - stats.report_wait_seconds
     staged_h = (
         (stats.report_wait_seconds * scale + load_s) / 3600
@@ -216,9 +229,14 @@ def _orders_per_hour(quick: bool) -> Figure:
         else wall * scale / 3600
     )
     all_scaled_h = (stats.report_seconds if stats.path == "report" else wall) * scale / 3600
-    run_h = wall * scale / 3600
     rate, burst = usage_plan("getOrders")
-    full_listing_h = (staged / 100 - burst) / rate / 3600
+    # the listing's pace measured past its burst, in Amazon hours; what the window needs
+    paced = max(0, listed.pages - burst)
+    pages_per_h = paced / (listed_wall * scale / 3600) if paced else rate * 3600
+    need_h, mfn_h = staged / 100 / pages_per_h, mfn / 100 / pages_per_h
+    # beside the pipeline: from the end of extract_orders to the next run's start less the
+    # default send margin (5 min)
+    free_h = 24.0 - staged_h - 5 / 60
     return Figure(
         "extract_orders_per_hour",
         with_items / staged_h if staged_h else None,
@@ -236,11 +254,19 @@ def _orders_per_hour(quick: bool) -> Figure:
         f" calls: {caller.calls['createReport']} createReport, {caller.calls['getReport']}"
         f" getReport, {caller.calls['getReportDocument']} getReportDocument,"
         f" {caller.calls['getOrders']} getOrders, {caller.calls['getOrderItems']} getOrderItems,"
-        f" {sum(caller.throttled.values())} throttled; the whole run {run_h:.2f} Amazon hours"
-        f" with the listing's {LISTING_BUDGET_S / 60:.0f} min budget, which brought the details"
-        f" (buyer, delivery window) of {listed} orders; the listing needs"
-        f" {full_listing_h:.1f} h at getOrders' 0.0167/s x 100 orders (after its burst of"
-        f" {burst}) to bring all {staged}, so review requests of the last of them wait that long;"
+        f" {sum(caller.throttled.values())} throttled; list_order_details then ran"
+        f" {listed_wall:.0f} s ({listed_wall * scale / 3600:.2f} Amazon h): {listed.pages} pages,"
+        f" {listed.orders} orders' details ({lister.calls['getOrderItems']} getOrderItems,"
+        f" {sum(lister.throttled.values())} throttled), {pages_per_h:.0f} pages/Amazon h past"
+        f" its burst of {burst} (getOrders' {rate:g}/s: {rate * 3600:.0f}); at that pace the"
+        f" window's {staged} orders need {need_h:.1f} h of listing, its {mfn} merchant-fulfilled"
+        f" (listed first) {mfn_h:.1f} h, against {free_h:.1f} h left in the day beside the"
+        f" pipeline: {'fits' if need_h <= free_h else 'does not fit'}"
+        f"{'' if need_h <= free_h else ' (the MFN pass ' + ('fits' if mfn_h <= free_h else 'does not') + ')'}"
+        f" for the window as the report saw it, an upper bound: an order updated again before the"
+        f" listing reaches it has left for a later window, so a listing that runs behind lists"
+        f" each order about once, {PER_HOUR_ORDERS_PER_DAY / 100 / pages_per_h:.1f} h a day at"
+        f" that pace (estimated, not measured);"
         f" {hours:g} h window of {PER_HOUR_ORDERS_PER_DAY:,} orders/day",
     )
 

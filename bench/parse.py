@@ -34,7 +34,7 @@ RUNS = 3
 MARKETS = ("US", "GB", "FR", "DE", "ES", "IT")
 TASKS = (
     "migrate_warehouse", "extract_orders", "extract_returns", "extract_feedback", "validate",
-    "signals", "plan", "render_and_lint", "send_batches", "send", "report",
+    "signals", "plan", "render_and_lint", "send_batches", "send", "report", "list_order_details",
 )  # fmt: skip
 
 # what a stage imports inside its own functions on the first call (not seen in tasks.py)

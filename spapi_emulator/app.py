@@ -481,7 +481,7 @@ class Emulator:
                 if budget < 0:
                     # Bound each page's latency: a short page with a NextToken, as Amazon sends.
                     return found, (day, index)
-                timeline = self.catalog.timeline(day, index, count)
+                timeline = self.catalog.timeline(day, index, count, purchase)
                 if timeline.marketplace.marketplace_id not in markets:
                     continue
                 if channels and timeline.fulfillment not in channels:
@@ -495,7 +495,7 @@ class Emulator:
                     continue
                 if len(found) == want:
                     return found, (day, index)
-                found.append(self.catalog.order(day, index))
+                found.append(self.catalog.order(day, index, timeline))
         return found, None
 
     def encode_token(self, payload: dict) -> str:

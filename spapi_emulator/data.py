@@ -11,6 +11,7 @@ return); `OrderFacts.status_at(now)` gives the state Amazon would show at `now`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import string
 from collections.abc import Iterator
@@ -293,6 +294,7 @@ RETURN_REASONS = [
 ]
 
 
+@functools.cache  # a few dozen products, asked for on every item line a report or page holds
 def asin_for(product: int) -> str:
     digest = hashlib.sha1(f"asin:{product}".encode()).hexdigest().upper()
     return "B0" + "".join(c for c in digest if c.isalnum())[:8]
@@ -483,6 +485,13 @@ def _mix(seed: int, day: date, *rest: int | str) -> int:
     return _h(seed, day.toordinal(), *(_TAGS[r] if isinstance(r, str) else r for r in rest))
 
 
+@functools.lru_cache(maxsize=4096)
+def _day_mix(seed: int, day: date, tag: str) -> int:
+    """_mix of a per-day fact (the day's order count, its slow tier), asked for per order a
+    scan looks at."""
+    return _mix(seed, day, tag)
+
+
 class FastRandom:
     """The subset of random.Random the generator uses, on a splitmix64 stream (deterministic
     across Python versions and ~10x cheaper to create than a seeded Mersenne Twister)."""
@@ -500,7 +509,11 @@ class FastRandom:
         return z ^ (z >> 31)
 
     def random(self) -> float:
-        return (self._next() >> 11) * (1.0 / 9007199254740992.0)
+        # _next inlined (the generator's most frequent draw)
+        state = self._state = (self._state + 0x9E3779B97F4A7C15) & _M64
+        z = (state ^ (state >> 30)) * 0xBF58476D1CE4E5B9 & _M64
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB & _M64
+        return ((z ^ (z >> 31)) >> 11) * (1.0 / 9007199254740992.0)
 
     def randrange(self, n: int) -> int:
         return self._next() % n
@@ -512,7 +525,16 @@ class FastRandom:
         return seq[self._next() % len(seq)]
 
     def choices(self, seq, k: int) -> list:
-        return [seq[self._next() % len(seq)] for _ in range(k)]
+        # _next inlined: the same stream, without a call per draw (an order's ids and codes
+        # draw hundreds of characters, and a report builds hundreds of thousands of orders)
+        n, state, out = len(seq), self._state, []
+        for _ in range(k):
+            state = (state + 0x9E3779B97F4A7C15) & _M64
+            z = (state ^ (state >> 30)) * 0xBF58476D1CE4E5B9 & _M64
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EB & _M64
+            out.append(seq[(z ^ (z >> 31)) % n])
+        self._state = state
+        return out
 
     def sample(self, population, k: int) -> list:
         pool = list(population)
@@ -540,6 +562,7 @@ def _unscramble(day: date, value: int) -> int:
     return ((value - day_number(day) * 7919) * _ID_INV) % _ID_MOD
 
 
+@functools.lru_cache(maxsize=4096)  # asked for per order scanned; a scan spans a few days
 def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
@@ -572,14 +595,15 @@ class Catalog:
         """How many orders were placed on `day` (a deterministic ±10% jitter)."""
         if self.orders_per_day <= 0:
             return 0
-        jitter = (_mix(self.seed, day, "count") % 2001) / 10000.0 - 0.1
+        jitter = (_day_mix(self.seed, day, "count") % 2001) / 10000.0 - 0.1
         return max(1, round(self.orders_per_day * (1.0 + jitter)))
 
     def purchase_time(self, day: date, index: int, count: int | None = None) -> datetime:
         """Purchase times increase with the index, so a Created window maps to an index range."""
         count = self.count(day) if count is None else count
         step = 86400.0 / count
-        frac = (_mix(self.seed, day, index, "p") % 1_000_000) / 1_000_000.0
+        # _mix(seed, day, index, "p") without its per-part type test: a scan asks for every order
+        frac = (_h(self.seed, day.toordinal(), index, _TAGS["p"]) % 1_000_000) / 1_000_000.0
         seconds = int((index + frac) * step)
         return day_start(day) + timedelta(seconds=min(seconds, 86399))
 
@@ -629,12 +653,20 @@ class Catalog:
         for index in range(start, self.count(day)):
             yield self.order(day, index)
 
-    def timeline(self, day: date, index: int, count: int | None = None) -> Timeline:
+    def timeline(
+        self,
+        day: date,
+        index: int,
+        count: int | None = None,
+        purchase: datetime | None = None,
+    ) -> Timeline:
         """The order's marketplace, channel and event times only: cheap enough to filter
-        millions of orders by status and LastUpdateDate before building any in full."""
+        millions of orders by status and LastUpdateDate before building any in full.
+        `purchase`: its purchase_time, when the caller has it already (a scan)."""
         rng = FastRandom(self.seed, day.toordinal(), index, _TAGS["t"])
         market = self.marketplaces[rng.randrange(len(self.marketplaces))]
-        purchase = self.purchase_time(day, index, count)
+        if purchase is None:
+            purchase = self.purchase_time(day, index, count)
         role = self.showcase_role(index)
         afn = rng.random() < 0.6 and role is None  # (drawn either way: the stream stays aligned)
         service = _weighted(rng, _SERVICE)
@@ -699,15 +731,17 @@ class Catalog:
         )
 
     def slow_tier_offset(self, day: date) -> int:
-        return _mix(self.seed, day, "tier") % SLOW_TIER_EVERY
+        return _day_mix(self.seed, day, "tier") % SLOW_TIER_EVERY
 
     def in_slow_tier(self, day: date, index: int) -> bool:
         """Only one order in SLOW_TIER_EVERY may ship late or in two parts; all others are done
         within REGULAR_LAG of their purchase day, so a LastUpdated scan can step over them."""
         return index % SLOW_TIER_EVERY == self.slow_tier_offset(day)
 
-    def order(self, day: date, index: int) -> OrderFacts:
-        tl = self.timeline(day, index)
+    def order(self, day: date, index: int, timeline: Timeline | None = None) -> OrderFacts:
+        """The order in full; `timeline`: its timeline(day, index), when the caller (a scan
+        that filtered on it) has it already, so it is not drawn twice."""
+        tl = timeline if timeline is not None else self.timeline(day, index)
         rng = FastRandom(self.seed, day.toordinal(), index, _TAGS["o"])
         market = tl.marketplace
         lang = _LANG[market.code]

@@ -86,8 +86,22 @@ def order_rows(facts: OrderFacts, now: datetime) -> list[list[str]]:
     return rows
 
 
+# the columns whose values come from free text (titles, SKUs, places): the only ones a tab or
+# a line break could reach; the others are ids, codes, numbers and timestamps it formats itself
+_TEXT = frozenset(
+    COLUMNS.index(c)
+    for c in ("sales-channel", "ship-service-level", "product-name", "sku", "ship-city",
+              "ship-state", "ship-postal-code")
+)  # fmt: skip
+_BREAKS = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
+
+
 def _clean(value: str) -> str:
-    return value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return value.translate(_BREAKS)
+
+
+def _line(row: list[str]) -> str:
+    return "\t".join(_clean(v) if n in _TEXT else v for n, v in enumerate(row))
 
 
 def build_all_orders_document(
@@ -114,8 +128,10 @@ def build_all_orders_document(
         found, position = emu.scan_orders(spec, position[0], position[1], now, 10**9)
         for facts in found:
             for row in order_rows(facts, now):
-                if with_url:
-                    row = [*row[:8], "", *row[8:]]
-                lines.append("\t".join(_clean(v) for v in row))
+                line = _line(row)
+                if with_url:  # the empty `url` after `order-channel`, the eighth column
+                    cells = line.split("\t", 8)
+                    line = "\t".join([*cells[:8], "", cells[8]])
+                lines.append(line)
                 count += 1
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0), count

@@ -69,11 +69,12 @@ class Account(BaseModel):
     order_items: Literal["auto", "orders_api", "report"] = "auto"
     # where the orders themselves come from (extract/report_first.py): auto (the all-orders
     # report first when the last week's runs say the window holds more orders than the listing
-    # gets through in orders_listing_minutes, then the listing), orders_api (the listing only)
-    # or report (always the report first)
+    # gets through in orders_listing_minutes; the listing then brings the buyer and delivery
+    # window the report lacks, in list_order_details beside the pipeline until the send
+    # deadline), orders_api (the listing only) or report (always the report first)
     orders_source: Literal["auto", "orders_api", "report"] = "auto"
-    # after the report, the listing (getOrders / searchOrders) brings the buyer and delivery
-    # window the report lacks for this many minutes of the run; it resumes in the next run
+    # how long the listing (getOrders / searchOrders) may hold extract_orders up: the yardstick
+    # of orders_source auto
     orders_listing_minutes: int = Field(default=60, ge=1, le=1440)
     # write each message in the buyer's preferred language (Messaging getAttributes, one call
     # per rendered message at 1/s); off: the marketplace's language

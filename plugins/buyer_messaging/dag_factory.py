@@ -100,6 +100,12 @@ def build_dag(acc: Account) -> Any:
         def extract_orders() -> dict[str, Any]:
             return tasks.extract_orders(account_id, get_current_context())
 
+        # report-first accounts: the orders' details, by the listing, beside validate ... send
+        # until the run's send deadline (no pool slot: it makes none of the send calls)
+        @task
+        def list_order_details(extracted: dict[str, Any]) -> dict[str, Any]:
+            return tasks.list_order_details(account_id, get_current_context(), extracted)
+
         @task
         def extract_returns() -> dict[str, Any]:
             return tasks.extract_returns(account_id, get_current_context())
@@ -147,7 +153,9 @@ def build_dag(acc: Account) -> Any:
         def report() -> dict[str, Any]:
             return tasks.report(account_id, get_current_context())
 
-        extracted = [extract_orders(), extract_returns(), extract_feedback()]
+        orders = extract_orders()
+        extracted = [orders, extract_returns(), extract_feedback()]
+        details = list_order_details(orders)  # type: ignore[arg-type]
         migrated = migrate_warehouse()
         backlog = send_backlog()
         migrated >> extracted
@@ -158,7 +166,7 @@ def build_dag(acc: Account) -> Any:
         batches = send_batches()
         planned >> prepared >> batches
         sent = send.expand(batch=batches)
-        [sent, backlog] >> report()
+        [sent, backlog, details] >> report()
     return dag
 
 

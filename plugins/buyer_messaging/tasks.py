@@ -96,14 +96,40 @@ def migrate_warehouse() -> dict[str, Any]:
     return {"applied": applied}
 
 
-def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
+def _orders_source(acc: Account, caller: Any) -> tuple[Any, Any]:
+    """The account's Orders API source and the items its messages need (extract_orders and
+    list_order_details alike)."""
     from sp_api.api import Reports
 
     from buyer_messaging.extract.items import ItemsPlan, items_need
+    from buyer_messaging.extract.source import client_class, order_source
+    from buyer_messaging.policies import load_exclusions, load_product_info, load_timing
+
+    source = order_source(
+        acc.orders_api,
+        _spapi(acc, client_class(acc.orders_api)),
+        caller,
+        account_id=acc.id,
+        salt=_buyer_salt(acc),
+        marketplace_id=acc.market.marketplace_id,
+        with_items=False,  # v0: only the items the account's messages need, fetched apart
+    )
+    items = ItemsPlan(
+        need=items_need(
+            acc.kinds, timing=load_timing(), product_info=load_product_info(),
+            exclusions=load_exclusions(),
+        ),
+        setting=acc.order_items,
+        reports_client=_spapi(acc, Reports),
+        marketplace_id=acc.market.marketplace_id,
+    )  # fmt: skip
+    return source, items
+
+
+def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
     from buyer_messaging.extract.orders import extraction_window
     from buyer_messaging.extract.report_first import OrdersPlan
-    from buyer_messaging.extract.source import client_class, load_orders, order_source
-    from buyer_messaging.policies import load_exclusions, load_product_info, load_timing
+    from buyer_messaging.extract.source import load_orders
     from buyer_messaging.spapi.calls import SpApiCaller
 
     acc = account(account_id)
@@ -112,24 +138,7 @@ def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
     with closing(conn):
         window = extraction_window(conn, acc.id, interval, lookback_days=acc.lookback_days)
         caller = SpApiCaller()
-        source = order_source(
-            acc.orders_api,
-            _spapi(acc, client_class(acc.orders_api)),
-            caller,
-            account_id=acc.id,
-            salt=_buyer_salt(acc),
-            marketplace_id=acc.market.marketplace_id,
-            with_items=False,  # v0: only the items the account's messages need, fetched apart
-        )
-        items = ItemsPlan(
-            need=items_need(
-                acc.kinds, timing=load_timing(), product_info=load_product_info(),
-                exclusions=load_exclusions(),
-            ),
-            setting=acc.order_items,
-            reports_client=_spapi(acc, Reports),
-            marketplace_id=acc.market.marketplace_id,
-        )  # fmt: skip
+        source, items = _orders_source(acc, caller)
         orders = OrdersPlan(
             setting=acc.orders_source,
             reports_client=items.reports_client,
@@ -148,7 +157,57 @@ def extract_orders(account_id: str, context: Context) -> dict[str, Any]:
         "items_source": stats.items_source,
         "orders_path": stats.path,
         "report_orders": stats.report_orders,
-        "listing_stopped": stats.stopped,
+        "details_left": stats.details_left,
+    }
+
+
+def list_order_details(
+    account_id: str, context: Context, extracted: dict[str, Any]
+) -> dict[str, Any]:
+    """Beside validate ... send, until the run's send deadline: the listing of the orders a
+    report-first extract_orders staged from the all-orders report (extract/source.py's
+    list_order_details). It calls only the Orders API (getOrders / searchOrders, and
+    getOrderItems for an order changed since its report), none of the send operations, so it
+    takes no slot of the account's `spapi_<id>` pool and no token of the send buckets."""
+    import time
+
+    from buyer_messaging.extract.source import list_order_details as list_details
+    from buyer_messaging.send.timebox import next_run_start
+    from buyer_messaging.spapi.calls import SpApiCaller
+
+    acc = account(account_id)
+    if extracted.get("orders_path") != "report":
+        log.info(
+            "orders of %s came from the listing (orders_path %s): every order has its details;"
+            " nothing to list", acc.id, extracted.get("orders_path"),
+        )  # fmt: skip
+        return {"listed": 0, "skipped": "listed account"}
+    now = datetime.now(UTC)
+    due = next_run_start(interval_of(context, acc), acc.tz)
+    if due - timedelta(minutes=acc.send_margin_minutes) <= now:
+        # a backfill or a late run: its successor is due, and every day of a backfill would
+        # otherwise list for a whole interval before the next may start; the checkpoints stay
+        # for the run that is on time
+        log.info("a late run (the next is due %s): the listing is left to it", due.isoformat())
+        return {"listed": 0, "skipped": "late run"}
+    deadline, why = _send_deadline(acc, context, now)
+    clock = time.monotonic
+    conn, _ = _warehouse()
+    with closing(conn):
+        caller = SpApiCaller()
+        source, items = _orders_source(acc, caller)
+        log.info("listing the report-only orders' details until %s (%s)", deadline.isoformat(), why)
+        stats = list_details(
+            conn, source, caller, account_id=acc.id, items=items, clock=clock,
+            until=clock() + max(0.0, (deadline - now).total_seconds()),
+        )  # fmt: skip
+    log.info("summary: orders API %s: %s; %s", acc.orders_api, stats.summary(), caller.summary())
+    return {
+        "listed": stats.orders,
+        "pages": stats.pages,
+        "rejected": stats.rejected,
+        "stopped": stats.stopped,
+        "details_left": stats.details_left,
     }
 
 

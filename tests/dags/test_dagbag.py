@@ -27,12 +27,21 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
     assert {t.task_id for t in dag.tasks} == {
         "migrate_warehouse", "extract_orders", "extract_returns", "extract_feedback", "validate",
         "signals", "plan", "render_and_lint", "send_backlog", "send_batches", "send", "report",
+        "list_order_details",
     }  # fmt: skip
     # what the last run left ready goes from the run's start, not after the day's pipeline
     assert dag.get_task("send_backlog").upstream_task_ids == {"migrate_warehouse"}
     assert dag.get_task("send_backlog").pool == "spapi_demo"
     assert dag.get_task("send_batches").upstream_task_ids == {"render_and_lint"}
-    assert dag.get_task("report").upstream_task_ids == {"send", "send_backlog"}
+    assert dag.get_task("report").upstream_task_ids == {
+        "send", "send_backlog", "list_order_details",
+    }  # fmt: skip
+    # a report-first account's order details: listed beside validate ... send, from the
+    # orders extract's result, without a slot of the pool the senders share
+    details = dag.get_task("list_order_details")
+    assert details.upstream_task_ids == {"extract_orders"}
+    assert details.downstream_task_ids == {"report"}
+    assert details.pool == "default_pool"
     # DESIGN.md's shape: the extracts feed validate, which gates planning
     assert dag.get_task("validate").upstream_task_ids == {
         "extract_orders", "extract_returns", "extract_feedback",

@@ -17,6 +17,11 @@ from buyer_messaging.extract.parse import RecordError, Reject, rejection
 from buyer_messaging.extract.records import record_key, short
 
 STREAM = "orders"
+# the passes of a report-first window's listing, in order: merchant-fulfilled orders first (the
+# critical messages that need LatestShipDate are theirs), then Amazon-fulfilled (getOrders'
+# FulfillmentChannels values, ../shared/spapi-models/ordersV0.json; searchOrders' fulfilledBy
+# MERCHANT / AMAZON)
+CHANNEL_PASSES = ("MFN", "AFN")
 
 
 @dataclass
@@ -110,7 +115,12 @@ class OrderSource(Protocol):
     provides_shipments: bool  # True: a page's shipments replace its orders' staged packages
 
     def pages(
-        self, window: tuple[datetime, datetime], token: str | None = None
+        self,
+        window: tuple[datetime, datetime],
+        token: str | None = None,
+        *,
+        channel: str | None = None,
     ) -> Iterator[OrderPage]:
-        """The window's pages, from the page `token` names (a checkpoint) if given."""
+        """The window's pages, from the page `token` names (a checkpoint) if given; `channel`
+        (one of CHANNEL_PASSES): only the orders of that fulfillment channel."""
         ...

@@ -280,12 +280,18 @@ class Orders2026Source:
         self.page_size = page_size
 
     def pages(
-        self, window: tuple[datetime, datetime], token: str | None = None
+        self,
+        window: tuple[datetime, datetime],
+        token: str | None = None,
+        *,
+        channel: str | None = None,
     ) -> Iterator[OrderPage]:
         first: dict[str, Any] = {
             "lastUpdatedAfter": iso_utc(window[0]),
             "lastUpdatedBefore": iso_utc(window[1]),
         }
+        if channel is not None:  # searchOrders' fulfilledBy: MERCHANT or AMAZON
+            first["fulfilledBy"] = [by for by, v0 in CHANNEL_V0.items() if v0 == channel]
         if self.marketplace_id:
             first["marketplaceIds"] = [self.marketplace_id]
         every = {"includedData": list(INCLUDED_DATA), "maxResultsPerPage": self.page_size}

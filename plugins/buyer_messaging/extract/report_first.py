@@ -1,5 +1,5 @@
-"""Orders at volume: the window's orders and items from the all-orders report first, then the
-ordinary listing for the rest of the run's budget.
+"""Orders at volume: the window's orders and items from the all-orders report first; the
+ordinary listing brings their details after, beside the pipeline (source.list_order_details).
 
 The listing is bound by Amazon's getOrders (0.0167 req/s, burst 20, 100 orders a page: about
 6,000 orders an hour) or searchOrders (0.0056 req/s); no items path makes it faster. One
@@ -42,7 +42,9 @@ log = logging.getLogger(__name__)
 ORDERS_SOURCES = ("auto", "orders_api", "report")
 REPORT_SPAN = timedelta(days=30)  # one all-orders report per 30 days of the window
 BATCH = 1_000  # report orders committed (with the span's checkpoint) in one transaction
-LISTING_BUDGET_S = 3600.0  # the listing's default share of a report-first run (Amazon time)
+# what the listing may take of extract_orders (orders_listing_minutes' default, Amazon time):
+# a window holding more than it gets through in that long comes from the report
+LISTING_BUDGET_S = 3600.0
 PAGE_SIZE = 100  # orders per page of getOrders (MaxResultsPerPage's maximum) and searchOrders
 LIST_OPERATION = {"v0": "getOrders", "2026-01-01": "searchOrders"}
 
@@ -55,8 +57,8 @@ class OrdersPlan:
     reports_client: Any = None
     marketplace_id: str | None = None
     polling: Any = None  # extract.returns.Polling
-    # seconds the listing may run after the report (a killed or stopped listing resumes from
-    # its checkpoint in the next run)
+    # seconds the listing may hold extract_orders up: the choice's yardstick (a report-first
+    # window's details are listed by list_order_details, beside the pipeline)
     listing_budget_s: float = LISTING_BUDGET_S
     clock: Callable[[], float] = time.monotonic
     batch: int = BATCH  # report orders per transaction

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract import report_first
@@ -19,6 +19,7 @@ from buyer_messaging.extract import returns_store as shipments_sql
 from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.items import ItemsPlan, fetch_items, request_early
 from buyer_messaging.extract.order_pages import (
+    CHANNEL_PASSES,
     STREAM,
     ExtractStats,
     OrderPage,
@@ -97,12 +98,18 @@ class V0OrderSource:
         return items
 
     def pages(
-        self, window: tuple[datetime, datetime], token: str | None = None
+        self,
+        window: tuple[datetime, datetime],
+        token: str | None = None,
+        *,
+        channel: str | None = None,
     ) -> Iterator[OrderPage]:
         params: dict[str, Any] = {
             "LastUpdatedAfter": iso_utc(window[0]),
             "LastUpdatedBefore": iso_utc(window[1]),
         }
+        if channel is not None:
+            params["FulfillmentChannels"] = [channel]
         if self.page_size:
             params["MaxResultsPerPage"] = self.page_size
         while True:
@@ -248,14 +255,15 @@ def load_orders(
 
     `orders` (the account's `orders_source`): when the window holds more orders than the
     listing gets through in its budget, the window's orders and items come from the all-orders
-    report first (`extract.report_first`), the window is recorded as extracted, and the listing
-    then runs for its budget: windows earlier report-first runs left unfinished first, then
-    this one; where it stops, its checkpoint is where the next run resumes."""
+    report (`extract.report_first`), the window is recorded as extracted and left to the
+    listing with an unstarted checkpoint: `list_order_details` lists it beside the rest of the
+    run, merchant-fulfilled orders first. No listing here: that task starts as soon as this one
+    ends and has Amazon's getOrders rate to itself, so a minute listed here would only hold
+    back validate ... send by a minute and add nothing to the day's listing."""
     stats = ExtractStats(*window)
     if window[1] <= window[0]:
         log.info("orders window is empty (%s .. %s): nothing to extract", *window)
         return stats
-    deadline: float | None = None
     if orders is not None:
         choice = report_first.choose(
             conn, orders, account_id=account_id, api=source.api, window=window
@@ -263,8 +271,7 @@ def load_orders(
         log.info(
             "orders %s: %s (%s)",
             source.api,
-            "the all-orders report first, then the listing for"
-            f" {orders.listing_budget_s / 60:g} min"
+            "the all-orders report first; the details by the listing beside the pipeline"
             if choice.path == "report"
             else "the listing",
             choice.why,
@@ -278,32 +285,68 @@ def load_orders(
                 _record_run(
                     cur, caller, source, account_id, window, records=stats.report_window_orders
                 )
-            deadline = orders.clock() + orders.listing_budget_s
-        # windows an earlier report-first run left unlisted come first (with no deadline, on
-        # the listing-only path, all of them: their orders' details are still missing)
+                if staging.load_checkpoint(cur, account_id, STREAM, window[0]) is None:
+                    staging.save_checkpoint(
+                        cur, account_id, STREAM, window, None, pages=0, orders=0,
+                        channel=CHANNEL_PASSES[0], pass_started=False,
+                    )  # fmt: skip
+            stats.details_left = report_first.details_left(conn, account_id)
+            return stats
+        # windows an earlier report-first run left unlisted come first (on the listing-only
+        # path, all of them: their orders' details are still missing)
         for earlier in report_first.backlog(conn, account_id, before=window[0]):
             log.info("orders %s: the listing of %s .. %s first (its backlog)", source.api, *earlier)
             _list_window(
                 conn, source, caller, stats, account_id=account_id, window=earlier, items=items,
-                deadline=None if deadline is None else (deadline, orders.clock), early_items=False,
+                early_items=False,
             )  # fmt: skip
-            if stats.stopped:
-                break
-    if not stats.stopped:
-        stats.window_end = _list_window(
+    stats.window_end = _list_window(
+        conn, source, caller, stats, account_id=account_id, window=window, items=items
+    )
+    return stats
+
+
+def list_order_details(
+    conn: PgConnection,
+    source: OrderSource,
+    caller: SpApiCaller,
+    *,
+    account_id: str,
+    until: float,
+    clock: Callable[[], float],
+    items: ItemsPlan | None = None,
+) -> ExtractStats:
+    """The listing of every window report-first runs left unlisted (their checkpoints), oldest
+    first, each merchant-fulfilled orders first, until `until` on `clock`: it brings the buyer,
+    the delivery window, LatestShipDate and IsPrime the all-orders report lacks. Where it stops,
+    the page's checkpoint is where the next run's listing resumes. Items only for orders the
+    listing saw change since the report (`items`)."""
+    windows = report_first.backlog(conn, account_id, before=datetime.max.replace(tzinfo=UTC))
+    stats = (
+        ExtractStats(windows[0][0], windows[-1][1])
+        if windows
+        else ExtractStats(datetime.now(UTC), datetime.now(UTC))
+    )
+    stats.path = "report"
+    for window in windows:
+        if clock() >= until:
+            stats.stopped = True
+            break
+        log.info("orders %s: listing the details of %s .. %s", source.api, *window)
+        _list_window(
             conn, source, caller, stats, account_id=account_id, window=window, items=items,
-            deadline=None if deadline is None or orders is None else (deadline, orders.clock),
-            early_items=deadline is None,
+            deadline=(until, clock), early_items=False, by_channel=True,
         )  # fmt: skip
-    if stats.path == "report":
-        stats.details_left = report_first.details_left(conn, account_id)
         if stats.stopped:
-            log.warning(
-                "orders %s: the listing stopped at its budget; %d orders are known only from the"
-                " report (no buyer, no delivery window: only critical kinds plan them until the"
-                " listing brings them)",
-                source.api, stats.details_left,
-            )  # fmt: skip
+            break
+    stats.details_left = report_first.details_left(conn, account_id)
+    if stats.stopped:
+        log.warning(
+            "orders %s: the listing stopped at the run's deadline; %d orders are known only from"
+            " the report (no buyer, no delivery window: only critical kinds plan them until the"
+            " listing brings them); the next run resumes from the checkpoint",
+            source.api, stats.details_left,
+        )  # fmt: skip
     return stats
 
 
@@ -336,17 +379,19 @@ def _list_window(
     items: ItemsPlan | None,
     deadline: tuple[float, Callable[[], float]] | None = None,
     early_items: bool = True,
+    by_channel: bool = False,
 ) -> datetime:
     """The listing of one window (resumed from its checkpoint, if any), its items, its record;
     returns the end it reached. Past `deadline` (a time on its clock) no page is requested:
-    `stats.stopped`, the checkpoint kept, the window not recorded."""
+    `stats.stopped`, the checkpoint kept, the window not recorded. `by_channel` (or a
+    checkpoint of such a listing): one pass per fulfillment channel, CHANNEL_PASSES' order."""
     with transaction(conn) as cur:
         checkpoint = staging.load_checkpoint(cur, account_id, STREAM, window[0])
     token: str | None = None
     done_pages = done_orders = 0
     rest: tuple[datetime, datetime] | None = None
-    # a window a report-first run stopped before its first page: listed from its start
-    fresh = checkpoint is None or (checkpoint["next_token"] is None and not checkpoint["pages"])
+    channel = CHANNEL_PASSES[0] if by_channel else None
+    started = False
     if checkpoint is not None:
         if checkpoint["window_end"] < window[1]:
             rest = (checkpoint["window_end"], window[1])  # extracted once the stopped one is done
@@ -355,23 +400,40 @@ def _list_window(
         token, done_pages, done_orders = (
             checkpoint["next_token"], checkpoint["pages"], checkpoint["orders"],
         )  # fmt: skip
+        channel, started = checkpoint["channel"], checkpoint["pass_started"]
         log.info(
-            "orders %s: resuming the window %s .. %s after %d committed pages (%d orders)%s",
-            source.api, *window, done_pages, done_orders,
-            "" if token else "; not started" if fresh else "; its pages are all in, items left",
+            "orders %s: resuming the window %s .. %s%s after %d committed pages (%d orders)%s",
+            source.api, *window, f" ({channel} pass)" if channel else "", done_pages, done_orders,
+            "" if token else "; pass not started" if not started else "; its pages are all in",
         )  # fmt: skip
+    passes: tuple[str | None, ...] = (
+        CHANNEL_PASSES[CHANNEL_PASSES.index(channel) :] if channel else (None,)
+    )
     per_order = getattr(source, "order_items", None)
     if items is not None and per_order is not None and early_items:
         request_early(conn, items, caller, account_id=account_id, window=window)
     pages_before, orders_before = stats.pages, stats.orders
-    if fresh or token is not None:
-        _load_pages(conn, source, caller, stats, account_id=account_id, window=window, token=token,
-                    done=(done_pages, done_orders), deadline=deadline)  # fmt: skip
-    if stats.stopped:
-        if checkpoint is None and stats.pages == pages_before:
-            with transaction(conn) as cur:  # stopped before its first page: the next run's
-                staging.save_checkpoint(cur, account_id, STREAM, window, None, pages=0, orders=0)
-        return window[1]
+    for n, pass_channel in enumerate(passes):
+        if n > 0:  # the pass before is done: this one from its start
+            token, started = None, False
+        if started and token is None:
+            continue  # this pass's pages are all in
+        pass_pages = stats.pages
+        _load_pages(
+            conn, source, caller, stats, account_id=account_id, window=window, token=token,
+            done=(done_pages - pages_before, done_orders - orders_before), deadline=deadline,
+            channel=pass_channel,
+        )  # fmt: skip
+        if stats.stopped:
+            if token is None and stats.pages == pass_pages:
+                with transaction(conn) as cur:  # stopped before the pass's first page
+                    staging.save_checkpoint(
+                        cur, account_id, STREAM, window, None,
+                        pages=done_pages + stats.pages - pages_before,
+                        orders=done_orders + stats.orders - orders_before,
+                        channel=pass_channel, pass_started=False,
+                    )  # fmt: skip
+            return window[1]
     if items is not None and per_order is not None:
         got = fetch_items(
             conn, items, account_id=account_id, window=window, per_order=per_order, caller=caller
@@ -391,7 +453,7 @@ def _list_window(
     if rest is not None:
         return _list_window(
             conn, source, caller, stats, account_id=account_id, window=rest, items=items,
-            deadline=deadline, early_items=early_items,
+            deadline=deadline, early_items=early_items, by_channel=by_channel,
         )  # fmt: skip
     return window[1]
 
@@ -415,10 +477,13 @@ def _load_pages(
     token: str | None,
     done: tuple[int, int],
     deadline: tuple[float, Callable[[], float]] | None = None,
+    channel: str | None = None,
 ) -> None:
+    """`done`: what the window's checkpoint counts, less what `stats` counted before it."""
     shipments = 0
-    pages = source.pages(window, token)
-    while True:
+    pages = source.pages(window, token, channel=channel)
+    last = False  # the page committed last had no NextToken: the pass is done, not stopped
+    while not last:
         if deadline is not None and deadline[1]() >= deadline[0]:
             stats.stopped = True  # the next page is the next run's: its token is checkpointed
             break
@@ -434,16 +499,18 @@ def _load_pages(
                 "orders %s: the checkpoint's NextToken was refused (%s): the window again from"
                 " its start", source.api, err,
             )  # fmt: skip
-            token, done = None, (0, 0)
-            pages = source.pages(window, None)
+            token, done = None, (-stats.pages, -stats.orders)
+            pages = source.pages(window, None, channel=channel)
             continue
         with transaction(conn) as cur:
             write_page(cur, account_id, page, provides_shipments=source.provides_shipments)
             staging.save_checkpoint(
                 cur, account_id, STREAM, window, page.next_token,
                 pages=done[0] + stats.pages + 1, orders=done[1] + stats.orders + len(page.orders),
+                channel=channel, pass_started=True,
             )  # fmt: skip
         stats.pages += 1
+        last = page.next_token is None
         stats.orders += len(page.orders)
         stats.items += len(page.items)
         shipments += len(page.shipments)

@@ -26,12 +26,15 @@ ITEM_COLUMNS = (
 )  # fmt: skip
 
 # The Orders API listing: the order's details as Amazon lists them (details_from: its default,
-# 'orders_api', on insert; set back from 'report' on update)
+# 'orders_api', on insert; set back from 'report' on update, when details_listed_at says the
+# details arrived: the planner gives a critical kind that needed them its day, migration 0027)
 _UPSERT_ORDERS = f"""
 INSERT INTO staging.orders ({", ".join(ORDER_COLUMNS)}) VALUES %s
 ON CONFLICT (account_id, amazon_order_id) DO UPDATE SET
     {", ".join(f"{c} = EXCLUDED.{c}" for c in ORDER_COLUMNS[2:])},
     details_from = 'orders_api',
+    details_listed_at = CASE WHEN staging.orders.details_from = 'report' THEN now()
+                             ELSE staging.orders.details_listed_at END,
     extracted_at = now()
 WHERE staging.orders.raw IS DISTINCT FROM EXCLUDED.raw
    OR staging.orders.details_from <> 'orders_api'
@@ -227,11 +230,13 @@ def staged_order_ids(cur: Any, account_id: str, order_ids: Sequence[str]) -> set
 
 _CHECKPOINT = """
 INSERT INTO staging.extract_checkpoints
-    (account_id, stream, window_start, window_end, next_token, pages, orders)
-VALUES (%s, %s, %s, %s, %s, %s, %s)
+    (account_id, stream, window_start, window_end, next_token, pages, orders, channel,
+     pass_started)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (account_id, stream, window_start) DO UPDATE SET
     window_end = EXCLUDED.window_end, next_token = EXCLUDED.next_token, pages = EXCLUDED.pages,
-    orders = EXCLUDED.orders, updated_at = now()
+    orders = EXCLUDED.orders, channel = EXCLUDED.channel, pass_started = EXCLUDED.pass_started,
+    updated_at = now()
 """
 
 
@@ -244,8 +249,15 @@ def save_checkpoint(
     *,
     pages: int,
     orders: int,
+    channel: str | None = None,
+    pass_started: bool | None = None,
 ) -> None:
-    cur.execute(_CHECKPOINT, (account_id, stream, *window, next_token, pages, orders))
+    """`channel`: the pass of a listing by fulfillment channel the token belongs to (None: one
+    pass over all); `pass_started` defaults to whether the window has a page committed."""
+    started = pass_started if pass_started is not None else bool(next_token or pages)
+    cur.execute(
+        _CHECKPOINT, (account_id, stream, *window, next_token, pages, orders, channel, started)
+    )
 
 
 def load_checkpoint(
@@ -253,14 +265,18 @@ def load_checkpoint(
 ) -> dict[str, Any] | None:
     """The unfinished run of the window starting at `window_start`, if one stopped mid-way."""
     cur.execute(
-        "SELECT window_end, next_token, pages, orders FROM staging.extract_checkpoints"
+        "SELECT window_end, next_token, pages, orders, channel, pass_started"
+        " FROM staging.extract_checkpoints"
         " WHERE account_id = %s AND stream = %s AND window_start = %s",
         (account_id, stream, window_start),
     )
     row = cur.fetchone()
     if row is None:
         return None
-    return {"window_end": row[0], "next_token": row[1], "pages": row[2], "orders": row[3]}
+    return {
+        "window_end": row[0], "next_token": row[1], "pages": row[2], "orders": row[3],
+        "channel": row[4], "pass_started": row[5],
+    }  # fmt: skip
 
 
 def clear_checkpoint(cur: Any, account_id: str, stream: str, window_start: datetime) -> None:

@@ -184,3 +184,44 @@ def test_marketplace_ids_are_required_and_checked(make_server):
     with pytest.raises(SellingApiBadRequestException):
         client.get_orders(**WINDOW, MarketplaceIds=["NOT-A-MARKETPLACE"])
     assert client.get_orders(**WINDOW, MarketplaceIds=[US]).payload["Orders"]
+
+
+def test_a_fulfillment_channel_filter_holds_across_pages_in_both_apis(make_server):
+    """getOrders' FulfillmentChannels (AFN, MFN) and searchOrders' fulfilledBy (AMAZON,
+    MERCHANT), ../shared/spapi-models: only that channel's orders, on every page the NextToken
+    (which carries the query) brings, and the two channels together are the whole window."""
+    srv = make_server(time_scale=1000, orders_per_day=60)
+    kw = client_kwargs(srv.url)
+    v0 = Orders(**kw)
+    every = v0.get_orders(**WINDOW).payload["Orders"]
+
+    def listed(channel: str) -> list[dict]:
+        response = v0.get_orders(**WINDOW, FulfillmentChannels=[channel], MaxResultsPerPage=5)
+        found = response.payload["Orders"]
+        while response.next_token:
+            response = v0.get_orders(NextToken=response.next_token, MarketplaceIds=[US])
+            found += response.payload["Orders"]
+        return found
+
+    mfn, afn = listed("MFN"), listed("AFN")
+    assert len(mfn) > 5 and len(afn) > 5
+    assert {o["FulfillmentChannel"] for o in mfn} == {"MFN"}
+    assert {o["FulfillmentChannel"] for o in afn} == {"AFN"}
+    assert sorted(o["AmazonOrderId"] for o in mfn + afn) == sorted(
+        o["AmazonOrderId"] for o in every
+    )
+    search = Orders(**kw, version="2026-01-01")
+    response = search.search_orders(
+        createdAfter=WINDOW["CreatedAfter"], createdBefore=WINDOW["CreatedBefore"],
+        fulfilledBy=["MERCHANT"], maxResultsPerPage=5, includedData=["FULFILLMENT"],
+    )  # fmt: skip
+    merchant = response.payload["orders"]
+    while response.next_token:
+        response = search.search_orders(
+            paginationToken=response.next_token, includedData=["FULFILLMENT"]
+        )
+        merchant += response.payload["orders"]
+    assert [o["orderId"] for o in merchant] == [o["AmazonOrderId"] for o in mfn]
+    assert {o["fulfillment"]["fulfilledBy"] for o in merchant} == {"MERCHANT"}
+    with pytest.raises(SellingApiBadRequestException):
+        v0.get_orders(**WINDOW, FulfillmentChannels=["FBA"])

@@ -1,6 +1,7 @@
 """Orders at volume from the all-orders report first, then the listing (issue #21 item 1):
-the report's orders and items, what it lacks left to the listing and never overwritten with
-NULL, the choice from the account's history, and a run killed during the report's load.
+the report's orders and items, what it lacks left to the listing (list_order_details, beside
+the pipeline, merchant-fulfilled orders first) and never overwritten with NULL, the choice from
+the account's history, and a run killed during the report's load.
 
 The report's form: ../shared/amazon-report-formats.md, GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL.
 """
@@ -27,7 +28,7 @@ from extract_helpers import (
 
 from buyer_messaging.extract.items import EVERY_ORDER, ItemsPlan
 from buyer_messaging.extract.report_first import OrdersPlan, listing_capacity
-from buyer_messaging.extract.source import load_orders, order_source
+from buyer_messaging.extract.source import list_order_details, load_orders, order_source
 
 pytestmark = pytest.mark.integration
 
@@ -53,14 +54,30 @@ def _plan(url: str, *, setting: str = "report", budget_s: float = 3600.0, **kw: 
     )  # fmt: skip
 
 
-def _run(wh, url, account, *, orders=None, conn=None, window=ORDERS_WINDOW):
+def _source(api: str, url: str, c: Any, account: str) -> Any:
+    return order_source(
+        api, client(api, url), c, account_id=account, page_size=10, with_items=False,
+        marketplace_id=US,
+    )  # fmt: skip
+
+
+def _run(wh, url, account, *, orders=None, conn=None, window=ORDERS_WINDOW, api="v0"):
     c = caller()
-    source = order_source(
-        "v0", client("v0", url), c, account_id=account, page_size=10, with_items=False
-    )
+    source = _source(api, url, c, account)
     stats = load_orders(
         conn or wh, source, c, account_id=account, window=window,
         items=ItemsPlan(need=EVERY_ORDER, setting="orders_api"), orders=orders,
+    )  # fmt: skip
+    return stats, c
+
+
+def _list(wh, url, account, *, until: float = 1.0, clock=lambda: 0.0, conn=None, api="v0"):
+    """list_order_details until `until` on `clock` (by default: until every window is listed)."""
+    c = caller()
+    source = _source(api, url, c, account)
+    stats = list_order_details(
+        conn or wh, source, c, account_id=account, until=until, clock=clock,
+        items=ItemsPlan(need=EVERY_ORDER, setting="orders_api"),
     )  # fmt: skip
     return stats, c
 
@@ -87,9 +104,9 @@ FROM staging.order_items WHERE account_id = %s ORDER BY 1, 2, 3
 
 def test_the_report_brings_the_windows_orders_and_items_and_the_listing_their_details(wh, server):
     _run(wh, server.url, "acct_listed")  # the listing alone: the reference
-    # budget 0: the listing stops before its first page, so staging holds what the report gave
+    # no listing in extract_orders on this path: staging holds what the report gave
     stats, c = _run(wh, server.url, "acct_report", orders=_plan(server.url, budget_s=0))
-    assert stats.path == "report" and stats.stopped
+    assert stats.path == "report" and not stats.stopped
     assert c.calls["createReport"] == 1 and c.calls["getOrders"] == 0
     assert c.calls["getOrderItems"] == 0
     assert stats.report_orders > 50 and stats.details_left == stats.report_orders
@@ -103,20 +120,27 @@ def test_the_report_brings_the_windows_orders_and_items_and_the_listing_their_de
         f" AND num_nonnulls({', '.join(LISTING_ONLY)}) > 0",
     )
     assert missing == [{"n": 0}]
-    # the window is recorded (the watermark moves on); its listing is the next run's
+    # the window is recorded (the watermark moves on); its listing is list_order_details'
     run = rows(wh, "SELECT records FROM staging.extract_runs WHERE account_id = 'acct_report'")
     assert run == [{"records": stats.report_orders}]
     checkpoint = rows(
         wh,
-        "SELECT window_start, next_token, pages FROM staging.extract_checkpoints"
-        " WHERE account_id = 'acct_report'",
+        "SELECT window_start, next_token, pages, channel, pass_started"
+        " FROM staging.extract_checkpoints WHERE account_id = 'acct_report'",
     )
-    assert checkpoint == [{"window_start": ORDERS_WINDOW[0], "next_token": None, "pages": 0}]
+    assert checkpoint == [{
+        "window_start": ORDERS_WINDOW[0], "next_token": None, "pages": 0, "channel": "MFN",
+        "pass_started": False,
+    }]  # fmt: skip
 
-    # the next run (its own day after this window) lists the backlog first: every order's
-    # details then equal the listing's, and the report's items are not fetched again
-    stats, c = _run(wh, server.url, "acct_report", orders=_plan(server.url), window=LATER)
+    # a deadline already passed: not a page
+    stopped, c = _list(wh, server.url, "acct_report", until=0.0)
+    assert stopped.stopped and c.calls["getOrders"] == 0
+    # list_order_details, beside the pipeline, lists it: every order's details then equal the
+    # listing's, and the report's items are not fetched again
+    stats, c = _list(wh, server.url, "acct_report")
     assert c.calls["getOrders"] > 0 and c.calls["getOrderItems"] == 0
+    assert not stats.stopped and stats.details_left == 0
     assert _details(wh, "acct_report") == {"orders_api": rows(
         wh, "SELECT count(*) AS n FROM staging.orders WHERE account_id = 'acct_report'"
     )[0]["n"]}  # fmt: skip
@@ -259,3 +283,54 @@ def test_a_run_killed_during_the_report_load_resumes_without_a_new_report(
     assert resumed.report_ids == (checkpoint[0]["report_id"],)
     assert resumed.report_orders == clean.report_orders - committed  # committed batches skipped
     assert staging_hashes(wh, account, TABLES) == expected
+
+
+@pytest.mark.parametrize("api", ["v0", "2026-01-01"])
+def test_the_details_listing_brings_merchant_fulfilled_orders_first_and_resumes(wh, server, api):
+    """getOrders' FulfillmentChannels (../shared/spapi-models/ordersV0.json) or searchOrders'
+    fulfilledBy (orders_2026-01-01.json): a pass of MFN orders, then one of AFN; stopped
+    between them, the next listing starts the AFN pass."""
+    account = f"acct_mfn_{api[:2]}"
+    _run(wh, server.url, account, orders=_plan(server.url), api=api)
+    channels = rows(
+        wh,
+        "SELECT fulfillment_channel AS ch, count(*) AS n FROM staging.orders"
+        " WHERE account_id = %s GROUP BY 1 ORDER BY 1",
+        account,
+    )
+    assert [r["ch"] for r in channels] == ["AFN", "MFN"] and min(r["n"] for r in channels) > 5
+    mfn_waiting = (
+        "SELECT count(*) AS n FROM staging.orders WHERE account_id = %s"
+        " AND fulfillment_channel = 'MFN' AND details_from = 'report'"
+    )
+
+    def clock() -> float:  # the deadline falls once no merchant-fulfilled order waits
+        return 0.0 if rows(wh, mfn_waiting, account)[0]["n"] else 1.0
+
+    stats, c = _list(wh, server.url, account, clock=clock, api=api)
+    assert stats.stopped and c.calls["getOrders" if api == "v0" else "searchOrders"] > 0
+    got = rows(
+        wh,
+        "SELECT fulfillment_channel AS ch, details_from AS src, count(*) AS n,"
+        " count(details_listed_at) AS stamped FROM staging.orders"
+        " WHERE account_id = %s GROUP BY 1, 2 ORDER BY 1, 2",
+        account,
+    )
+    mfn = next(r["n"] for r in channels if r["ch"] == "MFN")
+    afn = next(r["n"] for r in channels if r["ch"] == "AFN")
+    assert got == [
+        {"ch": "AFN", "src": "report", "n": afn, "stamped": 0},
+        {"ch": "MFN", "src": "orders_api", "n": mfn, "stamped": mfn},
+    ]
+    checkpoint = rows(
+        wh,
+        "SELECT next_token, channel, pass_started FROM staging.extract_checkpoints"
+        " WHERE account_id = %s",
+        account,
+    )
+    assert checkpoint == [{"next_token": None, "channel": "AFN", "pass_started": False}]
+
+    stats, c = _list(wh, server.url, account, api=api)  # the next run's: the AFN pass only
+    assert not stats.stopped and stats.orders == afn
+    assert _details(wh, account) == {"orders_api": mfn + afn}
+    assert not rows(wh, "SELECT 1 FROM staging.extract_checkpoints WHERE account_id = %s", account)

@@ -155,3 +155,95 @@ def test_a_critical_kind_a_repeat_buyer_rule_covers_waits_too(wh):
     assert outbox(wh, account) == {}  # the rule reads the buyer: it waits for the listing
     plan(wh, account)
     assert outbox(wh, account) == {(cancelled, "unavailability_notice"): ("planned", None)}
+
+
+def plan_on(wh, account: str, day: tuple[datetime, datetime], now: datetime) -> None:
+    plan_day(
+        wh, account_id=account, kinds=KINDS, run_day=day[0].date(), day=day, now=now,
+        tz="America/Los_Angeles", exclusions=Exclusions(),
+        enabled_despite_policy=("shipment_confirmation",),
+    )  # fmt: skip
+
+
+def list_details(wh, account: str, order: dict, at: datetime) -> None:
+    """The listing stages the order's details; `at`: when (the test's days are in the past,
+    so the stamp the upsert wrote, now(), is moved to that moment)."""
+    with transaction(wh) as cur:
+        staging.upsert_orders(cur, account, [order], [])
+        cur.execute(
+            "UPDATE staging.orders SET details_listed_at = %s WHERE account_id = %s"
+            " AND amazon_order_id = %s AND details_listed_at IS NOT NULL",
+            (at, account, order["amazon_order_id"]),
+        )
+        assert cur.rowcount == 1  # the listing stamped it: it was known from the report only
+
+
+def test_details_a_day_late_still_get_the_shipment_confirmation_once(wh):
+    account = "rep_late"
+    late, stale = "111-0000000-0000301", "111-0000000-0000302"
+    before = (DAY[0] - timedelta(days=1), DAY[0])
+    shipped = before[0] + timedelta(hours=5)  # shipped the day before, known from the report
+    stage_from_report(wh, account, [
+        report_line(late, status="Shipped", item_status="Shipped", updated=shipped),
+        report_line(stale, status="Shipped", item_status="Shipped",
+                    updated=shipped - timedelta(days=3)),
+    ])  # fmt: skip
+    plan_on(wh, account, before, before[1] + timedelta(hours=1))
+    assert outbox(wh, account) == {}  # no buyer yet: it waits for the listing
+    # the listing brings both on the run's day; the second shipped 4 days ago, past its 2
+    list_details(wh, account, listed(account, late, "b1", status="Shipped", updated=shipped),
+                 DAY[0] + timedelta(hours=3))  # fmt: skip
+    list_details(wh, account, listed(account, stale, "b2", status="Shipped",
+                                     updated=shipped - timedelta(days=3)),
+                 DAY[0] + timedelta(hours=3))  # fmt: skip
+    plan(wh, account)
+    got = outbox(wh, account)
+    confirmations = {k: v for k, v in got.items() if k[1] == "shipment_confirmation"}
+    assert confirmations == {(late, "shipment_confirmation"): ("planned", None)}
+    with wh.cursor() as cur:
+        cur.execute(
+            "SELECT send_before FROM messaging.outbox WHERE account_id = %s AND kind ="
+            " 'shipment_confirmation'",
+            (account,),
+        )
+        # its own day's end (local midnight, 08:00 UTC) plus the kind's 2 stale days
+        assert cur.fetchall() == [(before[1] + timedelta(days=2),)]
+    wh.commit()
+    # the same day again, and the day it shipped re-run now that its details are in: one
+    # message, the outbox's natural key (account, order, kind, event)
+    plan(wh, account)
+    plan_on(wh, account, before, NOW)
+    with wh.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM messaging.outbox WHERE account_id = %s"
+            " AND amazon_order_id = %s AND kind = 'shipment_confirmation'",
+            (account, late),
+        )
+        assert cur.fetchone() == (1,)
+    wh.commit()
+    # the day after the details arrived plans nothing more for it
+    plan_on(wh, account, (DAY[1], DAY[1] + timedelta(days=1)), NOW + timedelta(days=1))
+    assert outbox(wh, account) == got
+
+
+def test_details_a_day_late_still_get_the_delay_notice(wh):
+    account = "rep_delayed"
+    order = "111-0000000-0000401"
+    stage_from_report(wh, account, [
+        report_line(order, status="Pending", item_status="Unshipped",
+                    updated=DAY[0] - timedelta(days=3)),
+    ])  # fmt: skip
+    row = listed(account, order, "b3", status="Unshipped", updated=DAY[0] - timedelta(days=3))
+    row["latest_ship_date"] = DAY[0] - timedelta(hours=6)  # passed the day before
+    list_details(wh, account, row, DAY[0] + timedelta(hours=1))
+    plan(wh, account)
+    assert outbox(wh, account)[(order, "unavailability_notice")] == ("planned", None)
+    plan(wh, account)  # again: still one
+    with wh.cursor() as cur:
+        cur.execute(
+            "SELECT event, count(*) FROM messaging.outbox WHERE account_id = %s"
+            " AND kind = 'unavailability_notice' GROUP BY 1",
+            (account,),
+        )
+        assert cur.fetchall() == [("delayed", 1)]
+    wh.commit()

@@ -3,14 +3,18 @@
 --   cancelled            the order was cancelled during the run's day;
 --   partially_cancelled  some units of an order that goes on were cancelled (Orders API
 --                        2026-01-01 cancellation data), seen during the day;
---   delayed              LatestShipDate passed during the day with the order not shipped.
+--   delayed              LatestShipDate passed during the day with the order not shipped;
+--                        or passed on an earlier day while the order was known only from the
+--                        all-orders report (no LatestShipDate), whose details the listing
+--                        brought during the day (details_listed_at, migration 0027) before
+--                        that day's stale_after_days ran out.
 -- So an order delayed one day and cancelled the next gets both, and never either twice.
 -- Recorded as skipped, with the reason: cancellations the buyer asked for (they know, and
 -- "we had to cancel" would be false), cancellations Amazon made, and Amazon-fulfilled (FBA)
 -- orders, whose delays and cancellations Amazon handles and tells the buyer about itself.
 WITH orders AS (
     SELECT o.marketplace_id, o.amazon_order_id, o.order_status, o.fulfillment_channel,
-           o.last_update_date, o.latest_ship_date,
+           o.last_update_date, o.latest_ship_date, o.details_listed_at,
            coalesce(x.units, 0) AS cancelled_units, coalesce(x.buyer_requested, false) AS buyer_requested,
            coalesce(x.by_amazon, false) AS by_amazon
     FROM staging.orders o
@@ -24,7 +28,16 @@ WITH orders AS (
     WHERE o.account_id = %(account_id)s
       AND NOT o.quarantined
       AND ((o.last_update_date >= %(day_start)s AND o.last_update_date < %(day_end)s)
-           OR (o.latest_ship_date >= %(day_start)s AND o.latest_ship_date < %(day_end)s))
+           OR (o.latest_ship_date >= %(day_start)s AND o.latest_ship_date < %(day_end)s)
+           OR (o.details_listed_at >= %(day_start)s AND o.details_listed_at < %(day_end)s))
+), late AS (
+    -- a LatestShipDate the report did not carry, passed before the day its details arrived:
+    -- too stale at the end of its local day plus stale_after_days
+    SELECT o.*, (date_trunc('day', o.latest_ship_date AT TIME ZONE %(tz)s) + interval '1 day')
+                AT TIME ZONE %(tz)s + make_interval(days => %(stale_after_days)s) AS stale_at
+    FROM orders o
+    WHERE o.details_listed_at >= %(day_start)s AND o.details_listed_at < %(day_end)s
+      AND o.latest_ship_date < %(day_start)s
 ), events AS (
     SELECT o.*, 'cancelled' AS event, o.last_update_date AS send_after
     FROM orders o
@@ -40,6 +53,12 @@ WITH orders AS (
     FROM orders o
     WHERE o.order_status IN ('Unshipped', 'PartiallyShipped')
       AND o.latest_ship_date >= %(day_start)s AND o.latest_ship_date < %(day_end)s
+    UNION ALL
+    SELECT o.marketplace_id, o.amazon_order_id, o.order_status, o.fulfillment_channel,
+           o.last_update_date, o.latest_ship_date, o.details_listed_at, o.cancelled_units,
+           o.buyer_requested, o.by_amazon, 'delayed', o.latest_ship_date
+    FROM late o
+    WHERE o.order_status IN ('Unshipped', 'PartiallyShipped') AND o.details_listed_at < o.stale_at
 )
 SELECT e.marketplace_id,
        e.amazon_order_id,
@@ -49,5 +68,9 @@ SELECT e.marketplace_id,
             WHEN e.event <> 'delayed' AND e.by_amazon THEN 'cancelled by Amazon, which informs the buyer itself'
        END                                                                     AS excluded,
        e.send_after,
-       %(day_end)s::timestamptz + make_interval(days => %(stale_after_days)s) AS send_before
+       CASE WHEN e.event = 'delayed' AND e.latest_ship_date < %(day_start)s
+            THEN (date_trunc('day', e.latest_ship_date AT TIME ZONE %(tz)s) + interval '1 day')
+                 AT TIME ZONE %(tz)s
+            ELSE %(day_end)s::timestamptz
+       END + make_interval(days => %(stale_after_days)s)                      AS send_before
 FROM events e
