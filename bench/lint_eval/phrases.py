@@ -26,6 +26,18 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
+        ((RI,), 'Say a few words about it on Amazon and a jar of our wildflower honey is coming your way.'),
+        ((RI,), "Share your verdict with fellow shoppers on Amazon and we'll credit $7 to your card."),
+        ((RI,), 'Post your take on Amazon. Whoever does gets a spare filter in the post.'),
+        ((PR,), 'Please rate it on Amazon: the rightmost star is the one we hope for.'),
+        ((PR,), 'Anything short of full marks really stings a shop our size, so please rate us on Amazon.'),
+        ((RC,), 'Now that the new unit works, could you bump it up from the one star you left?'),
+        ((PROMO,), 'Our kitchen line gets a markdown on the last Friday of every month.'),
+        ((PROMO,), 'Our factory outlet near Sheffield sells slightly imperfect pieces cheaply.'),
+        ((PROMO,), "Our matching tea towels pair beautifully and they've just come in."),
+        ((PROMO,), 'Our personalised versions live in our Etsy shop.'),
+        ((PROMO,), 'Send your referral link to a friend and you both save.'),
         # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
         ((RI,), "Reviewers earn a seat at our members-only tasting evening."),
         ((RI,), "Also, a few words on Amazon and the extra filter is yours."),
@@ -407,6 +419,14 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO, OFF), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
+        ((RI,), 'Racontez votre expérience sur Amazon et nous vous créditerons 6 € sur votre carte.'),
+        ((RI,), 'Partagez votre ressenti avec les autres acheteurs sur Amazon : un coffret de nos thés vous sera envoyé avec nos compliments.'),
+        ((PR,), 'Merci de nous laisser une note sur Amazon ; tout ce qui est en dessous du maximum nous fait mal.'),
+        ((RC,), 'Pourriez-vous revoir votre note à la hausse maintenant que tout est réglé ?'),
+        ((PROMO,), 'Nos fins de série sont bradées chaque dernier lundi du mois.'),
+        ((PROMO,), "Notre magasin d'usine près de Lyon écoule les secondes mains à petits prix."),
+        ((PROMO,), "Ce modèle s'arrache en ce moment dans notre boutique Amazon."),
         # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
         ((PROMO,), "Notre boutique éphémère ouvre à Bordeaux samedi."),
         ((PROMO,), "D'ailleurs, nos calendriers de l'Avent sont arrivés !"),
@@ -586,6 +606,13 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
+        ((RI,), 'Berichten Sie auf Amazon von Ihren Eindrücken, und wir schreiben Ihnen 8 € gut.'),
+        ((RI,), 'Teilen Sie Ihre Meinung mit anderen Kunden auf Amazon – dafür legen wir eine Dose unseres Gewürzsalzes bei.'),
+        ((PR,), 'Bewerten Sie uns bitte auf Amazon, alles unter der Höchstwertung tut uns weh.'),
+        ((RC,), 'Jetzt, wo alles geklärt ist: Könnten Sie Ihre Bewertung nach oben korrigieren?'),
+        ((PROMO,), 'In unserem Lagerverkauf in Kassel gibt es Restposten zu kleinen Preisen.'),
+        ((PROMO,), 'Unser Gartenset ist zurzeit ein echter Verkaufsschlager.'),
         # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
         ((PROMO,), "Übrigens: unser Pop-up-Store in Hamburg hat ab Samstag geöffnet."),
         ((PROMO,), "Übrigens: unsere Adventskalender sind eingetroffen!"),
@@ -783,6 +810,13 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
+        ((RI,), 'Cuente en Amazon qué le ha parecido y le abonamos 5 € en su tarjeta.'),
+        ((RI,), 'Comparta su experiencia en Amazon; a quien lo haga le regalamos una taza de nuestra colección.'),
+        ((PR,), 'Si nos valora en Amazon, denos un cinco en Amazon, por favor.'),
+        ((RC,), '¿Podría revisar su valoración al alza ahora que ya tiene el reembolso?'),
+        ((PROMO,), 'En nuestra tienda de fábrica de Alicante tenemos saldos todo el año.'),
+        ((PROMO,), 'Las fundas a juego se venden como churros esta temporada.'),
         # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
         ((PROMO,), "Nuestra tienda pop-up abre este sábado en Madrid."),
         ((PROMO,), "Por solo 9,90 € más te llevas la funda a juego."),
@@ -945,6 +979,13 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
+        ((RI,), 'Racconti su Amazon la sua esperienza e le accrediteremo 5 € sulla carta.'),
+        ((RI,), 'Condividi il tuo parere con gli altri acquirenti su Amazon: a chi lo fa spediamo una confezione dei nostri biscotti.'),
+        ((PR,), 'Ci valuti su Amazon: un voto sotto il massimo per noi è un colpo.'),
+        ((RC,), 'Ora che il problema è risolto, potrebbe rivedere il voto al rialzo?'),
+        ((PROMO,), "Nel nostro spaccio aziendale di Prato trova fondi di magazzino tutto l'anno."),
+        ((PROMO,), 'Le tazze coordinate stanno andando a ruba in questi giorni.'),
         # twenty-second batch (pop-up shops, 'for only', value packs, upsells, seasonal goods; incentives: members-only, 'is yours', in the running)
         ((PROMO,), "Il nostro temporary store apre sabato a Milano!"),
         ((PROMO,), "A proposito, per soli 9,90 € aggiungi la custodia coordinata."),
@@ -1111,6 +1152,10 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
+        ('The Five Star organiser in your order has six pockets and a zip.', None),
+        ('We refunded $12.40 for the missing part; your review on Amazon, whatever you decide, is welcome.', None),
+        ('Turn the dial all the way to the right for the strongest setting.', ('product_info',)),
         # twenty-second batch
         ("The pro model you ordered has been refunded, and the difference of £5 is back on your card.", _REFUND),
         # twenty-first batch (promotion and incentive concepts)
@@ -1190,6 +1235,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
+        ("Le coupon utilisé lors de l'achat a déjà été déduit du remboursement.", _REFUND),
+        ("Notre atelier au 3e étage prépare votre colis aujourd'hui.", None),
         # twenty-second batch
         ("L'accessoire manquant est à vous : il part aujourd'hui, sans frais!", None),
         # twenty-first batch (promotion and incentive concepts)
@@ -1228,6 +1276,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
+        ('Der Gutscheinrabatt wurde bei der Erstattung bereits berücksichtigt.', _REFUND),
+        ('Den Regler ganz nach rechts drehen, dann ist die Heizstufe am höchsten.', ('product_info',)),
         # twenty-second batch
         ("Die fehlende Schraube gehört zum Lieferumfang; wir senden sie heute.", None),
         # twenty-first batch (promotion and incentive concepts)
@@ -1267,6 +1318,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
+        ('El descuento del cupón ya está descontado del reembolso.', _REFUND),
+        ('Gire la rueda del todo a la derecha para la potencia máxima.', ('product_info',)),
         # twenty-second batch
         ("El pack doble que pidió se ha reembolsado íntegramente!", _REFUND),
         # twenty-first batch (promotion and incentive concepts)
@@ -1304,6 +1358,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
+        ('Lo sconto del buono è già stato detratto dal rimborso.', _REFUND),
+        ('Ruoti la manopola tutto a destra per la potenza massima.', ('product_info',)),
         # twenty-second batch
         ("La confezione doppia che hai ordinato è stata rimborsata per intero!", _REFUND),
         # twenty-first batch (promotion and incentive concepts)
