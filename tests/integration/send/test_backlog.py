@@ -160,7 +160,9 @@ def test_backlog_sender_works_critical_kinds_first_and_stops_at_the_deadline(
         pending={"review_request": len(orders)}, critical=set(), deadline=deadline,
         rates={"review_request": TIME_SCALE},
     )["review_request"]  # fmt: skip
-    assert datetime.now(UTC) <= deadline + timedelta(seconds=0.5)
+    # sending all 60 at 12/s would end ~5 s after the start, 3.5 s past the deadline; the slack
+    # is for the last message's calls on a loaded machine
+    assert datetime.now(UTC) <= deadline + timedelta(seconds=2)
     with wh.cursor() as cur:
         cur.execute("SELECT status, count(*) FROM messaging.outbox GROUP BY status")
         statuses = dict(cur.fetchall())
