@@ -263,9 +263,10 @@ def load_orders(
     `orders` (the account's `orders_source`): when the window holds more orders than the
     listing gets through in its budget, the window's orders and items come from the all-orders
     report (`extract.report_first`), the window is recorded as extracted and its orders' details
-    left to `list_order_details`, beside the rest of the run, by their creation time. No listing here: that task starts as soon as this one
-    ends and has Amazon's getOrders rate to itself, so a minute listed here would only hold
-    back validate ... send by a minute and add nothing to the day's listing."""
+    left to `list_order_details`, beside the rest of the run, by their creation time. No listing
+    here: that task starts as soon as this one ends and has Amazon's getOrders rate to itself,
+    so a minute listed here would only hold back validate ... send by a minute and add nothing
+    to the day's listing."""
     stats = ExtractStats(*window)
     if window[1] <= window[0]:
         log.info("orders window is empty (%s .. %s): nothing to extract", *window)
@@ -356,8 +357,7 @@ def _list_created(
     listed by CreatedAfter/Before (an order changes on several days but is created on one, so
     each is listed once): every day's merchant-fulfilled orders first, then every day's
     Amazon-fulfilled ones, each day resumed from its checkpoint.
-    A day's checkpoint stays once it is listed: the day is listed again only for report rows
-    staged after that, or purchased after the end it reached."""
+    A day's checkpoint stays once it is listed (`_created_windows` says when it comes again)."""
     windows = _created_windows(conn, account_id)
     if windows:
         stats.window_start, stats.window_end = windows[0][0], windows[-1][1]
