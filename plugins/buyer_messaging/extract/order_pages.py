@@ -22,6 +22,10 @@ STREAM = "orders"
 # FulfillmentChannels values, ../shared/spapi-models/ordersV0.json; searchOrders' fulfilledBy
 # MERCHANT / AMAZON)
 CHANNEL_PASSES = ("MFN", "AFN")
+# which time a listing window bounds (staging.extract_checkpoints.listed_by, migration 0028):
+# getOrders' LastUpdatedAfter/Before (the ordinary listing) or CreatedAfter/Before (the details
+# listing of report-first orders: an order is created in one window only)
+LISTED_BY = ("last_update", "created")
 
 
 @dataclass
@@ -120,7 +124,9 @@ class OrderSource(Protocol):
         token: str | None = None,
         *,
         channel: str | None = None,
+        by: str = LISTED_BY[0],
     ) -> Iterator[OrderPage]:
         """The window's pages, from the page `token` names (a checkpoint) if given; `channel`
-        (one of CHANNEL_PASSES): only the orders of that fulfillment channel."""
+        (one of CHANNEL_PASSES): only the orders of that fulfillment channel; `by` (one of
+        LISTED_BY): the orders last updated, or created, in the window."""
         ...

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract import models, records
-from buyer_messaging.extract.order_pages import OrderPage, iso_utc, page_entries
+from buyer_messaging.extract.order_pages import LISTED_BY, OrderPage, iso_utc, page_entries
 from buyer_messaging.extract.parse import (
     RecordError,
     checked,
@@ -285,11 +285,14 @@ class Orders2026Source:
         token: str | None = None,
         *,
         channel: str | None = None,
+        by: str = LISTED_BY[0],
     ) -> Iterator[OrderPage]:
-        first: dict[str, Any] = {
-            "lastUpdatedAfter": iso_utc(window[0]),
-            "lastUpdatedBefore": iso_utc(window[1]),
-        }
+        # ../shared/spapi-models/orders_2026-01-01.json: exactly one of createdAfter and
+        # lastUpdatedAfter, the before of the same pair
+        after, before = ("createdAfter", "createdBefore") if by == "created" else (
+            "lastUpdatedAfter", "lastUpdatedBefore"
+        )  # fmt: skip
+        first: dict[str, Any] = {after: iso_utc(window[0]), before: iso_utc(window[1])}
         if channel is not None:  # searchOrders' fulfilledBy: MERCHANT or AMAZON
             first["fulfilledBy"] = [by for by, v0 in CHANNEL_V0.items() if v0 == channel]
         if self.marketplace_id:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from buyer_messaging.extract import report_first
@@ -20,6 +20,7 @@ from buyer_messaging.extract import store as staging
 from buyer_messaging.extract.items import ItemsPlan, fetch_items, request_early
 from buyer_messaging.extract.order_pages import (
     CHANNEL_PASSES,
+    LISTED_BY,
     STREAM,
     ExtractStats,
     OrderPage,
@@ -55,6 +56,13 @@ ORDERS_APIS = ("v0", "2026-01-01")
 V0_DATA_ELEMENTS = ("buyerInfo", "shippingAddress")
 # the field a rejection names: "order <key>: field <field>: <problem>" (parse.RecordError)
 _FIELD = re.compile(r"order [^:]*: field (.*?): ")
+
+
+# getOrders' bounds per LISTED_BY (../shared/spapi-models/ordersV0.json: one pair, not both)
+_V0_BOUNDS = {
+    "last_update": ("LastUpdatedAfter", "LastUpdatedBefore"),
+    "created": ("CreatedAfter", "CreatedBefore"),
+}
 
 
 def _field_of(reason: str) -> str:
@@ -103,11 +111,10 @@ class V0OrderSource:
         token: str | None = None,
         *,
         channel: str | None = None,
+        by: str = LISTED_BY[0],
     ) -> Iterator[OrderPage]:
-        params: dict[str, Any] = {
-            "LastUpdatedAfter": iso_utc(window[0]),
-            "LastUpdatedBefore": iso_utc(window[1]),
-        }
+        after, before = _V0_BOUNDS[by]
+        params: dict[str, Any] = {after: iso_utc(window[0]), before: iso_utc(window[1])}
         if channel is not None:
             params["FulfillmentChannels"] = [channel]
         if self.page_size:
@@ -255,11 +262,11 @@ def load_orders(
 
     `orders` (the account's `orders_source`): when the window holds more orders than the
     listing gets through in its budget, the window's orders and items come from the all-orders
-    report (`extract.report_first`), the window is recorded as extracted and left to the
-    listing with an unstarted checkpoint: `list_order_details` lists it beside the rest of the
-    run, merchant-fulfilled orders first. No listing here: that task starts as soon as this one
-    ends and has Amazon's getOrders rate to itself, so a minute listed here would only hold
-    back validate ... send by a minute and add nothing to the day's listing."""
+    report (`extract.report_first`), the window is recorded as extracted and its orders' details
+    left to `list_order_details`, beside the rest of the run, by their creation time. No listing
+    here: that task starts as soon as this one ends and has Amazon's getOrders rate to itself,
+    so a minute listed here would only hold back validate ... send by a minute and add nothing
+    to the day's listing."""
     stats = ExtractStats(*window)
     if window[1] <= window[0]:
         log.info("orders window is empty (%s .. %s): nothing to extract", *window)
@@ -285,21 +292,20 @@ def load_orders(
                 _record_run(
                     cur, caller, source, account_id, window, records=stats.report_window_orders
                 )
-                if staging.load_checkpoint(cur, account_id, STREAM, window[0]) is None:
-                    staging.save_checkpoint(
-                        cur, account_id, STREAM, window, None, pages=0, orders=0,
-                        channel=CHANNEL_PASSES[0], pass_started=False,
-                    )  # fmt: skip
+                # a killed run resumes the report from these until the window is recorded
+                staging.clear_report_checkpoints(cur, account_id, STREAM, window)
             stats.details_left = report_first.details_left(conn, account_id)
             return stats
-        # windows an earlier report-first run left unlisted come first (on the listing-only
-        # path, all of them: their orders' details are still missing)
+        # windows an earlier run left unlisted come first (on the listing-only path, all of
+        # them), then the orders an earlier report-first run staged without their details:
+        # list_order_details runs only after a report-first extract_orders
         for earlier in report_first.backlog(conn, account_id, before=window[0]):
             log.info("orders %s: the listing of %s .. %s first (its backlog)", source.api, *earlier)
             _list_window(
                 conn, source, caller, stats, account_id=account_id, window=earlier, items=items,
                 early_items=False,
             )  # fmt: skip
+        _list_created(conn, source, caller, stats, account_id=account_id, items=items)
     stats.window_end = _list_window(
         conn, source, caller, stats, account_id=account_id, window=window, items=items
     )
@@ -316,29 +322,16 @@ def list_order_details(
     clock: Callable[[], float],
     items: ItemsPlan | None = None,
 ) -> ExtractStats:
-    """The listing of every window report-first runs left unlisted (their checkpoints), oldest
-    first, each merchant-fulfilled orders first, until `until` on `clock`: it brings the buyer,
-    the delivery window, LatestShipDate and IsPrime the all-orders report lacks. Where it stops,
-    the page's checkpoint is where the next run's listing resumes. Items only for orders the
-    listing saw change since the report (`items`)."""
-    windows = report_first.backlog(conn, account_id, before=datetime.max.replace(tzinfo=UTC))
-    stats = (
-        ExtractStats(windows[0][0], windows[-1][1])
-        if windows
-        else ExtractStats(datetime.now(UTC), datetime.now(UTC))
-    )
+    """The listing of the orders report-first runs staged without their details (buyer,
+    delivery window, LatestShipDate, IsPrime), by creation time (`_list_created`) until `until`
+    on `clock`. Where it stops, the page's checkpoint is where the next run's listing resumes.
+    `items` is unused: the next extract_orders brings the items of an order changed since."""
+    now = datetime.now(UTC)
+    stats = ExtractStats(now, now)
     stats.path = "report"
-    for window in windows:
-        if clock() >= until:
-            stats.stopped = True
-            break
-        log.info("orders %s: listing the details of %s .. %s", source.api, *window)
-        _list_window(
-            conn, source, caller, stats, account_id=account_id, window=window, items=items,
-            deadline=(until, clock), early_items=False, by_channel=True,
-        )  # fmt: skip
-        if stats.stopped:
-            break
+    _list_created(
+        conn, source, caller, stats, account_id=account_id, items=items, deadline=(until, clock)
+    )
     stats.details_left = report_first.details_left(conn, account_id)
     if stats.stopped:
         log.warning(
@@ -348,6 +341,87 @@ def list_order_details(
             source.api, stats.details_left,
         )  # fmt: skip
     return stats
+
+
+def _list_created(
+    conn: PgConnection,
+    source: OrderSource,
+    caller: SpApiCaller,
+    stats: ExtractStats,
+    *,
+    account_id: str,
+    items: ItemsPlan | None,
+    deadline: tuple[float, Callable[[], float]] | None = None,
+) -> None:
+    """Every UTC day of purchase holding an order with `details_from = 'report'`, oldest first,
+    listed by CreatedAfter/Before (an order changes on several days but is created on one, so
+    each is listed once): every day's merchant-fulfilled orders first, then every day's
+    Amazon-fulfilled ones, each day resumed from its checkpoint.
+    A day's checkpoint stays once it is listed (`_created_windows` says when it comes again)."""
+    windows = _created_windows(conn, account_id)
+    if windows:
+        stats.window_start, stats.window_end = windows[0][0], windows[-1][1]
+    for channel in CHANNEL_PASSES:  # every day's MFN orders before any day's AFN ones
+        for window in windows:
+            if deadline is not None and deadline[1]() >= deadline[0]:
+                stats.stopped = True
+                return
+            log.info(
+                "orders %s: listing the details of %s orders created %s .. %s",
+                source.api, channel, *window,
+            )  # fmt: skip
+            _list_window(
+                conn, source, caller, stats, account_id=account_id, window=window, items=items,
+                deadline=deadline, early_items=False, by_channel=True, by="created",
+                last_pass=channel,
+            )  # fmt: skip
+            if stats.stopped:
+                return
+
+
+def _created_windows(conn: PgConnection, account_id: str) -> list[tuple[datetime, datetime]]:
+    """The creation windows to list, oldest first: one per UTC day of purchase of a report-only
+    order, from the day's start (or the end an earlier listing of the day reached) to its
+    latest such purchase (inclusive, as CreatedBefore is; the report saw it, so it is older than
+    the two minutes Amazon asks). A day whose listing is under way resumes its checkpoint's
+    window; one listed already comes again only for orders purchased after the end it reached
+    (from there), or else for report rows staged since (the whole day)."""
+    windows = []
+    with transaction(conn) as cur:
+        days = staging.report_only_days(cur, account_id)
+        staging.clear_created_checkpoints(cur, account_id, STREAM, [d for d, _, _ in days])
+        marks = {
+            start.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0): mark
+            for start, mark in staging.created_checkpoints(cur, account_id, STREAM)
+        }
+        for day, staged, purchased in days:
+            end = _whole_second(purchased)
+            mark = marks.get(day)
+            if mark is None:
+                windows.append((day, end))
+                continue
+            if (
+                mark["next_token"]
+                or not mark["pass_started"]
+                or mark["channel"] != CHANNEL_PASSES[-1]
+            ):
+                windows.append((mark["window_start"], mark["window_end"]))  # under way
+                continue
+            if purchased > mark["window_end"]:  # the day's orders the report brought since
+                start = mark["window_end"] + timedelta(seconds=1)
+            elif staged > mark["updated_at"]:  # an earlier order of the day staged again
+                start = day
+            else:
+                continue  # listed, and nothing new since
+            staging.clear_checkpoint(cur, account_id, STREAM, mark["window_start"], "created")
+            windows.append((start, end))
+    return windows
+
+
+def _whole_second(moment: datetime) -> datetime:
+    """Up to the whole second: Amazon's timestamps (iso_utc) carry none of its fraction."""
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + timedelta(seconds=1)
 
 
 def _record_run(
@@ -380,13 +454,18 @@ def _list_window(
     deadline: tuple[float, Callable[[], float]] | None = None,
     early_items: bool = True,
     by_channel: bool = False,
+    by: str = LISTED_BY[0],
+    last_pass: str | None = None,
 ) -> datetime:
     """The listing of one window (resumed from its checkpoint, if any), its items, its record;
     returns the end it reached. Past `deadline` (a time on its clock) no page is requested:
     `stats.stopped`, the checkpoint kept, the window not recorded. `by_channel` (or a
-    checkpoint of such a listing): one pass per fulfillment channel, CHANNEL_PASSES' order."""
+    checkpoint of such a listing): one pass per fulfillment channel, CHANNEL_PASSES' order.
+    `by="created"`: the window bounds the creation time; its run is not recorded (the stream's
+    watermark is the last update's) and its checkpoint is kept as the day's listing done;
+    `last_pass`: no pass after that one now (the checkpoint says where the next call begins)."""
     with transaction(conn) as cur:
-        checkpoint = staging.load_checkpoint(cur, account_id, STREAM, window[0])
+        checkpoint = staging.load_checkpoint(cur, account_id, STREAM, window[0], by)
     token: str | None = None
     done_pages = done_orders = 0
     rest: tuple[datetime, datetime] | None = None
@@ -409,6 +488,10 @@ def _list_window(
     passes: tuple[str | None, ...] = (
         CHANNEL_PASSES[CHANNEL_PASSES.index(channel) :] if channel else (None,)
     )
+    if last_pass is not None:  # the passes after it are left for later (by="created" only)
+        passes = tuple(
+            p for p in passes if p in CHANNEL_PASSES[: CHANNEL_PASSES.index(last_pass) + 1]
+        )
     per_order = getattr(source, "order_items", None)
     if items is not None and per_order is not None and early_items:
         request_early(conn, items, caller, account_id=account_id, window=window)
@@ -422,7 +505,7 @@ def _list_window(
         _load_pages(
             conn, source, caller, stats, account_id=account_id, window=window, token=token,
             done=(done_pages - pages_before, done_orders - orders_before), deadline=deadline,
-            channel=pass_channel,
+            channel=pass_channel, by=by,
         )  # fmt: skip
         if stats.stopped:
             if token is None and stats.pages == pass_pages:
@@ -431,10 +514,12 @@ def _list_window(
                         cur, account_id, STREAM, window, None,
                         pages=done_pages + stats.pages - pages_before,
                         orders=done_orders + stats.orders - orders_before,
-                        channel=pass_channel, pass_started=False,
+                        channel=pass_channel, pass_started=False, listed_by=by,
                     )  # fmt: skip
             return window[1]
-    if items is not None and per_order is not None:
+    # a creation window's orders: the report gave their items; one changed since (or created
+    # after the report's window) gets its items from the next extract_orders, which sees it
+    if items is not None and per_order is not None and by == "last_update":
         got = fetch_items(
             conn, items, account_id=account_id, window=window, per_order=per_order, caller=caller
         )
@@ -442,6 +527,8 @@ def _list_window(
         stats.items_source = got.source
         stats.items_orders += got.orders
         _count_rejects(stats, got.rejected or [])
+    if by == "created":
+        return window[1]
     with transaction(conn) as cur:
         _record_run(
             cur, caller, source, account_id, window,
@@ -478,10 +565,11 @@ def _load_pages(
     done: tuple[int, int],
     deadline: tuple[float, Callable[[], float]] | None = None,
     channel: str | None = None,
+    by: str = LISTED_BY[0],
 ) -> None:
     """`done`: what the window's checkpoint counts, less what `stats` counted before it."""
     shipments = 0
-    pages = source.pages(window, token, channel=channel)
+    pages = source.pages(window, token, channel=channel, by=by)
     last = False  # the page committed last had no NextToken: the pass is done, not stopped
     while not last:
         if deadline is not None and deadline[1]() >= deadline[0]:
@@ -500,14 +588,14 @@ def _load_pages(
                 " its start", source.api, err,
             )  # fmt: skip
             token, done = None, (-stats.pages, -stats.orders)
-            pages = source.pages(window, None, channel=channel)
+            pages = source.pages(window, None, channel=channel, by=by)
             continue
         with transaction(conn) as cur:
             write_page(cur, account_id, page, provides_shipments=source.provides_shipments)
             staging.save_checkpoint(
                 cur, account_id, STREAM, window, page.next_token,
                 pages=done[0] + stats.pages + 1, orders=done[1] + stats.orders + len(page.orders),
-                channel=channel, pass_started=True,
+                channel=channel, pass_started=True, listed_by=by,
             )  # fmt: skip
         stats.pages += 1
         last = page.next_token is None

@@ -231,9 +231,9 @@ def staged_order_ids(cur: Any, account_id: str, order_ids: Sequence[str]) -> set
 _CHECKPOINT = """
 INSERT INTO staging.extract_checkpoints
     (account_id, stream, window_start, window_end, next_token, pages, orders, channel,
-     pass_started)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
-ON CONFLICT (account_id, stream, window_start) DO UPDATE SET
+     pass_started, listed_by)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (account_id, stream, listed_by, window_start) DO UPDATE SET
     window_end = EXCLUDED.window_end, next_token = EXCLUDED.next_token, pages = EXCLUDED.pages,
     orders = EXCLUDED.orders, channel = EXCLUDED.channel, pass_started = EXCLUDED.pass_started,
     updated_at = now()
@@ -251,40 +251,89 @@ def save_checkpoint(
     orders: int,
     channel: str | None = None,
     pass_started: bool | None = None,
+    listed_by: str = "last_update",
 ) -> None:
     """`channel`: the pass of a listing by fulfillment channel the token belongs to (None: one
-    pass over all); `pass_started` defaults to whether the window has a page committed."""
+    pass over all); `pass_started` defaults to whether the window has a page committed;
+    `listed_by`: the window bounds the last update or the creation (migration 0028)."""
     started = pass_started if pass_started is not None else bool(next_token or pages)
     cur.execute(
-        _CHECKPOINT, (account_id, stream, *window, next_token, pages, orders, channel, started)
+        _CHECKPOINT,
+        (account_id, stream, *window, next_token, pages, orders, channel, started, listed_by),
     )
 
 
 def load_checkpoint(
-    cur: Any, account_id: str, stream: str, window_start: datetime
+    cur: Any, account_id: str, stream: str, window_start: datetime, listed_by: str = "last_update"
 ) -> dict[str, Any] | None:
     """The unfinished run of the window starting at `window_start`, if one stopped mid-way."""
     cur.execute(
-        "SELECT window_end, next_token, pages, orders, channel, pass_started"
+        "SELECT window_end, next_token, pages, orders, channel, pass_started, updated_at"
         " FROM staging.extract_checkpoints"
-        " WHERE account_id = %s AND stream = %s AND window_start = %s",
-        (account_id, stream, window_start),
+        " WHERE account_id = %s AND stream = %s AND listed_by = %s AND window_start = %s",
+        (account_id, stream, listed_by, window_start),
     )
     row = cur.fetchone()
     if row is None:
         return None
     return {
         "window_end": row[0], "next_token": row[1], "pages": row[2], "orders": row[3],
-        "channel": row[4], "pass_started": row[5],
+        "channel": row[4], "pass_started": row[5], "updated_at": row[6],
     }  # fmt: skip
 
 
-def clear_checkpoint(cur: Any, account_id: str, stream: str, window_start: datetime) -> None:
+def clear_checkpoint(
+    cur: Any, account_id: str, stream: str, window_start: datetime, listed_by: str = "last_update"
+) -> None:
     cur.execute(
         "DELETE FROM staging.extract_checkpoints"
-        " WHERE account_id = %s AND stream = %s AND window_start = %s",
-        (account_id, stream, window_start),
+        " WHERE account_id = %s AND stream = %s AND listed_by = %s AND window_start = %s",
+        (account_id, stream, listed_by, window_start),
     )
+
+
+# The UTC days of purchase of the orders whose details the listing has still to bring, oldest
+# first, with when the report last staged one of them and the day's latest purchase
+_REPORT_ONLY_DAYS = """
+SELECT date_trunc('day', purchase_date, 'UTC'), max(extracted_at), max(purchase_date)
+FROM staging.orders WHERE account_id = %s AND details_from = 'report'
+GROUP BY 1 ORDER BY 1
+"""
+
+
+def report_only_days(cur: Any, account_id: str) -> list[tuple[datetime, datetime, datetime]]:
+    cur.execute(_REPORT_ONLY_DAYS, (account_id,))
+    return [(r[0], r[1], r[2]) for r in cur.fetchall()]
+
+
+def clear_created_checkpoints(
+    cur: Any, account_id: str, stream: str, keep: Sequence[datetime]
+) -> None:
+    """The creation windows of days no order of which lacks its details any more (`keep`: the
+    UTC days some order of which does)."""
+    cur.execute(
+        "DELETE FROM staging.extract_checkpoints WHERE account_id = %s AND stream = %s"
+        " AND listed_by = 'created' AND NOT date_trunc('day', window_start, 'UTC') = ANY(%s)",
+        (account_id, stream, list(keep)),
+    )
+
+
+def created_checkpoints(
+    cur: Any, account_id: str, stream: str
+) -> list[tuple[datetime, dict[str, Any]]]:
+    """The account's creation windows, under way or listed, by their start."""
+    cur.execute(
+        "SELECT window_start FROM staging.extract_checkpoints WHERE account_id = %s"
+        " AND stream = %s AND listed_by = 'created' ORDER BY window_start",
+        (account_id, stream),
+    )
+    starts = [r[0] for r in cur.fetchall()]
+    marks = []
+    for start in starts:
+        mark = load_checkpoint(cur, account_id, stream, start, "created")
+        assert mark is not None
+        marks.append((start, {"window_start": start, **mark}))
+    return marks
 
 
 def reject_records(
@@ -401,7 +450,8 @@ def unfinished_listings(
     before `before`, oldest first: the listing's backlog."""
     cur.execute(
         "SELECT window_start, window_end FROM staging.extract_checkpoints"
-        " WHERE account_id = %s AND stream = %s AND window_start < %s ORDER BY window_start",
+        " WHERE account_id = %s AND stream = %s AND listed_by = 'last_update'"
+        " AND window_start < %s ORDER BY window_start",
         (account_id, stream, before),
     )
     return [(r[0], r[1]) for r in cur.fetchall()]

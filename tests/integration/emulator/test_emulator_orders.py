@@ -127,3 +127,28 @@ def test_errors_use_amazons_body(make_server):
         client.get_orders(CreatedAfter="2026-11-19T00:00:00Z", CreatedBefore=NOW.isoformat())
     with pytest.raises(SellingApiBadRequestException):
         client.get_orders(NextToken="not-a-token")
+
+
+def test_a_created_window_by_channel_and_the_pairs_not_mixed(make_server, admin):
+    """The details listing's query (extract/source.py): CreatedAfter/CreatedBefore with
+    FulfillmentChannels selects the channel's orders purchased in the window, whenever they were
+    last updated; ordersV0.json: CreatedAfter excludes LastUpdatedAfter/Before and
+    LastUpdatedAfter excludes CreatedBefore."""
+    srv = make_server(time_scale=1000)
+    client = Orders(**client_kwargs(srv.url))
+    window = {"CreatedAfter": "2026-11-10T00:00:00Z", "CreatedBefore": "2026-11-10T23:59:59Z"}
+    got = all_pages(client, **window, FulfillmentChannels=["MFN"], MaxResultsPerPage=9)
+    expected = [
+        o for o in truth(admin(srv), date(2026, 11, 10), date(2026, 11, 10))
+        if o["FulfillmentChannel"] == "MFN"
+    ]  # fmt: skip
+    assert len(got) > 5 and got == expected
+    assert any(o["LastUpdateDate"] > window["CreatedBefore"] for o in got)
+    for mixed in (
+        {"CreatedAfter": window["CreatedAfter"], "LastUpdatedBefore": window["CreatedBefore"]},
+        {"CreatedAfter": window["CreatedAfter"], "LastUpdatedAfter": window["CreatedAfter"]},
+        {"LastUpdatedAfter": window["CreatedAfter"], "CreatedBefore": window["CreatedBefore"]},
+    ):
+        with pytest.raises(SellingApiBadRequestException) as bad:
+            client.get_orders(**mixed)
+        assert bad.value.amzn_code == "InvalidInput"

@@ -91,6 +91,18 @@ def _details(wh, account: str) -> dict[str, int]:
     return {r["details_from"]: r["n"] for r in got}
 
 
+def _created(wh, account: str) -> list[dict[str, Any]]:
+    """The details listing's creation windows, oldest first; `done`: both passes listed."""
+    return rows(
+        wh,
+        "SELECT window_start, window_end, next_token, channel, pass_started,"
+        " channel = 'AFN' AND pass_started AND next_token IS NULL AS done"
+        " FROM staging.extract_checkpoints WHERE account_id = %s AND listed_by = 'created'"
+        " ORDER BY window_start",
+        account,
+    )
+
+
 ORDER_FACTS = """
 SELECT amazon_order_id, marketplace_id, order_status, fulfillment_channel, purchase_date,
        last_update_date, items_as_of = last_update_date AS items_current
@@ -123,15 +135,12 @@ def test_the_report_brings_the_windows_orders_and_items_and_the_listing_their_de
     # the window is recorded (the watermark moves on); its listing is list_order_details'
     run = rows(wh, "SELECT records FROM staging.extract_runs WHERE account_id = 'acct_report'")
     assert run == [{"records": stats.report_orders}]
-    checkpoint = rows(
-        wh,
-        "SELECT window_start, next_token, pages, channel, pass_started"
-        " FROM staging.extract_checkpoints WHERE account_id = 'acct_report'",
+    assert not rows(
+        wh, "SELECT 1 FROM staging.extract_checkpoints WHERE account_id = 'acct_report'"
     )
-    assert checkpoint == [{
-        "window_start": ORDERS_WINDOW[0], "next_token": None, "pages": 0, "channel": "MFN",
-        "pass_started": False,
-    }]  # fmt: skip
+    assert not rows(
+        wh, "SELECT 1 FROM staging.extract_report_checkpoints WHERE account_id = 'acct_report'"
+    )
 
     # a deadline already passed: not a page
     stopped, c = _list(wh, server.url, "acct_report", until=0.0)
@@ -141,21 +150,24 @@ def test_the_report_brings_the_windows_orders_and_items_and_the_listing_their_de
     stats, c = _list(wh, server.url, "acct_report")
     assert c.calls["getOrders"] > 0 and c.calls["getOrderItems"] == 0
     assert not stats.stopped and stats.details_left == 0
-    assert _details(wh, "acct_report") == {"orders_api": rows(
-        wh, "SELECT count(*) AS n FROM staging.orders WHERE account_id = 'acct_report'"
-    )[0]["n"]}  # fmt: skip
+    staged = rows(wh, "SELECT count(*) AS n FROM staging.orders WHERE account_id = 'acct_report'")
+    assert _details(wh, "acct_report") == {"orders_api": staged[0]["n"]}
+    # by creation time each order is listed once: every order it saw is staged, none twice
+    assert stats.orders == staged[0]["n"] and stats.rejected == 0
+    windows = _created(wh, "acct_report")
+    assert len(windows) > 1 and all(w["done"] for w in windows)  # a day each, listed
+    # one page per channel pass of a day beyond full ones: the orders the pages held
+    assert c.calls["getOrders"] <= stats.orders // 10 + 2 * len(windows)
+    # listed and nothing new: the next run lists nothing
+    again, c = _list(wh, server.url, "acct_report")
+    assert c.calls["getOrders"] == 0 and again.orders == 0 and again.details_left == 0
     compared = (
         f"SELECT amazon_order_id, order_status, {', '.join(LISTING_ONLY)}, raw"
-        " FROM staging.orders WHERE account_id = %s AND last_update_date < %s ORDER BY 1"
-    )
-    assert rows(wh, compared, "acct_report", ORDERS_WINDOW[1]) == rows(
-        wh, compared, "acct_listed", ORDERS_WINDOW[1]
-    )
-    assert not rows(
-        wh, "SELECT 1 FROM staging.extract_checkpoints WHERE account_id = 'acct_report'"
-    )
-    assert not rows(
-        wh, "SELECT 1 FROM staging.extract_report_checkpoints WHERE account_id = 'acct_report'"
+        " FROM staging.orders WHERE account_id = %s AND last_update_date >= %s"
+        " AND last_update_date < %s ORDER BY 1"
+    )  # the listing by creation time stages too the orders of those days updated since, or before
+    assert rows(wh, compared, "acct_report", *ORDERS_WINDOW) == rows(
+        wh, compared, "acct_listed", *ORDERS_WINDOW
     )
 
 
@@ -307,30 +319,89 @@ def test_the_details_listing_brings_merchant_fulfilled_orders_first_and_resumes(
     def clock() -> float:  # the deadline falls once no merchant-fulfilled order waits
         return 0.0 if rows(wh, mfn_waiting, account)[0]["n"] else 1.0
 
-    stats, c = _list(wh, server.url, account, clock=clock, api=api)
-    assert stats.stopped and c.calls["getOrders" if api == "v0" else "searchOrders"] > 0
+    first, c = _list(wh, server.url, account, clock=clock, api=api)
+    assert first.stopped and c.calls["getOrders" if api == "v0" else "searchOrders"] > 0
     got = rows(
         wh,
         "SELECT fulfillment_channel AS ch, details_from AS src, count(*) AS n,"
         " count(details_listed_at) AS stamped FROM staging.orders"
-        " WHERE account_id = %s GROUP BY 1, 2 ORDER BY 1, 2",
-        account,
-    )
+        " WHERE account_id = %s AND last_update_date < %s GROUP BY 1, 2 ORDER BY 1, 2",
+        account, ORDERS_WINDOW[1],
+    )  # fmt: skip
     mfn = next(r["n"] for r in channels if r["ch"] == "MFN")
     afn = next(r["n"] for r in channels if r["ch"] == "AFN")
-    assert got == [
-        {"ch": "AFN", "src": "report", "n": afn, "stamped": 0},
-        {"ch": "MFN", "src": "orders_api", "n": mfn, "stamped": mfn},
+    # every day's MFN orders first (the days' orders updated since the report are the
+    # listing's too, staged with their details, never with the report's)
+    assert [r for r in got if r["src"] == "report"] == [
+        {"ch": "AFN", "src": "report", "n": afn, "stamped": 0}
     ]
-    checkpoint = rows(
-        wh,
-        "SELECT next_token, channel, pass_started FROM staging.extract_checkpoints"
-        " WHERE account_id = %s",
-        account,
-    )
-    assert checkpoint == [{"next_token": None, "channel": "AFN", "pass_started": False}]
+    assert next(r["stamped"] for r in got if r["ch"] == "MFN") == mfn
+    days = _created(wh, account)
+    assert len(days) > 1 and all(d["next_token"] is None for d in days)
+    # the MFN pass of every day is in: the next run begins the AFN passes
+    assert {(d["channel"], d["pass_started"]) for d in days} == {("MFN", True)}
 
-    stats, c = _list(wh, server.url, account, api=api)  # the next run's: the AFN pass only
-    assert not stats.stopped and stats.orders == afn
-    assert _details(wh, account) == {"orders_api": mfn + afn}
-    assert not rows(wh, "SELECT 1 FROM staging.extract_checkpoints WHERE account_id = %s", account)
+    second, c = _list(wh, server.url, account, api=api)  # the next run's: the AFN pass only
+    assert not second.stopped and second.details_left == 0
+    staged = rows(wh, "SELECT count(*) AS n FROM staging.orders WHERE account_id = %s", account)
+    assert _details(wh, account) == {"orders_api": staged[0]["n"]}
+    assert first.orders + second.orders == staged[0]["n"]  # each order listed once
+    assert all(d["done"] for d in _created(wh, account))
+
+
+def test_the_details_listing_resumes_mid_page_and_lists_each_order_once(wh, server):
+    """Stopped after a few pages (a NextToken kept), then after a few more, the next runs
+    resume each day's pass from its checkpoint: every report order gets its details and no
+    order is listed twice (the orders the runs saw add up to those staged)."""
+    account = "acct_resume"
+    report, _ = _run(wh, server.url, account, orders=_plan(server.url))
+    seen, kept = 0, []
+    for n in (2, 5, 100_000):  # getOrders pages a run gets before its deadline
+        c = caller()
+        source = order_source(
+            "v0", client("v0", server.url), c, account_id=account, page_size=2, with_items=False
+        )
+        stats = list_order_details(
+            wh, source, c, account_id=account, until=1.0,
+            clock=lambda: 0.0 if c.calls["getOrders"] < n else 1.0,  # noqa: B023
+        )  # fmt: skip
+        seen += stats.orders
+        if n < 100_000:
+            assert stats.stopped and stats.pages == n
+            kept += [d for d in _created(wh, account) if d["next_token"]]
+    assert kept  # a run stopped inside a day's pass: the next resumed at its NextToken
+    assert not stats.stopped and stats.details_left == 0
+    staged = rows(wh, "SELECT count(*) AS n FROM staging.orders WHERE account_id = %s", account)
+    assert staged[0]["n"] >= report.report_orders
+    assert _details(wh, account) == {"orders_api": staged[0]["n"]}
+    assert seen == staged[0]["n"]
+
+
+def test_a_listed_day_is_listed_again_only_from_where_it_ended(wh, server):
+    """A day listed up to its latest report order; the next report brings later orders of that
+    day: the day is listed again from just past the end it reached (CreatedAfter)."""
+    from extract_helpers import NOW
+
+    account = "acct_later"
+    first_end = ORDERS_WINDOW[1] + timedelta(hours=3)
+    _run(wh, server.url, account, orders=_plan(server.url), window=(ORDERS_WINDOW[0], first_end))
+    _list(wh, server.url, account)
+    before = {d["window_start"]: d for d in _created(wh, account)}
+    last_day = max(before)
+    assert before[last_day]["window_end"] <= first_end and before[last_day]["done"]
+    _run(
+        wh, server.url, account, orders=_plan(server.url),
+        window=(first_end, NOW - timedelta(hours=1)),
+    )  # fmt: skip
+    waiting = rows(
+        wh,
+        "SELECT count(*) AS n FROM staging.orders WHERE account_id = %s"
+        " AND details_from = 'report' AND purchase_date >= %s",
+        account, last_day,
+    )[0]  # fmt: skip
+    assert waiting["n"] > 0  # the day's orders after the first report's end
+    stats, c = _list(wh, server.url, account)
+    assert stats.details_left == 0
+    resumed = next(d for d in _created(wh, account) if d["window_start"] >= last_day)
+    assert resumed["window_start"] == before[last_day]["window_end"] + timedelta(seconds=1)
+    assert resumed["done"]
