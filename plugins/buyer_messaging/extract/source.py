@@ -148,7 +148,7 @@ class V0OrderSource:
         if self.restricted:
             try:
                 return self.caller.call(
-                    "getOrders", self.client.get_orders, client=self.client,
+                    "getOrders", self._get_orders_restricted, client=self.client,
                     RestrictedResources=list(V0_DATA_ELEMENTS), **kwargs,
                 )  # fmt: skip
             except SpApiCallError as err:
@@ -161,6 +161,17 @@ class V0OrderSource:
                     err,
                 )
         return self.caller.call("getOrders", self.client.get_orders, client=self.client, **kwargs)
+
+    def _get_orders_restricted(self, **kwargs: Any) -> Any:
+        """One getOrders attempt with an RDT. python-amazon-sp-api sets the token on the client
+        and clears it only after a call that returns: when the call raises (a 429, a dropped
+        connection) the client keeps it and sends it in place of the access token on every
+        later call, so the retry's own createRestrictedDataToken and getOrderItems were refused
+        with 403 and the run went on without buyer data."""
+        try:
+            return self.client.get_orders(**kwargs)
+        finally:
+            self.client.restricted_data_token = None
 
 
 def order_items_v0(caller: SpApiCaller, client: Client, order_id: str) -> list[dict[str, Any]]:

@@ -93,3 +93,22 @@ def test_without_the_restricted_role_v0_extracts_without_buyer_data(wh, emulator
     assert stats.orders > 50 and stats.rejected == 0
     assert "no restricted data for this application" in caplog.text
     assert rows(wh, "SELECT count(buyer_hash) AS n FROM staging.orders")[0]["n"] == 0
+
+
+def test_a_failed_getorders_attempt_leaves_no_stale_token_behind(wh, emulator_factory, caplog):
+    """A getOrders attempt that fails after its RDT was made (a 503 here, a 429 in the field)
+    is retried with a fresh RDT and the buyer data still comes: python-amazon-sp-api leaves
+    the token of a failed call on the client, which then sends it in place of the access token,
+    so the retry's createRestrictedDataToken was refused with 403 and the run went on without
+    buyer data (and without suppression by buyer)."""
+    server = emulator_factory(
+        seed=12, orders_per_day=40, time_scale=TIME_SCALE, now=NOW,
+        faults={"error_rate_503": 0.4, "operations": ["getOrders"]},
+    )  # fmt: skip
+    c = caller()
+    source = order_source("v0", client("v0", server.url), c, account_id="flaky")
+    stats = load_orders(wh, source, c, account_id="flaky", window=ORDERS_WINDOW)
+    assert sum(c.retries.values()) > 0, "no getOrders attempt failed: the test proves nothing"
+    assert stats.orders > 50 and "no restricted data" not in caplog.text
+    got = rows(wh, "SELECT count(*) AS n, count(buyer_hash) AS hashed FROM staging.orders")[0]
+    assert got["hashed"] == got["n"], got
