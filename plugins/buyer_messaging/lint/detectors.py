@@ -79,6 +79,23 @@ def _check_pattern_map(value: Any) -> Any:
     return value
 
 
+class _Patterns:
+    """One language's compiled patterns, in order, with the set of their prefilter ids: most
+    messages share none of them, which one C-level set operation tells."""
+
+    __slots__ = ("items", "ids", "unfiltered")
+
+    def __init__(self, items: list[tuple[int | None, re.Pattern[str]]]) -> None:
+        self.items = items
+        self.ids = frozenset(pid for pid, _ in items if pid is not None)
+        self.unfiltered = [pattern for pid, pattern in items if pid is None]
+
+    def that_may_match(self, may: frozenset[int]) -> list[re.Pattern[str]]:
+        if may.isdisjoint(self.ids):
+            return self.unfiltered
+        return [pattern for pid, pattern in self.items if pid is None or pid in may]
+
+
 class CompiledMap:
     """A pattern map compiled per pattern; each (but case-sensitive ones, which read the text
     as written) is registered with the prefilter, which tells which may match a message."""
@@ -90,7 +107,7 @@ class CompiledMap:
     ) -> None:
         self.case_sensitive = case_sensitive
 
-        def build(items: list[str]) -> list[tuple[int | None, re.Pattern[str]]]:
+        def build(items: list[str]) -> _Patterns:
             out: list[tuple[int | None, re.Pattern[str]]] = []
             for item in items:
                 p = fold_pattern(item) if fold else item
@@ -99,7 +116,7 @@ class CompiledMap:
                 else:
                     flags = case_flags(p)
                     out.append((INDEX.register(p, flags), re.compile(p, flags)))
-            return out
+            return _Patterns(out)
 
         self.by_lang = {lang: build(items) for lang, items in patterns.items() if lang != "any"}
         self.any = build(patterns.get("any", []))
@@ -107,15 +124,12 @@ class CompiledMap:
     def patterns(self, msg: Message) -> list[re.Pattern[str]]:
         """The patterns for the message's languages that may match it."""
         may = msg.may_match
-        out = []
+        out: list[re.Pattern[str]] = []
         for lang in msg.match_langs:
-            for pid, pattern in self.by_lang.get(lang, ()):
-                if pid is None or pid in may:
-                    out.append(pattern)
-        for pid, pattern in self.any:
-            if pid is None or pid in may:
-                out.append(pattern)
-        return out
+            found = self.by_lang.get(lang)
+            if found is not None:
+                out += found.that_may_match(may)
+        return out + self.any.that_may_match(may)
 
     def search(self, msg: Message, text: str, start: int = 0, end: int | None = None) -> bool:
         end = len(text) if end is None else end

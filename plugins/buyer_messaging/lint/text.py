@@ -337,7 +337,14 @@ class Message:
             if pref in LANGS and pref not in langs:
                 langs.append(pref)
         # a sentence in another language (an English offer in a French message) brings its
-        # language's lists too: the message as a whole is still the locale's
+        # language's lists too: the message as a whole is still the locale's. A sentence's
+        # stop words are some of the message's (counted the same way, over the whole text), so
+        # only a language with 2 in the message (detect's min_hits) can lead one: without such a
+        # language no sentence is scored.
+        if not any(
+            n >= 2 and lang in LANGS and lang not in langs for lang, n in scores(self.norm).items()
+        ):
+            return tuple(langs)
         for start, end in self.sentences:
             lang = detect(scores(self.norm[start:end]), min_hits=2)
             if lang and lang in LANGS and lang not in langs:

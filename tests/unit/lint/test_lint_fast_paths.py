@@ -43,6 +43,9 @@ class _Everything:
     def __contains__(self, _item: object) -> bool:
         return True
 
+    def isdisjoint(self, other: object) -> bool:
+        return not other
+
 
 def _messages() -> list[tuple[str, str, str, str]]:
     out = [("product_info", loc, f"Order {OID}", body) for _, loc, body in FIRES + FIRES_REVIEW]
