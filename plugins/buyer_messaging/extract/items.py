@@ -22,10 +22,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from buyer_messaging.extract import store as staging
+from buyer_messaging.extract.orders_report import spans
 from buyer_messaging.extract.parse import RecordError, Reject, rejection
 from buyer_messaging.warehouse.connection import transaction
 
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 STREAM = "orders"
 ITEMS_SOURCES = ("auto", "orders_api", "report")
 BUDGET_S = 3600.0  # getOrderItems time an extraction may spend before the report is cheaper
-REPORT_SPAN = timedelta(days=30)  # one all-orders report per 30 days of the window
 BATCH = 25  # orders whose fetched items are committed together
 
 
@@ -145,7 +145,7 @@ def request_early(
     Amazon builds it while getOrders pages: its processing time is then hidden behind theirs."""
     if plan.reports_client is None or not plan.marketplace_id or plan.setting == "orders_api":
         return
-    if plan.need.sql() == "false" or all(span in plan.pending for span in _spans(window)):
+    if plan.need.sql() == "false" or all(span in plan.pending for span in spans(window)):
         return
     budget = call_budget() if plan.budget is None else plan.budget
     if plan.setting == "auto":
@@ -159,7 +159,7 @@ def request_early(
     from buyer_messaging.extract import orders_report
     from buyer_messaging.extract.returns import request_report
 
-    for span in _spans(window):
+    for span in spans(window):
         plan.pending[span] = request_report(
             plan.reports_client, caller, span, plan.marketplace_id, orders_report.REPORT_TYPE
         )
@@ -195,7 +195,7 @@ def fetch_items(
         return stats
     budget = call_budget() if plan.budget is None else plan.budget
     # a report already requested is cheaper to read than any getOrderItems call
-    early = all(span in plan.pending for span in _spans(window))
+    early = all(span in plan.pending for span in spans(window))
     stats.source = "report" if early else choose_source(len(wanted), plan.setting, budget=budget)
     if stats.source == "report" and plan.reports_client is None:
         raise ValueError("order_items by report needs a Reports API client")
@@ -241,14 +241,6 @@ def _per_order(
         stats.rejected.extend(rejects)
 
 
-def _spans(window: tuple[datetime, datetime]) -> list[tuple[datetime, datetime]]:
-    spans, start = [], window[0]
-    while start < window[1]:
-        spans.append((start, min(window[1], start + REPORT_SPAN)))
-        start = spans[-1][1]
-    return spans
-
-
 def _by_report(
     conn: Any,
     plan: ItemsPlan,
@@ -269,7 +261,7 @@ def _by_report(
     if not plan.marketplace_id:
         raise ValueError("order_items by report needs the account's marketplace id")
     client, polling = plan.reports_client, plan.polling or Polling()
-    for span in _spans(window):
+    for span in spans(window):
         report_id = plan.pending.pop(span, None) or request_report(
             client, caller, span, plan.marketplace_id, orders_report.REPORT_TYPE
         )

@@ -23,15 +23,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from buyer_messaging.extract import records
 from buyer_messaging.extract.parse import ORDER_STATUSES, RecordError, Reject, rejection
+from buyer_messaging.extract.returns import report_spans
 from buyer_messaging.marketplaces import BY_ID
 
 REPORT_TYPE = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
+REPORT_SPAN = timedelta(days=30)  # one all-orders report per 30 days of a window
 # Amazon's documented header (the source named above), in its order
 COLUMNS = (
     "amazon-order-id", "merchant-order-id", "purchase-date", "last-updated-date", "order-status",
@@ -135,6 +137,11 @@ def parse_line(row: dict[str, str], account_id: str) -> dict[str, Any]:
     }
 
 
+def spans(window: tuple[datetime, datetime]) -> list[tuple[datetime, datetime]]:
+    """The window cut into the spans one all-orders report each covers, in order."""
+    return report_spans(window, REPORT_SPAN)
+
+
 def read_lines(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str] | None]]]:
     """(header, rows by name); a row whose width is not the header's comes as None."""
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
@@ -159,6 +166,11 @@ def read_lines(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
     return header, rows()
 
 
+def _short_row(line: int) -> Reject:
+    err = RecordError(f"line-{line}", "(row)", "not as many columns as the header")
+    return rejection(err, {"line": line})
+
+
 def items_by_order(
     text: str, account_id: str
 ) -> tuple[dict[str, list[dict[str, Any]]], list[Reject]]:
@@ -170,8 +182,7 @@ def items_by_order(
     bad: set[str] = set()
     for line, row in rows:
         if row is None:
-            err = RecordError(f"line-{line}", "(row)", "not as many columns as the header")
-            rejects.append(rejection(err, {"line": line}))
+            rejects.append(_short_row(line))
             continue
         try:
             item = parse_line(row, account_id)
@@ -258,8 +269,7 @@ def orders_in_document(
     bad: set[str] = set()
     for line, row in rows:
         if row is None:
-            err = RecordError(f"line-{line}", "(row)", "not as many columns as the header")
-            rejects.append(rejection(err, {"line": line}))
+            rejects.append(_short_row(line))
             continue
         key = _cell(row, "amazon-order-id")
         try:

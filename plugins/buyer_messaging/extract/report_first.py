@@ -28,7 +28,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from buyer_messaging.extract import orders_report
@@ -40,7 +40,6 @@ from buyer_messaging.warehouse.connection import transaction
 log = logging.getLogger(__name__)
 
 ORDERS_SOURCES = ("auto", "orders_api", "report")
-REPORT_SPAN = timedelta(days=30)  # one all-orders report per 30 days of the window
 BATCH = 1_000  # report orders committed (with the span's checkpoint) in one transaction
 # what the listing may take of extract_orders (orders_listing_minutes' default, Amazon time):
 # a window holding more than it gets through in that long comes from the report
@@ -103,14 +102,6 @@ def choose(
     return Choice("report" if expected > capacity else "orders_api", said, expected, capacity)
 
 
-def spans(window: tuple[datetime, datetime]) -> list[tuple[datetime, datetime]]:
-    out, start = [], window[0]
-    while start < window[1]:
-        out.append((start, min(window[1], start + REPORT_SPAN)))
-        start = out[-1][1]
-    return out
-
-
 def load_report(
     conn: Any,
     plan: OrdersPlan,
@@ -125,7 +116,7 @@ def load_report(
     if plan.reports_client is None or not plan.marketplace_id:
         raise ValueError("orders by report need a Reports API client and the marketplace id")
     started = plan.clock()
-    for span in spans(window):
+    for span in orders_report.spans(window):
         _load_span(conn, plan, caller, stats, account_id=account_id, span=span)
     stats.report_seconds += plan.clock() - started
 

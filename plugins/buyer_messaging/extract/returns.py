@@ -119,12 +119,15 @@ def returns_window(
     return start, end
 
 
-def report_spans(window: tuple[datetime, datetime]) -> list[tuple[datetime, datetime]]:
-    """The window cut into spans Amazon accepts (60 days at most each)."""
+def report_spans(
+    window: tuple[datetime, datetime], longest: timedelta = MAX_REPORT_SPAN
+) -> list[tuple[datetime, datetime]]:
+    """The window cut into spans a report accepts (`longest` at most each; 60 days for the
+    returns and feedback reports)."""
     start, end = window
     spans = []
     while start < end:
-        stop = min(end, start + MAX_REPORT_SPAN)
+        stop = min(end, start + longest)
         spans.append((start, stop))
         start = stop
     return spans

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from buyer_messaging.extract.orders_report import COLUMNS, compound_status, orders_in_document
+from buyer_messaging.extract.orders_report import (
+    COLUMNS,
+    compound_status,
+    orders_in_document,
+    spans,
+)
 from buyer_messaging.extract.parse import RecordError
-from buyer_messaging.extract.report_first import listing_capacity, spans
+from buyer_messaging.extract.report_first import listing_capacity
 
 US = "ATVPDKIKX0DER"
 
