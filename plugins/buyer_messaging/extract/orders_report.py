@@ -166,6 +166,21 @@ def read_lines(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
     return header, rows()
 
 
+def _line_rejection(err: RecordError, row: dict[str, str]) -> Reject:
+    kept = {c: row.get(c) for c in KEPT if c in row}
+    return rejection(err, {"amazon-order-id": row.get("amazon-order-id"), **kept})
+
+
+def _add_line(lines: list[dict[str, Any]], item: dict[str, Any]) -> None:
+    """Append an order's item line; a second line with the same key (an order that lists a SKU
+    twice) gets `#2`, `#3`... so each keeps its own row."""
+    base = item["order_item_id"]
+    twice = sum(1 for i in lines if i["order_item_id"].split("#")[0] == base)
+    if twice:
+        item["order_item_id"] = f"{base}#{twice + 1}"
+    lines.append(item)
+
+
 def _short_row(line: int) -> Reject:
     err = RecordError(f"line-{line}", "(row)", "not as many columns as the header")
     return rejection(err, {"line": line})
@@ -187,16 +202,10 @@ def items_by_order(
         try:
             item = parse_line(row, account_id)
         except RecordError as err:
-            kept = {c: row.get(c) for c in KEPT if c in row}
-            rejects.append(rejection(err, {"amazon-order-id": row.get("amazon-order-id"), **kept}))
+            rejects.append(_line_rejection(err, row))
             bad.add(err.record_key)
             continue
-        lines = orders.setdefault(item["amazon_order_id"], [])
-        base = item["order_item_id"]
-        twice = sum(1 for i in lines if i["order_item_id"].split("#")[0] == base)
-        if twice:
-            item["order_item_id"] = f"{base}#{twice + 1}"
-        lines.append(item)
+        _add_line(orders.setdefault(item["amazon_order_id"], []), item)
     for key in bad:
         orders.pop(key, None)
     return orders, rejects
@@ -279,16 +288,10 @@ def orders_in_document(
                 if _cell(first, column) != _cell(row, column):
                     raise RecordError(key, column, "differs between the order's lines")
         except RecordError as err:
-            kept = {c: row.get(c) for c in KEPT if c in row}
-            rejects.append(rejection(err, {"amazon-order-id": row.get("amazon-order-id"), **kept}))
+            rejects.append(_line_rejection(err, row))
             bad.add(err.record_key)
             continue
-        mine = lines.setdefault(key, [])
-        base = item["order_item_id"]
-        twice = sum(1 for i in mine if i["order_item_id"].split("#")[0] == base)
-        if twice:
-            item["order_item_id"] = f"{base}#{twice + 1}"
-        mine.append(item)
+        _add_line(lines.setdefault(key, []), item)
     orders: list[ReportOrder] = []
     for key, first in firsts.items():
         if key in bad or key not in lines:
