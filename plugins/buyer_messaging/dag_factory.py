@@ -149,7 +149,7 @@ def build_dag(acc: Account) -> Any:
             get_current_context()["batch_label"] = batch["label"]  # type: ignore[typeddict-unknown-key]
             return tasks.send(account_id, batch)
 
-        @task(trigger_rule="all_done", outlets=reporting_assets())
+        @task(outlets=reporting_assets())
         def report() -> dict[str, Any]:
             return tasks.report(account_id, get_current_context())
 
@@ -166,7 +166,10 @@ def build_dag(acc: Account) -> Any:
         batches = send_batches()
         planned >> prepared >> batches
         sent = send.expand(batch=batches)
-        [sent, backlog, details] >> report()
+        # report runs whatever failed before it; as a teardown it is not what the run's state
+        # is judged by: a failed extract, validate or send fails the run in the UI instead of
+        # hiding behind a successful report (and a report that fails still fails it)
+        [sent, backlog, details] >> report().as_teardown(on_failure_fail_dagrun=True)
     return dag
 
 

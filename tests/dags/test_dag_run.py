@@ -61,7 +61,6 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd, caplo
 
     run = run_day(day)
     assert str(run.state).endswith("success")
-    # send and send_backlog are not leaves (report, all_done, is): their own states say more
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     assert states["send_backlog"].endswith("success"), states
     assert all(s.endswith("success") for s in states.values()), states
@@ -131,6 +130,28 @@ def test_a_day_sends_due_review_requests_once(airflow_db, demo_env, capfd, caplo
     assert len(httpx.get(f"{emulator.url}/_emulator/received").json()["solicitations"]) == len(
         received
     )
+
+
+@pytest.mark.parametrize("stage", ["extract_feedback", "send_backlog"])
+def test_a_stage_that_fails_fails_the_run_and_the_report_still_runs(
+    airflow_db, demo_env, monkeypatch, stage
+):
+    """A data engineer reads the run's colour in the UI: a failed stage must not hide behind the
+    report, which runs after everything else whatever failed (it is the run's teardown)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from buyer_messaging import tasks
+
+    def fail(*args, **kwargs):
+        raise AirflowFailException(f"{stage} failed on purpose")
+
+    monkeypatch.setattr(tasks, stage, fail)  # the task callables look the stage up at run time
+    run = run_day(datetime.now(UTC).date() - timedelta(days=1), dry_run=True)
+
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert states[stage].endswith("failed"), states
+    assert states["report"].endswith("success"), states
+    assert str(run.state).endswith("failed"), states
 
 
 def test_a_run_without_logical_date_covers_the_last_complete_local_day(
