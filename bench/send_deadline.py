@@ -9,9 +9,10 @@ go before it closes: 25 days later for most (window 5-30 days after delivery, ti
 
 The week starts from a steady state, not an empty queue: 25 days of arrivals served at the rate,
 earliest deadline first (send/forecast.py's `minimum_expired`), leave the queue the run of day 0
-finds. Each run k, at its scheduled start, as the DAG runs it: the backlog sender
-(`tasks.send_backlog`: `send/backlog.ready_and_rates`, then `send_backlog`) is released at that
-instant and sends what is ready until the run's deadline (`send_deadline`: the next run's start
+finds. Each run k, as the DAG runs it: the backlog sender (`tasks.send_backlog`: the day's
+negative signals, `send/backlog.ready_and_rates`, then `send_backlog`) is released
+SIGNALS_MIN simulated minutes after the run's start, once the day's ratings and returns are
+extracted, and sends what is ready until the run's deadline (`send_deadline`: the next run's start
 minus the account's default margin); the stages before the send tasks take PRE_SEND_MIN simulated
 minutes (modelled, see there), then the day's arrivals go into the outbox `ready` and the run's
 send tasks join (`send_batches`' settle, expiry and `plan_senders` beside the backlog sender's
@@ -68,6 +69,10 @@ WEEK_DAYS = 7
 # start-up for each of the 9 tasks: 150 min. It no longer idles the rate (send_backlog sends
 # meanwhile); it delays when the day's new rows can be sent, and a longer one would show.
 PRE_SEND_MIN = 150.0
+# extract_returns and extract_feedback (one report each, side by side: Amazon's processing takes
+# minutes), then the signals' SQL: the backlog sender waits for them, so that a buyer who just
+# left a bad rating gets no review request from the backlog
+SIGNALS_MIN = 15.0
 # Amazon's burst for both operations is 5 at 1/s: 5 s of slack for a sender late for its token.
 # Scaled like the rate and the arrivals it is 5/400 of a token, below the one a bucket needs;
 # kept at 5 s of wall time it would be 54 tokens, a quarter of a day's sends free after each
@@ -348,6 +353,7 @@ def _week(quick: bool) -> list[Figure]:
         busy_until = origin
         forecasts: list[int] = []
         pre_send = timedelta(seconds=PRE_SEND_MIN * 60 / time_scale)
+        signals = timedelta(seconds=SIGNALS_MIN * 60 / time_scale)
         margin = timedelta(seconds=margin_min * 60 / time_scale)
         for k in range(WEEK_DAYS):
             scheduled = wall(k * DAY)
@@ -357,8 +363,9 @@ def _week(quick: bool) -> list[Figure]:
             deadline, _ = send_deadline(
                 (wall((k - 1) * DAY), scheduled), "UTC", now=start, margin=margin
             )
-            # the backlog sender's task starts with the run, beside extract ... render
-            threads = [backlog_sender.release_at(start, backlog_task(deadline))]
+            # the backlog sender's task starts once the day's signals are in, beside extract
+            # ... render
+            threads = [backlog_sender.release_at(start + signals, backlog_task(deadline))]
             # the day before's arrivals, planned and rendered by this run once its pre-send
             # stages are done (day 0's are in the backlog)
             time.sleep(max(0.0, (start + pre_send - datetime.now(UTC)).total_seconds()))
@@ -434,7 +441,8 @@ def _week(quick: bool) -> list[Figure]:
                 f" (EDF, continuous releases, no pause), excess {expired - floor};"
                 f" sent {sent} ({distinct} orders), {in_week} in the week ="
                 f" {in_week / (rate * week_end):.3f} of the week's capacity."
-                f" Modelled: send_backlog from each run's start (senders built ahead, released at"
+                f" Modelled: send_backlog {SIGNALS_MIN:g} simulated min after each run's start, once"
+                f" the day's ratings and returns are in (senders built ahead, released at"
                 f" the instant; runs' releases late by at most {max(late_s) * time_scale:.0f}"
                 f" simulated s), the day's arrivals ready and the send tasks after"
                 f" {PRE_SEND_MIN:g} simulated min of pre-send stages, margin {margin_min} min;"

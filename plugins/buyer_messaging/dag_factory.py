@@ -130,8 +130,9 @@ def build_dag(acc: Account) -> Any:
         def render_and_lint() -> dict[str, int]:
             return tasks.render_and_lint(account_id, get_current_context())
 
-        # from the run's start, beside extract ... render: what the last run left ready (the
-        # account's pool and shared buckets; the later `send` tasks claim beside it)
+        # once the day's ratings and returns are in, beside extract_orders ... render: what the
+        # last runs left ready (the account's pool and shared buckets; the later `send` tasks
+        # claim beside it)
         @task(pool=acc.pool)
         def send_backlog() -> dict[str, dict[str, int]]:
             return tasks.send_backlog(account_id, get_current_context())
@@ -154,12 +155,14 @@ def build_dag(acc: Account) -> Any:
             return tasks.report(account_id, get_current_context())
 
         orders = extract_orders()
-        extracted = [orders, extract_returns(), extract_feedback()]
+        # the day's negative signals (ratings, returns) stop the backlog's review requests too
+        signalled = [extract_returns(), extract_feedback()]
+        extracted = [orders, *signalled]
         details = list_order_details(orders)  # type: ignore[arg-type]
         migrated = migrate_warehouse()
         backlog = send_backlog()
         migrated >> extracted
-        migrated >> backlog
+        signalled >> backlog
         planned = plan()
         extracted >> validate() >> signals() >> planned
         prepared = render_and_lint()

@@ -300,16 +300,22 @@ def validate(account_id: str, context: Context) -> dict[str, Any]:
 
 
 def signals(account_id: str, context: Context) -> dict[str, Any]:
+    conn, _ = _warehouse()
+    with closing(conn):
+        return _apply_signals(account(account_id), conn, context)
+
+
+def _apply_signals(acc: Account, conn: Any, context: Context) -> dict[str, Any]:
+    """Open cases for new negative signals, skip what is pending for them, alert the seller.
+    Idempotent (a case opens once, an alert goes with its opening): the signals stage runs it
+    after validate, and send_backlog before it sends what earlier runs left ready."""
     from buyer_messaging.config import ALL_KINDS
     from buyer_messaging.policies import load_pack, load_timing
     from buyer_messaging.signals.stage import alert_new_cases, open_signal_cases
 
-    acc = account(account_id)
     pack = load_pack(acc.policy_pack or load_timing().default_pack)
     noncritical = [k for k in ALL_KINDS if not (k in pack.kinds and pack.kinds[k].critical)]
-    conn, _ = _warehouse()
-    with closing(conn):
-        cases, skipped = open_signal_cases(conn, acc.id, tz=acc.tz, noncritical_kinds=noncritical)
+    cases, skipped = open_signal_cases(conn, acc.id, tz=acc.tz, noncritical_kinds=noncritical)
     sent = alert_new_cases(
         acc.id, cases, recipients=acc.alert_emails, notifiers=acc.case_notifiers, context=context
     )
@@ -395,8 +401,9 @@ def _send_deadline(acc: Account, context: Context, now: datetime) -> tuple[datet
 
 
 def send_backlog(account_id: str, context: Context) -> dict[str, dict[str, int]]:
-    """From the run's start, beside extract ... render: send what the previous run left `ready`
-    (send/backlog.py), time-boxed to the same deadline as the run's `send` tasks, on the
+    """Once the day's ratings and returns are extracted, beside extract_orders ... render: apply
+    their negative signals, then send what the previous runs left `ready` (send/backlog.py),
+    time-boxed to the same deadline as the run's `send` tasks, on the
     account's shared buckets; they claim from the same outbox at the same time."""
     from buyer_messaging.policies import load_pack, load_timing
     from buyer_messaging.send.backlog import ready_and_rates
@@ -420,6 +427,10 @@ def send_backlog(account_id: str, context: Context) -> dict[str, dict[str, int]]
         return channels[kind]
 
     with closing(conn):
+        # the day's ratings and returns are in (the task follows their extraction): a buyer who
+        # just left a bad rating or returned a defective item gets no review request from the
+        # backlog, which would otherwise go out before the signals stage skips it
+        _apply_signals(acc, conn, context)
         expired, pending, rates = ready_and_rates(conn, acc.id, pack)
         log.info(
             "summary: backlog %s, sending until %s (%s); %d expired before sending",

@@ -29,8 +29,9 @@ def test_dagbag_has_one_dag_per_account_and_no_import_errors(capsys):
         "signals", "plan", "render_and_lint", "send_backlog", "send_batches", "send", "report",
         "list_order_details",
     }  # fmt: skip
-    # what the last run left ready goes from the run's start, not after the day's pipeline
-    assert dag.get_task("send_backlog").upstream_task_ids == {"migrate_warehouse"}
+    # what the last runs left ready goes once the day's ratings and returns are in (their
+    # negative signals stop it), not after the day's whole pipeline
+    assert dag.get_task("send_backlog").upstream_task_ids == {"extract_returns", "extract_feedback"}
     assert dag.get_task("send_backlog").pool == "spapi_demo"
     assert dag.get_task("send_batches").upstream_task_ids == {"render_and_lint"}
     assert dag.get_task("report").upstream_task_ids == {
