@@ -31,6 +31,17 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
     ]
 
 
+def untuned_blind_files() -> list[Path]:
+    """The blind files no rule has been tuned on yet (`blind/UNTUNED`, one name a line): the
+    closest we have to the independent sets the issue measures the linter on. A file leaves
+    the list in the commit that first changes a rule because of it."""
+    listing = BLIND_DIR / "UNTUNED"
+    if not listing.is_file():
+        return []
+    names = [ln.split("#")[0].strip() for ln in listing.read_text(encoding="utf-8").splitlines()]
+    return [BLIND_DIR / n for n in names if n and (BLIND_DIR / n).is_file()]
+
+
 def load_blind_cases() -> list[dict[str, Any]]:
     """Hand-written cases in `blind/*.jsonl`, split "blind": written before the rules that catch
     them were changed, and never fed to the generator, so they measure what tuning on the

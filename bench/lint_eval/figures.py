@@ -1,8 +1,10 @@
 """The evaluation set's figures for bench/results.json (module `lint_eval` of bench.run).
 
 Targets apply to the held-out split (issue #20: block recall >= 0.99, false blocks <= 0.03,
-category recall >= 0.95, overall and in every locale); the tune split and the per-category
-recalls are reported without a target, the dev corpus must stay entirely right.
+category recall >= 0.95, overall and in every locale) and to the blind files no rule was tuned
+on yet (`lint_eval_untuned_*`: hand-written by authors who read no rule, the nearest to the
+issue's independent sets); the tune split and the per-category recalls are reported without a
+target, the dev corpus must stay entirely right.
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from bench.common import Figure
-from bench.lint_eval.evaluate import DEV_CORPUS, load_cases, run_cases, score
+from bench.lint_eval.evaluate import (
+    DEV_CORPUS,
+    load_cases,
+    run_cases,
+    score,
+    untuned_blind_files,
+)
 from bench.lint_eval.generate import CASES
 from buyer_messaging.lint import load_rules
 
@@ -61,6 +69,16 @@ def run(quick: bool) -> list[Figure]:  # noqa: ARG001 - ~2,500 lints, a second o
         )  # fmt: skip
         for k in TARGETS
     ]
+    untuned = untuned_blind_files()
+    if untuned:
+        cases_u = [c for path in untuned for c in load_cases(path)]
+        u = score(run_cases(rules, cases_u))
+        names = ", ".join(p.name for p in untuned)
+        out += _three("lint_eval_untuned_", u["overall"], True,
+                      note=f"blind files no rule was tuned on: {names} ({len(cases_u)} cases)")  # fmt: skip
+        for locale, f in u["locales"].items():
+            out += [Figure(f"lint_eval_untuned_{k}[{locale}]", f[k], UNITS[k], TARGETS[k])
+                    for k in TARGETS]  # fmt: skip
     if DEV_CORPUS.is_file():
         dev = score(run_cases(rules, load_cases(DEV_CORPUS)))["overall"]
         out.append(Figure("lint_eval_dev_corpus_exact", dev["exact"], "right/cases", "== 1",
