@@ -384,9 +384,10 @@ def _fetch_requesters(
     """The items, with who cancelled, of the report-first orders cancelled since `since`
     (store.awaiting_requester), one call each, committed one by one, before the listing's
     pages. They are few (1-3 % of orders) and their calls are not the listing's: getOrderItems
-    (v0) or getOrder (2026-01-01), 0.5/s with a burst of 30, so 1,000 cancelled orders take
-    ~33 min while a day's listing by creation time waits for no more than that; their notices
-    go stale after unavailability_notice's stale_after_days, the listing's orders do not."""
+    (v0) or getOrder (2026-01-01), 0.5/s with a burst of 30, so the 1,000-3,000 cancelled
+    orders of a 100,000-order day take ~30-100 min, by which the listing starts later; their
+    notices go stale after unavailability_notice's stale_after_days (3), while a 2026-01-01
+    listing of such a day (searchOrders, ~2,000 orders an hour) takes longer than that."""
     with transaction(conn) as cur:
         wanted = staging.awaiting_requester(cur, account_id, since)
     fetch = getattr(source, "requester_page", None)
