@@ -200,6 +200,7 @@ def list_order_details(
         stats = list_details(
             conn, source, caller, account_id=acc.id, items=items, clock=clock,
             until=clock() + max(0.0, (deadline - now).total_seconds()),
+            cancellations_since=_cancellations_since(acc, now),
         )  # fmt: skip
     log.info("summary: orders API %s: %s; %s", acc.orders_api, stats.summary(), caller.summary())
     return {
@@ -208,7 +209,21 @@ def list_order_details(
         "rejected": stats.rejected,
         "stopped": stats.stopped,
         "details_left": stats.details_left,
+        "requesters": stats.requesters,
+        "requesters_left": stats.requesters_left,
     }
+
+
+def _cancellations_since(acc: Account, now: datetime) -> datetime | None:
+    """The oldest cancellation whose notice may still go out (its local day's end plus
+    stale_after_days, a day of margin for the time zone): who cancelled is fetched for those
+    only; None when the account sends no cancellation notices."""
+    from buyer_messaging.policies import load_timing
+
+    if "unavailability_notice" not in acc.kinds:
+        return None
+    stale = load_timing().of("unavailability_notice", acc.marketplace).stale_after_days or 0
+    return now - timedelta(days=stale + 2)
 
 
 def extract_returns(account_id: str, context: Context) -> dict[str, Any]:

@@ -279,7 +279,7 @@ def _by_report(
                 # row, and an order updated after the listing comes with the next run
                 staged = sorted(staging.staged_order_ids(cur, account_id, chunk)) if chunk else []
                 items = [i for order_id in staged for i in by_order[order_id]]
-                staging.replace_items(cur, account_id, staged, items)
+                staging.replace_items(cur, account_id, staged, items, from_api=False)
                 if start == 0:
                     staging.reject_records(cur, account_id, STREAM, rejects)
             stats.orders += len(staged)

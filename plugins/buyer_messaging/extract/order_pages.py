@@ -49,6 +49,10 @@ class ExtractStats:
     report_ids: tuple[str, ...] = ()
     stopped: bool = False  # the listing reached its budget: resumed by the next run
     details_left: int | None = None  # report-only orders the listing has still to bring
+    # cancelled report-first orders whose items (who cancelled) the Orders API brought, and
+    # those still waiting for them when the listing ended
+    requesters: int = 0
+    requesters_left: int = 0
 
     def summary(self) -> str:
         fields = ", ".join(f"{name} {n}" for name, n in self.rejected_fields.most_common(5))
@@ -65,6 +69,11 @@ class ExtractStats:
             if self.stopped
             else ""
         )
+        if self.requesters or self.requesters_left:
+            left += (
+                f"; who cancelled: {self.requesters} cancelled orders' items fetched,"
+                f" {self.requesters_left} left"
+            )
         return (
             f"orders window {self.window_start:%Y-%m-%d %H:%M} .. {self.window_end:%Y-%m-%d %H:%M} UTC:"
             f"{report} {self.pages} pages, {self.orders} orders, {self.items} items"

@@ -105,6 +105,11 @@ class V0OrderSource:
         unique_items(order_id, items)
         return items
 
+    def requester_page(self, order_id: str) -> OrderPage:
+        """The order's items by getOrderItems, whose BuyerRequestedCancel says whether the buyer
+        asked for a cancellation (the all-orders report's lines do not); no order row."""
+        return OrderPage(items=self.order_items(order_id))
+
     def pages(
         self,
         window: tuple[datetime, datetime],
@@ -332,17 +337,29 @@ def list_order_details(
     until: float,
     clock: Callable[[], float],
     items: ItemsPlan | None = None,
+    cancellations_since: datetime | None = None,
 ) -> ExtractStats:
     """The listing of the orders report-first runs staged without their details (buyer,
     delivery window, LatestShipDate, IsPrime), by creation time (`_list_created`) until `until`
     on `clock`. Where it stops, the page's checkpoint is where the next run's listing resumes.
-    `items` is unused: the next extract_orders brings the items of an order changed since."""
+    `items` is unused: the next extract_orders brings the items of an order changed since.
+
+    `cancellations_since` (the account sends cancellation notices): first, the Orders API's
+    items of the report-first orders cancelled since then whose items are still the report's
+    lines, which do not say who cancelled (`_fetch_requesters`): their notices wait for it."""
     now = datetime.now(UTC)
     stats = ExtractStats(now, now)
     stats.path = "report"
-    _list_created(
-        conn, source, caller, stats, account_id=account_id, items=items, deadline=(until, clock)
-    )
+    if cancellations_since is not None:
+        _fetch_requesters(
+            conn, source, caller, stats, account_id=account_id, since=cancellations_since,
+            deadline=(until, clock),
+        )  # fmt: skip
+    if not stats.stopped:
+        _list_created(
+            conn, source, caller, stats, account_id=account_id, items=items,
+            deadline=(until, clock),
+        )  # fmt: skip
     stats.details_left = report_first.details_left(conn, account_id)
     if stats.stopped:
         log.warning(
@@ -352,6 +369,59 @@ def list_order_details(
             source.api, stats.details_left,
         )  # fmt: skip
     return stats
+
+
+def _fetch_requesters(
+    conn: PgConnection,
+    source: OrderSource,
+    caller: SpApiCaller,
+    stats: ExtractStats,
+    *,
+    account_id: str,
+    since: datetime,
+    deadline: tuple[float, Callable[[], float]],
+) -> None:
+    """The items, with who cancelled, of the report-first orders cancelled since `since`
+    (store.awaiting_requester), one call each, committed one by one, before the listing's
+    pages. They are few (1-3 % of orders) and their calls are not the listing's: getOrderItems
+    (v0) or getOrder (2026-01-01), 0.5/s with a burst of 30, so the 1,000-3,000 cancelled
+    orders of a 100,000-order day take ~30-100 min, by which the listing starts later; their
+    notices go stale after unavailability_notice's stale_after_days (3), while a 2026-01-01
+    listing of such a day (searchOrders, ~2,000 orders an hour) takes longer than that."""
+    with transaction(conn) as cur:
+        wanted = staging.awaiting_requester(cur, account_id, since)
+    fetch = getattr(source, "requester_page", None)
+    if not wanted or fetch is None:
+        return
+    log.info(
+        "orders %s: %d cancelled orders known from the all-orders report only: their items"
+        " first (who cancelled)", source.api, len(wanted),
+    )  # fmt: skip
+    for n, order_id in enumerate(wanted):
+        if deadline[1]() >= deadline[0]:
+            stats.stopped = True
+            stats.requesters_left = len(wanted) - n
+            log.warning(
+                "orders %s: the run's deadline came with %d cancelled orders' requesters"
+                " unknown: their notices wait for the next run (expired once stale)",
+                source.api, stats.requesters_left,
+            )  # fmt: skip
+            return
+        try:
+            page = fetch(order_id)
+        except RecordError as err:
+            page = OrderPage(rejects=[rejection(err, {"AmazonOrderId": order_id})])
+        with transaction(conn) as cur:
+            if page.orders:  # the whole order (getOrder): staged as the listing stages it
+                write_page(cur, account_id, page, provides_shipments=source.provides_shipments)
+            else:
+                if not page.rejects:
+                    staging.replace_items(cur, account_id, [order_id], page.items)
+                staging.reject_records(cur, account_id, STREAM, page.rejects)
+        if not page.rejects:
+            stats.requesters += 1
+            stats.items += len(page.items)
+        _count_rejects(stats, page.rejects)
 
 
 def _list_created(

@@ -81,6 +81,18 @@ WHERE account_id = %s AND amazon_order_id = ANY(%s)
 
 _INSERT_ITEMS = f"INSERT INTO staging.order_items ({', '.join(ITEM_COLUMNS)}) VALUES %s"
 
+# An all-orders report line keeps its report type in `raw` (orders_report.parse_line)
+REPORT_LINE = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
+# the Orders API's items are about to replace the report's lines: from now on the staged items
+# say who cancelled (migration 0029), which the planner waits for
+_ITEMS_LISTED = """
+UPDATE staging.orders o SET items_listed_at = now()
+WHERE o.account_id = %s AND o.amazon_order_id = ANY(%s)
+  AND EXISTS (SELECT 1 FROM staging.order_items i
+              WHERE i.account_id = o.account_id AND i.amazon_order_id = o.amazon_order_id
+                AND i.raw ->> 'source' = %s)
+"""
+
 _UPSERT_REJECTED = """
 INSERT INTO staging.rejected_records (account_id, source, record_key, reason, raw) VALUES %s
 ON CONFLICT (account_id, source, record_key) DO UPDATE SET
@@ -138,7 +150,7 @@ def upsert_orders(
     execute_values(cur, _UPSERT_ORDERS, [_row(o, ORDER_COLUMNS) for o in orders])
     order_ids = [o["amazon_order_id"] for o in orders]
     if with_items:
-        _replace_items(cur, account_id, order_ids, items)
+        _replace_items(cur, account_id, order_ids, items, from_api=True)
     cur.execute(_CLEAR_REJECTED, (account_id, "orders", order_ids))
 
 
@@ -171,8 +183,9 @@ def upsert_report_orders(
         current = {order_id for order_id, updated in cur.fetchall() if updated == seen[order_id]}
     if current:
         _replace_items(
-            cur, account_id, sorted(current), [i for i in items if i["amazon_order_id"] in current]
-        )
+            cur, account_id, sorted(current), [i for i in items if i["amazon_order_id"] in current],
+            from_api=False,
+        )  # fmt: skip
     added = [i for i in items if i["amazon_order_id"] in new]
     if added:
         unique = {(i["amazon_order_id"], i["order_item_id"]): i for i in added}
@@ -182,8 +195,15 @@ def upsert_report_orders(
 
 
 def _replace_items(
-    cur: Any, account_id: str, order_ids: list[str], items: Sequence[dict[str, Any]]
+    cur: Any,
+    account_id: str,
+    order_ids: list[str],
+    items: Sequence[dict[str, Any]],
+    *,
+    from_api: bool,
 ) -> None:
+    if from_api:
+        cur.execute(_ITEMS_LISTED, (account_id, order_ids, REPORT_LINE))
     cur.execute(_DELETE_ITEMS, (account_id, order_ids))
     if items:
         execute_values(cur, _INSERT_ITEMS, [_row(i, ITEM_COLUMNS) for i in items])
@@ -191,13 +211,19 @@ def _replace_items(
 
 
 def replace_items(
-    cur: Any, account_id: str, order_ids: Sequence[str], items: Sequence[dict[str, Any]]
+    cur: Any,
+    account_id: str,
+    order_ids: Sequence[str],
+    items: Sequence[dict[str, Any]],
+    *,
+    from_api: bool = True,
 ) -> None:
     """The items of staged orders, fetched apart from them: replaced, and marked as of the
-    order's current last update (so they are not fetched again until the order changes)."""
+    order's current last update (so they are not fetched again until the order changes).
+    `from_api`: they are the Orders API's (getOrderItems), not the all-orders report's lines."""
     if order_ids:
         items = list({(i["amazon_order_id"], i["order_item_id"]): i for i in items}.values())
-        _replace_items(cur, account_id, list(order_ids), items)
+        _replace_items(cur, account_id, list(order_ids), items, from_api=from_api)
 
 
 # The orders of a window whose items are missing or older than the order, and which the
@@ -484,3 +510,28 @@ def report_only_orders(cur: Any, account_id: str) -> int:
         (account_id,),
     )
     return int(one_row(cur)[0])
+
+
+# Report-first orders cancelled (the order, or one of its lines) whose items are still the
+# all-orders report's lines, which do not say who cancelled: their cancellation notices wait for
+# the Orders API's items (plan/sql/unavailability_notice.sql reads the same condition). Amazon
+# informs the buyer of its own orders' cancellations, so Amazon-fulfilled ones need no requester.
+# Oldest cancellation first: the nearest to going stale.
+_AWAITING_REQUESTER = """
+SELECT o.amazon_order_id FROM staging.orders o
+WHERE o.account_id = %s AND o.last_update_date >= %s
+  AND o.fulfillment_channel IS DISTINCT FROM 'AFN'
+  AND (o.details_from = 'report' OR o.details_listed_at IS NOT NULL)
+  AND EXISTS (SELECT 1 FROM staging.order_items i
+              WHERE i.account_id = o.account_id AND i.amazon_order_id = o.amazon_order_id
+                AND i.raw ->> 'source' = %s
+                AND (o.order_status = 'Canceled' OR i.raw ->> 'item-status' = 'Cancelled'))
+ORDER BY o.last_update_date, o.amazon_order_id
+"""
+
+
+def awaiting_requester(cur: Any, account_id: str, since: datetime) -> list[str]:
+    """Report-first cancelled orders updated since `since` whose items do not say who
+    cancelled yet (the report's lines)."""
+    cur.execute(_AWAITING_REQUESTER, (account_id, since, REPORT_LINE))
+    return [r[0] for r in cur.fetchall()]

@@ -71,13 +71,17 @@ def _run(wh, url, account, *, orders=None, conn=None, window=ORDERS_WINDOW, api=
     return stats, c
 
 
-def _list(wh, url, account, *, until: float = 1.0, clock=lambda: 0.0, conn=None, api="v0"):
+def _list(
+    wh, url, account, *, until: float = 1.0, clock=lambda: 0.0, conn=None, api="v0",
+    cancellations_since=None,
+):  # fmt: skip
     """list_order_details until `until` on `clock` (by default: until every window is listed)."""
     c = caller()
     source = _source(api, url, c, account)
     stats = list_order_details(
         conn or wh, source, c, account_id=account, until=until, clock=clock,
         items=ItemsPlan(need=EVERY_ORDER, setting="orders_api"),
+        cancellations_since=cancellations_since,
     )  # fmt: skip
     return stats, c
 
@@ -405,3 +409,83 @@ def test_a_listed_day_is_listed_again_only_from_where_it_ended(wh, server):
     resumed = next(d for d in _created(wh, account) if d["window_start"] >= last_day)
     assert resumed["window_start"] == before[last_day]["window_end"] + timedelta(seconds=1)
     assert resumed["done"]
+
+
+@pytest.mark.parametrize("api", ["v0", "2026-01-01"])
+def test_a_report_only_cancellation_is_noticed_only_when_the_buyer_did_not_ask(
+    wh, emulator_factory, api
+):
+    """The all-orders report says Cancelled, never who asked (../shared/amazon-report-formats.md);
+    Amazon's Orders API says it on the items: v0 getOrderItems' BuyerRequestedCancel
+    (ordersV0.json), 2026-01-01 getOrder's cancellation.cancellationRequest.requester
+    (orders_2026-01-01.json, includedData CANCELLATION), as the emulator serves them. A
+    buyer-cancelled and a seller-cancelled merchant-fulfilled order staged from the report get
+    no notice until list_order_details brings their items; then the seller's gets one and the
+    buyer's is skipped, saying why."""
+    from datetime import UTC, date, datetime
+
+    from extract_helpers import NOW
+
+    from buyer_messaging.plan.planner import plan_day
+    from buyer_messaging.policies import Exclusions
+
+    # seed 14: its window holds a buyer-cancelled and a seller-cancelled MFN order
+    server = emulator_factory(seed=14, orders_per_day=40, time_scale=TIME_SCALE, now=NOW)
+    window = (datetime(2026, 11, 17, tzinfo=UTC), NOW - timedelta(hours=1))
+    facts = [
+        f for d in range(15, 21) for f in server.emulator.catalog.orders(date(2026, 11, d))
+        if f.fulfillment == "MFN" and f.status_at(NOW)[0] == "Canceled"
+        and window[0] <= f.status_at(NOW)[1] < window[1]
+    ]  # fmt: skip
+    buyer = next(f.amazon_order_id for f in facts if f.buyer_cancelled)
+    sellers = [f for f in facts if not f.buyer_cancelled and f.authorized_at]
+    # the latest: its notice is not stale yet on the emulator's day
+    seller = max(sellers, key=lambda f: f.status_at(NOW)[1]).amazon_order_id
+    account = f"acct_who_{api[:2]}"
+    _run(wh, server.url, account, orders=_plan(server.url), window=window, api=api)
+    assert {r["details_from"] for r in rows(
+        wh, "SELECT details_from FROM staging.orders WHERE account_id = %s"
+        " AND amazon_order_id IN (%s, %s)", account, buyer, seller,
+    )} == {"report"}  # fmt: skip
+
+    def plan(day: datetime, now: datetime) -> None:
+        plan_day(
+            wh, account_id=account, kinds=("unavailability_notice",), run_day=day.date(),
+            day=(day, day + days(1)), now=now, exclusions=Exclusions(),
+        )  # fmt: skip
+
+    def notices() -> dict[str, tuple[str, str | None]]:
+        got = rows(
+            wh,
+            "SELECT amazon_order_id, status, reason FROM messaging.outbox WHERE account_id = %s"
+            " AND kind = 'unavailability_notice' AND amazon_order_id IN (%s, %s)",
+            account, buyer, seller,
+        )  # fmt: skip
+        return {r["amazon_order_id"]: (r["status"], r["reason"]) for r in got}
+
+    for n in range(3):  # each day of the window, run after it: who cancelled is unknown
+        plan(window[0] + days(n), window[0] + days(n + 1) + timedelta(hours=1))
+    assert notices() == {}
+
+    per_order = "getOrderItems" if api == "v0" else "getOrder"
+    # a deadline already passed: no call; the next run's listing fetches them
+    stopped, c = _list(wh, server.url, account, api=api, until=0.0, cancellations_since=window[0])
+    assert stopped.stopped and stopped.requesters == 0 and stopped.requesters_left >= 2
+    assert c.calls[per_order] == 0
+    stats, c = _list(wh, server.url, account, api=api, cancellations_since=window[0])
+    assert stats.requesters == stopped.requesters_left
+    assert stats.requesters >= 2 and c.calls[per_order] == stats.requesters
+    assert stats.requesters_left == 0 and stats.details_left == 0
+    with wh.cursor() as cur:  # the test's days are in the past: the stamp moved onto them
+        cur.execute(
+            "UPDATE staging.orders SET items_listed_at = %s WHERE account_id = %s"
+            " AND amazon_order_id IN (%s, %s) AND items_listed_at IS NOT NULL",
+            (NOW, account, buyer, seller),
+        )
+        assert cur.rowcount == 2  # the API's items replaced the report's lines of both
+    wh.commit()
+    plan(NOW.replace(hour=0), NOW + timedelta(hours=1))  # the emulator's day, in progress
+    assert notices() == {
+        seller: ("planned", None),
+        buyer: ("skipped", "excluded: the buyer asked for the cancellation"),
+    }

@@ -12,7 +12,7 @@ import pytest
 from buyer_messaging.cli import main
 from buyer_messaging.extract import orders_report
 from buyer_messaging.extract import store as staging
-from buyer_messaging.extract.parse import parse_order
+from buyer_messaging.extract.parse import parse_item, parse_order
 from buyer_messaging.plan.planner import plan_day
 from buyer_messaging.policies import Exclusions
 from buyer_messaging.warehouse.connection import transaction
@@ -126,8 +126,9 @@ def test_a_suppressed_buyers_report_only_order_waits_for_the_listing(wh, fresh_w
     # the shipped order would be a shipment confirmation today (a non-critical kind): its buyer
     # is unknown, so nothing is planned or recorded for it, not even a skip
     assert not [key for key in got if key[0] == shipped]
-    # the cancellation notice is critical and reads nothing the report lacks: planned
-    assert got[(cancelled, "unavailability_notice")] == ("planned", None)
+    # the cancellation notice is critical, but the report does not say who cancelled: it
+    # waits, unrecorded, for the Orders API's items (it would be skipped if the buyer asked)
+    assert not [key for key in got if key[0] == cancelled]
 
     # the listing brings the shipped order's details: the suppression now applies to it
     with transaction(wh) as cur:
@@ -151,10 +152,33 @@ def test_a_critical_kind_a_repeat_buyer_rule_covers_waits_too(wh):
     repeat = Exclusions.model_validate(
         {"repeat_buyers": {"kinds": ["unavailability_notice"], "within_days": 30}}
     )
+    api_items(wh, account, cancelled, buyer_requested=False, at=DAY[0] + timedelta(hours=4))
     plan(wh, account, repeat)
     assert outbox(wh, account) == {}  # the rule reads the buyer: it waits for the listing
     plan(wh, account)
     assert outbox(wh, account) == {(cancelled, "unavailability_notice"): ("planned", None)}
+
+
+def api_items(wh, account: str, order_id: str, *, buyer_requested: bool, at: datetime) -> None:
+    """The order's items as Orders API v0 getOrderItems gives them (ordersV0.json: OrderItem,
+    BuyerRequestedCancel), in place of the report's lines; `at`: when they came (the test's
+    days are in the past: the stamp the replace wrote, now(), is moved to that moment)."""
+    item = {
+        "OrderItemId": "1", "ASIN": "B000000001", "SellerSKU": "MUG-1", "Title": "Mug",
+        "QuantityOrdered": 1, "QuantityShipped": 0,
+        "BuyerRequestedCancel": {
+            "IsBuyerRequestedCancel": "true" if buyer_requested else "false",
+            "BuyerCancelReason": "Ordered by mistake." if buyer_requested else "",
+        },
+    }  # fmt: skip
+    with transaction(wh) as cur:
+        staging.replace_items(cur, account, [order_id], [parse_item(item, account, order_id)])
+        cur.execute(
+            "UPDATE staging.orders SET items_listed_at = %s WHERE account_id = %s"
+            " AND amazon_order_id = %s AND items_listed_at IS NOT NULL",
+            (at, account, order_id),
+        )
+        assert cur.rowcount == 1  # stamped: they replaced the report's lines
 
 
 def plan_on(wh, account: str, day: tuple[datetime, datetime], now: datetime) -> None:
@@ -247,3 +271,101 @@ def test_details_a_day_late_still_get_the_delay_notice(wh):
         )
         assert cur.fetchall() == [("delayed", 1)]
     wh.commit()
+
+
+NEXT = (DAY[1], DAY[1] + timedelta(days=1))
+
+
+def notices(wh, account: str) -> dict[str, tuple[str, str, str | None, datetime]]:
+    with wh.cursor() as cur:
+        cur.execute(
+            "SELECT amazon_order_id, event, status, reason, send_before FROM messaging.outbox"
+            " WHERE account_id = %s AND kind = 'unavailability_notice'",
+            (account,),
+        )
+        got = {o: (e, s, r, b) for o, e, s, r, b in cur.fetchall()}
+    wh.commit()
+    return got
+
+
+def test_a_report_only_cancellation_waits_for_who_cancelled(wh):
+    """The report says Cancelled, not who asked: no notice until the Orders API's items say
+    it; then the seller's cancellation gets one, the buyer's is skipped, with its reason."""
+    account = "rep_requester"
+    seller, buyer, partial = "111-0000000-0000501", "111-0000000-0000502", "111-0000000-0000503"
+    cancelled_at = DAY[0] + timedelta(hours=2)
+    stage_from_report(wh, account, [
+        report_line(seller, status="Cancelled", item_status="Cancelled", updated=cancelled_at),
+        report_line(buyer, status="Cancelled", item_status="Cancelled", updated=cancelled_at),
+        # a line cancelled inside an order that goes on (the report's item-status)
+        report_line(partial, status="Shipped", item_status="Cancelled", updated=cancelled_at),
+    ])  # fmt: skip
+    plan(wh, account)
+    assert notices(wh, account) == {}  # all three wait, unrecorded
+    # the next day the Orders API's items arrive (list_order_details: getOrderItems)
+    at = NEXT[0] + timedelta(hours=1)
+    api_items(wh, account, seller, buyer_requested=False, at=at)
+    api_items(wh, account, buyer, buyer_requested=True, at=at)
+    plan_on(wh, account, NEXT, NOW + timedelta(days=1))
+    stale = DAY[1] + timedelta(days=3)  # the cancellation's local day's end plus 3 stale days
+    assert notices(wh, account) == {
+        seller: ("cancelled", "planned", None, stale),
+        buyer: ("cancelled", "skipped", "excluded: the buyer asked for the cancellation", stale),
+    }
+    # the cancellation's own day again, and the day after: one notice each, never a second
+    plan(wh, account)
+    plan_on(wh, account, (NEXT[1], NEXT[1] + timedelta(days=1)), NOW + timedelta(days=2))
+    assert set(notices(wh, account)) == {seller, buyer}
+
+
+def test_a_requester_never_known_in_time_is_recorded_expired(wh):
+    account = "rep_never"
+    order = "111-0000000-0000601"
+    cancelled_at = DAY[0] + timedelta(hours=2)
+    stage_from_report(wh, account, [
+        report_line(order, status="Cancelled", item_status="Cancelled", updated=cancelled_at),
+    ])  # fmt: skip
+    stale = DAY[1] + timedelta(days=3)  # 08:00 UTC, local midnight, 3 days after its day
+    for n in range(3):  # its day and the next two: it waits
+        day = (DAY[0] + timedelta(days=n), DAY[1] + timedelta(days=n))
+        plan_on(wh, account, day, day[1] + timedelta(hours=1))
+    assert notices(wh, account) == {}
+    stale_day = (stale, stale + timedelta(days=1))
+    plan_on(wh, account, stale_day, stale_day[1] + timedelta(hours=1))
+    why = (
+        "expired: who cancelled was not known in time: the Orders API had not brought the"
+        " order's items by 2026-11-24 08:00 UTC"
+    )
+    assert notices(wh, account) == {order: ("cancelled", "expired", why, stale)}
+    # the items come after all: too late, still the one expired row
+    api_items(wh, account, order, buyer_requested=False, at=stale_day[1] + timedelta(hours=2))
+    later = (stale_day[1], stale_day[1] + timedelta(days=1))
+    plan_on(wh, account, later, later[1] + timedelta(hours=1))
+    assert notices(wh, account) == {order: ("cancelled", "expired", why, stale)}
+
+
+def test_a_listed_order_cancelled_later_waits_too(wh):
+    """Listed before it was cancelled: the report that brings the cancellation replaces its
+    items with its lines, which do not say who cancelled."""
+    account = "rep_listed_first"
+    order = "111-0000000-0000701"
+    stage_from_report(wh, account, [
+        report_line(order, status="Pending", item_status="Unshipped",
+                    updated=DAY[0] - timedelta(days=1)),
+    ])  # fmt: skip
+    list_details(
+        wh, account,
+        listed(account, order, "b7", status="Unshipped", updated=DAY[0] - timedelta(days=1)),
+        DAY[0] - timedelta(hours=20),
+    )  # fmt: skip
+    stage_from_report(wh, account, [
+        report_line(order, status="Cancelled", item_status="Cancelled",
+                    updated=DAY[0] + timedelta(hours=2)),
+    ])  # fmt: skip
+    plan(wh, account)
+    assert notices(wh, account) == {}
+    api_items(wh, account, order, buyer_requested=True, at=NEXT[0] + timedelta(hours=1))
+    plan_on(wh, account, NEXT, NOW + timedelta(days=1))
+    assert notices(wh, account)[order][:3] == (
+        "cancelled", "skipped", "excluded: the buyer asked for the cancellation",
+    )  # fmt: skip

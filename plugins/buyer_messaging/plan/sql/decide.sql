@@ -1,5 +1,6 @@
 -- What the planner records for a kind's candidates (its plan/sql/<kind>.sql SELECT of
--- marketplace_id, amazon_order_id, event, send_after, send_before, excluded): planned; skipped
+-- marketplace_id, amazon_order_id, event, send_after, send_before, excluded, and optionally
+-- expired_because): planned; skipped
 -- when the active policy pack forbids the kind, when the candidate is excluded (by the kind's
 -- own rule, `excluded`, or the seller's exclusions), the buyer is suppressed or a negative
 -- signal opened a case; expired when it is due on a past day but too stale to
@@ -18,8 +19,11 @@ SELECT c.marketplace_id, c.amazon_order_id, c.event,
        CASE WHEN %(forbidden)s::text IS NOT NULL THEN %(forbidden)s::text
             WHEN coalesce(c.excluded, x.reason) IS NOT NULL THEN 'excluded: ' || coalesce(c.excluded, x.reason)
             WHEN s.reason IS NOT NULL THEN s.reason
+            -- a kind may say why it let a candidate go stale (an optional `expired_because`
+            -- column: unavailability_notice's cancellations whose requester never came)
             WHEN c.send_before <= %(now)s
-            THEN 'expired: too stale to send after ' || to_char(c.send_before AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
+            THEN 'expired: ' || coalesce(to_jsonb(c) ->> 'expired_because', 'too stale to send after '
+                 || to_char(c.send_before AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
        END                                                AS reason,
        v.ab_test,
        v.variant,
