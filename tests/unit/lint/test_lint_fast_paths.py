@@ -160,6 +160,9 @@ def test_the_prefilter_reports_every_rule_regex_that_matches() -> None:
         (r"\bstra\u00dfe\b", "stra\u00dfe", True),  # a regex with one is always run
         (r"\b\d{3}\b", "a \u0663\u0664\u0665 b", True),  # other scripts' digits are digits
         (r"a{,3}b", "aab", True),  # Python's {,3} is {0,3}
+        (r"\bif\b[^.]{0,3}\bnot\b", "if it is not", True),  # repeats open: reported, re decides
+        (r"x[{0,9}]y", "x9y", True),  # ... but a class is left as written
+        (r"\bif\b[^.]{0,3}\bnot\b", "if it is. not", False),
         (r"Amazon", "amazon", True),  # an upper-case pattern stays case-insensitive
         (r"\bdon't\b", "we do not", False),
     ],
