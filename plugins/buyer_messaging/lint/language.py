@@ -59,6 +59,22 @@ def scores(words: list[str] | str) -> dict[str, int]:
     return counts
 
 
+_NOT_LETTERS = re.compile(r"[\d_]+")
+
+
+def letter_words(words: list[str]) -> list[str]:
+    """The words ``scores`` reads in a text, from its ``\\w+`` words (which the message has
+    already): a ``\\w+`` word is one of them unless digits or "_" split it into several."""
+    out: list[str] = []
+    for word in words:
+        if word.isalpha():
+            if len(word) > 1:
+                out.append(word)
+        else:
+            out += [w for w in _NOT_LETTERS.split(word) if len(w) >= 2]
+    return out
+
+
 def detect(counts: dict[str, int], *, min_hits: int = 3, margin: float = 1.5) -> str | None:
     """The language that clearly leads, or None when the text is too short or mixed."""
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any, Generic, TypeVar
 
 from buyer_messaging.domain import LANGUAGES
-from buyer_messaging.lint.language import detect, scores
+from buyer_messaging.lint.language import detect, letter_words, scores
 from buyer_messaging.lint.links import find_emails, find_links, may_have_domain
 from buyer_messaging.lint.prefilter import INDEX
 
@@ -342,7 +342,8 @@ class Message:
         # only a language with 2 in the message (detect's min_hits) can lead one: without such a
         # language no sentence is scored.
         if not any(
-            n >= 2 and lang in LANGS and lang not in langs for lang, n in scores(self.norm).items()
+            n >= 2 and lang in LANGS and lang not in langs
+            for lang, n in scores(letter_words(self.words)).items()
         ):
             return tuple(langs)
         for start, end in self.sentences:

@@ -181,3 +181,17 @@ def test_case_flags() -> None:
     assert case_flags(r"Amazon") == re.IGNORECASE
     assert case_flags(r"\\Bx") == re.IGNORECASE  # an escaped backslash, then a letter B
     assert prefilter.INDEX is INDEX
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 117-1380812-1318417: 3 x the 2nd item, the_best de3le und_die",
+        "x\u00b2 the\u00bd le\u0663les ya_ il9il \u2160 e\u0301t\u00e9 stra\u00dfe a",
+        "",
+    ],
+)
+def test_letter_words_are_the_words_language_scores_reads(text: str) -> None:
+    from buyer_messaging.lint.language import _WORD, letter_words
+
+    assert letter_words(re.findall(r"\w+", text)) == _WORD.findall(text)
