@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from buyer_messaging.domain import COUNTRIES
+from buyer_messaging.lint.language import detect
 from buyer_messaging.lint.links import Link, host_matches
 from buyer_messaging.lint.prefilter import INDEX, case_flags
 from buyer_messaging.lint.text import LANGS, Message, fold_pattern
@@ -25,7 +26,11 @@ PatternMap = dict[str, list[str]]
 
 
 class Detector(Protocol):
-    """A built detector: the excerpt of `msg` that breaks its rule, else None."""
+    """A built detector: the excerpt of `msg` that breaks its rule, else None.
+
+    A detector may also have ``needs``, a set of prefilter ids (``lint.prefilter``): it finds
+    nothing in a message for which the prefilter reported none of them, so the engine does
+    not call it (most rules, on most messages)."""
 
     def __call__(self, msg: Message) -> str | None: ...
 
@@ -189,6 +194,8 @@ class Phrase:
         self.sentence = p.scope == "sentence"
         self.fields = tuple(p.fields)
         self.case_sensitive = cs
+        # no primary pattern may match: no patterns, no violation
+        self.needs = self.primary.ids if self.primary.filtered else None
 
     def __call__(self, msg: Message) -> str | None:
         primary = self.primary.patterns(msg)
@@ -563,6 +570,8 @@ class Emoji:
         self.fields = tuple(p.fields)
 
     def __call__(self, msg: Message) -> str | None:
+        if msg.text.isascii():
+            return None  # every emoji is outside ASCII
         for s, e in msg.text_field_spans(self.fields):
             m = _EMOJI.search(msg.text, s, e)
             if m:
@@ -642,8 +651,6 @@ class Language:
         self.margin = p.margin
 
     def __call__(self, msg: Message) -> str | None:
-        from buyer_messaging.lint.language import detect
-
         expected = (msg.preferred_locale or msg.locale or "").split("-")[0].lower()
         if expected not in LANGS:
             return None
