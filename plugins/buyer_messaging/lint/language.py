@@ -7,6 +7,7 @@ look-ups). Words shared by several languages count for each of them.
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
@@ -62,21 +63,16 @@ def scores(words: list[str] | str) -> dict[str, int]:
 _NOT_LETTERS = re.compile(r"[\d_]+")
 
 
-def letter_words(words: list[str]) -> list[str]:
-    """The words ``scores`` reads in a text, from its ``\\w+`` words (which the message has
-    already): a ``\\w+`` word is one of them unless digits or "_" split it into several."""
-    out: list[str] = []
-    for word in words:
-        if word.isalpha():
-            if len(word) > 1:
-                out.append(word)
-        else:
-            out += [w for w in _NOT_LETTERS.split(word) if len(w) >= 2]
-    return out
+def split_words(words: list[str]) -> list[str]:
+    """The pieces of the ``\\w+`` words that digits or "_" split: with the others, the words
+    ``scores`` reads in the text ("2nd" is "nd"), as stop words are letters only."""
+    return [piece for word in filterfalse(str.isalpha, words) for piece in _NOT_LETTERS.split(word)]
 
 
 def detect(counts: dict[str, int], *, min_hits: int = 3, margin: float = 1.5) -> str | None:
     """The language that clearly leads, or None when the text is too short or mixed."""
+    if max(counts.values()) < min_hits:
+        return None  # most sentences: no need to rank
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if top >= min_hits and top >= margin * second + 1:

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any, Generic, TypeVar
 
 from buyer_messaging.domain import LANGUAGES
-from buyer_messaging.lint.language import detect, letter_words, scores
+from buyer_messaging.lint.language import detect, scores, split_words
 from buyer_messaging.lint.links import find_emails, find_links, may_have_domain
 from buyer_messaging.lint.prefilter import INDEX
 
@@ -341,9 +341,10 @@ class Message:
         # stop words are some of the message's (counted the same way, over the whole text), so
         # only a language with 2 in the message (detect's min_hits) can lead one: without such a
         # language no sentence is scored.
+        split = scores(split_words(self.words))  # with language_scores: scores(self.norm)
         if not any(
-            n >= 2 and lang in LANGS and lang not in langs
-            for lang, n in scores(letter_words(self.words)).items()
+            n + split[lang] >= 2 and lang in LANGS and lang not in langs
+            for lang, n in self.language_scores.items()
         ):
             return tuple(langs)
         for start, end in self.sentences:

@@ -191,7 +191,10 @@ def test_case_flags() -> None:
         "",
     ],
 )
-def test_letter_words_are_the_words_language_scores_reads(text: str) -> None:
-    from buyer_messaging.lint.language import _WORD, letter_words
+def test_a_texts_stop_words_are_its_words_and_their_split_pieces(text: str) -> None:
+    from buyer_messaging.lint.language import scores, split_words
 
-    assert letter_words(re.findall(r"\w+", text)) == _WORD.findall(text)
+    words = re.findall(r"\w+", text)
+    together = scores(words + split_words(words))
+    assert together == scores(text)
+    assert text.strip() == "" or any(together.values())  # the examples have stop words
