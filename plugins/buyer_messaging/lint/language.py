@@ -69,6 +69,23 @@ def split_words(words: list[str]) -> list[str]:
     return [piece for word in filterfalse(str.isalpha, words) for piece in _NOT_LETTERS.split(word)]
 
 
+def stop_word_languages(words: list[str]) -> set[tuple[str, ...]]:
+    """The languages of each stop word among the words, as a set of groups."""
+    return set(filter(None, map(_LANGS_OF.get, words)))
+
+
+def may_lead(lang: str, groups: set[tuple[str, ...]]) -> bool:
+    """Whether ``lang`` can lead (``detect``) a text whose stop words have these languages
+    (``stop_word_languages``), or any part of it. To lead, it needs more stop words than every
+    other language; a word two languages share counts for both, so when each of its words is
+    also another language's (French "que", "le" are Spanish too), that one has as many."""
+    sharing = set(STOPWORDS)
+    for group in groups:
+        if lang in group:
+            sharing.intersection_update(group)
+    return sharing == {lang}
+
+
 def detect(counts: dict[str, int], *, min_hits: int = 3, margin: float = 1.5) -> str | None:
     """The language that clearly leads, or None when the text is too short or mixed."""
     if max(counts.values()) < min_hits:

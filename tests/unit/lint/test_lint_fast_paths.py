@@ -198,3 +198,35 @@ def test_a_texts_stop_words_are_its_words_and_their_split_pieces(text: str) -> N
     together = scores(words + split_words(words))
     assert together == scores(text)
     assert text.strip() == "" or any(together.values())  # the examples have stop words
+
+
+def test_a_language_that_leads_a_sentence_may_lead() -> None:
+    """may_lead only skips scoring: every sentence detect() gives a language to, of the test
+    messages in every locale, has that language pass may_lead."""
+    from buyer_messaging.lint.language import _WORD, detect, may_lead, scores, stop_word_languages
+    from buyer_messaging.lint.text import Message
+
+    mixed = [
+        "Merci pour votre commande. Please leave us a review on the page, thank you!",
+        "Vielen Dank. Si le ha gustado, nos encantaria su opinion para el producto.",
+        "Grazie per il tuo ordine. Que le vaya bien y que lo disfrute con su familia.",
+    ]
+    led = 0
+    for kind, locale, subject, body in [*_messages(), *(("x", "fr-FR", "", m) for m in mixed)]:
+        msg = Message(kind=kind, locale=locale, subject=subject, body=body)
+        for start, end in msg.sentences:
+            words = _WORD.findall(msg.norm[start:end])
+            for min_hits in (2, 3):
+                lang = detect(scores(words), min_hits=min_hits)
+                if lang:
+                    led += 1
+                    assert may_lead(lang, stop_word_languages(words)), msg.norm[start:end]
+    assert led > 100
+
+
+def test_a_language_whose_stop_words_are_all_shared_cannot_lead() -> None:
+    from buyer_messaging.lint.language import may_lead, stop_word_languages
+
+    shared = stop_word_languages("que le que les".split())  # "les": French only
+    assert not may_lead("es", shared) and may_lead("fr", shared)
+    assert may_lead("es", stop_word_languages("que le el pedido".split()))
