@@ -112,7 +112,7 @@ class CompiledMap:
     ) -> None:
         self.case_sensitive = case_sensitive
 
-        def build(items: list[str]) -> _Patterns:
+        def build(items: list[str], lang: str) -> _Patterns:
             out: list[tuple[int | None, re.Pattern[str]]] = []
             for item in items:
                 p = fold_pattern(item) if fold else item
@@ -120,11 +120,13 @@ class CompiledMap:
                     out.append((None, re.compile(p)))
                 else:
                     flags = case_flags(p)
-                    out.append((INDEX.register(p, flags), re.compile(p, flags)))
+                    out.append((INDEX.register(p, flags, lang), re.compile(p, flags)))
             return _Patterns(out)
 
-        self.by_lang = {lang: build(items) for lang, items in patterns.items() if lang != "any"}
-        self.any = build(patterns.get("any", []))
+        self.by_lang = {
+            lang: build(items, lang) for lang, items in patterns.items() if lang != "any"
+        }
+        self.any = build(patterns.get("any", []), "any")
         every = [*self.by_lang.values(), self.any]
         self.ids = frozenset().union(*(p.ids for p in every))
         # all of them registered: when the prefilter reported none, none can match (the

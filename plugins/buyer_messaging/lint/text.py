@@ -309,8 +309,9 @@ class Message:
 
     @cached_property
     def may_match(self) -> frozenset[int]:
-        """Ids of the rule regexes that may match ``norm`` (``lint.prefilter``)."""
-        return INDEX.scan(self.norm)
+        """Ids of the rule regexes that may match ``norm`` (``lint.prefilter``), of the lists of
+        the languages the message is matched in (``match_langs``) and of every language."""
+        return INDEX.scan(self.norm, ("any", *self.match_langs))
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:

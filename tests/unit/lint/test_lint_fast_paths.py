@@ -100,7 +100,7 @@ def test_the_prefilter_never_changes_a_verdict(monkeypatch) -> None:
     filtered = _verdicts(rules, messages)
     ran = []
     with monkeypatch.context() as m:
-        m.setattr(INDEX, "scan", lambda text: ran.append(text) or _Everything())
+        m.setattr(INDEX, "scan", lambda text, groups=None: ran.append(text) or _Everything())
         full = _verdicts(rules, messages)
     assert len(messages) > 150 and len(ran) == len(messages)  # every regex ran on each
     diffs = [
@@ -230,3 +230,16 @@ def test_a_language_whose_stop_words_are_all_shared_cannot_lead() -> None:
     shared = stop_word_languages("que le que les".split())  # "les": French only
     assert not may_lead("es", shared) and may_lead("fr", shared)
     assert may_lead("es", stop_word_languages("que le el pedido".split()))
+
+
+def test_a_message_is_scanned_with_its_languages_lists_and_every_languages() -> None:
+    index = PatternIndex()
+    fr = index.register(r"\bmerci\b", 0, "fr")
+    both = index.register(r"\bbonus\b", 0, "any")
+    shared = index.register(r"\bpromo\b", 0, "en")
+    assert index.register(r"\bpromo\b", 0, "fr") == shared  # one regex, in both lists
+    text = "merci, bonus promo"
+    assert index.scan(text, ("any", "en")) == {both, shared}
+    assert index.scan(text, ("any", "fr")) == {fr, both, shared}
+    assert index.scan(text) == {fr, both, shared}  # default: every list
+    assert index.scan(text, ("de",)) == frozenset()  # a language without a list
