@@ -47,7 +47,7 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
     "lint": [
         ("render_lint_100k_s", "s", "< 30"),
         ("lint_msgs_per_s", "msgs/s", ">= 5000"),
-        ("lint_rules_rss_mb", "MB", "<= 120"),
+        ("lint_rules_rss_mb", "MB", "<= 60"),
     ],
     "render_memory": [("render_lint_peak_rss_mb_1m", "MB", "<= 300")],
     "connections": [("pg_connections_per_task", "connections", "<= 1")],
