@@ -1,11 +1,13 @@
 """Which rule regexes can match a message, for all of them at once, with Hyperscan.
 
-Every regex of the rule files is registered here and compiled into one Hyperscan database in
-*prefilter* mode: Hyperscan relaxes what it cannot do exactly (lookarounds, mostly) so that it
-reports every regex that matches, and very rarely one that does not. A message is scanned once
-(a few microseconds); Python's ``re`` then runs only the regexes that were reported, for their
-spans, their sentence conditions and the excerpt. Which regexes run changes how fast a message
-is linted, never its verdict: a regex that is reported but does not match finds nothing.
+Every regex of the rule files is registered here, with the language of its list, and compiled
+into one Hyperscan database per language (and one for "any") in *prefilter* mode: Hyperscan
+relaxes what it cannot do exactly (lookarounds, mostly; we open bounded repeats too) so that it
+reports every regex that matches, and now and then one that does not. A message is scanned once
+with the databases of its languages (tens of microseconds); Python's ``re`` then runs only the
+regexes that were reported, for their spans, their sentence conditions and the excerpt. Which
+regexes run changes how fast a message is linted, never its verdict: a regex that is reported
+but does not match finds nothing.
 
 Hyperscan's ``\\w`` is ASCII here (its Unicode mode takes minutes to compile our rules), so
 the text is scanned with every other letter or digit written as ``x`` or ``0``: a word
