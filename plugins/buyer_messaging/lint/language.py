@@ -65,8 +65,10 @@ _NOT_LETTERS = re.compile(r"[\d_]+")
 
 def split_words(words: list[str]) -> list[str]:
     """The pieces of the ``\\w+`` words that digits or "_" split: with the others, the words
-    ``scores`` reads in the text ("2nd" is "nd"), as stop words are letters only."""
-    return [piece for word in filterfalse(str.isalpha, words) for piece in _NOT_LETTERS.split(word)]
+    ``scores`` reads in the text ("2nd" is "nd"), as stop words are letters only (so numbers,
+    most of these words, are left out whole)."""
+    mixed = filterfalse(str.isdigit, filterfalse(str.isalpha, words))
+    return [piece for word in mixed for piece in _NOT_LETTERS.split(word)]
 
 
 def stop_word_languages(words: list[str]) -> set[tuple[str, ...]]:
