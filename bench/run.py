@@ -44,7 +44,11 @@ BENCHES: dict[str, list[tuple[str, str, str | None]]] = {
         ("scaling_1m_over_100k", "x", "<= 12"),
         ("peak_rss_mb", "MB", "< 500"),
     ],
-    "lint": [("render_lint_100k_s", "s", "< 30"), ("lint_msgs_per_s", "msgs/s", ">= 5000")],
+    "lint": [
+        ("render_lint_100k_s", "s", "< 30"),
+        ("lint_msgs_per_s", "msgs/s", ">= 5000"),
+        ("lint_rules_rss_mb", "MB", "<= 60"),
+    ],
     "render_memory": [("render_lint_peak_rss_mb_1m", "MB", "<= 300")],
     "connections": [("pg_connections_per_task", "connections", "<= 1")],
     "lint_eval": [

@@ -64,6 +64,11 @@ class Clause:
         self.ask_also = CompiledMap(p.ask_also) if p.ask_also else None
         self.before, self.after = p.before, p.after
         self.fields = tuple(p.fields)
+        # no evidence pattern may match: no evidence, no violation
+        maps = [cm for _, cm in self.evidence]
+        self.needs = (
+            frozenset().union(*(cm.ids for cm in maps)) if all(cm.filtered for cm in maps) else None
+        )
 
     def _asks(self, msg: Message) -> list[tuple[int, int]]:
         cache = msg.__dict__.setdefault("_clause_asks", {})

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from buyer_messaging.domain import COUNTRIES
+from buyer_messaging.lint.language import detect
 from buyer_messaging.lint.links import Link, host_matches
 from buyer_messaging.lint.prefilter import INDEX, case_flags
 from buyer_messaging.lint.text import LANGS, Message, fold_pattern
@@ -25,7 +26,11 @@ PatternMap = dict[str, list[str]]
 
 
 class Detector(Protocol):
-    """A built detector: the excerpt of `msg` that breaks its rule, else None."""
+    """A built detector: the excerpt of `msg` that breaks its rule, else None.
+
+    A detector may also have ``needs``, a set of prefilter ids (``lint.prefilter``): it finds
+    nothing in a message for which the prefilter reported none of them, so the engine does
+    not call it (most rules, on most messages)."""
 
     def __call__(self, msg: Message) -> str | None: ...
 
@@ -100,14 +105,14 @@ class CompiledMap:
     """A pattern map compiled per pattern; each (but case-sensitive ones, which read the text
     as written) is registered with the prefilter, which tells which may match a message."""
 
-    __slots__ = ("by_lang", "any", "case_sensitive")
+    __slots__ = ("by_lang", "any", "case_sensitive", "ids", "filtered")
 
     def __init__(
         self, patterns: PatternMap, *, fold: bool = True, case_sensitive: bool = False
     ) -> None:
         self.case_sensitive = case_sensitive
 
-        def build(items: list[str]) -> _Patterns:
+        def build(items: list[str], lang: str) -> _Patterns:
             out: list[tuple[int | None, re.Pattern[str]]] = []
             for item in items:
                 p = fold_pattern(item) if fold else item
@@ -115,15 +120,24 @@ class CompiledMap:
                     out.append((None, re.compile(p)))
                 else:
                     flags = case_flags(p)
-                    out.append((INDEX.register(p, flags), re.compile(p, flags)))
+                    out.append((INDEX.register(p, flags, lang), re.compile(p, flags)))
             return _Patterns(out)
 
-        self.by_lang = {lang: build(items) for lang, items in patterns.items() if lang != "any"}
-        self.any = build(patterns.get("any", []))
+        self.by_lang = {
+            lang: build(items, lang) for lang, items in patterns.items() if lang != "any"
+        }
+        self.any = build(patterns.get("any", []), "any")
+        every = [*self.by_lang.values(), self.any]
+        self.ids = frozenset().union(*(p.ids for p in every))
+        # all of them registered: when the prefilter reported none, none can match (the
+        # usual case: a message may match ~10 of the ~800 regexes)
+        self.filtered = not any(p.unfiltered for p in every)
 
     def patterns(self, msg: Message) -> list[re.Pattern[str]]:
         """The patterns for the message's languages that may match it."""
         may = msg.may_match
+        if self.filtered and may.isdisjoint(self.ids):
+            return []
         out: list[re.Pattern[str]] = []
         for lang in msg.match_langs:
             found = self.by_lang.get(lang)
@@ -182,6 +196,8 @@ class Phrase:
         self.sentence = p.scope == "sentence"
         self.fields = tuple(p.fields)
         self.case_sensitive = cs
+        # no primary pattern may match: no patterns, no violation
+        self.needs = self.primary.ids if self.primary.filtered else None
 
     def __call__(self, msg: Message) -> str | None:
         primary = self.primary.patterns(msg)
@@ -556,6 +572,8 @@ class Emoji:
         self.fields = tuple(p.fields)
 
     def __call__(self, msg: Message) -> str | None:
+        if msg.text.isascii():
+            return None  # every emoji is outside ASCII
         for s, e in msg.text_field_spans(self.fields):
             m = _EMOJI.search(msg.text, s, e)
             if m:
@@ -635,8 +653,6 @@ class Language:
         self.margin = p.margin
 
     def __call__(self, msg: Message) -> str | None:
-        from buyer_messaging.lint.language import detect
-
         expected = (msg.preferred_locale or msg.locale or "").split("-")[0].lower()
         if expected not in LANGS:
             return None

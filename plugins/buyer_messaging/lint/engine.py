@@ -34,6 +34,7 @@ class Rule:
     suppressed_by: frozenset[str]  # categories, or "any": any other blocking violation
     check: Detector
     source: str
+    needs: frozenset[int] | None = None  # the detector's (see ``Detector``)
 
     def applies(self, kind: str, locale: str, channel: str | None) -> bool:
         if self.kinds is not None and kind not in self.kinds:
@@ -105,6 +106,7 @@ def _compile(spec: RuleSpec, where: str) -> Rule:
     except ValidationError as err:
         first = err.errors()[0]
         raise RuleFileError(f"{where}.params.{_loc(first)}: {first['msg']}") from None
+    check = factory(params)
     return Rule(
         id=spec.id,
         category=spec.category,
@@ -114,8 +116,9 @@ def _compile(spec: RuleSpec, where: str) -> Rule:
         locales=None if spec.locales == "all" else frozenset(spec.locales),
         channels=None if spec.channels == "all" else frozenset(spec.channels),
         suppressed_by=frozenset(spec.suppressed_by),
-        check=factory(params),
+        check=check,
         source=where,
+        needs=getattr(check, "needs", None),
     )
 
 
@@ -195,6 +198,8 @@ def lint_message(
     )  # fmt: skip
     violations: list[Violation] = []
     for rule in rules.applicable(kind, locale, channel):
+        if rule.needs is not None and msg.may_match.isdisjoint(rule.needs):
+            continue
         if rule.suppressed_by and _suppressed(rule, violations):
             continue
         excerpt = rule.check(msg)

@@ -7,6 +7,7 @@ look-ups). Words shared by several languages count for each of them.
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
@@ -59,8 +60,38 @@ def scores(words: list[str] | str) -> dict[str, int]:
     return counts
 
 
+_NOT_LETTERS = re.compile(r"[\d_]+")
+
+
+def split_words(words: list[str]) -> list[str]:
+    """The pieces of the ``\\w+`` words that digits or "_" split: with the others, the words
+    ``scores`` reads in the text ("2nd" is "nd"), as stop words are letters only (so numbers,
+    most of these words, are left out whole)."""
+    mixed = filterfalse(str.isdigit, filterfalse(str.isalpha, words))
+    return [piece for word in mixed for piece in _NOT_LETTERS.split(word)]
+
+
+def stop_word_languages(words: list[str]) -> set[tuple[str, ...]]:
+    """The languages of each stop word among the words, as a set of groups."""
+    return set(filter(None, map(_LANGS_OF.get, words)))
+
+
+def may_lead(lang: str, groups: set[tuple[str, ...]]) -> bool:
+    """Whether ``lang`` can lead (``detect``) a text whose stop words have these languages
+    (``stop_word_languages``), or any part of it. To lead, it needs more stop words than every
+    other language; a word two languages share counts for both, so when each of its words is
+    also another language's (French "que", "le" are Spanish too), that one has as many."""
+    sharing = set(STOPWORDS)
+    for group in groups:
+        if lang in group:
+            sharing.intersection_update(group)
+    return sharing == {lang}
+
+
 def detect(counts: dict[str, int], *, min_hits: int = 3, margin: float = 1.5) -> str | None:
     """The language that clearly leads, or None when the text is too short or mixed."""
+    if max(counts.values()) < min_hits:
+        return None  # most sentences: no need to rank
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if top >= min_hits and top >= margin * second + 1:

@@ -65,7 +65,9 @@ def _since_sentence_start(before: str) -> str:
     return before[cut + 1 :] if cut >= 0 else before
 
 
-_DOT_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\u00b7\u2022\u2219\u22c5\u2027\u30fb](?=\d)")
+# the dot first: a pattern that starts with a set of characters is scanned for quickly, one
+# that starts with a lookbehind is tried at every position
+_DOT_BETWEEN_DIGITS = re.compile(r"[\u00b7\u2022\u2219\u22c5\u2027\u30fb](?<=\d.)(?=\d)")
 _QUICK = re.compile(r"\d[\d()\-./ ]{4,}\d")
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 _NOT_PHONE_SHAPES = (

@@ -26,7 +26,13 @@ from importlib import resources
 from typing import Any, Generic, TypeVar
 
 from buyer_messaging.domain import LANGUAGES
-from buyer_messaging.lint.language import detect, scores
+from buyer_messaging.lint.language import (
+    detect,
+    may_lead,
+    scores,
+    split_words,
+    stop_word_languages,
+)
 from buyer_messaging.lint.links import find_emails, find_links, may_have_domain
 from buyer_messaging.lint.prefilter import INDEX
 
@@ -303,8 +309,9 @@ class Message:
 
     @cached_property
     def may_match(self) -> frozenset[int]:
-        """Ids of the rule regexes that may match ``norm`` (``lint.prefilter``)."""
-        return INDEX.scan(self.norm)
+        """Ids of the rule regexes that may match ``norm`` (``lint.prefilter``), of the lists of
+        the languages the message is matched in (``match_langs``) and of every language."""
+        return INDEX.scan(self.norm, ("any", *self.match_langs))
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -339,11 +346,19 @@ class Message:
         # a sentence in another language (an English offer in a French message) brings its
         # language's lists too: the message as a whole is still the locale's. A sentence's
         # stop words are some of the message's (counted the same way, over the whole text), so
-        # only a language with 2 in the message (detect's min_hits) can lead one: without such a
-        # language no sentence is scored.
-        if not any(
-            n >= 2 and lang in LANGS and lang not in langs for lang, n in scores(self.norm).items()
-        ):
+        # only a language with 2 in the message (detect's min_hits) that may lead a sentence
+        # at all (``may_lead``) can lead one: without such a language no sentence is scored.
+        pieces = split_words(self.words)
+        split = scores(pieces)  # with language_scores: scores(self.norm)
+        candidates = [
+            lang
+            for lang, n in self.language_scores.items()
+            if n + split[lang] >= 2 and lang in LANGS and lang not in langs
+        ]
+        if not candidates:
+            return tuple(langs)
+        groups = stop_word_languages(self.words + pieces)
+        if not any(may_lead(lang, groups) for lang in candidates):
             return tuple(langs)
         for start, end in self.sentences:
             lang = detect(scores(self.norm[start:end]), min_hits=2)

@@ -100,7 +100,7 @@ def test_the_prefilter_never_changes_a_verdict(monkeypatch) -> None:
     filtered = _verdicts(rules, messages)
     ran = []
     with monkeypatch.context() as m:
-        m.setattr(INDEX, "scan", lambda text: ran.append(text) or _Everything())
+        m.setattr(INDEX, "scan", lambda text, groups=None: ran.append(text) or _Everything())
         full = _verdicts(rules, messages)
     assert len(messages) > 150 and len(ran) == len(messages)  # every regex ran on each
     diffs = [
@@ -160,6 +160,9 @@ def test_the_prefilter_reports_every_rule_regex_that_matches() -> None:
         (r"\bstra\u00dfe\b", "stra\u00dfe", True),  # a regex with one is always run
         (r"\b\d{3}\b", "a \u0663\u0664\u0665 b", True),  # other scripts' digits are digits
         (r"a{,3}b", "aab", True),  # Python's {,3} is {0,3}
+        (r"\bif\b[^.]{0,3}\bnot\b", "if it is not", True),  # repeats open: reported, re decides
+        (r"x[{0,9}]y", "x9y", True),  # ... but a class is left as written
+        (r"\bif\b[^.]{0,3}\bnot\b", "if it is. not", False),
         (r"Amazon", "amazon", True),  # an upper-case pattern stays case-insensitive
         (r"\bdon't\b", "we do not", False),
     ],
@@ -178,3 +181,65 @@ def test_case_flags() -> None:
     assert case_flags(r"Amazon") == re.IGNORECASE
     assert case_flags(r"\\Bx") == re.IGNORECASE  # an escaped backslash, then a letter B
     assert prefilter.INDEX is INDEX
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 117-1380812-1318417: 3 x the 2nd item, the_best de3le und_die",
+        "x\u00b2 the\u00bd le\u0663les ya_ il9il \u2160 e\u0301t\u00e9 stra\u00dfe a",
+        "",
+    ],
+)
+def test_a_texts_stop_words_are_its_words_and_their_split_pieces(text: str) -> None:
+    from buyer_messaging.lint.language import scores, split_words
+
+    words = re.findall(r"\w+", text)
+    together = scores(words + split_words(words))
+    assert together == scores(text)
+    assert text.strip() == "" or any(together.values())  # the examples have stop words
+
+
+def test_a_language_that_leads_a_sentence_may_lead() -> None:
+    """may_lead only skips scoring: every sentence detect() gives a language to, of the test
+    messages in every locale, has that language pass may_lead."""
+    from buyer_messaging.lint.language import _WORD, detect, may_lead, scores, stop_word_languages
+    from buyer_messaging.lint.text import Message
+
+    mixed = [
+        "Merci pour votre commande. Please leave us a review on the page, thank you!",
+        "Vielen Dank. Si le ha gustado, nos encantaria su opinion para el producto.",
+        "Grazie per il tuo ordine. Que le vaya bien y que lo disfrute con su familia.",
+    ]
+    led = 0
+    for kind, locale, subject, body in [*_messages(), *(("x", "fr-FR", "", m) for m in mixed)]:
+        msg = Message(kind=kind, locale=locale, subject=subject, body=body)
+        for start, end in msg.sentences:
+            words = _WORD.findall(msg.norm[start:end])
+            for min_hits in (2, 3):
+                lang = detect(scores(words), min_hits=min_hits)
+                if lang:
+                    led += 1
+                    assert may_lead(lang, stop_word_languages(words)), msg.norm[start:end]
+    assert led > 100
+
+
+def test_a_language_whose_stop_words_are_all_shared_cannot_lead() -> None:
+    from buyer_messaging.lint.language import may_lead, stop_word_languages
+
+    shared = stop_word_languages("que le que les".split())  # "les": French only
+    assert not may_lead("es", shared) and may_lead("fr", shared)
+    assert may_lead("es", stop_word_languages("que le el pedido".split()))
+
+
+def test_a_message_is_scanned_with_its_languages_lists_and_every_languages() -> None:
+    index = PatternIndex()
+    fr = index.register(r"\bmerci\b", 0, "fr")
+    both = index.register(r"\bbonus\b", 0, "any")
+    shared = index.register(r"\bpromo\b", 0, "en")
+    assert index.register(r"\bpromo\b", 0, "fr") == shared  # one regex, in both lists
+    text = "merci, bonus promo"
+    assert index.scan(text, ("any", "en")) == {both, shared}
+    assert index.scan(text, ("any", "fr")) == {fr, both, shared}
+    assert index.scan(text) == {fr, both, shared}  # default: every list
+    assert index.scan(text, ("de",)) == frozenset()  # a language without a list
