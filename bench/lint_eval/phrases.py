@@ -411,16 +411,23 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PR,), "If it's working well, let Amazon know; if something's off, message us instead."),
         ((PR,), 'When you rate it, the star farthest to the right is the one that keeps our little shop going.'),
         ((OFF,), 'Create an account on the Brightleaf Home website to track future orders.'),
+        # outside_4: thoughts on the product page, then a reward
+        ((RI,), "Leave your thoughts on the product page and we'll mail you a bag of our house coffee."),
+        ((RI,), "Once your impressions are on Amazon, drop us a line and we'll cover your next delivery."),
     ],
     "en-US": [
         ((TEL,), "Text us at (212) 555-0147 and we'll sort it out."),
         ((TEL,), "Call four one five, five five five, zero one three two."),
         ((PROMO, OFF), "Stop by our store in Austin this Saturday for our anniversary sale."),
+        # a toll-free number in letters longer than seven: the rest is not dialled
+        ((TEL,), 'Setup help: our crew picks up at 1-888-GO-BRIGHTLEAF.'),
     ],
     "en-GB": [
         ((TEL,), "Ring us on oh-seven-seven double-oh nine hundred one two three."),
         ((TEL,), "Our number is 01632–960 123."),
         ((PROMO, OFF), "Pop into our shop in Leeds high street, we'd love to see you."),
+        # a country code with the trunk "(0)", a dash after the area code
+        ((TEL,), 'For setup help, ring our office on +44 (0) 161 - 496 0731.'),
     ],
     "fr": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -612,6 +619,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PR,), "Si tout vous plaît, dites-le à Amazon ; sinon, écrivez-nous d'abord."),
         ((PR,), 'Un 5/5 sur Amazon ferait notre bonheur.'),
         ((OFF,), 'Créez votre compte sur le site de Maison Lumière pour suivre vos prochaines commandes.'),
+        # outside_4 : indicatif, « (0) », tiret après l'indicatif régional
+        ((TEL,), 'Une question ? Notre atelier répond au +33 (0)4 - 72 10 33 58.'),
     ],
     "de": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -819,6 +828,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # outside_4 (es Amazon wissen lassen, die Website mit dem Namen des Händlers)
         ((PR,), 'Wenn alles passt, lassen Sie es Amazon wissen; wenn nicht, schreiben Sie bitte zuerst uns.'),
         ((OFF,), 'Legen Sie ein Kundenkonto auf der Website von Haus Lindner an, um künftige Bestellungen zu verfolgen.'),
+        # outside_4: Ländervorwahl mit "(0)", Strich nach der Vorwahl; Eindrücke auf der Produktseite
+        ((TEL,), 'Bei Fragen erreichen Sie unsere Werkstatt unter +49 (0) 89 - 12 34 56 78.'),
+        ((RI,), 'Hinterlassen Sie Ihre Eindrücke auf der Produktseite, und wir legen Ihrer nächsten Bestellung ein Geschenk bei.'),
     ],
     "es": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -991,6 +1003,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # outside_4 (decírselo a Amazon, la web con el nombre de la tienda)
         ((PR,), 'Si te ha gustado, díselo a Amazon; si algo falla, escríbenos antes a nosotros.'),
         ((OFF,), 'Crea tu cuenta en la web de Casa Olivo para seguir tus próximos pedidos.'),
+        # outside_4: prefijo y guion tras el prefijo; los primeros clientes que cuenten su experiencia
+        ((TEL,), 'Dudas de montaje: nuestro taller atiende en el +34 91 - 123 45 67.'),
+        ((RI,), 'Los primeros 20 clientes que cuenten su experiencia en Amazon recibirán un regalo.'),
     ],
     "it": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -1161,6 +1176,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PR,), 'Se ti è piaciuto, fallo sapere ad Amazon; se qualcosa non va, scrivi prima a noi.'),
         ((PR,), 'Per favore, non lasciare un giudizio negativo: se qualcosa non va, scrivici.'),
         ((OFF,), 'Crea un account sul sito di Casa Serena per seguire i prossimi ordini.'),
+        # outside_4: prefisso con "(0)", trattino dopo il prefisso
+        ((TEL,), 'Per il montaggio il nostro laboratorio risponde al +39 (0) 2 - 8734 5521.'),
     ],
 }  # fmt: skip
 
@@ -1256,6 +1273,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("The printer's e-mail settings let you scan straight to your inbox.", ("product_info",)),
         # outside_4 round: a refund or a returned gift credited to the Amazon gift card balance
         ("As this was a gift return, we credited $45.00 to your Amazon gift card balance.", _REFUND),
+        ("The 800-thread-count sheets should be washed at 40 degrees before first use.", ("product_info",)),
     ],
     "fr": [
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
