@@ -407,16 +407,27 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "To stop receiving these messages, reply STOP."),
         ((OPT,), "Click here to unsubscribe from our updates."),
         ((OPT,), "Don't want these e-mails? Opt out anytime."),
+        # outside_4 round (gating by telling Amazon, the star farthest right, a site named by its brand)
+        ((PR,), "If it's working well, let Amazon know; if something's off, message us instead."),
+        ((PR,), 'When you rate it, the star farthest to the right is the one that keeps our little shop going.'),
+        ((OFF,), 'Create an account on the Brightleaf Home website to track future orders.'),
+        # outside_4: thoughts on the product page, then a reward
+        ((RI,), "Leave your thoughts on the product page and we'll mail you a bag of our house coffee."),
+        ((RI,), "Once your impressions are on Amazon, drop us a line and we'll cover your next delivery."),
     ],
     "en-US": [
         ((TEL,), "Text us at (212) 555-0147 and we'll sort it out."),
         ((TEL,), "Call four one five, five five five, zero one three two."),
         ((PROMO, OFF), "Stop by our store in Austin this Saturday for our anniversary sale."),
+        # a toll-free number in letters longer than seven: the rest is not dialled
+        ((TEL,), 'Setup help: our crew picks up at 1-888-GO-BRIGHTLEAF.'),
     ],
     "en-GB": [
         ((TEL,), "Ring us on oh-seven-seven double-oh nine hundred one two three."),
         ((TEL,), "Our number is 01632–960 123."),
         ((PROMO, OFF), "Pop into our shop in Leeds high street, we'd love to see you."),
+        # a country code with the trunk "(0)", a dash after the area code
+        ((TEL,), 'For setup help, ring our office on +44 (0) 161 - 496 0731.'),
     ],
     "fr": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -604,6 +615,12 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Contactez-nous sur WhatsApp, c'est plus rapide."),
         ((OPT,), "Pour ne plus recevoir nos messages, répondez STOP."),
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
+        # outside_4 (le dire à Amazon, « ferait notre bonheur », le site nommé par la marque)
+        ((PR,), "Si tout vous plaît, dites-le à Amazon ; sinon, écrivez-nous d'abord."),
+        ((PR,), 'Un 5/5 sur Amazon ferait notre bonheur.'),
+        ((OFF,), 'Créez votre compte sur le site de Maison Lumière pour suivre vos prochaines commandes.'),
+        # outside_4 : indicatif, « (0) », tiret après l'indicatif régional
+        ((TEL,), 'Une question ? Notre atelier répond au +33 (0)4 - 72 10 33 58.'),
     ],
     "de": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -808,6 +825,12 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Folgen Sie uns auf Instagram."),
         ((OFF,), "Bestellen Sie nächstes Mal direkt in unserem Onlineshop."),
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
+        # outside_4 (es Amazon wissen lassen, die Website mit dem Namen des Händlers)
+        ((PR,), 'Wenn alles passt, lassen Sie es Amazon wissen; wenn nicht, schreiben Sie bitte zuerst uns.'),
+        ((OFF,), 'Legen Sie ein Kundenkonto auf der Website von Haus Lindner an, um künftige Bestellungen zu verfolgen.'),
+        # outside_4: Ländervorwahl mit "(0)", Strich nach der Vorwahl; Eindrücke auf der Produktseite
+        ((TEL,), 'Bei Fragen erreichen Sie unsere Werkstatt unter +49 (0) 89 - 12 34 56 78.'),
+        ((RI,), 'Hinterlassen Sie Ihre Eindrücke auf der Produktseite, und wir legen Ihrer nächsten Bestellung ein Geschenk bei.'),
     ],
     "es": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -977,6 +1000,12 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Síganos en Instagram para más ideas."),
         ((OFF,), "La próxima vez compre directamente en nuestra web."),
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
+        # outside_4 (decírselo a Amazon, la web con el nombre de la tienda)
+        ((PR,), 'Si te ha gustado, díselo a Amazon; si algo falla, escríbenos antes a nosotros.'),
+        ((OFF,), 'Crea tu cuenta en la web de Casa Olivo para seguir tus próximos pedidos.'),
+        # outside_4: prefijo y guion tras el prefijo; los primeros clientes que cuenten su experiencia
+        ((TEL,), 'Dudas de montaje: nuestro taller atiende en el +34 91 - 123 45 67.'),
+        ((RI,), 'Los primeros 20 clientes que cuenten su experiencia en Amazon recibirán un regalo.'),
     ],
     "it": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -1143,6 +1172,12 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Seguici su Instagram per altre idee."),
         ((OFF,), "La prossima volta ordina direttamente dal nostro sito."),
         ((OPT,), "Per non ricevere più messaggi, rispondi STOP."),
+        # outside_4 (farlo sapere ad Amazon, "non lasciare un giudizio negativo", il sito col nome del negozio)
+        ((PR,), 'Se ti è piaciuto, fallo sapere ad Amazon; se qualcosa non va, scrivi prima a noi.'),
+        ((PR,), 'Per favore, non lasciare un giudizio negativo: se qualcosa non va, scrivici.'),
+        ((OFF,), 'Crea un account sul sito di Casa Serena per seguire i prossimi ordini.'),
+        # outside_4: prefisso con "(0)", trattino dopo il prefisso
+        ((TEL,), 'Per il montaggio il nostro laboratorio risponde al +39 (0) 2 - 8734 5521.'),
     ],
 }  # fmt: skip
 
@@ -1233,6 +1268,12 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Your 5 Stars Deluxe Pillow is vacuum-packed; give it 24 hours to expand.", ("product_info",)),
         ("Use the free cleaning brush included in the box.", ("product_info",)),
         ("Shipping was free, so the refund covers the full price.", _REFUND),
+        # a brand's site for a manual, a device's e-mail settings: no channel off Amazon, no opt-out
+        ("Download the quick-start guide on the Bosch website if you lose the printed one.", ("product_info",)),
+        ("The printer's e-mail settings let you scan straight to your inbox.", ("product_info",)),
+        # outside_4 round: a refund or a returned gift credited to the Amazon gift card balance
+        ("As this was a gift return, we credited $45.00 to your Amazon gift card balance.", _REFUND),
+        ("The 800-thread-count sheets should be washed at 40 degrees before first use.", ("product_info",)),
     ],
     "fr": [
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
@@ -1274,6 +1315,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Si vous le souhaitez, vous pouvez partager votre avis sincère sur Amazon.", ("review_request",)),
         ("La brosse de nettoyage offerte est dans le carton.", ("product_info",)),
         ("Le coffret contient deux tasses et trois sous-verres.", None),
+        ("Le guide de démarrage est aussi sur le site du fabricant si vous perdez la version papier.", ("product_info",)),
+        # un remboursement crédité sur le solde de la carte cadeau Amazon
+        ("S'agissant d'un cadeau retourné, 45,00 € ont été crédités sur le solde de votre carte cadeau Amazon.", _REFUND),
     ],
     "de": [
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
@@ -1316,6 +1360,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Sie brauchen einen Torx-Schraubendreher (Sternprofil) T10.", ("product_info",)),
         ("Über eine ehrliche Rezension auf Amazon würden wir uns freuen, ganz gleich wie sie ausfällt.", ("review_request",)),
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
+        # eine Erstattung auf das Gutscheinguthaben bei Amazon
+        ("Da es ein Geschenk war, haben wir 45,00 € Ihrem Amazon-Gutscheinguthaben hinzugefügt.", _REFUND),
     ],
     "es": [
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
@@ -1356,6 +1402,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Si le apetece, puede dejar una reseña sincera en Amazon.", ("review_request",)),
         ("El cepillo de limpieza gratuito va dentro de la caja.", ("product_info",)),
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
+        # un reembolso abonado en el saldo de la tarjeta regalo de Amazon
+        ("Al tratarse de un regalo, hemos abonado 45,00 € en el saldo de tu tarjeta regalo de Amazon.", _REFUND),
     ],
     "it": [
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
@@ -1394,6 +1442,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Se ti va, puoi lasciare una recensione sincera su Amazon.", ("review_request",)),
         ("La spazzola per la pulizia in omaggio è nella scatola.", ("product_info",)),
         ("Le lucine a stella funzionano con due pile AA.", ("product_info",)),
+        # un rimborso accreditato sul saldo del buono regalo Amazon
+        ("Trattandosi di un regalo, ti abbiamo accreditato 45,00 € come saldo buono regalo Amazon.", _REFUND),
     ],
 }  # fmt: skip
 
