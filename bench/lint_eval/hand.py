@@ -186,6 +186,8 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("es-ES", SC, "Tu pedido {oid} (2 x Cojín de lino) se ha enviado con Correos, código PQ 0712 3456 7012 8044; podrás recogerlo en tu estanco desde el 11/12/2026.", ()),
     ("it-IT", SC, "Ordine {oid}: 2 x Cuscino spedito con Poste Italiane, codice RR 123 456 785 IT; potrai ritirarlo all'ufficio postale dal 11/12/2026.", ()),
     ("en-GB", SC, "Your 2 x Garden Kneeler from order {oid} went with Royal Mail, tracking AB 1234 5678 9GB; you can collect it from your local post office.", (MISS,)),
+    # an Evri "parcel number" is the tracking number (outside_3 theme)
+    ("en-GB", SC, "Order {oid}: 1 x Bread Bin is on its way with Evri, parcel number H01JHA0098765432, expected on 26/11/2026.", ()),
 ]  # fmt: skip
 
 

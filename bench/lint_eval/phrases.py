@@ -26,6 +26,11 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # twenty-fifth batch (outside_3 themes: thoughts "up on Amazon", "taking it down", bypassing Amazon, phones spelled out in comma groups)
+        ((RI,), "Once your thoughts are up on Amazon, send us a screenshot and we'll pop a little something in the post."),
+        ((RC,), "We saw the comment on our feedback page; now that it's fixed, would you consider taking it down?"),
+        ((OFF,), 'Next time, email us for spares without going through Amazon.'),
+        ((TEL,), 'Questions? Text Dan at seven one eight, five five five, zero one four two.'),
         # twenty-fourth batch (issue #20 fix round: e-mail preferences as an opt-out, the seller's app with a word before it, video channels, communities on a platform, priority for reviewers, "Do, and …" rewards, a low star count asked to reflect the fix)
         ((OPT,), 'To stop these e-mails, head to the preferences page in your account.'),
         ((OPT,), 'Change how often you hear from us in your email preferences.'),
@@ -430,6 +435,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO, OFF), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        # twenty-fifth batch (outside_3 themes)
+        ((RC, RI), 'Un bon de 10 € vous attend dès que votre note aura été mise à jour.'),
+        ((RI,), 'Pour vous remercier de votre retour sur Amazon, nous glisserons un échantillon dans votre colis.'),
+        ((MAIL,), 'Écrivez-nous à service.client chez orange point fr.'),
+        ((OFF,), 'Commandez-nous les filtres par e-mail, sans passer par Amazon.'),
         # twenty-fourth batch (issue #20 fix round)
         ((OPT,), 'Gérez vos préférences de communication depuis votre espace client.'),
         ((OPT,), "Choisissez combien d'e-mails vous recevez de notre part."),
@@ -627,6 +637,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
     ],
     "de": [
+        # twenty-fifth batch (outside_3 themes)
+        ((RC,), 'Wir wären dankbar, wenn Sie Ihre Verkäuferbewertung noch einmal überdenken würden.'),
+        ((RC, RI), 'Wir erstatten Ihnen 10 €, sobald Sie Ihre Bewertung geändert haben.'),
+        ((PR,), 'Ein paar lobende Worte auf Amazon würden uns sehr helfen.'),
+        ((OFF,), 'Bestellen Sie Ersatzteile per E-Mail, ohne Umweg über Amazon.'),
         # twenty-fourth batch (issue #20 fix round)
         ((OPT,), 'Ihre E-Mail-Präferenzen können Sie jederzeit in Ihrem Konto anpassen.'),
         ((OPT,), 'Legen Sie fest, wie oft Sie von uns hören möchten.'),
@@ -841,6 +856,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
     ],
     "es": [
+        # twenty-fifth batch (outside_3 themes)
+        ((TEL,), 'Llámanos al seis uno cero · dos tres · cuatro cinco · seis siete.'),
+        ((OFF,), 'Pídenos los recambios por correo, sin pasar por Amazon.'),
         # twenty-fourth batch (issue #20 fix round)
         ((OPT,), 'Puedes cambiar tus preferencias de comunicación cuando quieras.'),
         ((OPT,), 'Elige qué correos recibes de nosotros desde tu perfil.'),
@@ -1020,6 +1038,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
     ],
     "it": [
+        # twenty-fifth batch (outside_3 themes)
+        ((TEL,), 'Per info: tre tre tre · uno due tre · quattro cinque sei sette.'),
+        ((OFF,), 'Ordina i ricambi via email, senza passare da Amazon.'),
         # twenty-fourth batch (issue #20 fix round)
         ((OPT,), 'Puoi gestire le tue preferenze email dal tuo account.'),
         ((OPT,), 'Scegli quante email ricevi da noi nella tua area personale.'),
@@ -1203,6 +1224,10 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # twenty-fifth batch (outside_3 themes: a product called "5 Star" after a colon, past purchases under a promotion)
+        ('Your set: 5 Star Hotel Collection pillows, queen size.', None),
+        ('You ordered it under our spring sale promotion and paid £20.00.', _REFUND),
+        ('A £5 coupon had been applied to the order at the time of purchase.', _REFUND),
         # twenty-fourth batch (coupons already accounted for, settings of a device, a priority that is no reward, "Do let us know")
         ('The $5 off voucher from your order has been accounted for.', _REFUND),
         ('The watch lets you change its message settings and notification settings in the app.', ('product_info',)),
@@ -1292,6 +1317,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        # twenty-fifth batch (outside_3 themes)
+        ("Si vous l'avez testé quelques jours, un avis sincère sur Amazon nous aiderait.", None),
+        ("Au moment de l'achat, un coupon de 5 € avait été appliqué.", _REFUND),
         # twenty-fourth batch
         ('Le bon de 5 € de votre commande a bien été décompté.', _REFUND),
         ('Votre avis est notre priorité.', None),
@@ -1336,6 +1364,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        # twenty-fifth batch (outside_3 themes)
+        ('Wenn Sie es ein paar Tage benutzt haben, freuen wir uns über eine ehrliche Rezension auf Amazon.', None),
+        ('Sie haben per Geschenkkarte bezahlt, der Betrag geht auf Ihr Guthaben zurück.', _REFUND),
         # twenty-fourth batch
         ('Der 5-€-Gutschein aus Ihrer Bestellung wurde eingerechnet.', _REFUND),
         ('In der App ändern Sie die Benachrichtigungseinstellungen der Uhr.', ('product_info',)),
@@ -1381,6 +1412,10 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        # twenty-fifth batch (outside_3 themes)
+        ('Si ya lo has probado unos días, una reseña sincera en Amazon nos ayudaría.', None),
+        ('Deja una reseña sincera en Amazon, sea positiva o negativa.', None),
+        ('Pagaste con un cheque regalo, así que el importe vuelve a tu saldo.', _REFUND),
         # twenty-fourth batch
         ('El cupón de 5 € de tu pedido se ha contabilizado.', _REFUND),
         ('Tu opinión es nuestra prioridad.', None),
@@ -1424,6 +1459,10 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        # twenty-fifth batch (outside_3 themes)
+        ("Se l'hai già provato per qualche giorno, una recensione sincera su Amazon ci aiuterebbe.", None),
+        ('Lascia una recensione sincera su Amazon, sia positiva o negativa.', None),
+        ("Al momento dell'acquisto era stato applicato un buono da 10 €.", _REFUND),
         # twenty-fourth batch
         ('Il buono da 5 € del tuo ordine è stato conteggiato.', _REFUND),
         ('La tua opinione è la nostra priorità.', None),
