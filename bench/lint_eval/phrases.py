@@ -26,6 +26,22 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # twenty-fifth batch (outside_3 themes: thoughts "up on Amazon", "taking it down", bypassing Amazon, phones spelled out in comma groups)
+        ((RI,), "Once your thoughts are up on Amazon, send us a screenshot and we'll pop a little something in the post."),
+        ((RC,), "We saw the comment on our feedback page; now that it's fixed, would you consider taking it down?"),
+        ((OFF,), 'Next time, email us for spares without going through Amazon.'),
+        ((TEL,), 'Questions? Text Dan at seven one eight, five five five, zero one four two.'),
+        # twenty-fourth batch (issue #20 fix round: e-mail preferences as an opt-out, the seller's app with a word before it, video channels, communities on a platform, priority for reviewers, "Do, and …" rewards, a low star count asked to reflect the fix)
+        ((OPT,), 'To stop these e-mails, head to the preferences page in your account.'),
+        ((OPT,), 'Change how often you hear from us in your email preferences.'),
+        ((OPT,), 'You can update your communication preferences at any time.'),
+        ((OFF, PROMO), 'Grab our free app for 200 recipes and app-only deals.'),
+        ((OFF,), 'Subscribe to our YouTube channel for weekly project videos.'),
+        ((OFF,), 'Join our Discord community to swap riding tips with other owners.'),
+        ((RI,), 'Reviewers jump the queue for our next small batch.'),
+        ((RI,), 'Write a review and a care package with your name on it is on its way.'),
+        ((RI,), 'Would you share a review on Amazon? Do, and the next bag of beans is on us.'),
+        ((RC,), 'Is there any chance your one-star could reflect how we sorted it out?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Say a few words about it on Amazon and a jar of our wildflower honey is coming your way.'),
         ((RI,), "Share your verdict with fellow shoppers on Amazon and we'll credit $7 to your card."),
@@ -430,6 +446,21 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((TEL,), 'For setup help, ring our office on +44 (0) 161 - 496 0731.'),
     ],
     "fr": [
+        # twenty-fifth batch (outside_3 themes)
+        ((RC, RI), 'Un bon de 10 € vous attend dès que votre note aura été mise à jour.'),
+        ((RI,), 'Pour vous remercier de votre retour sur Amazon, nous glisserons un échantillon dans votre colis.'),
+        ((MAIL,), 'Écrivez-nous à service.client chez orange point fr.'),
+        ((OFF,), 'Commandez-nous les filtres par e-mail, sans passer par Amazon.'),
+        # twenty-fourth batch (issue #20 fix round)
+        ((OPT,), 'Gérez vos préférences de communication depuis votre espace client.'),
+        ((OPT,), "Choisissez combien d'e-mails vous recevez de notre part."),
+        ((OFF, PROMO), 'Téléchargez notre application gratuite pour des offres réservées aux membres.'),
+        ((OFF,), 'Abonnez-vous à notre chaîne YouTube pour voir nos tutoriels.'),
+        ((OFF,), 'Rejoignez notre communauté sur Discord pour des sorties entre cyclistes.'),
+        ((RI,), "Les auteurs d'un avis passent en tête de file pour la prochaine fournée."),
+        ((RI,), 'Laissez-nous un avis : un colis surprise vous attend.'),
+        ((RI,), 'Un petit avis sur Amazon ? Faites-le, et le prochain paquet de café est offert.'),
+        ((RC,), 'Votre une étoile pourrait-elle refléter la façon dont nous avons réglé le problème ?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Racontez votre expérience sur Amazon et nous vous créditerons 6 € sur votre carte.'),
         ((RI,), 'Partagez votre ressenti avec les autres acheteurs sur Amazon : un coffret de nos thés vous sera envoyé avec nos compliments.'),
@@ -623,6 +654,21 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((TEL,), 'Une question ? Notre atelier répond au +33 (0)4 - 72 10 33 58.'),
     ],
     "de": [
+        # twenty-fifth batch (outside_3 themes)
+        ((RC,), 'Wir wären dankbar, wenn Sie Ihre Verkäuferbewertung noch einmal überdenken würden.'),
+        ((RC, RI), 'Wir erstatten Ihnen 10 €, sobald Sie Ihre Bewertung geändert haben.'),
+        ((PR,), 'Ein paar lobende Worte auf Amazon würden uns sehr helfen.'),
+        ((OFF,), 'Bestellen Sie Ersatzteile per E-Mail, ohne Umweg über Amazon.'),
+        # twenty-fourth batch (issue #20 fix round)
+        ((OPT,), 'Ihre E-Mail-Präferenzen können Sie jederzeit in Ihrem Konto anpassen.'),
+        ((OPT,), 'Legen Sie fest, wie oft Sie von uns hören möchten.'),
+        ((OFF, PROMO), 'Laden Sie unsere kostenlose App herunter, dort gibt es exklusive Angebote.'),
+        ((OFF,), 'Auf unserem YouTube-Kanal zeigen wir jede Woche neue Nähprojekte.'),
+        ((OFF,), 'Werden Sie Teil unserer Community auf Discord und tauschen Sie Tipps aus.'),
+        ((RI,), 'Wer eine Bewertung schreibt, wird bei der nächsten Charge bevorzugt beliefert.'),
+        ((RI,), 'Für Ihre Rezension wartet ein Überraschungspaket auf Sie.'),
+        ((RI,), 'Schreiben Sie uns eine Bewertung? Tun Sie es, und die nächste Packung Tee ist gratis.'),
+        ((RC,), 'Könnte Ihre Ein-Stern-Bewertung vielleicht widerspiegeln, wie wir das gelöst haben?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Berichten Sie auf Amazon von Ihren Eindrücken, und wir schreiben Ihnen 8 € gut.'),
         ((RI,), 'Teilen Sie Ihre Meinung mit anderen Kunden auf Amazon – dafür legen wir eine Dose unseres Gewürzsalzes bei.'),
@@ -833,6 +879,19 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((RI,), 'Hinterlassen Sie Ihre Eindrücke auf der Produktseite, und wir legen Ihrer nächsten Bestellung ein Geschenk bei.'),
     ],
     "es": [
+        # twenty-fifth batch (outside_3 themes)
+        ((TEL,), 'Llámanos al seis uno cero · dos tres · cuatro cinco · seis siete.'),
+        ((OFF,), 'Pídenos los recambios por correo, sin pasar por Amazon.'),
+        # twenty-fourth batch (issue #20 fix round)
+        ((OPT,), 'Puedes cambiar tus preferencias de comunicación cuando quieras.'),
+        ((OPT,), 'Elige qué correos recibes de nosotros desde tu perfil.'),
+        ((OFF, PROMO), 'Descarga nuestra aplicación gratuita y verás ofertas exclusivas.'),
+        ((OFF,), 'Suscríbete a nuestro canal de YouTube para ver más tutoriales.'),
+        ((OFF,), 'Únete a nuestra comunidad de Facebook para compartir recetas.'),
+        ((RI,), 'Quienes dejen una reseña serán los primeros de la lista para el próximo lote.'),
+        ((RI,), 'Por tu reseña te espera un paquete sorpresa con tu nombre escrito.'),
+        ((RI,), '¿Nos dejas una valoración en Amazon? Hazlo y el próximo paquete de café es de regalo.'),
+        ((RC,), '¿Podría su una estrella reflejar cómo resolvimos el problema?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Cuente en Amazon qué le ha parecido y le abonamos 5 € en su tarjeta.'),
         ((RI,), 'Comparta su experiencia en Amazon; a quien lo haga le regalamos una taza de nuestra colección.'),
@@ -1008,6 +1067,19 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((RI,), 'Los primeros 20 clientes que cuenten su experiencia en Amazon recibirán un regalo.'),
     ],
     "it": [
+        # twenty-fifth batch (outside_3 themes)
+        ((TEL,), 'Per info: tre tre tre · uno due tre · quattro cinque sei sette.'),
+        ((OFF,), 'Ordina i ricambi via email, senza passare da Amazon.'),
+        # twenty-fourth batch (issue #20 fix round)
+        ((OPT,), 'Puoi gestire le tue preferenze email dal tuo account.'),
+        ((OPT,), 'Scegli quante email ricevi da noi nella tua area personale.'),
+        ((OFF, PROMO), 'Scarica la nostra app gratuita per le offerte riservate.'),
+        ((OFF,), 'Iscriviti al nostro canale YouTube per i nuovi tutorial.'),
+        ((OFF,), 'Entra a far parte della nostra community su Facebook per scambiare idee.'),
+        ((RI,), 'Chi lascia una recensione sarà in cima alla lista per il prossimo lotto.'),
+        ((RI,), "Per la tua recensione c'è un pacco sorpresa con il tuo nome sopra."),
+        ((RI,), 'Ci lasci una recensione su Amazon? Fallo e il prossimo pacco di caffè è in omaggio.'),
+        ((RC,), 'La sua una stella potrebbe rispecchiare come abbiamo risolto il problema?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Racconti su Amazon la sua esperienza e le accrediteremo 5 € sulla carta.'),
         ((RI,), 'Condividi il tuo parere con gli altri acquirenti su Amazon: a chi lo fa spediamo una confezione dei nostri biscotti.'),
@@ -1187,6 +1259,16 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # twenty-fifth batch (outside_3 themes: a product called "5 Star" after a colon, past purchases under a promotion)
+        ('Your set: 5 Star Hotel Collection pillows, queen size.', None),
+        ('You ordered it under our spring sale promotion and paid £20.00.', _REFUND),
+        ('A £5 coupon had been applied to the order at the time of purchase.', _REFUND),
+        # twenty-fourth batch (coupons already accounted for, settings of a device, a priority that is no reward, "Do let us know")
+        ('The $5 off voucher from your order has been accounted for.', _REFUND),
+        ('The watch lets you change its message settings and notification settings in the app.', ('product_info',)),
+        ('Your feedback is a priority for our quality team.', None),
+        ('Please leave an honest review on Amazon. Do let us know if anything is missing, the spare is free.', None),
+        ('Download the free manufacturer app to pair the scale with your phone.', ('product_info',)),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('The Five Star organiser in your order has six pockets and a zip.', None),
         ('We refunded $12.40 for the missing part; your review on Amazon, whatever you decide, is welcome.', None),
@@ -1276,6 +1358,12 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("The 800-thread-count sheets should be washed at 40 degrees before first use.", ("product_info",)),
     ],
     "fr": [
+        # twenty-fifth batch (outside_3 themes)
+        ("Si vous l'avez testé quelques jours, un avis sincère sur Amazon nous aiderait.", None),
+        ("Au moment de l'achat, un coupon de 5 € avait été appliqué.", _REFUND),
+        # twenty-fourth batch
+        ('Le bon de 5 € de votre commande a bien été décompté.', _REFUND),
+        ('Votre avis est notre priorité.', None),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ("Le coupon utilisé lors de l'achat a déjà été déduit du remboursement.", _REFUND),
         ("Notre atelier au 3e étage prépare votre colis aujourd'hui.", None),
@@ -1320,6 +1408,12 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("S'agissant d'un cadeau retourné, 45,00 € ont été crédités sur le solde de votre carte cadeau Amazon.", _REFUND),
     ],
     "de": [
+        # twenty-fifth batch (outside_3 themes)
+        ('Wenn Sie es ein paar Tage benutzt haben, freuen wir uns über eine ehrliche Rezension auf Amazon.', None),
+        ('Sie haben per Geschenkkarte bezahlt, der Betrag geht auf Ihr Guthaben zurück.', _REFUND),
+        # twenty-fourth batch
+        ('Der 5-€-Gutschein aus Ihrer Bestellung wurde eingerechnet.', _REFUND),
+        ('In der App ändern Sie die Benachrichtigungseinstellungen der Uhr.', ('product_info',)),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('Der Gutscheinrabatt wurde bei der Erstattung bereits berücksichtigt.', _REFUND),
         ('Den Regler ganz nach rechts drehen, dann ist die Heizstufe am höchsten.', ('product_info',)),
@@ -1364,6 +1458,13 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Da es ein Geschenk war, haben wir 45,00 € Ihrem Amazon-Gutscheinguthaben hinzugefügt.", _REFUND),
     ],
     "es": [
+        # twenty-fifth batch (outside_3 themes)
+        ('Si ya lo has probado unos días, una reseña sincera en Amazon nos ayudaría.', None),
+        ('Deja una reseña sincera en Amazon, sea positiva o negativa.', None),
+        ('Pagaste con un cheque regalo, así que el importe vuelve a tu saldo.', _REFUND),
+        # twenty-fourth batch
+        ('El cupón de 5 € de tu pedido se ha contabilizado.', _REFUND),
+        ('Tu opinión es nuestra prioridad.', None),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('El descuento del cupón ya está descontado del reembolso.', _REFUND),
         ('Gire la rueda del todo a la derecha para la potencia máxima.', ('product_info',)),
@@ -1406,6 +1507,13 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Al tratarse de un regalo, hemos abonado 45,00 € en el saldo de tu tarjeta regalo de Amazon.", _REFUND),
     ],
     "it": [
+        # twenty-fifth batch (outside_3 themes)
+        ("Se l'hai già provato per qualche giorno, una recensione sincera su Amazon ci aiuterebbe.", None),
+        ('Lascia una recensione sincera su Amazon, sia positiva o negativa.', None),
+        ("Al momento dell'acquisto era stato applicato un buono da 10 €.", _REFUND),
+        # twenty-fourth batch
+        ('Il buono da 5 € del tuo ordine è stato conteggiato.', _REFUND),
+        ('La tua opinione è la nostra priorità.', None),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('Lo sconto del buono è già stato detratto dal rimborso.', _REFUND),
         ('Ruoti la manopola tutto a destra per la potenza massima.', ('product_info',)),

@@ -442,19 +442,25 @@ class PhoneNumber:
                     return msg.quote(link.start, link.end)
         region = msg.locale.split("-")[-1].upper() if "-" in msg.locale else None
         spans = msg.field_spans(self.fields)
-        found = self.finder.find(msg.norm, region)
-        if not found and msg.digitised is not None:  # spelled out: "oh seven seven …"
-            found = [
+
+        def phones(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+            known = msg.tracking_spans if found else []
+            return [
+                (start, end) for start, end in found
+                # not a tracking number (by its format, or the renderer put it there)
+                if not any(s < end and start < e for s, e in known)
+                and any(s <= start < e for s, e in spans)
+            ]  # fmt: skip
+
+        found = phones(self.finder.find(msg.norm, region))
+        # spelled out ("oh seven seven …"), also when the digits in the message were all the
+        # order's tracking number: the words are read only when no phone was found in digits
+        if not found and msg.digitised is not None:
+            found = phones([
                 msg.digitised.source_span(s, e, msg.norm)
                 for s, e in self.finder.find(msg.digitised.text, region, spelled=True)
-            ]
-        known = msg.tracking_spans if found else []
-        for start, end in found:
-            if any(s < end and start < e for s, e in known):
-                continue  # a tracking number (by its format, or the renderer put it there)
-            if any(s <= start < e for s, e in spans):
-                return msg.quote(start, end)
-        return None
+            ])  # fmt: skip
+        return msg.quote(*found[0]) if found else None
 
 
 # ------------------------------------------------------------------------ required content

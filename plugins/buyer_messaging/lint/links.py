@@ -76,7 +76,8 @@ _EMAIL_PLAIN = re.compile(
 _EMAIL_NO_TLD = re.compile(r"(?<![\w.@\-])[a-z0-9][a-z0-9._%+\-]*@[a-z][a-z0-9\-]{2,}(?![\w.@\-])")
 _AT_WORDS = r"arroba|arobase|arobas|chiocciola|chiocciolina|klammeraffe|ät|a\s+commerciale"
 _AT_BRACKET = r"(?:\s*[\[({<]\s*(?:at|@|a|" + _AT_WORDS + r")\s*[\])}>]\s*)"
-_AT_WORD = r"(?:\s+(?:at|" + _AT_WORDS + r")\s+)"
+# "chez" is the French for "at" in spoken addresses ("boutique chez gmail point com")
+_AT_WORD = r"(?:\s+(?:at|chez|" + _AT_WORDS + r")\s+)"
 _EMAIL_DISGUISED = re.compile(
     r"(?<![\w.\-])[a-z0-9][a-z0-9._%+\-]*(?:" + _AT_BRACKET + r"|\s*@\s+|\s+@\s*|" + _AT_WORD + r")"
     r"((?:" + _LABEL + _DOT + r")+" + _TLD + r")(?![\w\-])"
@@ -142,13 +143,13 @@ def find_emails(
     for m in _EMAIL_DISGUISED.finditer(norm):
         whole = m.group(0)
         plain_at = re.search(r"\s+at\s+", whole) is not None and not re.search(_AT_BRACKET, whole)
+        # "chez" is an everyday French word ("chez Darty point fr"): an "@" on the test of " at "
+        chez = re.search(r"\s+chez\s+", whole) is not None
         # "visit us at shop.com", "the guide is at shop dot com" are links, not addresses:
         # a plain " at " is an "@" when what stands before it reads as a mailbox ("info",
         # "j.smith") or the sentence asks the buyer to write
-        if (
-            plain_at
-            and english
-            and not _reads_as_address(norm, m.start(), m.end(), whole.split()[0], m.group(1))
+        if ((plain_at and english) or chez) and not _reads_as_address(
+            norm, m.start(), m.end(), whole.split()[0], m.group(1)
         ):
             continue
         if not any(s <= m.start() < e for s, e in spans):
@@ -175,7 +176,8 @@ _EMAIL_JOINED = re.compile(
 
 
 _DISGUISED_AT_HINT = re.compile(
-    r"\(at\)|\[at\]|\{at\}|\(a\)|\[a\]|\sat\s|arroba|arobas|chiocciola|klammeraffe|\bat\b|\(@\)|\[@\]|\bät\b"
+    r"\(at\)|\[at\]|\{at\}|\(a\)|\[a\]|\sat\s|arroba|arobas|chiocciola|klammeraffe|\bat\b|\(@\)|\[@\]|\bät\b|"
+    r"\bchez\b"
 )
 # words that precede a plain " at " in English prose, where no e-mail name would stand
 _PROSE_BEFORE_AT = frozenset(

@@ -88,7 +88,8 @@ def _lang(lang: str) -> _Lang:
     alts = sorted(words + _REPEATS[lang].split("|"), key=len, reverse=True)
     word = "(?:" + "|".join(alts) + (f"|{_COMPOUNDS[lang]}" if lang in _COMPOUNDS else "") + ")"
     token = r"(?:\d+|" + word + r")(?!\w)"
-    sep = r"(?:[ ,.;:\-/]{1,3}|\s+" + _CONNECT[lang] + r"\s+)"
+    # groups may be set apart by a middle dot or a bullet as well ("seis cero cero · uno dos")
+    sep = r"(?:[ ,.;:\-/·•]{1,3}|\s+" + _CONNECT[lang] + r"\s+)"
     return _Lang(
         words=frozenset(words),
         gate=frozenset(words) - _ARTICLES,
@@ -104,7 +105,7 @@ def _lang(lang: str) -> _Lang:
 
 
 LANGS = {lang: _lang(lang) for lang in _UNITS}
-_GAPS = re.compile(r"[\s,.;:/-]+")
+_GAPS = re.compile(r"[\s,.;:/·•-]+")
 _WORD_END = re.compile(r"\w*")
 MIN_WORDS = 3  # fewer number words make a quantity ("a set of four"), not a phone number
 _WORD_CACHE: dict[tuple[str, str], bool] = {}
@@ -137,6 +138,10 @@ class Digitised:
         s_end = self.offsets[end - 1] + 1 if end > start else s_start
         m = _WORD_END.match(source, s_end)
         return s_start, m.end() if m else s_end
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def _spell_out(piece: str, lang: str, spec: _Lang) -> str:
@@ -193,7 +198,9 @@ def digitise(
             if sum(1 for w in re.findall(r"[^\W\d]+", piece) if _is_number_word(lang, spec, w)) < 2:
                 continue  # digit groups with a word between them: already digits
             source = unicodedata.normalize("NFC", original[m.start() : m.end()].lower())
-            if len(source) != len(piece):
+            # the original only for its accents: a full-width or look-alike letter ("ｑｕａｔｔｒｏ",
+            # Cyrillic "о") is no word text2num knows, the normalised piece reads right
+            if len(source) != len(piece) or _unaccented(source) != piece:
                 source = piece
             # spelled-out groups are one number read in parts: keep only spaces between them
             digits = _GAPS.sub(" ", alpha2digit(_spell_out(source, lang, spec), lang))

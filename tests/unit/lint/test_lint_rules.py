@@ -79,6 +79,11 @@ FIRES = [
         "it-IT",
         "Ordine 112-3345120-9981726: assistenza chiocciola casabella punto it",
     ),
+    (
+        "email_address",
+        "fr-FR",
+        "Commande 112-3345120-9981726 : écrivez à boutique.atelierlin chez gmail point com",
+    ),
     # phone numbers in the six marketplaces' formats
     ("phone_number", "en-US", "Order 112-3345120-9981726: call 1-800-555-0199 for help."),
     ("phone_number", "en-GB", "Order 112-3345120-9981726 questions: 020 7946 0958."),
@@ -86,6 +91,24 @@ FIRES = [
     ("phone_number", "de-DE", "Bestellung 112-3345120-9981726: Tel. 030/1234567"),
     ("phone_number", "es-ES", "Pedido 112-3345120-9981726: llámenos al 91 123 45 67."),
     ("phone_number", "it-IT", "Ordine 112-3345120-9981726: chiamaci al +39 02 1234 5678."),
+    # spelled out beside a tracking number in digits; groups set apart by middle dots
+    (
+        "phone_number",
+        "en-US",
+        "Order 112-3345120-9981726: UPS tracking 1Z 8V4 R61 03 4477 2190. Questions? Call Mike "
+        "at five one two, five five five, zero one eight seven.",
+    ),
+    (
+        "phone_number",
+        "es-ES",
+        "Pedido 112-3345120-9981726: llámenos al seis cero cero · uno dos · tres cuatro · cinco seis.",
+    ),
+    # a number word in full-width letters is read from the normalised text
+    (
+        "phone_number",
+        "it-IT",
+        "Ordine 112-3345120-9981726. Per info: tre tre tre · uno due tre · ｑｕａｔｔｒｏ cinque sei sette.",
+    ),
     # promotion and cross-selling
     (
         "promotion",
@@ -405,3 +428,12 @@ def test_verdict_shape(rules) -> None:
         "block",
     )
     assert x.excerpt == "Five stars please!"
+
+
+def test_chez_before_a_shop_domain_is_no_email_address() -> None:
+    """ "chez" is an "@" only where the name reads as a mailbox ("boutique.atelierlin chez gmail
+    point com"); "disponible chez darty point com" names a shop's site: a link, no address."""
+    from buyer_messaging.lint.links import find_emails
+
+    assert find_emails("ecrivez a boutique.atelierlin chez gmail point com") != []
+    assert find_emails("le livre est aussi disponible chez darty point com") == []
