@@ -178,6 +178,29 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     # the carrier's label right before the number, its dot no sentence end
     ("en-GB", SC, "Order {oid}: 2 x Garden Trug left today with DPD, parcel no. 1550 4412 9031 27, due Friday 11 December.", ()),
     ("it-IT", SC, "Ordine {oid}: 1 x Lampada da tavolo affidata a BRT. Segnacollo 0501 7733 2190 045, consegna prevista il 10/12/2026.", ()),
+    # the item named after the verb, its name with model numbers and sizes ("we received the
+    # Bosch 18V drill", "your return of the …"); "we received the returned item" names nothing
+    ("en-US", RT, "We received the Ninja 9-in-1 Air Fryer XL (AF161) from order {oid} on December 2 and refunded $129.99 on December 3, 2026.", ()),
+    ("en-GB", RT, "Your return of the Dualit 4 Slot Classic Toaster in cream reached us, and we refunded £189.00 for order {oid} on 3 December.", ()),
+    ("de-DE", RT, "Wir haben den Akku-Rasenmäher Gardena PowerMax 32/36V P4A aus Bestellung {oid} heute erhalten und am 03.12.2026 279,00 € erstattet.", ()),
+    ("fr-FR", RT, "Nous avons bien reçu le robot pâtissier Kenwood Titanium Chef KVL85 de la commande {oid} et remboursé 649,00 € le 03/12/2026.", ()),
+    ("es-ES", RT, "Hemos recibido la freidora Cecotec Cecofry 4000 del pedido {oid} y le reembolsamos 69,90 € el 3 de diciembre.", ()),
+    ("it-IT", RT, "Abbiamo ricevuto il frullatore Kenwood BLP41 2 litri (ordine {oid}) e ti abbiamo rimborsato 59,90 € il 03/12/2026.", ()),
+    ("en-US", RT, "We received the returned item from order {oid} and refunded $20.00 on December 3.", (MISS,)),
+    ("es-ES", RT, "Hemos recibido el paquete del pedido {oid} y le reembolsamos 20,00 € el 3 de diciembre.", (MISS,)),
+    # a parcel locker or pickup point "available from" a date: that is the delivery estimate
+    ("en-GB", SC, "Order {oid}: 1 x Garden Kneeler is on its way to the locker you chose with Evri, tracking H01HYA0012345678. Available to collect from 10/12/2026.", ()),
+    ("de-DE", SC, "Bestellung {oid}: 1 x Thermoskanne ist mit DHL, Sendungsnummer 00340434161234567890, unterwegs zu Ihrer Packstation 112; abholen können Sie sie ab dem 10.12.2026.", ()),
+    ("fr-FR", SC, "Commande {oid} : 1 x Théière en fonte part vers la consigne choisie avec Mondial Relay, suivi 12345678. Disponible à partir du 10/12/2026.", ()),
+    ("es-ES", SC, "Pedido {oid}: 1 x Mochila va camino de tu Citypaq con Correos, seguimiento PQ4B6C0123456780128001X. Disponible desde el 10/12/2026.", ()),
+    ("it-IT", SC, "Ordine {oid}: 1 x Borraccia viaggia con InPost verso il Locker scelto, codice di tracciamento 680033441122009877. Disponibile dal 10/12/2026.", ()),
+    # freight: a forwarder as the carrier, its own number ("PRO number", "Frachtbrief") is no phone,
+    # a single unit ("1 unidad", "1 pezzo", "1 Stück")
+    ("en-US", SC, "Order {oid}: 1 unit of the Sealy Posturepedic mattress left by freight with Estes, PRO number 0821-447-193. Expected delivery: December 10.", ()),
+    ("de-DE", SC, "Bestellung {oid}: 1 Stück Kleiderschrank ist mit der Spedition Dachser unterwegs, Frachtbrief 0821 447 193. Lieferung voraussichtlich am 10.12.2026.", ()),
+    ("es-ES", SC, "Pedido {oid}: el sofá cama (1 unidad) viaja con la agencia de transportes TIPSA, número de expedición 0821447193. Entrega prevista el 10/12/2026.", ()),
+    ("it-IT", SC, "Ordine {oid}: la libreria (1 pezzo) è partita con lo spedizioniere Fercam, lettera di vettura 0821 447 193. Consegna prevista il 10/12/2026.", ()),
+    ("fr-FR", SC, "Commande {oid} : 1 pièce, l'armoire, est confiée au transporteur Geodis, lettre de voiture 0821 447 193, livraison prévue le 10/12/2026.", ()),
 ]  # fmt: skip
 
 

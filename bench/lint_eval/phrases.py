@@ -1152,6 +1152,8 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # outside_4 round: a refund or a returned gift credited to the Amazon gift card balance
+        ("As this was a gift return, we credited $45.00 to your Amazon gift card balance.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('The Five Star organiser in your order has six pockets and a zip.', None),
         ('We refunded $12.40 for the missing part; your review on Amazon, whatever you decide, is welcome.', None),
@@ -1235,6 +1237,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Shipping was free, so the refund covers the full price.", _REFUND),
     ],
     "fr": [
+        # un remboursement crédité sur le solde de la carte cadeau Amazon
+        ("S'agissant d'un cadeau retourné, 45,00 € ont été crédités sur le solde de votre carte cadeau Amazon.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ("Le coupon utilisé lors de l'achat a déjà été déduit du remboursement.", _REFUND),
         ("Notre atelier au 3e étage prépare votre colis aujourd'hui.", None),
@@ -1276,6 +1280,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le coffret contient deux tasses et trois sous-verres.", None),
     ],
     "de": [
+        # eine Erstattung auf das Gutscheinguthaben bei Amazon
+        ("Da es ein Geschenk war, haben wir 45,00 € Ihrem Amazon-Gutscheinguthaben hinzugefügt.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('Der Gutscheinrabatt wurde bei der Erstattung bereits berücksichtigt.', _REFUND),
         ('Den Regler ganz nach rechts drehen, dann ist die Heizstufe am höchsten.', ('product_info',)),
@@ -1318,6 +1324,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
     ],
     "es": [
+        # un reembolso abonado en el saldo de la tarjeta regalo de Amazon
+        ("Al tratarse de un regalo, hemos abonado 45,00 € en el saldo de tu tarjeta regalo de Amazon.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('El descuento del cupón ya está descontado del reembolso.', _REFUND),
         ('Gire la rueda del todo a la derecha para la potencia máxima.', ('product_info',)),
@@ -1358,6 +1366,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
     ],
     "it": [
+        # un rimborso accreditato sul saldo del buono regalo Amazon
+        ("Trattandosi di un regalo, ti abbiamo accreditato 45,00 € come saldo buono regalo Amazon.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('Lo sconto del buono è già stato detratto dal rimborso.', _REFUND),
         ('Ruoti la manopola tutto a destra per la potenza massima.', ('product_info',)),

@@ -67,6 +67,8 @@ CONTEXT = re.compile(
     r"\b(?:track\w*|trace|suivi|colis|sendung\w*|paket\w*|verfolg\w*|seguimiento|envio|"
     r"localizador|expedicion|spedizione|tracciamento|lettera di vettura|waybill|consignment|"
     r"parcel|package|shipment|reference|referencia|riferimento|codice|segnacollo|envoi|"
+    # a freight carrier's own numbers: a PRO number, a bill of lading, a Frachtbrief
+    r"pro number|pro no|bill of lading|frachtbrief\w*|lettre de voiture|albaran|"
     + _CARRIERS
     + r")\b"
 )
