@@ -407,6 +407,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "To stop receiving these messages, reply STOP."),
         ((OPT,), "Click here to unsubscribe from our updates."),
         ((OPT,), "Don't want these e-mails? Opt out anytime."),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Hope the Five Star Hotel pillow is comfy. Five stars on Amazon would make our day!"),
+        ((PROMO,), "Our end-of-line clearance on Amazon runs until Sunday."),
     ],
     "en-US": [
         ((TEL,), "Text us at (212) 555-0147 and we'll sort it out."),
@@ -604,6 +607,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Contactez-nous sur WhatsApp, c'est plus rapide."),
         ((OPT,), "Pour ne plus recevoir nos messages, répondez STOP."),
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Nous espérons que l'oreiller « Hôtel 5 étoiles » vous plaît. Laissez-nous 5 étoiles sur Amazon !"),
     ],
     "de": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -808,6 +813,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Folgen Sie uns auf Instagram."),
         ((OFF,), "Bestellen Sie nächstes Mal direkt in unserem Onlineshop."),
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Wir hoffen, das 5-Sterne Hotelkissen gefällt Ihnen. Über 5 Sterne auf Amazon würden wir uns sehr freuen!"),
     ],
     "es": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -977,6 +984,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Síganos en Instagram para más ideas."),
         ((OFF,), "La próxima vez compre directamente en nuestra web."),
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Esperamos que disfrute la almohada «Hotel 5 Estrellas». ¡Denos 5 estrellas en Amazon!"),
+        ((PROMO,), "Gran liquidación de verano en nuestra tienda de Amazon."),
     ],
     "it": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -1143,6 +1153,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Seguici su Instagram per altre idee."),
         ((OFF,), "La prossima volta ordina direttamente dal nostro sito."),
         ((OPT,), "Per non ricevere più messaggi, rispondi STOP."),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Speriamo che il materasso «5 Stelle Comfort» ti piaccia. Lasciaci 5 stelle su Amazon!"),
+        ((PROMO,), "Liquidazione totale di fine stagione nel nostro negozio Amazon."),
     ],
 }  # fmt: skip
 
@@ -1235,6 +1248,13 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Your 5 Stars Deluxe Pillow is vacuum-packed; give it 24 hours to expand.", ("product_info",)),
         ("Use the free cleaning brush included in the box.", ("product_info",)),
         ("Shipping was free, so the refund covers the full price.", _REFUND),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Your 2 x Five Star Hotel Collection pillowcases are in the same parcel.", None),
+        ("The 5 Star Hotel Collection duvet is best washed at 40 degrees.", ("product_info",)),
+        ('Our "Hotel Five Star" mattress topper needs a day to expand.', ("product_info",)),
+        ("If you have a minute, we'd value your honest feedback on the product and on us as a seller.", ("review_request",)),
+        ("The parcel is held at the border, waiting for customs clearance after the new checks.", ("unavailability_notice",)),
+        ("You paid part of it with a gift card, so $25.00 goes back to your gift card balance and the rest to your Visa.", _REFUND),
     ],
     "fr": [
         # un remboursement crédité sur le solde de la carte cadeau Amazon
@@ -1278,6 +1298,11 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Si vous le souhaitez, vous pouvez partager votre avis sincère sur Amazon.", ("review_request",)),
         ("La brosse de nettoyage offerte est dans le carton.", ("product_info",)),
         ("Le coffret contient deux tasses et trois sous-verres.", None),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Vos 2 x oreillers « Hôtel 5 étoiles » sont dans le même colis.", None),
+        ("Le matelas « 5 étoiles Confort » se déroule en quelques heures.", ("product_info",)),
+        ("Le colis est bloqué à la frontière, en attente de dédouanement.", ("unavailability_notice",)),
+        ("Vous avez payé une partie avec une carte cadeau : 25,00 € retournent sur le solde de votre carte cadeau.", _REFUND),
     ],
     "de": [
         # eine Erstattung auf das Gutscheinguthaben bei Amazon
@@ -1322,6 +1347,11 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Sie brauchen einen Torx-Schraubendreher (Sternprofil) T10.", ("product_info",)),
         ("Über eine ehrliche Rezension auf Amazon würden wir uns freuen, ganz gleich wie sie ausfällt.", ("review_request",)),
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Ihre 2 x „5-Sterne Hotelkissen“ liegen im selben Paket.", None),
+        ("Die 5-Sterne-Hotelbettwäsche waschen Sie am besten bei 40 Grad.", ("product_info",)),
+        ("Das Paket steht an der Grenze und wartet auf die Zollabfertigung.", ("unavailability_notice",)),
+        ("Sie haben einen Teil mit einem Gutschein bezahlt: 25,00 € gehen auf Ihr Gutschein-Guthaben zurück.", _REFUND),
     ],
     "es": [
         # un reembolso abonado en el saldo de la tarjeta regalo de Amazon
@@ -1364,6 +1394,11 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Si le apetece, puede dejar una reseña sincera en Amazon.", ("review_request",)),
         ("El cepillo de limpieza gratuito va dentro de la caja.", ("product_info",)),
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Su almohada «Hotel 5 Estrellas» viene enrollada; déjela airear un día.", ("product_info",)),
+        ("Sus 2 x edredones Hotel 5 Estrellas van en la misma caja.", None),
+        ("El envío espera en aduana la liquidación de los aranceles.", ("unavailability_notice",)),
+        ("Como pagó una parte con tarjeta regalo, le devolvemos 25,00 € al saldo de la tarjeta regalo y el resto a su tarjeta.", _REFUND),
     ],
     "it": [
         # un rimborso accreditato sul saldo del buono regalo Amazon
@@ -1404,6 +1439,11 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Se ti va, puoi lasciare una recensione sincera su Amazon.", ("review_request",)),
         ("La spazzola per la pulizia in omaggio è nella scatola.", ("product_info",)),
         ("Le lucine a stella funzionano con due pile AA.", ("product_info",)),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Il tuo materasso «5 Stelle Comfort» si espande in poche ore.", ("product_info",)),
+        ("I tuoi 2 x cuscini Hotel 5 Stelle sono nello stesso pacco.", None),
+        ("Il pacco attende in dogana la liquidazione dei dazi.", ("unavailability_notice",)),
+        ("Hai pagato una parte con una carta regalo: 25,00 € tornano sul saldo della carta regalo e il resto sulla tua carta.", _REFUND),
     ],
 }  # fmt: skip
 
