@@ -410,6 +410,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Hope the Five Star Hotel pillow is comfy. Five stars on Amazon would make our day!"),
         ((PROMO,), "Our end-of-line clearance on Amazon runs until Sunday."),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "For a VAT invoice, drop a line to accounts at oak dash and dash ash dot co dot uk."),
+        ((LINK, OPT), "Too many emails from us? Manage your preferences at brewbarn.co/email-settings"),
     ],
     "en-US": [
         ((TEL,), "Text us at (212) 555-0147 and we'll sort it out."),
@@ -609,6 +612,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Nous espérons que l'oreiller « Hôtel 5 étoiles » vous plaît. Laissez-nous 5 étoiles sur Amazon !"),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "Pour une facture, écrivez à compta arobase atelier tiret du tiret miel point fr."),
     ],
     "de": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -815,6 +820,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Wir hoffen, das 5-Sterne Hotelkissen gefällt Ihnen. Über 5 Sterne auf Amazon würden wir uns sehr freuen!"),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "Für eine Rechnung schreiben Sie an buchhaltung at holz bindestrich werk punkt de."),
     ],
     "es": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -987,6 +994,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Esperamos que disfrute la almohada «Hotel 5 Estrellas». ¡Denos 5 estrellas en Amazon!"),
         ((PROMO,), "Gran liquidación de verano en nuestra tienda de Amazon."),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "Para la factura, escríbanos a facturas arroba casa guion verde punto es."),
     ],
     "it": [
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
@@ -1156,6 +1165,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Speriamo che il materasso «5 Stelle Comfort» ti piaccia. Lasciaci 5 stelle su Amazon!"),
         ((PROMO,), "Liquidazione totale di fine stagione nel nostro negozio Amazon."),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "Per la fattura scrivici a fatture chiocciola casa trattino moka punto it."),
     ],
 }  # fmt: skip
 

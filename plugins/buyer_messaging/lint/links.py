@@ -48,7 +48,11 @@ _DOT = (
     r"|\s+(?=co\s+uk\b)|(?<=\sco)\s+(?=uk\b)"  # shop co uk: the dots left out
     r")"
 )
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# a hyphen spelled out between the words of a name: "ridgeline dash supply dot com",
+# "tienda guion azul punto es"
+_SPELLED_HYPHEN = r"\s+(?:dash|hyphen|tiret|bindestrich|guion|trattino)\s+"
+_LABEL_PART = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_LABEL = _LABEL_PART + r"(?:" + _SPELLED_HYPHEN + _LABEL_PART + r")*"
 _SLASH = r"(?:\s*/\s*|\s+slash\s+)"
 _PATH = r"(?:" + _SLASH + r"[a-z0-9][\w\-./?=&%#~+]*)?"
 
@@ -112,6 +116,7 @@ def _undisguise(s: str) -> str:
     s = re.sub(r"\s+" + _WORD_DOT + r"\s+", ".", s)
     s = re.sub(r"\s*" + _DOT_CHARS + r"\s*", ".", s)
     s = re.sub(r"\s+co\s+uk\b", ".co.uk", s)
+    s = re.sub(_SPELLED_HYPHEN, "-", s)
     s = re.sub(_SLASH, "/", s)
     return s
 
@@ -142,6 +147,9 @@ def find_emails(
     for m in _EMAIL_DISGUISED.finditer(norm):
         whole = m.group(0)
         plain_at = re.search(r"\s+at\s+", whole) is not None and not re.search(_AT_BRACKET, whole)
+        # "manage your preferences at shop.co/prefs": a host with a path is a page to visit
+        if plain_at and _PATH_NEXT.match(norm, m.end()):
+            continue
         # "visit us at shop.com", "the guide is at shop dot com" are links, not addresses:
         # a plain " at " is an "@" when what stands before it reads as a mailbox ("info",
         # "j.smith") or the sentence asks the buyer to write
@@ -154,6 +162,9 @@ def find_emails(
         if not any(s <= m.start() < e for s, e in spans):
             spans.append(m.span())
     return sorted(spans + _joined_emails(norm))
+
+
+_PATH_NEXT = re.compile(r"\s*/\s*\w|\s+slash\s+\w")
 
 
 def _joined_emails(norm: str) -> list[tuple[int, int]]:
