@@ -26,6 +26,11 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # outside_4 round (gating by telling Amazon, the star farthest right, contact preferences, a site named by its brand)
+        ((PR,), "If it's working well, let Amazon know; if something's off, message us instead."),
+        ((PR,), 'When you rate it, the star farthest to the right is the one that keeps our little shop going.'),
+        ((OPT,), 'Want fewer e-mails? Choose how often we contact you in your account.'),
+        ((OFF,), 'Create an account on the Brightleaf Home website to track future orders.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Say a few words about it on Amazon and a jar of our wildflower honey is coming your way.'),
         ((RI,), "Share your verdict with fellow shoppers on Amazon and we'll credit $7 to your card."),
@@ -425,6 +430,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO, OFF), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        # outside_4 (le dire à Amazon, « ferait notre bonheur », préférences de contact, le site nommé par la marque)
+        ((PR,), "Si tout vous plaît, dites-le à Amazon ; sinon, écrivez-nous d'abord."),
+        ((PR,), 'Un 5/5 sur Amazon ferait notre bonheur.'),
+        ((OPT,), 'Modifiez vos préférences de contact depuis votre espace client.'),
+        ((OFF,), 'Créez votre compte sur le site de Maison Lumière pour suivre vos prochaines commandes.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Racontez votre expérience sur Amazon et nous vous créditerons 6 € sur votre carte.'),
         ((RI,), 'Partagez votre ressenti avec les autres acheteurs sur Amazon : un coffret de nos thés vous sera envoyé avec nos compliments.'),
@@ -616,6 +626,10 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((MAIL,), "Pour une facture, écrivez à compta arobase atelier tiret du tiret miel point fr."),
     ],
     "de": [
+        # outside_4 (es Amazon wissen lassen, Kontakteinstellungen, die Website mit dem Namen des Händlers)
+        ((PR,), 'Wenn alles passt, lassen Sie es Amazon wissen; wenn nicht, schreiben Sie bitte zuerst uns.'),
+        ((OPT,), 'Ihre Kontakteinstellungen können Sie jederzeit in Ihrem Kundenkonto anpassen.'),
+        ((OFF,), 'Legen Sie ein Kundenkonto auf der Website von Haus Lindner an, um künftige Bestellungen zu verfolgen.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Berichten Sie auf Amazon von Ihren Eindrücken, und wir schreiben Ihnen 8 € gut.'),
         ((RI,), 'Teilen Sie Ihre Meinung mit anderen Kunden auf Amazon – dafür legen wir eine Dose unseres Gewürzsalzes bei.'),
@@ -824,6 +838,10 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((MAIL,), "Für eine Rechnung schreiben Sie an buchhaltung at holz bindestrich werk punkt de."),
     ],
     "es": [
+        # outside_4 (decírselo a Amazon, preferencias de contacto, la web con el nombre de la tienda)
+        ((PR,), 'Si te ha gustado, díselo a Amazon; si algo falla, escríbenos antes a nosotros.'),
+        ((OPT,), 'Puedes cambiar tus preferencias de contacto cuando quieras desde tu cuenta.'),
+        ((OFF,), 'Crea tu cuenta en la web de Casa Olivo para seguir tus próximos pedidos.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Cuente en Amazon qué le ha parecido y le abonamos 5 € en su tarjeta.'),
         ((RI,), 'Comparta su experiencia en Amazon; a quien lo haga le regalamos una taza de nuestra colección.'),
@@ -998,6 +1016,11 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((MAIL,), "Para la factura, escríbanos a facturas arroba casa guion verde punto es."),
     ],
     "it": [
+        # outside_4 (farlo sapere ad Amazon, "non lasciare un giudizio negativo", preferenze di contatto, il sito col nome del negozio)
+        ((PR,), 'Se ti è piaciuto, fallo sapere ad Amazon; se qualcosa non va, scrivi prima a noi.'),
+        ((PR,), 'Per favore, non lasciare un giudizio negativo: se qualcosa non va, scrivici.'),
+        ((OPT,), 'Puoi modificare le preferenze di contatto in qualsiasi momento dal tuo account.'),
+        ((OFF,), 'Crea un account sul sito di Casa Serena per seguire i prossimi ordini.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Racconti su Amazon la sua esperienza e le accrediteremo 5 € sulla carta.'),
         ((RI,), 'Condividi il tuo parere con gli altri acquirenti su Amazon: a chi lo fa spediamo una confezione dei nostri biscotti.'),
@@ -1176,6 +1199,9 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # a brand's site for a manual, a device's e-mail settings: no channel off Amazon, no opt-out
+        ("Download the quick-start guide on the Bosch website if you lose the printed one.", ("product_info",)),
+        ("The printer's e-mail settings let you scan straight to your inbox.", ("product_info",)),
         # outside_4 round: a refund or a returned gift credited to the Amazon gift card balance
         ("As this was a gift return, we credited $45.00 to your Amazon gift card balance.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
@@ -1268,6 +1294,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("You paid part of it with a gift card, so $25.00 goes back to your gift card balance and the rest to your Visa.", _REFUND),
     ],
     "fr": [
+        ("Le guide de démarrage est aussi sur le site du fabricant si vous perdez la version papier.", ("product_info",)),
         # un remboursement crédité sur le solde de la carte cadeau Amazon
         ("S'agissant d'un cadeau retourné, 45,00 € ont été crédités sur le solde de votre carte cadeau Amazon.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
