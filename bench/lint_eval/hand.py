@@ -175,9 +175,6 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("en-US", RT, "We got the 3 bar stools back from order {oid} and refunded $147.00 on December 3.", ()),
     ("it-IT", RT, "Abbiamo ricevuto la lampada restituita (ordine {oid}) e rimborsato 39,90 € il 03/12/2026.", ()),
     ("es-ES", RT, "Hemos recibido las sábanas devueltas del pedido {oid} y reembolsado 29,95 € el 3 de diciembre.", ()),
-    # the carrier's label right before the number, its dot no sentence end
-    ("en-GB", SC, "Order {oid}: 2 x Garden Trug left today with DPD, parcel no. 1550 4412 9031 27, due Friday 11 December.", ()),
-    ("it-IT", SC, "Ordine {oid}: 1 x Lampada da tavolo affidata a BRT. Segnacollo 0501 7733 2190 045, consegna prevista il 10/12/2026.", ()),
     # the item named after the verb, its name with model numbers and sizes ("we received the
     # Bosch 18V drill", "your return of the …"); "we received the returned item" names nothing
     ("en-US", RT, "We received the Ninja 9-in-1 Air Fryer XL (AF161) from order {oid} on December 2 and refunded $129.99 on December 3, 2026.", ()),
@@ -201,6 +198,9 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("es-ES", SC, "Pedido {oid}: el sofá cama (1 unidad) viaja con la agencia de transportes TIPSA, número de expedición 0821447193. Entrega prevista el 10/12/2026.", ()),
     ("it-IT", SC, "Ordine {oid}: la libreria (1 pezzo) è partita con lo spedizioniere Fercam, lettera di vettura 0821 447 193. Consegna prevista il 10/12/2026.", ()),
     ("fr-FR", SC, "Commande {oid} : 1 pièce, l'armoire, est confiée au transporteur Geodis, lettre de voiture 0821 447 193, livraison prévue le 10/12/2026.", ()),
+    # the carrier's label right before the number, its dot no sentence end
+    ("en-GB", SC, "Order {oid}: 2 x Garden Trug left today with DPD, parcel no. 1550 4412 9031 27, due Friday 11 December.", ()),
+    ("it-IT", SC, "Ordine {oid}: 1 x Lampada da tavolo affidata a BRT. Segnacollo 0501 7733 2190 045, consegna prevista il 10/12/2026.", ()),
     # h/fix3 (outside_5 themes): a pickup point's ready date is the estimated delivery; a day and
     # month without a year after a preposition is a date; "(1 x, colour)" states a quantity; a
     # pickup point with no date is still missing it

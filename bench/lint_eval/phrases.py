@@ -26,11 +26,6 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
-        # outside_4 round (gating by telling Amazon, the star farthest right, contact preferences, a site named by its brand)
-        ((PR,), "If it's working well, let Amazon know; if something's off, message us instead."),
-        ((PR,), 'When you rate it, the star farthest to the right is the one that keeps our little shop going.'),
-        ((OPT,), 'Want fewer e-mails? Choose how often we contact you in your account.'),
-        ((OFF,), 'Create an account on the Brightleaf Home website to track future orders.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Say a few words about it on Amazon and a jar of our wildflower honey is coming your way.'),
         ((RI,), "Share your verdict with fellow shoppers on Amazon and we'll credit $7 to your card."),
@@ -412,6 +407,10 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OPT,), "To stop receiving these messages, reply STOP."),
         ((OPT,), "Click here to unsubscribe from our updates."),
         ((OPT,), "Don't want these e-mails? Opt out anytime."),
+        # outside_4 round (gating by telling Amazon, the star farthest right, a site named by its brand)
+        ((PR,), "If it's working well, let Amazon know; if something's off, message us instead."),
+        ((PR,), 'When you rate it, the star farthest to the right is the one that keeps our little shop going.'),
+        ((OFF,), 'Create an account on the Brightleaf Home website to track future orders.'),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Hope the Five Star Hotel pillow is comfy. Five stars on Amazon would make our day!"),
         ((PROMO,), "Our end-of-line clearance on Amazon runs until Sunday."),
@@ -430,11 +429,6 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO, OFF), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
-        # outside_4 (le dire à Amazon, « ferait notre bonheur », préférences de contact, le site nommé par la marque)
-        ((PR,), "Si tout vous plaît, dites-le à Amazon ; sinon, écrivez-nous d'abord."),
-        ((PR,), 'Un 5/5 sur Amazon ferait notre bonheur.'),
-        ((OPT,), 'Modifiez vos préférences de contact depuis votre espace client.'),
-        ((OFF,), 'Créez votre compte sur le site de Maison Lumière pour suivre vos prochaines commandes.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Racontez votre expérience sur Amazon et nous vous créditerons 6 € sur votre carte.'),
         ((RI,), 'Partagez votre ressenti avec les autres acheteurs sur Amazon : un coffret de nos thés vous sera envoyé avec nos compliments.'),
@@ -620,16 +614,16 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Contactez-nous sur WhatsApp, c'est plus rapide."),
         ((OPT,), "Pour ne plus recevoir nos messages, répondez STOP."),
         ((OPT,), "Vous pouvez vous désabonner à tout moment."),
+        # outside_4 (le dire à Amazon, « ferait notre bonheur », le site nommé par la marque)
+        ((PR,), "Si tout vous plaît, dites-le à Amazon ; sinon, écrivez-nous d'abord."),
+        ((PR,), 'Un 5/5 sur Amazon ferait notre bonheur.'),
+        ((OFF,), 'Créez votre compte sur le site de Maison Lumière pour suivre vos prochaines commandes.'),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Nous espérons que l'oreiller « Hôtel 5 étoiles » vous plaît. Laissez-nous 5 étoiles sur Amazon !"),
         # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
         ((MAIL,), "Pour une facture, écrivez à compta arobase atelier tiret du tiret miel point fr."),
     ],
     "de": [
-        # outside_4 (es Amazon wissen lassen, Kontakteinstellungen, die Website mit dem Namen des Händlers)
-        ((PR,), 'Wenn alles passt, lassen Sie es Amazon wissen; wenn nicht, schreiben Sie bitte zuerst uns.'),
-        ((OPT,), 'Ihre Kontakteinstellungen können Sie jederzeit in Ihrem Kundenkonto anpassen.'),
-        ((OFF,), 'Legen Sie ein Kundenkonto auf der Website von Haus Lindner an, um künftige Bestellungen zu verfolgen.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Berichten Sie auf Amazon von Ihren Eindrücken, und wir schreiben Ihnen 8 € gut.'),
         ((RI,), 'Teilen Sie Ihre Meinung mit anderen Kunden auf Amazon – dafür legen wir eine Dose unseres Gewürzsalzes bei.'),
@@ -832,16 +826,15 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Folgen Sie uns auf Instagram."),
         ((OFF,), "Bestellen Sie nächstes Mal direkt in unserem Onlineshop."),
         ((OPT,), "Wenn Sie keine weiteren Nachrichten wünschen, können Sie sich hier abmelden."),
+        # outside_4 (es Amazon wissen lassen, die Website mit dem Namen des Händlers)
+        ((PR,), 'Wenn alles passt, lassen Sie es Amazon wissen; wenn nicht, schreiben Sie bitte zuerst uns.'),
+        ((OFF,), 'Legen Sie ein Kundenkonto auf der Website von Haus Lindner an, um künftige Bestellungen zu verfolgen.'),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Wir hoffen, das 5-Sterne Hotelkissen gefällt Ihnen. Über 5 Sterne auf Amazon würden wir uns sehr freuen!"),
         # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
         ((MAIL,), "Für eine Rechnung schreiben Sie an buchhaltung at holz bindestrich werk punkt de."),
     ],
     "es": [
-        # outside_4 (decírselo a Amazon, preferencias de contacto, la web con el nombre de la tienda)
-        ((PR,), 'Si te ha gustado, díselo a Amazon; si algo falla, escríbenos antes a nosotros.'),
-        ((OPT,), 'Puedes cambiar tus preferencias de contacto cuando quieras desde tu cuenta.'),
-        ((OFF,), 'Crea tu cuenta en la web de Casa Olivo para seguir tus próximos pedidos.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Cuente en Amazon qué le ha parecido y le abonamos 5 € en su tarjeta.'),
         ((RI,), 'Comparta su experiencia en Amazon; a quien lo haga le regalamos una taza de nuestra colección.'),
@@ -1009,6 +1002,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Síganos en Instagram para más ideas."),
         ((OFF,), "La próxima vez compre directamente en nuestra web."),
         ((OPT,), "Si no desea recibir más mensajes, responda BAJA."),
+        # outside_4 (decírselo a Amazon, la web con el nombre de la tienda)
+        ((PR,), 'Si te ha gustado, díselo a Amazon; si algo falla, escríbenos antes a nosotros.'),
+        ((OFF,), 'Crea tu cuenta en la web de Casa Olivo para seguir tus próximos pedidos.'),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Esperamos que disfrute la almohada «Hotel 5 Estrellas». ¡Denos 5 estrellas en Amazon!"),
         ((PROMO,), "Gran liquidación de verano en nuestra tienda de Amazon."),
@@ -1016,11 +1012,6 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((MAIL,), "Para la factura, escríbanos a facturas arroba casa guion verde punto es."),
     ],
     "it": [
-        # outside_4 (farlo sapere ad Amazon, "non lasciare un giudizio negativo", preferenze di contatto, il sito col nome del negozio)
-        ((PR,), 'Se ti è piaciuto, fallo sapere ad Amazon; se qualcosa non va, scrivi prima a noi.'),
-        ((PR,), 'Per favore, non lasciare un giudizio negativo: se qualcosa non va, scrivici.'),
-        ((OPT,), 'Puoi modificare le preferenze di contatto in qualsiasi momento dal tuo account.'),
-        ((OFF,), 'Crea un account sul sito di Casa Serena per seguire i prossimi ordini.'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Racconti su Amazon la sua esperienza e le accrediteremo 5 € sulla carta.'),
         ((RI,), 'Condividi il tuo parere con gli altri acquirenti su Amazon: a chi lo fa spediamo una confezione dei nostri biscotti.'),
@@ -1185,6 +1176,10 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), "Seguici su Instagram per altre idee."),
         ((OFF,), "La prossima volta ordina direttamente dal nostro sito."),
         ((OPT,), "Per non ricevere più messaggi, rispondi STOP."),
+        # outside_4 (farlo sapere ad Amazon, "non lasciare un giudizio negativo", il sito col nome del negozio)
+        ((PR,), 'Se ti è piaciuto, fallo sapere ad Amazon; se qualcosa non va, scrivi prima a noi.'),
+        ((PR,), 'Per favore, non lasciare un giudizio negativo: se qualcosa non va, scrivici.'),
+        ((OFF,), 'Crea un account sul sito di Casa Serena per seguire i prossimi ordini.'),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Speriamo che il materasso «5 Stelle Comfort» ti piaccia. Lasciaci 5 stelle su Amazon!"),
         ((PROMO,), "Liquidazione totale di fine stagione nel nostro negozio Amazon."),
@@ -1199,11 +1194,6 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
-        # a brand's site for a manual, a device's e-mail settings: no channel off Amazon, no opt-out
-        ("Download the quick-start guide on the Bosch website if you lose the printed one.", ("product_info",)),
-        ("The printer's e-mail settings let you scan straight to your inbox.", ("product_info",)),
-        # outside_4 round: a refund or a returned gift credited to the Amazon gift card balance
-        ("As this was a gift return, we credited $45.00 to your Amazon gift card balance.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('The Five Star organiser in your order has six pockets and a zip.', None),
         ('We refunded $12.40 for the missing part; your review on Amazon, whatever you decide, is welcome.', None),
@@ -1285,6 +1275,11 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Your 5 Stars Deluxe Pillow is vacuum-packed; give it 24 hours to expand.", ("product_info",)),
         ("Use the free cleaning brush included in the box.", ("product_info",)),
         ("Shipping was free, so the refund covers the full price.", _REFUND),
+        # a brand's site for a manual, a device's e-mail settings: no channel off Amazon, no opt-out
+        ("Download the quick-start guide on the Bosch website if you lose the printed one.", ("product_info",)),
+        ("The printer's e-mail settings let you scan straight to your inbox.", ("product_info",)),
+        # outside_4 round: a refund or a returned gift credited to the Amazon gift card balance
+        ("As this was a gift return, we credited $45.00 to your Amazon gift card balance.", _REFUND),
         # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
         ("Your 2 x Five Star Hotel Collection pillowcases are in the same parcel.", None),
         ("The 5 Star Hotel Collection duvet is best washed at 40 degrees.", ("product_info",)),
@@ -1294,9 +1289,6 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("You paid part of it with a gift card, so $25.00 goes back to your gift card balance and the rest to your Visa.", _REFUND),
     ],
     "fr": [
-        ("Le guide de démarrage est aussi sur le site du fabricant si vous perdez la version papier.", ("product_info",)),
-        # un remboursement crédité sur le solde de la carte cadeau Amazon
-        ("S'agissant d'un cadeau retourné, 45,00 € ont été crédités sur le solde de votre carte cadeau Amazon.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ("Le coupon utilisé lors de l'achat a déjà été déduit du remboursement.", _REFUND),
         ("Notre atelier au 3e étage prépare votre colis aujourd'hui.", None),
@@ -1336,6 +1328,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Si vous le souhaitez, vous pouvez partager votre avis sincère sur Amazon.", ("review_request",)),
         ("La brosse de nettoyage offerte est dans le carton.", ("product_info",)),
         ("Le coffret contient deux tasses et trois sous-verres.", None),
+        ("Le guide de démarrage est aussi sur le site du fabricant si vous perdez la version papier.", ("product_info",)),
+        # un remboursement crédité sur le solde de la carte cadeau Amazon
+        ("S'agissant d'un cadeau retourné, 45,00 € ont été crédités sur le solde de votre carte cadeau Amazon.", _REFUND),
         # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
         ("Vos 2 x oreillers « Hôtel 5 étoiles » sont dans le même colis.", None),
         ("Le matelas « 5 étoiles Confort » se déroule en quelques heures.", ("product_info",)),
@@ -1343,8 +1338,6 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Vous avez payé une partie avec une carte cadeau : 25,00 € retournent sur le solde de votre carte cadeau.", _REFUND),
     ],
     "de": [
-        # eine Erstattung auf das Gutscheinguthaben bei Amazon
-        ("Da es ein Geschenk war, haben wir 45,00 € Ihrem Amazon-Gutscheinguthaben hinzugefügt.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('Der Gutscheinrabatt wurde bei der Erstattung bereits berücksichtigt.', _REFUND),
         ('Den Regler ganz nach rechts drehen, dann ist die Heizstufe am höchsten.', ('product_info',)),
@@ -1385,6 +1378,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Sie brauchen einen Torx-Schraubendreher (Sternprofil) T10.", ("product_info",)),
         ("Über eine ehrliche Rezension auf Amazon würden wir uns freuen, ganz gleich wie sie ausfällt.", ("review_request",)),
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
+        # eine Erstattung auf das Gutscheinguthaben bei Amazon
+        ("Da es ein Geschenk war, haben wir 45,00 € Ihrem Amazon-Gutscheinguthaben hinzugefügt.", _REFUND),
         # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
         ("Ihre 2 x „5-Sterne Hotelkissen“ liegen im selben Paket.", None),
         ("Die 5-Sterne-Hotelbettwäsche waschen Sie am besten bei 40 Grad.", ("product_info",)),
@@ -1392,8 +1387,6 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Sie haben einen Teil mit einem Gutschein bezahlt: 25,00 € gehen auf Ihr Gutschein-Guthaben zurück.", _REFUND),
     ],
     "es": [
-        # un reembolso abonado en el saldo de la tarjeta regalo de Amazon
-        ("Al tratarse de un regalo, hemos abonado 45,00 € en el saldo de tu tarjeta regalo de Amazon.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('El descuento del cupón ya está descontado del reembolso.', _REFUND),
         ('Gire la rueda del todo a la derecha para la potencia máxima.', ('product_info',)),
@@ -1432,6 +1425,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Si le apetece, puede dejar una reseña sincera en Amazon.", ("review_request",)),
         ("El cepillo de limpieza gratuito va dentro de la caja.", ("product_info",)),
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
+        # un reembolso abonado en el saldo de la tarjeta regalo de Amazon
+        ("Al tratarse de un regalo, hemos abonado 45,00 € en el saldo de tu tarjeta regalo de Amazon.", _REFUND),
         # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
         ("Su almohada «Hotel 5 Estrellas» viene enrollada; déjela airear un día.", ("product_info",)),
         ("Sus 2 x edredones Hotel 5 Estrellas van en la misma caja.", None),
@@ -1439,8 +1434,6 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Como pagó una parte con tarjeta regalo, le devolvemos 25,00 € al saldo de la tarjeta regalo y el resto a su tarjeta.", _REFUND),
     ],
     "it": [
-        # un rimborso accreditato sul saldo del buono regalo Amazon
-        ("Trattandosi di un regalo, ti abbiamo accreditato 45,00 € come saldo buono regalo Amazon.", _REFUND),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('Lo sconto del buono è già stato detratto dal rimborso.', _REFUND),
         ('Ruoti la manopola tutto a destra per la potenza massima.', ('product_info',)),
@@ -1477,6 +1470,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Se ti va, puoi lasciare una recensione sincera su Amazon.", ("review_request",)),
         ("La spazzola per la pulizia in omaggio è nella scatola.", ("product_info",)),
         ("Le lucine a stella funzionano con due pile AA.", ("product_info",)),
+        # un rimborso accreditato sul saldo del buono regalo Amazon
+        ("Trattandosi di un regalo, ti abbiamo accreditato 45,00 € come saldo buono regalo Amazon.", _REFUND),
         # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
         ("Il tuo materasso «5 Stelle Comfort» si espande in poche ore.", ("product_info",)),
         ("I tuoi 2 x cuscini Hotel 5 Stelle sono nello stesso pacco.", None),
