@@ -201,6 +201,14 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     # the carrier's label right before the number, its dot no sentence end
     ("en-GB", SC, "Order {oid}: 2 x Garden Trug left today with DPD, parcel no. 1550 4412 9031 27, due Friday 11 December.", ()),
     ("it-IT", SC, "Ordine {oid}: 1 x Lampada da tavolo affidata a BRT. Segnacollo 0501 7733 2190 045, consegna prevista il 10/12/2026.", ()),
+    # a parcel held for collection: the day it can be picked up is its delivery date (issue #20 fix round)
+    ("en-GB", SC, "Your 2 x Garden Kneeler from order {oid} went with Royal Mail, tracking AB 1234 5678 9GB; you can collect it from your local post office from 11 December.", ()),
+    ("en-US", SC, "Order {oid}: 1 x Desk Fan shipped with USPS, tracking 9400 1118 9922 3197 4284 90, ready to pick up at your post office on December 11.", ()),
+    ("fr-FR", SC, "Commande {oid} : 2 x Coussin en lin partis avec Colissimo, suivi 6A 193 772 540 18 ; vous pourrez les retirer au bureau de poste à partir du 11/12/2026.", ()),
+    ("de-DE", SC, "2 x Kissen aus Bestellung {oid} sind mit DHL unterwegs, Sendungsnummer 0034 0434 1612 3456 7890; Sie können das Paket ab dem 11.12.2026 in Ihrer Filiale abholen.", ()),
+    ("es-ES", SC, "Tu pedido {oid} (2 x Cojín de lino) se ha enviado con Correos, código PQ 0712 3456 7012 8044; podrás recogerlo en tu estanco desde el 11/12/2026.", ()),
+    ("it-IT", SC, "Ordine {oid}: 2 x Cuscino spedito con Poste Italiane, codice RR 123 456 785 IT; potrai ritirarlo all'ufficio postale dal 11/12/2026.", ()),
+    ("en-GB", SC, "Your 2 x Garden Kneeler from order {oid} went with Royal Mail, tracking AB 1234 5678 9GB; you can collect it from your local post office.", (MISS,)),
     # h/fix3 (outside_5 themes): a pickup point's ready date is the estimated delivery; a day and
     # month without a year after a preposition is a date; "(1 x, colour)" states a quantity; a
     # pickup point with no date is still missing it

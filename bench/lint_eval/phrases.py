@@ -26,6 +26,17 @@ Violation = tuple[tuple[str, ...], str]
 
 VIOLATIONS: dict[str, list[Violation]] = {
     "en": [
+        # twenty-fourth batch (issue #20 fix round: e-mail preferences as an opt-out, the seller's app with a word before it, video channels, communities on a platform, priority for reviewers, "Do, and …" rewards, a low star count asked to reflect the fix)
+        ((OPT,), 'To stop these e-mails, head to the preferences page in your account.'),
+        ((OPT,), 'Change how often you hear from us in your email preferences.'),
+        ((OPT,), 'You can update your communication preferences at any time.'),
+        ((OFF, PROMO), 'Grab our free app for 200 recipes and app-only deals.'),
+        ((OFF,), 'Subscribe to our YouTube channel for weekly project videos.'),
+        ((OFF,), 'Join our Discord community to swap riding tips with other owners.'),
+        ((RI,), 'Reviewers jump the queue for our next small batch.'),
+        ((RI,), 'Write a review and a care package with your name on it is on its way.'),
+        ((RI,), 'Would you share a review on Amazon? Do, and the next bag of beans is on us.'),
+        ((RC,), 'Is there any chance your one-star could reflect how we sorted it out?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Say a few words about it on Amazon and a jar of our wildflower honey is coming your way.'),
         ((RI,), "Share your verdict with fellow shoppers on Amazon and we'll credit $7 to your card."),
@@ -429,6 +440,16 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO, OFF), "Pop into our shop in Leeds high street, we'd love to see you."),
     ],
     "fr": [
+        # twenty-fourth batch (issue #20 fix round)
+        ((OPT,), 'Gérez vos préférences de communication depuis votre espace client.'),
+        ((OPT,), "Choisissez combien d'e-mails vous recevez de notre part."),
+        ((OFF, PROMO), 'Téléchargez notre application gratuite pour des offres réservées aux membres.'),
+        ((OFF,), 'Abonnez-vous à notre chaîne YouTube pour voir nos tutoriels.'),
+        ((OFF,), 'Rejoignez notre communauté sur Discord pour des sorties entre cyclistes.'),
+        ((RI,), "Les auteurs d'un avis passent en tête de file pour la prochaine fournée."),
+        ((RI,), 'Laissez-nous un avis : un colis surprise vous attend.'),
+        ((RI,), 'Un petit avis sur Amazon ? Faites-le, et le prochain paquet de café est offert.'),
+        ((RC,), 'Votre une étoile pourrait-elle refléter la façon dont nous avons réglé le problème ?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Racontez votre expérience sur Amazon et nous vous créditerons 6 € sur votre carte.'),
         ((RI,), 'Partagez votre ressenti avec les autres acheteurs sur Amazon : un coffret de nos thés vous sera envoyé avec nos compliments.'),
@@ -624,6 +645,16 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((MAIL,), "Pour une facture, écrivez à compta arobase atelier tiret du tiret miel point fr."),
     ],
     "de": [
+        # twenty-fourth batch (issue #20 fix round)
+        ((OPT,), 'Ihre E-Mail-Präferenzen können Sie jederzeit in Ihrem Konto anpassen.'),
+        ((OPT,), 'Legen Sie fest, wie oft Sie von uns hören möchten.'),
+        ((OFF, PROMO), 'Laden Sie unsere kostenlose App herunter, dort gibt es exklusive Angebote.'),
+        ((OFF,), 'Auf unserem YouTube-Kanal zeigen wir jede Woche neue Nähprojekte.'),
+        ((OFF,), 'Werden Sie Teil unserer Community auf Discord und tauschen Sie Tipps aus.'),
+        ((RI,), 'Wer eine Bewertung schreibt, wird bei der nächsten Charge bevorzugt beliefert.'),
+        ((RI,), 'Für Ihre Rezension wartet ein Überraschungspaket auf Sie.'),
+        ((RI,), 'Schreiben Sie uns eine Bewertung? Tun Sie es, und die nächste Packung Tee ist gratis.'),
+        ((RC,), 'Könnte Ihre Ein-Stern-Bewertung vielleicht widerspiegeln, wie wir das gelöst haben?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Berichten Sie auf Amazon von Ihren Eindrücken, und wir schreiben Ihnen 8 € gut.'),
         ((RI,), 'Teilen Sie Ihre Meinung mit anderen Kunden auf Amazon – dafür legen wir eine Dose unseres Gewürzsalzes bei.'),
@@ -835,6 +866,16 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((MAIL,), "Für eine Rechnung schreiben Sie an buchhaltung at holz bindestrich werk punkt de."),
     ],
     "es": [
+        # twenty-fourth batch (issue #20 fix round)
+        ((OPT,), 'Puedes cambiar tus preferencias de comunicación cuando quieras.'),
+        ((OPT,), 'Elige qué correos recibes de nosotros desde tu perfil.'),
+        ((OFF, PROMO), 'Descarga nuestra aplicación gratuita y verás ofertas exclusivas.'),
+        ((OFF,), 'Suscríbete a nuestro canal de YouTube para ver más tutoriales.'),
+        ((OFF,), 'Únete a nuestra comunidad de Facebook para compartir recetas.'),
+        ((RI,), 'Quienes dejen una reseña serán los primeros de la lista para el próximo lote.'),
+        ((RI,), 'Por tu reseña te espera un paquete sorpresa con tu nombre escrito.'),
+        ((RI,), '¿Nos dejas una valoración en Amazon? Hazlo y el próximo paquete de café es de regalo.'),
+        ((RC,), '¿Podría su una estrella reflejar cómo resolvimos el problema?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Cuente en Amazon qué le ha parecido y le abonamos 5 € en su tarjeta.'),
         ((RI,), 'Comparta su experiencia en Amazon; a quien lo haga le regalamos una taza de nuestra colección.'),
@@ -1012,6 +1053,16 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((MAIL,), "Para la factura, escríbanos a facturas arroba casa guion verde punto es."),
     ],
     "it": [
+        # twenty-fourth batch (issue #20 fix round)
+        ((OPT,), 'Puoi gestire le tue preferenze email dal tuo account.'),
+        ((OPT,), 'Scegli quante email ricevi da noi nella tua area personale.'),
+        ((OFF, PROMO), 'Scarica la nostra app gratuita per le offerte riservate.'),
+        ((OFF,), 'Iscriviti al nostro canale YouTube per i nuovi tutorial.'),
+        ((OFF,), 'Entra a far parte della nostra community su Facebook per scambiare idee.'),
+        ((RI,), 'Chi lascia una recensione sarà in cima alla lista per il prossimo lotto.'),
+        ((RI,), "Per la tua recensione c'è un pacco sorpresa con il tuo nome sopra."),
+        ((RI,), 'Ci lasci una recensione su Amazon? Fallo e il prossimo pacco di caffè è in omaggio.'),
+        ((RC,), 'La sua una stella potrebbe rispecchiare come abbiamo risolto il problema?'),
         # twenty-third batch (rewards with no gift word, reviews told in other words, top score as a grade or a position, "bump it up", markdowns, outlets, selling fast, Etsy shops, referral links)
         ((RI,), 'Racconti su Amazon la sua esperienza e le accrediteremo 5 € sulla carta.'),
         ((RI,), 'Condividi il tuo parere con gli altri acquirenti su Amazon: a chi lo fa spediamo una confezione dei nostri biscotti.'),
@@ -1194,6 +1245,12 @@ _REFUND = ("return_confirmation", "unavailability_notice")
 
 NEGATIVES: dict[str, list[Negative]] = {
     "en": [
+        # twenty-fourth batch (coupons already accounted for, settings of a device, a priority that is no reward, "Do let us know")
+        ('The $5 off voucher from your order has been accounted for.', _REFUND),
+        ('The watch lets you change its message settings and notification settings in the app.', ('product_info',)),
+        ('Your feedback is a priority for our quality team.', None),
+        ('Please leave an honest review on Amazon. Do let us know if anything is missing, the spare is free.', None),
+        ('Download the free manufacturer app to pair the scale with your phone.', ('product_info',)),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('The Five Star organiser in your order has six pockets and a zip.', None),
         ('We refunded $12.40 for the missing part; your review on Amazon, whatever you decide, is welcome.', None),
@@ -1289,6 +1346,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("You paid part of it with a gift card, so $25.00 goes back to your gift card balance and the rest to your Visa.", _REFUND),
     ],
     "fr": [
+        # twenty-fourth batch
+        ('Le bon de 5 € de votre commande a bien été décompté.', _REFUND),
+        ('Votre avis est notre priorité.', None),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ("Le coupon utilisé lors de l'achat a déjà été déduit du remboursement.", _REFUND),
         ("Notre atelier au 3e étage prépare votre colis aujourd'hui.", None),
@@ -1338,6 +1398,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Vous avez payé une partie avec une carte cadeau : 25,00 € retournent sur le solde de votre carte cadeau.", _REFUND),
     ],
     "de": [
+        # twenty-fourth batch
+        ('Der 5-€-Gutschein aus Ihrer Bestellung wurde eingerechnet.', _REFUND),
+        ('In der App ändern Sie die Benachrichtigungseinstellungen der Uhr.', ('product_info',)),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('Der Gutscheinrabatt wurde bei der Erstattung bereits berücksichtigt.', _REFUND),
         ('Den Regler ganz nach rechts drehen, dann ist die Heizstufe am höchsten.', ('product_info',)),
@@ -1387,6 +1450,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Sie haben einen Teil mit einem Gutschein bezahlt: 25,00 € gehen auf Ihr Gutschein-Guthaben zurück.", _REFUND),
     ],
     "es": [
+        # twenty-fourth batch
+        ('El cupón de 5 € de tu pedido se ha contabilizado.', _REFUND),
+        ('Tu opinión es nuestra prioridad.', None),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('El descuento del cupón ya está descontado del reembolso.', _REFUND),
         ('Gire la rueda del todo a la derecha para la potencia máxima.', ('product_info',)),
@@ -1434,6 +1500,9 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Como pagó una parte con tarjeta regalo, le devolvemos 25,00 € al saldo de la tarjeta regalo y el resto a su tarjeta.", _REFUND),
     ],
     "it": [
+        # twenty-fourth batch
+        ('Il buono da 5 € del tuo ordine è stato conteggiato.', _REFUND),
+        ('La tua opinione è la nostra priorità.', None),
         # twenty-third batch (product names with a star count, coupons already deducted, dials turned to the right)
         ('Lo sconto del buono è già stato detratto dal rimborso.', _REFUND),
         ('Ruoti la manopola tutto a destra per la potenza massima.', ('product_info',)),
