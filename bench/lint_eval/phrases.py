@@ -428,6 +428,10 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
         ((MAIL,), "For a VAT invoice, drop a line to accounts at oak dash and dash ash dot co dot uk."),
         ((LINK, OPT), "Too many emails from us? Manage your preferences at brewbarn.co/email-settings"),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((RI,), "Everyone who shares their experience on the product page this month gets a free refill pack."),
+        ((RI,), "Leave your honest thoughts on the product page and we'll cover your return postage."),
+        ((LINK, OFF), "To speed up the claim, fill in our short form: forms.gle/Ab12Cd34Ef"),
     ],
     "en-US": [
         ((TEL,), "Text us at (212) 555-0147 and we'll sort it out."),
@@ -643,6 +647,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PR,), "Nous espérons que l'oreiller « Hôtel 5 étoiles » vous plaît. Laissez-nous 5 étoiles sur Amazon !"),
         # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
         ((MAIL,), "Pour une facture, écrivez à compta arobase atelier tiret du tiret miel point fr."),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((LINK, OFF), "Pour traiter la réclamation, remplissez notre formulaire : forms.gle/Ab12Cd34Ef"),
     ],
     "de": [
         # twenty-fourth batch (issue #20 fix round)
@@ -864,6 +870,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PR,), "Wir hoffen, das 5-Sterne Hotelkissen gefällt Ihnen. Über 5 Sterne auf Amazon würden wir uns sehr freuen!"),
         # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
         ((MAIL,), "Für eine Rechnung schreiben Sie an buchhaltung at holz bindestrich werk punkt de."),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((LINK, OFF), "Füllen Sie bitte unser Reklamationsformular aus: forms.gle/Ab12Cd34Ef"),
     ],
     "es": [
         # twenty-fourth batch (issue #20 fix round)
@@ -1051,6 +1059,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Gran liquidación de verano en nuestra tienda de Amazon."),
         # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
         ((MAIL,), "Para la factura, escríbanos a facturas arroba casa guion verde punto es."),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((LINK, OFF), "Para tramitar la incidencia, rellene nuestro formulario: forms.gle/Ab12Cd34Ef"),
     ],
     "it": [
         # twenty-fourth batch (issue #20 fix round)
@@ -1236,6 +1246,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PROMO,), "Liquidazione totale di fine stagione nel nostro negozio Amazon."),
         # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
         ((MAIL,), "Per la fattura scrivici a fatture chiocciola casa trattino moka punto it."),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((RC,), "Ora che è tutto chiarito, potrebbe rivedere il giudizio negativo che ci ha lasciato?"),
+        ((LINK, OFF), "Per il reclamo compila il nostro modulo: forms.gle/Ab12Cd34Ef"),
     ],
 }  # fmt: skip
 
@@ -1344,6 +1357,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("If you have a minute, we'd value your honest feedback on the product and on us as a seller.", ("review_request",)),
         ("The parcel is held at the border, waiting for customs clearance after the new checks.", ("unavailability_notice",)),
         ("You paid part of it with a gift card, so $25.00 goes back to your gift card balance and the rest to your Visa.", _REFUND),
+        # h/fix3 (outside_5 misses): neutral thoughts on the product page, a technician's judgement
+        ("If you'd like, leave your honest thoughts on the product page, good or bad.", ("review_request",)),
     ],
     "fr": [
         # twenty-fourth batch
@@ -1546,6 +1561,8 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("I tuoi 2 x cuscini Hotel 5 Stelle sono nello stesso pacco.", None),
         ("Il pacco attende in dogana la liquidazione dei dazi.", ("unavailability_notice",)),
         ("Hai pagato una parte con una carta regalo: 25,00 € tornano sul saldo della carta regalo e il resto sulla tua carta.", _REFUND),
+        # h/fix3 (outside_5 misses): neutral thoughts on the product page, a technician's judgement
+        ("Il giudizio dei tecnici sul guasto è arrivato: la sostituiamo gratuitamente.", None),
     ],
 }  # fmt: skip
 

@@ -22,7 +22,7 @@ TLDS = sorted(
     """com net org info biz io co me ly gl gd to tv cc ws shop store online site website app link
     xyz top club blog live email page pro eu uk co.uk org.uk me.uk ltd.uk plc.uk fr de es it nl be
     at ch us ca au pl se dk fi pt ie lu cz gr hu ro sk si hr bg lt lv ee mx br ar jp cn in ru
-    tk ml ga cf gq cat gal eus bzh paris berlin gy gg ai sh im ac nu""".split(),
+    tk ml ga cf gq cat gal eus bzh paris berlin gy gg ai sh im ac nu gle""".split(),
     key=len,
     reverse=True,
 )
