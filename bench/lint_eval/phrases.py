@@ -422,6 +422,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PR,), "If it's working well, let Amazon know; if something's off, message us instead."),
         ((PR,), 'When you rate it, the star farthest to the right is the one that keeps our little shop going.'),
         ((OFF,), 'Create an account on the Brightleaf Home website to track future orders.'),
+        # outside_4: thoughts on the product page, then a reward
+        ((RI,), "Leave your thoughts on the product page and we'll mail you a bag of our house coffee."),
+        ((RI,), "Once your impressions are on Amazon, drop us a line and we'll cover your next delivery."),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Hope the Five Star Hotel pillow is comfy. Five stars on Amazon would make our day!"),
         ((PROMO,), "Our end-of-line clearance on Amazon runs until Sunday."),
@@ -437,11 +440,15 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((TEL,), "Text us at (212) 555-0147 and we'll sort it out."),
         ((TEL,), "Call four one five, five five five, zero one three two."),
         ((PROMO, OFF), "Stop by our store in Austin this Saturday for our anniversary sale."),
+        # a toll-free number in letters longer than seven: the rest is not dialled
+        ((TEL,), 'Setup help: our crew picks up at 1-888-GO-BRIGHTLEAF.'),
     ],
     "en-GB": [
         ((TEL,), "Ring us on oh-seven-seven double-oh nine hundred one two three."),
         ((TEL,), "Our number is 01632–960 123."),
         ((PROMO, OFF), "Pop into our shop in Leeds high street, we'd love to see you."),
+        # a country code with the trunk "(0)", a dash after the area code
+        ((TEL,), 'For setup help, ring our office on +44 (0) 161 - 496 0731.'),
     ],
     "fr": [
         # twenty-fourth batch (issue #20 fix round)
@@ -643,6 +650,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PR,), "Si tout vous plaît, dites-le à Amazon ; sinon, écrivez-nous d'abord."),
         ((PR,), 'Un 5/5 sur Amazon ferait notre bonheur.'),
         ((OFF,), 'Créez votre compte sur le site de Maison Lumière pour suivre vos prochaines commandes.'),
+        # outside_4 : indicatif, « (0) », tiret après l'indicatif régional
+        ((TEL,), 'Une question ? Notre atelier répond au +33 (0)4 - 72 10 33 58.'),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Nous espérons que l'oreiller « Hôtel 5 étoiles » vous plaît. Laissez-nous 5 étoiles sur Amazon !"),
         # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
@@ -866,6 +875,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # outside_4 (es Amazon wissen lassen, die Website mit dem Namen des Händlers)
         ((PR,), 'Wenn alles passt, lassen Sie es Amazon wissen; wenn nicht, schreiben Sie bitte zuerst uns.'),
         ((OFF,), 'Legen Sie ein Kundenkonto auf der Website von Haus Lindner an, um künftige Bestellungen zu verfolgen.'),
+        # outside_4: Ländervorwahl mit "(0)", Strich nach der Vorwahl; Eindrücke auf der Produktseite
+        ((TEL,), 'Bei Fragen erreichen Sie unsere Werkstatt unter +49 (0) 89 - 12 34 56 78.'),
+        ((RI,), 'Hinterlassen Sie Ihre Eindrücke auf der Produktseite, und wir legen Ihrer nächsten Bestellung ein Geschenk bei.'),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Wir hoffen, das 5-Sterne Hotelkissen gefällt Ihnen. Über 5 Sterne auf Amazon würden wir uns sehr freuen!"),
         # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
@@ -1054,6 +1066,9 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # outside_4 (decírselo a Amazon, la web con el nombre de la tienda)
         ((PR,), 'Si te ha gustado, díselo a Amazon; si algo falla, escríbenos antes a nosotros.'),
         ((OFF,), 'Crea tu cuenta en la web de Casa Olivo para seguir tus próximos pedidos.'),
+        # outside_4: prefijo y guion tras el prefijo; los primeros clientes que cuenten su experiencia
+        ((TEL,), 'Dudas de montaje: nuestro taller atiende en el +34 91 - 123 45 67.'),
+        ((RI,), 'Los primeros 20 clientes que cuenten su experiencia en Amazon recibirán un regalo.'),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Esperamos que disfrute la almohada «Hotel 5 Estrellas». ¡Denos 5 estrellas en Amazon!"),
         ((PROMO,), "Gran liquidación de verano en nuestra tienda de Amazon."),
@@ -1241,6 +1256,8 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((PR,), 'Se ti è piaciuto, fallo sapere ad Amazon; se qualcosa non va, scrivi prima a noi.'),
         ((PR,), 'Per favore, non lasciare un giudizio negativo: se qualcosa non va, scrivici.'),
         ((OFF,), 'Crea un account sul sito di Casa Serena per seguire i prossimi ordini.'),
+        # outside_4: prefisso con "(0)", trattino dopo il prefisso
+        ((TEL,), 'Per il montaggio il nostro laboratorio risponde al +39 (0) 2 - 8734 5521.'),
         # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
         ((PR,), "Speriamo che il materasso «5 Stelle Comfort» ti piaccia. Lasciaci 5 stelle su Amazon!"),
         ((PROMO,), "Liquidazione totale di fine stagione nel nostro negozio Amazon."),
@@ -1350,6 +1367,7 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("The printer's e-mail settings let you scan straight to your inbox.", ("product_info",)),
         # outside_4 round: a refund or a returned gift credited to the Amazon gift card balance
         ("As this was a gift return, we credited $45.00 to your Amazon gift card balance.", _REFUND),
+        ("The 800-thread-count sheets should be washed at 40 degrees before first use.", ("product_info",)),
         # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
         ("Your 2 x Five Star Hotel Collection pillowcases are in the same parcel.", None),
         ("The 5 Star Hotel Collection duvet is best washed at 40 degrees.", ("product_info",)),

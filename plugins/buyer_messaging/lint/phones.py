@@ -46,7 +46,8 @@ def mask_order_ids(text: str) -> str:
 
 _CANDIDATE = re.compile(r"(?<![\w+\-/.,])(?:\+|\(\+?|00)?\d[\d()\-./ ]{4,24}\d(?![\w])")
 _SPLIT = re.compile(r"\s{2,}|\s[-/]\s")
-_AREA_CODE = re.compile(r"\(?(?:\+\d{1,3}|0\d{1,4}|\d{3})\)?")
+# a country code, also with the trunk "(0)" and the area code ("+49 (0) 40 - 87 65 43 21")
+_AREA_CODE = re.compile(r"\(?(?:\+\d{1,3}(?: ?\(0\))?(?: ?\d{1,5})?|0\d{1,4}|\d{3})\)?")
 # abbreviations whose dot does not end a sentence: "part no. 0 986 494 294", "tel. 030 …"
 _ABBREV = frozenset(
     "no nr n num tel ref art cod rif fax mob ph approx ca vs st tfno tlf tlfno tfn cel".split()
@@ -115,7 +116,21 @@ _VANITY = re.compile(
 
 def _dial(m: re.Match[str]) -> str:
     tail = sum(c.isalnum() for c in m.group(1))
-    return m.group(0).translate(_KEYPAD) if 7 <= tail <= 8 else m.group(0)
+    if 7 <= tail <= 8:
+        return m.group(0).translate(_KEYPAD)
+    if 8 < tail <= 12 and m.group(0)[0] == "1":
+        # "1-800-GO-NORTHWIND": letters past the seventh are not dialled (blanked, so the
+        # spans stay those of the text); only with the leading 1, as "800-thread-count" is no number
+        head = m.group(0)[: m.start(1) - m.start(0)]
+        out, kept = [], 0
+        for c in m.group(1):
+            if c.isalnum():
+                kept += 1
+                out.append(c if kept <= 7 else " ")
+            else:
+                out.append(c if kept < 7 else " ")
+        return (head + "".join(out)).translate(_KEYPAD)
+    return m.group(0)
 
 
 # a letter O in a group of digits: "O7700 9OO 461" is 07700 900 461

@@ -160,3 +160,37 @@ def test_a_post_office_number_is_still_a_phone(rules) -> None:
 )
 def test_a_pickup_date_is_the_estimated_delivery(rules, body: str, locale: str) -> None:
     assert _cats(rules, f"Order {OID}: {body}", locale, "shipment_confirmation") == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "locale"),
+    [
+        # a country code with the trunk "(0)" and a dash after the area code is one number
+        ("Buchhaltung: +49 (0) 40 - 87 65 43 21.", "de-DE"),
+        ("Notre atelier : +33 (0)4 - 72 10 33 58.", "fr-FR"),
+        # letters past the seventh of a toll-free number are not dialled
+        ("Our team answers at 1-800-GO-NORTHWIND.", "en-US"),
+    ],
+)
+def test_international_trunk_and_long_vanity_numbers_are_phones(
+    rules, body: str, locale: str
+) -> None:
+    assert "phone_number" in _cats(rules, f"{body} Order {OID}.", locale)
+
+
+def test_a_thread_count_is_no_vanity_number(rules) -> None:
+    assert _cats(rules, f"Order {OID}: the 800-thread-count sheets wash at 40 degrees.") == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "locale"),
+    [
+        # a freight carrier's own number: a PRO number, a Frachtbrief, grouped like a phone
+        ("1 x Mattress left by freight, carrier Estes, PRO number: 0821-447-193, "
+         "estimated delivery December 3, 2026.", "en-US"),
+        ("1 Stück Schrank mit der Spedition Dachser, Frachtbrief 0821 447 193, "
+         "Lieferung voraussichtlich am 03.12.2026.", "de-DE"),
+    ],
+)  # fmt: skip
+def test_freight_numbers_are_tracking_not_phones(rules, body: str, locale: str) -> None:
+    assert _cats(rules, f"Order {OID}: {body}", locale, "shipment_confirmation") == set()
