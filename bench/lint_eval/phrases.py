@@ -433,7 +433,6 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((LINK, OPT), "Too many emails from us? Manage your preferences at brewbarn.co/email-settings"),
         # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
         ((RI,), "Everyone who shares their experience on the product page this month gets a free refill pack."),
-        ((RI,), "Leave your honest thoughts on the product page and we'll cover your return postage."),
         ((LINK, OFF), "To speed up the claim, fill in our short form: forms.gle/Ab12Cd34Ef"),
     ],
     "en-US": [
