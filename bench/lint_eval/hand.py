@@ -211,6 +211,22 @@ _RAW: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("en-GB", SC, "Your 2 x Garden Kneeler from order {oid} went with Royal Mail, tracking AB 1234 5678 9GB; you can collect it from your local post office.", (MISS,)),
     # an Evri "parcel number" is the tracking number (outside_3 theme)
     ("en-GB", SC, "Order {oid}: 1 x Bread Bin is on its way with Evri, parcel number H01JHA0098765432, expected on 26/11/2026.", ()),
+    # h/fix3 (outside_5 themes): a pickup point's ready date is the estimated delivery; a day and
+    # month without a year after a preposition is a date; "(1 x, colour)" states a quantity; a
+    # pickup point with no date is still missing it
+    ("en-US", SC, "Order {oid}: 1 x Insulated Tumbler shipped with UPS, tracking 1Z 4F2 R71 03 5528 0417. It will be in the Amazon Hub Locker on Main St on Friday, June 12; the locker is open 6am-10pm.", ()),
+    ("en-GB", SC, "Order {oid}: 1 x Garden Kneeler is with Evri, parcel H01 HYA 0077 213 905. You can collect it from the Evri ParcelShop you chose from Thursday 4 June.", ()),
+    ("de-DE", SC, "Bestellung {oid}: 1 x Thermoskanne ist mit Hermes unterwegs, Sendungsnummer H1002 7731 9920 4417. Ab Donnerstag, 11.06.2026 liegt das Paket in der Packstation 118 bereit.", ()),
+    ("fr-FR", SC, "Commande {oid} : 1 x Théière en fonte confiée à Mondial Relay, numéro de suivi 4471 2290. Vous pourrez la retirer dans votre point relais à partir du 12/06/2026.", ()),
+    ("es-ES", SC, "Pedido {oid}: 1 x Termo de acero viaja con Correos, código de envío PQ4R7Y0409918260108025T. Podrá recogerlo en la oficina de Correos de su barrio desde el 12/06/2026.", ()),
+    ("it-IT", SC, "Ordine {oid}: 1 x Borraccia termica viaggia con Poste Italiane, codice di spedizione RR 221 903 447 IT. Dal 12/06/2026 la trovi al Punto Poste di via Garibaldi.", ()),
+    ("en-GB", SC, "Order {oid}: 1 x Garden Kneeler is with Evri, parcel H01 HYA 0077 213 905. You can collect it from the Evri ParcelShop you chose.", (MISS,)),
+    ("en-US", RT, "We got back the 1 x Desk Lamp from order {oid} on 3/2 and refunded $39.99 on 3/3. It goes back to your card.", ()),
+    ("en-GB", RT, "Your return for order {oid} (the walnut chopping board (1 x, large)) came back on 14/05 and we refunded £24.00 on 15/05.", ()),
+    ("de-DE", RT, "Ihre Rücksendung (1 x Wasserkocher, Bestellung {oid}) ist am 14.05. eingegangen, die 39,90 € wurden am 15.05. erstattet.", ()),
+    ("fr-FR", RT, "Nous avons reçu votre bouilloire (1 x, noire) de la commande {oid} le 14/05 et vous avons remboursé 39,90 € le 15/05.", ()),
+    ("es-ES", RT, "Hemos recibido 1 x Hervidor eléctrico del pedido {oid} el 14/05 y te hemos reembolsado 39,90 € el 15/05.", ()),
+    ("it-IT", RT, "Il reso (1 x Bollitore elettrico, ordine {oid}) è arrivato il 14/05 e il 15/05 ti abbiamo rimborsato 39,90 €.", ()),
 ]  # fmt: skip
 
 

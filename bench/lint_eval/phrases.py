@@ -430,6 +430,15 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # outside_4: thoughts on the product page, then a reward
         ((RI,), "Leave your thoughts on the product page and we'll mail you a bag of our house coffee."),
         ((RI,), "Once your impressions are on Amazon, drop us a line and we'll cover your next delivery."),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Hope the Five Star Hotel pillow is comfy. Five stars on Amazon would make our day!"),
+        ((PROMO,), "Our end-of-line clearance on Amazon runs until Sunday."),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "For a VAT invoice, drop a line to accounts at oak dash and dash ash dot co dot uk."),
+        ((LINK, OPT), "Too many emails from us? Manage your preferences at brewbarn.co/email-settings"),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((RI,), "Everyone who shares their experience on the product page this month gets a free refill pack."),
+        ((LINK, OFF), "To speed up the claim, fill in our short form: forms.gle/Ab12Cd34Ef"),
     ],
     "en-US": [
         ((TEL,), "Text us at (212) 555-0147 and we'll sort it out."),
@@ -652,6 +661,12 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), 'Créez votre compte sur le site de Maison Lumière pour suivre vos prochaines commandes.'),
         # outside_4 : indicatif, « (0) », tiret après l'indicatif régional
         ((TEL,), 'Une question ? Notre atelier répond au +33 (0)4 - 72 10 33 58.'),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Nous espérons que l'oreiller « Hôtel 5 étoiles » vous plaît. Laissez-nous 5 étoiles sur Amazon !"),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "Pour une facture, écrivez à compta arobase atelier tiret du tiret miel point fr."),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((LINK, OFF), "Pour traiter la réclamation, remplissez notre formulaire : forms.gle/Ab12Cd34Ef"),
     ],
     "de": [
         # twenty-fifth batch (outside_3 themes)
@@ -877,6 +892,12 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # outside_4: Ländervorwahl mit "(0)", Strich nach der Vorwahl; Eindrücke auf der Produktseite
         ((TEL,), 'Bei Fragen erreichen Sie unsere Werkstatt unter +49 (0) 89 - 12 34 56 78.'),
         ((RI,), 'Hinterlassen Sie Ihre Eindrücke auf der Produktseite, und wir legen Ihrer nächsten Bestellung ein Geschenk bei.'),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Wir hoffen, das 5-Sterne Hotelkissen gefällt Ihnen. Über 5 Sterne auf Amazon würden wir uns sehr freuen!"),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "Für eine Rechnung schreiben Sie an buchhaltung at holz bindestrich werk punkt de."),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((LINK, OFF), "Füllen Sie bitte unser Reklamationsformular aus: forms.gle/Ab12Cd34Ef"),
     ],
     "es": [
         # twenty-fifth batch (outside_3 themes)
@@ -1065,6 +1086,13 @@ VIOLATIONS: dict[str, list[Violation]] = {
         # outside_4: prefijo y guion tras el prefijo; los primeros clientes que cuenten su experiencia
         ((TEL,), 'Dudas de montaje: nuestro taller atiende en el +34 91 - 123 45 67.'),
         ((RI,), 'Los primeros 20 clientes que cuenten su experiencia en Amazon recibirán un regalo.'),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Esperamos que disfrute la almohada «Hotel 5 Estrellas». ¡Denos 5 estrellas en Amazon!"),
+        ((PROMO,), "Gran liquidación de verano en nuestra tienda de Amazon."),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "Para la factura, escríbanos a facturas arroba casa guion verde punto es."),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((LINK, OFF), "Para tramitar la incidencia, rellene nuestro formulario: forms.gle/Ab12Cd34Ef"),
     ],
     "it": [
         # twenty-fifth batch (outside_3 themes)
@@ -1250,6 +1278,14 @@ VIOLATIONS: dict[str, list[Violation]] = {
         ((OFF,), 'Crea un account sul sito di Casa Serena per seguire i prossimi ordini.'),
         # outside_4: prefisso con "(0)", trattino dopo il prefisso
         ((TEL,), 'Per il montaggio il nostro laboratorio risponde al +39 (0) 2 - 8734 5521.'),
+        # h/fix3 (outside_5 themes): a star product named next to a real ask, clearance sales
+        ((PR,), "Speriamo che il materasso «5 Stelle Comfort» ti piaccia. Lasciaci 5 stelle su Amazon!"),
+        ((PROMO,), "Liquidazione totale di fine stagione nel nostro negozio Amazon."),
+        # h/fix3 (outside_5 themes): a hyphen spelled out in a disguised address; a page "at host/path"
+        ((MAIL,), "Per la fattura scrivici a fatture chiocciola casa trattino moka punto it."),
+        # h/fix3 (outside_5 misses): a reward for whoever shares / leaves their thoughts, a Google Forms link, a judgement to revise
+        ((RC,), "Ora che è tutto chiarito, potrebbe rivedere il giudizio negativo che ci ha lasciato?"),
+        ((LINK, OFF), "Per il reclamo compila il nostro modulo: forms.gle/Ab12Cd34Ef"),
     ],
 }  # fmt: skip
 
@@ -1356,6 +1392,15 @@ NEGATIVES: dict[str, list[Negative]] = {
         # outside_4 round: a refund or a returned gift credited to the Amazon gift card balance
         ("As this was a gift return, we credited $45.00 to your Amazon gift card balance.", _REFUND),
         ("The 800-thread-count sheets should be washed at 40 degrees before first use.", ("product_info",)),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Your 2 x Five Star Hotel Collection pillowcases are in the same parcel.", None),
+        ("The 5 Star Hotel Collection duvet is best washed at 40 degrees.", ("product_info",)),
+        ('Our "Hotel Five Star" mattress topper needs a day to expand.', ("product_info",)),
+        ("If you have a minute, we'd value your honest feedback on the product and on us as a seller.", ("review_request",)),
+        ("The parcel is held at the border, waiting for customs clearance after the new checks.", ("unavailability_notice",)),
+        ("You paid part of it with a gift card, so $25.00 goes back to your gift card balance and the rest to your Visa.", _REFUND),
+        # h/fix3 (outside_5 misses): neutral thoughts on the product page, a technician's judgement
+        ("If you'd like, leave your honest thoughts on the product page, good or bad.", ("review_request",)),
     ],
     "fr": [
         # twenty-fifth batch (outside_3 themes)
@@ -1406,6 +1451,11 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le guide de démarrage est aussi sur le site du fabricant si vous perdez la version papier.", ("product_info",)),
         # un remboursement crédité sur le solde de la carte cadeau Amazon
         ("S'agissant d'un cadeau retourné, 45,00 € ont été crédités sur le solde de votre carte cadeau Amazon.", _REFUND),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Vos 2 x oreillers « Hôtel 5 étoiles » sont dans le même colis.", None),
+        ("Le matelas « 5 étoiles Confort » se déroule en quelques heures.", ("product_info",)),
+        ("Le colis est bloqué à la frontière, en attente de dédouanement.", ("unavailability_notice",)),
+        ("Vous avez payé une partie avec une carte cadeau : 25,00 € retournent sur le solde de votre carte cadeau.", _REFUND),
     ],
     "de": [
         # twenty-fifth batch (outside_3 themes)
@@ -1456,6 +1506,11 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Die mitgelieferte Reinigungsbürste ist kostenlos dabei.", ("product_info",)),
         # eine Erstattung auf das Gutscheinguthaben bei Amazon
         ("Da es ein Geschenk war, haben wir 45,00 € Ihrem Amazon-Gutscheinguthaben hinzugefügt.", _REFUND),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Ihre 2 x „5-Sterne Hotelkissen“ liegen im selben Paket.", None),
+        ("Die 5-Sterne-Hotelbettwäsche waschen Sie am besten bei 40 Grad.", ("product_info",)),
+        ("Das Paket steht an der Grenze und wartet auf die Zollabfertigung.", ("unavailability_notice",)),
+        ("Sie haben einen Teil mit einem Gutschein bezahlt: 25,00 € gehen auf Ihr Gutschein-Guthaben zurück.", _REFUND),
     ],
     "es": [
         # twenty-fifth batch (outside_3 themes)
@@ -1505,6 +1560,11 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("La guirnalda de estrellas funciona con tres pilas AA.", ("product_info",)),
         # un reembolso abonado en el saldo de la tarjeta regalo de Amazon
         ("Al tratarse de un regalo, hemos abonado 45,00 € en el saldo de tu tarjeta regalo de Amazon.", _REFUND),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Su almohada «Hotel 5 Estrellas» viene enrollada; déjela airear un día.", ("product_info",)),
+        ("Sus 2 x edredones Hotel 5 Estrellas van en la misma caja.", None),
+        ("El envío espera en aduana la liquidación de los aranceles.", ("unavailability_notice",)),
+        ("Como pagó una parte con tarjeta regalo, le devolvemos 25,00 € al saldo de la tarjeta regalo y el resto a su tarjeta.", _REFUND),
     ],
     "it": [
         # twenty-fifth batch (outside_3 themes)
@@ -1552,6 +1612,13 @@ NEGATIVES: dict[str, list[Negative]] = {
         ("Le lucine a stella funzionano con due pile AA.", ("product_info",)),
         # un rimborso accreditato sul saldo del buono regalo Amazon
         ("Trattandosi di un regalo, ti abbiamo accreditato 45,00 € come saldo buono regalo Amazon.", _REFUND),
+        # h/fix3 (outside_5 themes): star counts in product names, feedback "on us", customs clearance, a refund to the gift card balance
+        ("Il tuo materasso «5 Stelle Comfort» si espande in poche ore.", ("product_info",)),
+        ("I tuoi 2 x cuscini Hotel 5 Stelle sono nello stesso pacco.", None),
+        ("Il pacco attende in dogana la liquidazione dei dazi.", ("unavailability_notice",)),
+        ("Hai pagato una parte con una carta regalo: 25,00 € tornano sul saldo della carta regalo e il resto sulla tua carta.", _REFUND),
+        # h/fix3 (outside_5 misses): neutral thoughts on the product page, a technician's judgement
+        ("Il giudizio dei tecnici sul guasto è arrivato: la sostituiamo gratuitamente.", None),
     ],
 }  # fmt: skip
 

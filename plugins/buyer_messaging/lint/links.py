@@ -22,7 +22,7 @@ TLDS = sorted(
     """com net org info biz io co me ly gl gd to tv cc ws shop store online site website app link
     xyz top club blog live email page pro eu uk co.uk org.uk me.uk ltd.uk plc.uk fr de es it nl be
     at ch us ca au pl se dk fi pt ie lu cz gr hu ro sk si hr bg lt lv ee mx br ar jp cn in ru
-    tk ml ga cf gq cat gal eus bzh paris berlin gy gg ai sh im ac nu""".split(),
+    tk ml ga cf gq cat gal eus bzh paris berlin gy gg ai sh im ac nu gle""".split(),
     key=len,
     reverse=True,
 )
@@ -48,7 +48,11 @@ _DOT = (
     r"|\s+(?=co\s+uk\b)|(?<=\sco)\s+(?=uk\b)"  # shop co uk: the dots left out
     r")"
 )
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# a hyphen spelled out between the words of a name: "ridgeline dash supply dot com",
+# "tienda guion azul punto es"
+_SPELLED_HYPHEN = r"\s+(?:dash|hyphen|tiret|bindestrich|guion|trattino)\s+"
+_LABEL_PART = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_LABEL = _LABEL_PART + r"(?:" + _SPELLED_HYPHEN + _LABEL_PART + r")*"
 _SLASH = r"(?:\s*/\s*|\s+slash\s+)"
 _PATH = r"(?:" + _SLASH + r"[a-z0-9][\w\-./?=&%#~+]*)?"
 
@@ -113,6 +117,7 @@ def _undisguise(s: str) -> str:
     s = re.sub(r"\s+" + _WORD_DOT + r"\s+", ".", s)
     s = re.sub(r"\s*" + _DOT_CHARS + r"\s*", ".", s)
     s = re.sub(r"\s+co\s+uk\b", ".co.uk", s)
+    s = re.sub(_SPELLED_HYPHEN, "-", s)
     s = re.sub(_SLASH, "/", s)
     return s
 
@@ -145,6 +150,9 @@ def find_emails(
         plain_at = re.search(r"\s+at\s+", whole) is not None and not re.search(_AT_BRACKET, whole)
         # "chez" is an everyday French word ("chez Darty point fr"): an "@" on the test of " at "
         chez = re.search(r"\s+chez\s+", whole) is not None
+        # "manage your preferences at shop.co/prefs": a host with a path is a page to visit
+        if plain_at and _PATH_NEXT.match(norm, m.end()):
+            continue
         # "visit us at shop.com", "the guide is at shop dot com" are links, not addresses:
         # a plain " at " is an "@" when what stands before it reads as a mailbox ("info",
         # "j.smith") or the sentence asks the buyer to write
@@ -155,6 +163,9 @@ def find_emails(
         if not any(s <= m.start() < e for s, e in spans):
             spans.append(m.span())
     return sorted(spans + _joined_emails(norm))
+
+
+_PATH_NEXT = re.compile(r"\s*/\s*\w|\s+slash\s+\w")
 
 
 def _joined_emails(norm: str) -> list[tuple[int, int]]:

@@ -74,10 +74,33 @@ def _cats(rules, body: str, locale: str = "en-US", kind: str = "product_info") -
         ("Give us a bell on 01134960000", "en-GB", "phone_number"),
         ("Fammi uno squillo al 3401234567", "it-IT", "phone_number"),
         ("Contattaci su Skype per il montaggio.", "it-IT", "off_platform"),
+        # a hyphen spelled out in the name of a disguised address
+        ("For a VAT invoice, drop a line to billing at ridgeline dash supply dot com.", "en-US",
+         "email_address"),
+        ("Escríbenos a pedidos arroba tienda guion azul punto es", "es-ES", "email_address"),
+        ("Scrivici: ordini chiocciola casa trattino moka punto it", "it-IT", "email_address"),
+        ("Schreiben Sie an service at moebel bindestrich hansen punkt de", "de-DE",
+         "email_address"),
+        ("Écrivez à sav arobase maison tiret lumen point fr", "fr-FR", "email_address"),
     ],
 )  # fmt: skip
 def test_contact_forms_block_under_their_category(rules, body: str, locale: str, want: str) -> None:
     assert want in _cats(rules, f"{body} Order {OID}.", locale)
+
+
+@pytest.mark.parametrize(
+    ("body", "locale"),
+    [
+        ("Too many emails? Manage your preferences at hollowcreek.co/email-prefs", "en-US"),
+        ("Plus de messages ? Vos choix sont à gérer at lumen.fr/prefs", "fr-FR"),
+        ("The care guide lives at brewbarn dot com slash care", "en-US"),
+    ],
+)  # fmt: skip
+def test_an_address_with_a_path_after_at_is_a_link(rules, body: str, locale: str) -> None:
+    """ "<words> at host/path" is a page to visit, whatever the words before " at " are."""
+    cats = _cats(rules, f"{body} Order {OID}.", locale)
+    assert "external_link" in cats
+    assert "email_address" not in cats
 
 
 @pytest.mark.parametrize(
