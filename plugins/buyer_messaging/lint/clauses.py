@@ -155,9 +155,11 @@ class Offer:
 
     def __init__(self, p: OfferParams) -> None:
         self.goods = CompiledMap(p.goods)
-        self.cues = [(name, CompiledMap(m)) for name, m in p.cues.items()]
-        self.own = CompiledMap(p.own)
-        self.breaks = CompiledMap(p.breaks)
+        # run only where goods were found: in the prefilter, words as common as "and", a comma
+        # or a price would cost every message a Hyperscan match callback or more
+        self.cues = [(name, CompiledMap(m, prefilter=False)) for name, m in p.cues.items()]
+        self.own = CompiledMap(p.own, prefilter=False)
+        self.breaks = CompiledMap(p.breaks, prefilter=False)
         self.after = p.after
         self.fields = tuple(p.fields)
 
