@@ -103,12 +103,18 @@ class _Patterns:
 
 class CompiledMap:
     """A pattern map compiled per pattern; each (but case-sensitive ones, which read the text
-    as written) is registered with the prefilter, which tells which may match a message."""
+    as written, and maps built with ``prefilter=False``, which a detector runs only on what
+    another map found) is registered with the prefilter, which tells which may match a message."""
 
     __slots__ = ("by_lang", "any", "case_sensitive", "ids", "filtered")
 
     def __init__(
-        self, patterns: PatternMap, *, fold: bool = True, case_sensitive: bool = False
+        self,
+        patterns: PatternMap,
+        *,
+        fold: bool = True,
+        case_sensitive: bool = False,
+        prefilter: bool = True,
     ) -> None:
         self.case_sensitive = case_sensitive
 
@@ -118,6 +124,8 @@ class CompiledMap:
                 p = fold_pattern(item) if fold else item
                 if case_sensitive:
                     out.append((None, re.compile(p)))
+                elif not prefilter:
+                    out.append((None, re.compile(p, case_flags(p))))
                 else:
                     flags = case_flags(p)
                     out.append((INDEX.register(p, flags, lang), re.compile(p, flags)))
