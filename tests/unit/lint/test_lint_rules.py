@@ -371,15 +371,15 @@ def test_required_content(rules) -> None:
     assert got == {"missing_required_content"}
 
 
-def test_order_id_missing_warns_unless_something_else_blocks(rules) -> None:
-    got, v = cats(rules, "Hand wash the bowl and oil it monthly.", subject="Care guide")
-    assert got == {"missing_required_content"} and v.verdict == "pass"  # a warning only
+def test_order_id_required_unless_something_else_blocks(rules) -> None:
+    got, _ = cats(rules, "Hand wash the bowl and oil it monthly.", subject="Care guide")
+    assert got == {"missing_required_content"}
     got, _ = cats(rules, "Hand wash the bowl. Follow us on Instagram!", subject="Care guide")
     assert got == {"off_platform"}
-    got, v = cats(
+    got, _ = cats(
         rules, "Hand wash the bowl.", subject="Care guide", order_id="114-0000000-0000001"
     )
-    assert got == {"missing_required_content"} and v.verdict == "pass"
+    assert got == {"missing_required_content"}
 
 
 def test_format_rules(rules) -> None:
