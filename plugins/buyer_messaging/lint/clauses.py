@@ -21,6 +21,7 @@ from buyer_messaging.lint.detectors import (
     CompiledMap,
     DetectorClass,
     PatternMap,
+    _check_each,
     _check_pattern_map,
 )
 from buyer_messaging.lint.text import Message
@@ -45,12 +46,7 @@ class ClauseParams(BaseModel):
     @field_validator("evidence")
     @classmethod
     def _evidence(cls, value: dict[str, Any]) -> dict[str, Any]:
-        for name, item in value.items():
-            try:
-                _check_pattern_map(item)
-            except ValueError as err:
-                raise ValueError(f"{name}: {err}") from None
-        return value
+        return _check_each(value, _check_pattern_map)
 
 
 class Clause:
@@ -138,12 +134,7 @@ class OfferParams(BaseModel):
     @field_validator("cues")
     @classmethod
     def _cues(cls, value: dict[str, Any]) -> dict[str, Any]:
-        for name, item in value.items():
-            try:
-                _check_pattern_map(item)
-            except ValueError as err:
-                raise ValueError(f"{name}: {err}") from None
-        return value
+        return _check_each(value, _check_pattern_map)
 
 
 class Offer:

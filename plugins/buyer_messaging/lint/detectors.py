@@ -64,6 +64,17 @@ class _Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _check_each(value: dict[str, Any], check: Any) -> dict[str, Any]:
+    """Check every named item of a rule parameter (cues, evidence, requirements), the error
+    prefixed with the item's name."""
+    for name, item in value.items():
+        try:
+            check(item)
+        except ValueError as err:
+            raise ValueError(f"{name}: {err}") from None
+    return value
+
+
 def _check_pattern_map(value: Any) -> Any:
     if not isinstance(value, dict):
         raise ValueError(
@@ -522,12 +533,7 @@ class RequiredParams(_Params):
     @field_validator("require")
     @classmethod
     def _require(cls, value: dict[str, Any]) -> dict[str, Any]:
-        for name, req in value.items():
-            try:
-                _check_requirement(req)
-            except ValueError as err:
-                raise ValueError(f"{name}: {err}") from None
-        return value
+        return _check_each(value, _check_requirement)
 
 
 class RequiredContent:
