@@ -156,6 +156,17 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
+def demo_connections(monkeypatch, emulator, fresh_warehouse):
+    """The demo account's Airflow connections, as a task reads them: SP-API to the emulator,
+    the warehouse to a fresh database (its DSN is returned)."""
+    monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", spapi_connection_json(emulator.url))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse)
+    )
+    return fresh_warehouse
+
+
+@pytest.fixture
 def smtp_relay(monkeypatch):
     """A real local SMTP server as connection `smtp_relay`; yields the messages it received."""
     import json

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import psycopg2
 import pytest
-from support import postgres_connection_json, spapi_connection_json
 
 from buyer_messaging.warehouse.connection import connect, transaction
 
@@ -20,16 +19,12 @@ def statuses(dsn):
 
 
 def test_a_batch_sends_what_is_due_and_waits_for_the_held_rest(
-    monkeypatch, emulator, fresh_warehouse, smtp_relay
+    emulator, fresh_warehouse, demo_connections, smtp_relay
 ):
     from airflow.sdk.exceptions import AirflowRescheduleException
 
     from buyer_messaging import tasks
 
-    monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", spapi_connection_json(emulator.url))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse)
-    )
     day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
     first, second = [
         o["AmazonOrderId"]

@@ -7,7 +7,6 @@ from datetime import date
 import httpx
 import psycopg2
 import pytest
-from support import postgres_connection_json, spapi_connection_json
 
 from buyer_messaging.send import outbox
 from buyer_messaging.warehouse.connection import connect, transaction
@@ -16,14 +15,10 @@ pytestmark = pytest.mark.integration
 
 
 def test_send_batches_settles_orphans_of_every_kind_first(
-    monkeypatch, emulator, fresh_warehouse, smtp_relay
+    emulator, fresh_warehouse, demo_connections, smtp_relay
 ):
     from buyer_messaging import tasks
 
-    monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", spapi_connection_json(emulator.url))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse)
-    )
     orders = [
         o["AmazonOrderId"]
         for o in httpx.get(f"{emulator.url}/_emulator/orders", params={"day": "2026-01-01"}).json()[
@@ -67,7 +62,7 @@ def test_send_batches_settles_orphans_of_every_kind_first(
 
 
 def test_a_critical_message_left_delivery_unknown_fails_the_send_and_says_what_to_do(
-    monkeypatch, emulator, fresh_warehouse, smtp_relay
+    emulator, fresh_warehouse, demo_connections, smtp_relay
 ):
     from datetime import UTC, datetime, timedelta
 
@@ -75,10 +70,6 @@ def test_a_critical_message_left_delivery_unknown_fails_the_send_and_says_what_t
 
     from buyer_messaging import tasks
 
-    monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", spapi_connection_json(emulator.url))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse)
-    )
     loss = {"mode": "bad_gateway", "every_nth_order": 2, "operations": ["createUnexpectedProblem"]}
     assert (
         httpx.post(f"{emulator.url}/_emulator/faults", json={"reply_loss": loss}).status_code == 200

@@ -8,7 +8,6 @@ from datetime import date
 import httpx
 import psycopg2
 import pytest
-from support import postgres_connection_json, spapi_connection_json
 from test_deadline import reviewable_orders
 
 from buyer_messaging.extract import store as staging
@@ -19,14 +18,10 @@ pytestmark = pytest.mark.integration
 
 
 def test_backlog_skips_review_requests_of_a_buyer_with_a_new_bad_rating(
-    monkeypatch, emulator, fresh_warehouse, smtp_relay
+    emulator, fresh_warehouse, demo_connections, smtp_relay
 ):
     from buyer_messaging import tasks
 
-    monkeypatch.setenv("AIRFLOW_CONN_SPAPI_DEMO", spapi_connection_json(emulator.url))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_MESSAGING_WAREHOUSE", postgres_connection_json(fresh_warehouse)
-    )
     orders = [o for o, _ in reviewable_orders(emulator.url, 3)]
     rated, same_buyer, other = orders
     buyers = {rated: "angry", same_buyer: "angry", other: "calm"}
