@@ -315,20 +315,22 @@ def validate(account_id: str, context: Context) -> dict[str, Any]:
 
 
 def signals(account_id: str, context: Context) -> dict[str, Any]:
+    from buyer_messaging.policies import load_pack, load_timing
+
+    acc = account(account_id)
+    pack = load_pack(acc.policy_pack or load_timing().default_pack)
     conn, _ = _warehouse()
     with closing(conn):
-        return _apply_signals(account(account_id), conn, context)
+        return _apply_signals(acc, conn, context, pack)
 
 
-def _apply_signals(acc: Account, conn: Any, context: Context) -> dict[str, Any]:
+def _apply_signals(acc: Account, conn: Any, context: Context, pack: Any) -> dict[str, Any]:
     """Open cases for new negative signals, skip what is pending for them, alert the seller.
     Idempotent (a case opens once, an alert goes with its opening): the signals stage runs it
     after validate, and send_backlog before it sends what earlier runs left ready."""
     from buyer_messaging.config import ALL_KINDS
-    from buyer_messaging.policies import load_pack, load_timing
     from buyer_messaging.signals.stage import alert_new_cases, open_signal_cases
 
-    pack = load_pack(acc.policy_pack or load_timing().default_pack)
     noncritical = [k for k in ALL_KINDS if not (k in pack.kinds and pack.kinds[k].critical)]
     cases, skipped = open_signal_cases(conn, acc.id, tz=acc.tz, noncritical_kinds=noncritical)
     sent = alert_new_cases(
@@ -445,7 +447,7 @@ def send_backlog(account_id: str, context: Context) -> dict[str, dict[str, int]]
         # the day's ratings and returns are in (the task follows their extraction): a buyer who
         # just left a bad rating or returned a defective item gets no review request from the
         # backlog, which would otherwise go out before the signals stage skips it
-        _apply_signals(acc, conn, context)
+        _apply_signals(acc, conn, context, pack)
         expired, pending, rates = ready_and_rates(conn, acc.id, pack)
         log.info(
             "summary: backlog %s, sending until %s (%s); %d expired before sending",
