@@ -30,9 +30,11 @@ from typing import Any
 from buyer_messaging.extract import records
 from buyer_messaging.extract.parse import ORDER_STATUSES, RecordError, Reject, rejection
 from buyer_messaging.extract.returns import report_spans
+
+# a line's `source` in staging is the report's type: one name for both (extract/store.py)
+from buyer_messaging.extract.store import REPORT_LINE as REPORT_TYPE
 from buyer_messaging.marketplaces import BY_ID
 
-REPORT_TYPE = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
 REPORT_SPAN = timedelta(days=30)  # one all-orders report per 30 days of a window
 # Amazon's documented header (the source named above), in its order
 COLUMNS = (

@@ -81,7 +81,8 @@ WHERE account_id = %s AND amazon_order_id = ANY(%s)
 
 _INSERT_ITEMS = f"INSERT INTO staging.order_items ({', '.join(ITEM_COLUMNS)}) VALUES %s"
 
-# An all-orders report line keeps its report type in `raw` (orders_report.parse_line)
+# The all-orders report's type, which each of its lines keeps as `source` in `raw`
+# (orders_report.REPORT_TYPE)
 REPORT_LINE = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
 # the Orders API's items are about to replace the report's lines: from now on the staged items
 # say who cancelled (migration 0029), which the planner waits for
